@@ -1,0 +1,409 @@
+//! The assessment record: what one `*.secassess.toml` file holds, in the shape it is
+//! written (readable in a text editor, diff-friendly, with a `schema_version`), and its
+//! typed view against a catalogue.
+//!
+//! Answers are stored as plain strings (or lists of strings) and typed only against the
+//! questionnaire when read, so an answer to a question that no longer exists is kept and
+//! reported instead of being dropped.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::questionnaire::answer::{check_answer, AnswerValue, Answers, EvidenceRef};
+use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
+
+/// The version of the file format this build writes. Older files are migrated on save;
+/// newer ones are refused.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A person as they declared themselves. Identities are self-declared: see README.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl Person {
+    /// "Jane Smith <jane.smith@nhs.net>", the form used in answer and audit records.
+    pub fn signature(&self) -> String {
+        if self.email.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} <{}>", self.name, self.email)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct System {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Which questionnaire, at which version and content hash, the assessment was answered
+/// against; used to detect questionnaire upgrades.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    #[serde(default)]
+    pub sha256: String,
+}
+
+/// An answer value as stored: one string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum StoredValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One answer with who gave it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerRecord {
+    /// Absent for "don't know yet" and for evidence-only answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<StoredValue>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dont_know: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceRef>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// "Answer later": the user wants to come back to it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flagged: bool,
+    /// Fingerprint of the question as it was answered (prompt, kind, options), so a
+    /// changed question marks its answer for re-confirmation.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub question_fingerprint: String,
+    pub answered_by: String,
+    pub answered_at: DateTime<Utc>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingStatus {
+    Open,
+    MitigationPlanned,
+    Mitigated,
+    RiskAccepted,
+    Escalated,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MitigationPlan {
+    pub actions: String,
+    pub owner: String,
+    pub target_date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceRef>,
+}
+
+/// The business owner's sign-off of a risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAcceptance {
+    pub accepted_by: Person,
+    pub accepted_on: NaiveDate,
+    pub rationale: String,
+    pub review_date: NaiveDate,
+}
+
+/// A pre-approved exception, e.g. the Cyber Security team approving a shared account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionApproval {
+    pub approved_by: Person,
+    pub reference: String,
+    pub approved_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub obligations: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub owner: String,
+    pub status: FindingStatus,
+    pub raised_by: String,
+    pub raised_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigation: Option<MitigationPlan>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<RiskAcceptance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<ExceptionApproval>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewDecision {
+    NotReviewed,
+    Accepted,
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comment {
+    pub author: String,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// A reviewer's decision on one answer, pinned to the hash of the answer it was made on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub decision: ReviewDecision,
+    pub answer_hash: String,
+    pub reviewer: String,
+    pub decided_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thread: Vec<Comment>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub resolved: bool,
+}
+
+/// The reviewer's sign-off of the whole assessment, pinned to a hash of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    pub signed_by: Person,
+    pub signed_at: DateTime<Utc>,
+    pub statement: String,
+    pub content_hash: String,
+}
+
+/// One entry of the hash-chained audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub action: String,
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub old: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub new: String,
+    pub previous_hash: String,
+    pub hash: String,
+}
+
+/// One assessment, exactly as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    pub schema_version: u32,
+    pub system: System,
+    pub assessor: Person,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub questionnaires: Vec<QuestionnaireRef>,
+    /// Where the walkthrough was left, so reopening resumes there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_question: Option<String>,
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerRecord>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub reviews: BTreeMap<String, Review>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_off: Option<SignOff>,
+    #[serde(default)]
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Timestamps are kept to the second: finer precision is noise in a document people read.
+pub fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.trunc_subsecs(0)
+}
+
+impl Assessment {
+    pub fn new(system: System, assessor: Person, catalogue: &Catalogue, now: DateTime<Utc>) -> Self {
+        let now = timestamp(now);
+        Assessment {
+            schema_version: SCHEMA_VERSION,
+            system,
+            assessor,
+            created_at: now,
+            updated_at: now,
+            questionnaires: questionnaire_refs(catalogue),
+            last_question: None,
+            answers: BTreeMap::new(),
+            findings: Vec::new(),
+            reviews: BTreeMap::new(),
+            sign_off: None,
+            audit: Vec::new(),
+        }
+    }
+
+    /// The answers typed against the catalogue, with every answer that could not be used
+    /// and why. Nothing is dropped from the record itself.
+    pub fn typed_answers(&self, catalogue: &Catalogue) -> (Answers, Vec<AnswerProblem>) {
+        let mut answers = Answers::new();
+        let mut problems = Vec::new();
+        for (id, record) in &self.answers {
+            let Some(question) = catalogue.question(id) else {
+                problems.push(AnswerProblem {
+                    question: id.clone(),
+                    problem: format!(
+                        "answer to '{id}', a question the current questionnaires do not have; it is kept in the file"
+                    ),
+                });
+                continue;
+            };
+            match typed_value(question, record) {
+                Ok(value) => {
+                    answers.insert(id.clone(), value);
+                }
+                Err(problem) => problems.push(AnswerProblem {
+                    question: id.clone(),
+                    problem,
+                }),
+            }
+        }
+        (answers, problems)
+    }
+
+    /// Sets an answer (value, and who and when), keeping any notes already written.
+    pub fn set_answer(
+        &mut self,
+        question: &Question,
+        value: &AnswerValue,
+        who: &Person,
+        now: DateTime<Utc>,
+    ) -> Result<(), crate::questionnaire::answer::AnswerError> {
+        check_answer(question, value)?;
+        let now = timestamp(now);
+        let previous = self.answers.remove(&question.id);
+        let (notes, flagged) = previous
+            .map(|p| (p.notes, p.flagged))
+            .unwrap_or_default();
+        let mut record = AnswerRecord {
+            value: None,
+            dont_know: false,
+            evidence: None,
+            notes,
+            flagged,
+            question_fingerprint: question_fingerprint(question),
+            answered_by: who.signature(),
+            answered_at: now,
+        };
+        match value {
+            AnswerValue::DontKnow => record.dont_know = true,
+            AnswerValue::YesNo(b) => {
+                record.value = Some(StoredValue::One(if *b { "yes" } else { "no" }.into()))
+            }
+            AnswerValue::Choice(c) | AnswerValue::Text(c) => {
+                record.value = Some(StoredValue::One(c.clone()))
+            }
+            AnswerValue::Choices(cs) => record.value = Some(StoredValue::Many(cs.clone())),
+            AnswerValue::Date(d) => {
+                record.value = Some(StoredValue::One(d.format("%Y-%m-%d").to_string()))
+            }
+            AnswerValue::Evidence(e) => record.evidence = Some(e.clone()),
+        }
+        self.answers.insert(question.id.clone(), record);
+        self.updated_at = now;
+        Ok(())
+    }
+}
+
+/// Why one stored answer could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerProblem {
+    pub question: String,
+    pub problem: String,
+}
+
+pub fn questionnaire_refs(catalogue: &Catalogue) -> Vec<QuestionnaireRef> {
+    catalogue
+        .questionnaires
+        .iter()
+        .map(|q| QuestionnaireRef {
+            id: q.id.clone(),
+            version: q.version.clone(),
+            sha256: q.sha256.clone(),
+        })
+        .collect()
+}
+
+/// A short hash of what a question asks: its prompt, kind and option values. Help text
+/// and wording of labels are left out, so fixing a typo there does not ask everyone to
+/// re-confirm.
+pub fn question_fingerprint(question: &Question) -> String {
+    let mut text = format!("{}\n{}\n", question.kind.name(), question.prompt);
+    for option in &question.options {
+        text.push_str(&option.value);
+        text.push('\n');
+    }
+    crate::questionnaire::loader::hex_sha256(text.as_bytes())[..16].to_string()
+}
+
+fn typed_value(question: &Question, record: &AnswerRecord) -> Result<AnswerValue, String> {
+    if record.dont_know {
+        return Ok(AnswerValue::DontKnow);
+    }
+    let value = match (question.kind, &record.value, &record.evidence) {
+        (AnswerKind::Evidence, _, Some(evidence)) => AnswerValue::Evidence(evidence.clone()),
+        (AnswerKind::YesNo, Some(StoredValue::One(v)), _) if v == "yes" => AnswerValue::YesNo(true),
+        (AnswerKind::YesNo, Some(StoredValue::One(v)), _) if v == "no" => AnswerValue::YesNo(false),
+        (AnswerKind::Single, Some(StoredValue::One(v)), _) => AnswerValue::Choice(v.clone()),
+        (AnswerKind::Multiple, Some(StoredValue::Many(vs)), _) => AnswerValue::Choices(vs.clone()),
+        (AnswerKind::Text, Some(StoredValue::One(v)), _) => AnswerValue::Text(v.clone()),
+        (AnswerKind::Date, Some(StoredValue::One(v)), _) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(AnswerValue::Date)
+            .map_err(|_| format!("answer to '{}' is '{v}', which is not a date (YYYY-MM-DD)", question.id))?,
+        (kind, value, _) => {
+            return Err(format!(
+                "answer to '{}' ({:?}) does not fit a {} question; answer it again",
+                question.id,
+                value,
+                kind.name()
+            ))
+        }
+    };
+    check_answer(question, &value).map_err(|e| e.to_string())?;
+    Ok(value)
+}

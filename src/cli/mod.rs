@@ -1,0 +1,60 @@
+//! The subcommands, one file each, and what they share: the context from global flags,
+//! the error type with its exit codes, and the output format flag.
+
+use std::path::PathBuf;
+
+use secassess::questionnaire::{self, Catalogue, LoadError};
+use secassess::store::StoreError;
+
+pub mod obligations;
+pub mod questions;
+pub mod validate;
+
+/// What the global flags say.
+pub struct Context {
+    pub questionnaires: Option<PathBuf>,
+}
+
+impl Context {
+    /// The built-in questionnaires, with the user's folder on top when one is given.
+    pub fn catalogue(&self) -> Result<Catalogue, LoadError> {
+        match &self.questionnaires {
+            Some(dir) => questionnaire::load_with_overrides(dir),
+            None => questionnaire::load_embedded(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Questionnaires(#[from] LoadError),
+    #[error("{0}")]
+    Assessment(#[from] StoreError),
+    /// A mistake in the command line itself, such as an unknown id in `--set`.
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// 1 means "checked and found wanting"; 2 means the input could not be used at all.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Questionnaires(_) => 1,
+            CliError::Assessment(_) | CliError::Usage(_) | CliError::Output(_) => 2,
+        }
+    }
+}
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Output(std::io::Error::other(e)))
+}

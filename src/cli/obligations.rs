@@ -1,0 +1,203 @@
+//! `secassess obligations [ASSESSMENT] [--set id=value]...`: which obligations apply,
+//! whether they are met, and why; for an assessment file, for answers given on the
+//! command line (a what-if view), or both (the flags override the file).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use secassess::questionnaire::answer::{parse_answer, Answers};
+use secassess::questionnaire::Catalogue;
+use secassess::rules::{self, Evaluation, ObligationResult, Status};
+use secassess::store;
+use secassess::text::{sanitise, sanitise_line};
+
+use super::{to_json, CliError, Context, Format};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// An assessment file (*.secassess.toml). Without it, only the --set answers count.
+    assessment: Option<PathBuf>,
+
+    /// Answer a question for this run only, e.g. --set classification=official.
+    /// Repeat for more answers; use dont-know for "don't know yet".
+    #[arg(long = "set", value_name = "ID=VALUE")]
+    set: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Applies `--set id=value` flags over the answers, checking ids and values.
+pub fn apply_sets(catalogue: &Catalogue, answers: &mut Answers, sets: &[String]) -> Result<(), CliError> {
+    for set in sets {
+        let Some((id, value)) = set.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--set {set}: write it as ID=VALUE, e.g. --set classification=official"
+            )));
+        };
+        let id = id.trim();
+        let Some(question) = catalogue.question(id) else {
+            let close: Vec<&str> = catalogue
+                .questions
+                .keys()
+                .filter(|k| k.contains(id) || id.contains(k.as_str()))
+                .map(String::as_str)
+                .take(3)
+                .collect();
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!(" Did you mean {}?", close.join(" or "))
+            };
+            return Err(CliError::Usage(format!(
+                "--set {set}: there is no question '{id}'.{hint} Run `secassess questions` to list question ids."
+            )));
+        };
+        let value = parse_answer(question, value)
+            .map_err(|e| CliError::Usage(format!("--set {set}: {e}")))?;
+        answers.insert(question.id.clone(), value);
+    }
+    Ok(())
+}
+
+pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
+    let catalogue = context.catalogue()?;
+    let mut answers = Answers::new();
+    let mut problems = Vec::new();
+    let mut system_name = None;
+    if let Some(path) = &args.assessment {
+        let assessment = store::read_assessment(path)?;
+        let (typed, answer_problems) = assessment.typed_answers(&catalogue);
+        answers = typed;
+        problems = answer_problems.into_iter().map(|p| p.problem).collect();
+        system_name = Some(assessment.system.name);
+    }
+    apply_sets(&catalogue, &mut answers, &args.set)?;
+    let evaluation = rules::evaluate(&catalogue, &answers);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "system": system_name,
+                "effective_classification": evaluation.effective_classification,
+                "notices": evaluation.notices,
+                "progress": evaluation.progress,
+                "answer_problems": problems,
+                "obligations": evaluation.obligations,
+            });
+            writeln!(out, "{}", to_json(&json)?)?;
+        }
+        Format::Text => write_text(&mut out, system_name.as_deref(), &evaluation, &problems)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::NotMet => "NOT MET",
+        Status::Unknown => "UNKNOWN",
+        Status::Met => "MET",
+        Status::NotApplicable => "N/A",
+    }
+}
+
+fn write_obligation(out: &mut impl Write, o: &ObligationResult) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  [{:<7}] {:<6} {}  {}",
+        status_word(o.status),
+        o.level.name(),
+        o.id,
+        sanitise_line(&o.title)
+    )?;
+    for reason in &o.reasons {
+        writeln!(out, "      {}", sanitise_line(reason))?;
+    }
+    if !o.involves.is_empty() && o.status != Status::NotApplicable {
+        writeln!(out, "      Involves: {}", sanitise_line(&o.involves.join(", ")))?;
+    }
+    Ok(())
+}
+
+fn write_text(
+    out: &mut impl Write,
+    system: Option<&str>,
+    evaluation: &Evaluation,
+    problems: &[String],
+) -> std::io::Result<()> {
+    if let Some(name) = system {
+        writeln!(out, "System: {}", sanitise_line(name))?;
+    }
+    if let Some(ec) = &evaluation.effective_classification {
+        let value = ec
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("at least {} (not settled)", ec.at_least_label));
+        writeln!(out, "Effective classification: {value}")?;
+        writeln!(out, "  {}", sanitise_line(&ec.explanation))?;
+    }
+    for notice in &evaluation.notices {
+        let tag = match notice.severity {
+            secassess::questionnaire::model::NoticeSeverity::Stop => "STOP",
+            secassess::questionnaire::model::NoticeSeverity::Warning => "WARNING",
+            secassess::questionnaire::model::NoticeSeverity::Info => "NOTE",
+        };
+        writeln!(out, "\n{tag}: {}", sanitise_line(&notice.title))?;
+        writeln!(out, "  {}", sanitise(&notice.text))?;
+        if let Some(contact) = &notice.contact {
+            writeln!(out, "  Contact: {}", sanitise_line(contact))?;
+        }
+    }
+    for problem in problems {
+        writeln!(out, "\nWARNING: {}", sanitise_line(problem))?;
+    }
+    let groups = [
+        (Status::NotMet, "Apply and not met"),
+        (Status::Unknown, "Not known yet (answer the questions named below)"),
+        (Status::Met, "Apply and met"),
+    ];
+    for (status, heading) in groups {
+        let items: Vec<&ObligationResult> = evaluation
+            .obligations
+            .iter()
+            .filter(|o| o.status == status)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{heading} ({}):", items.len())?;
+        let mut sorted = items;
+        sorted.sort_by_key(|o| o.level);
+        for o in sorted {
+            write_obligation(out, o)?;
+        }
+    }
+    let not_applicable: Vec<&str> = evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.status == Status::NotApplicable)
+        .map(|o| o.id.as_str())
+        .collect();
+    if !not_applicable.is_empty() {
+        writeln!(
+            out,
+            "\nNot applicable ({}): {}",
+            not_applicable.len(),
+            not_applicable.join(", ")
+        )?;
+    }
+    let count = |s: Status| evaluation.obligations.iter().filter(|o| o.status == s).count();
+    writeln!(
+        out,
+        "\nSummary: {} not met, {} unknown, {} met, {} not applicable. Questions answered: {} of {}.",
+        count(Status::NotMet),
+        count(Status::Unknown),
+        count(Status::Met),
+        count(Status::NotApplicable),
+        evaluation.progress.answered,
+        evaluation.progress.total
+    )?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! secassess: guided security self-assessment for NHS England IT systems and services.
+//!
+//! The library is the functional core (questionnaire content, rules, and later the
+//! assessment record, findings, review and document model); `main.rs` and the front ends
+//! are thin shells around it. See ARCHITECTURE.md for the map.
+
+pub mod assessment;
+pub mod questionnaire;
+pub mod rules;
+pub mod store;
+pub mod text;

@@ -1,0 +1,73 @@
+//! The `secassess` command: argument parsing, dispatch to one module per subcommand, and
+//! the single place where an error becomes a message on stderr and an exit code.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+use cli::{CliError, Context};
+
+/// Guided security self-assessment for NHS England IT systems and services.
+///
+/// secassess asks about your system, works out which of NHS England's security
+/// obligations apply to it and why (above all from the data classification), and keeps
+/// the evidence. It works offline and never sends anything anywhere.
+#[derive(Parser)]
+#[command(name = "secassess", version, about, long_about, after_help = AFTER_HELP)]
+struct Cli {
+    /// A folder of questionnaire TOML files that add to, or replace, the built-in ones.
+    #[arg(long, global = true, env = "SECASSESS_QUESTIONNAIRES", value_name = "DIR")]
+    questionnaires: Option<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  secassess obligations --set classification=official --set personal_data=yes
+      What applies to an OFFICIAL system that handles personal data, and why.
+  secassess questions
+      Every question, in the order they are asked.
+  secassess validate my-questionnaires/
+      Check questionnaire files before using them.";
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check questionnaire files and report every problem as file:line:column.
+    Validate(cli::validate::Args),
+    /// List the questions as loaded, in the order they are asked.
+    Questions(cli::questions::Args),
+    /// Show which obligations apply, whether they are met, and why.
+    Obligations(cli::obligations::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let context = Context {
+        questionnaires: cli.questionnaires,
+    };
+    let result = match cli.command {
+        Some(Command::Validate(args)) => cli::validate::run(&context, args),
+        Some(Command::Questions(args)) => cli::questions::run(&context, args),
+        Some(Command::Obligations(args)) => cli::obligations::run(&context, args),
+        None => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            let _ = command.print_help();
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => report(&error),
+    }
+}
+
+/// The one place an error is shown: its message, then the exit code it maps to.
+fn report(error: &CliError) -> ExitCode {
+    eprintln!("secassess: {}", secassess::text::sanitise(&error.to_string()));
+    ExitCode::from(error.exit_code())
+}

@@ -1,0 +1,289 @@
+//! Typed answer values, how they are read from text (the `--set id=value` what-if flag and
+//! the plain front end) and checked against the question they answer.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::model::{AnswerKind, Question};
+
+/// A reference to a document that shows something was done.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EvidenceRef {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// A local file; its hash and size are recorded when it is attached so a later change
+    /// to the file can be detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// One answer's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerValue {
+    /// "Don't know yet": keeps what depends on it unknown.
+    DontKnow,
+    YesNo(bool),
+    Choice(String),
+    Choices(Vec<String>),
+    Text(String),
+    Date(NaiveDate),
+    Evidence(EvidenceRef),
+}
+
+/// Answer values by question id.
+pub type Answers = BTreeMap<String, AnswerValue>;
+
+/// The words accepted for "don't know yet" when reading an answer from text.
+pub const DONT_KNOW_WORDS: &[&str] = &["dont-know", "don't-know", "dont_know", "unknown", "?"];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("'{value}' is not a valid answer to '{question}': {expected}")]
+    Invalid {
+        question: String,
+        value: String,
+        expected: String,
+    },
+}
+
+fn invalid(question: &Question, value: &str, expected: impl Into<String>) -> AnswerError {
+    AnswerError::Invalid {
+        question: question.id.clone(),
+        value: value.to_string(),
+        expected: expected.into(),
+    }
+}
+
+fn option_list(question: &Question) -> String {
+    let values: Vec<&str> = question.options.iter().map(|o| o.value.as_str()).collect();
+    values.join(", ")
+}
+
+/// Finds an option by value or label, ignoring case, so both `official-sensitive` and
+/// `OFFICIAL-SENSITIVE` work.
+fn find_option(question: &Question, text: &str) -> Option<String> {
+    question
+        .options
+        .iter()
+        .find(|o| o.value.eq_ignore_ascii_case(text) || o.label.eq_ignore_ascii_case(text))
+        .map(|o| o.value.clone())
+}
+
+/// Reads an answer typed as text. Multiple choices are comma-separated; an evidence
+/// answer is a link if it looks like one and a title otherwise.
+pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, AnswerError> {
+    let trimmed = text.trim();
+    if DONT_KNOW_WORDS
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(trimmed))
+    {
+        return Ok(AnswerValue::DontKnow);
+    }
+    match question.kind {
+        AnswerKind::YesNo => match trimmed.to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" => Ok(AnswerValue::YesNo(true)),
+            "no" | "n" | "false" => Ok(AnswerValue::YesNo(false)),
+            _ => Err(invalid(question, trimmed, "answer yes, no or dont-know")),
+        },
+        AnswerKind::Single => find_option(question, trimmed)
+            .map(AnswerValue::Choice)
+            .ok_or_else(|| {
+                invalid(
+                    question,
+                    trimmed,
+                    format!("choose one of {} (or dont-know)", option_list(question)),
+                )
+            }),
+        AnswerKind::Multiple => {
+            let mut chosen = Vec::new();
+            for part in trimmed.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let value = find_option(question, part).ok_or_else(|| {
+                    invalid(
+                        question,
+                        part,
+                        format!(
+                            "choose any of {}, separated by commas (or dont-know)",
+                            option_list(question)
+                        ),
+                    )
+                })?;
+                if !chosen.contains(&value) {
+                    chosen.push(value);
+                }
+            }
+            Ok(AnswerValue::Choices(chosen))
+        }
+        AnswerKind::Text => Ok(AnswerValue::Text(text.to_string())),
+        AnswerKind::Date => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+            .map(AnswerValue::Date)
+            .map_err(|_| invalid(question, trimmed, "write the date as YYYY-MM-DD")),
+        AnswerKind::Evidence => {
+            if trimmed.is_empty() {
+                return Err(invalid(
+                    question,
+                    trimmed,
+                    "give a document title, a link, or dont-know",
+                ));
+            }
+            let is_link = ["https://", "http://", "file://"]
+                .iter()
+                .any(|p| trimmed.to_ascii_lowercase().starts_with(p));
+            Ok(AnswerValue::Evidence(EvidenceRef {
+                title: trimmed.to_string(),
+                link: is_link.then(|| trimmed.to_string()),
+                ..EvidenceRef::default()
+            }))
+        }
+    }
+}
+
+/// Checks that a value fits its question (kind and options).
+pub fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), AnswerError> {
+    let fits = match (question.kind, value) {
+        (_, AnswerValue::DontKnow) => true,
+        (AnswerKind::YesNo, AnswerValue::YesNo(_)) => true,
+        (AnswerKind::Single, AnswerValue::Choice(c)) => question.option(c).is_some(),
+        (AnswerKind::Multiple, AnswerValue::Choices(cs)) => {
+            cs.iter().all(|c| question.option(c).is_some())
+        }
+        (AnswerKind::Text, AnswerValue::Text(_)) => true,
+        (AnswerKind::Date, AnswerValue::Date(_)) => true,
+        (AnswerKind::Evidence, AnswerValue::Evidence(_)) => true,
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(invalid(
+            question,
+            &display_answer(question, value),
+            format!("expected a {} answer", question.kind.name()),
+        ))
+    }
+}
+
+/// The answer as a user reads it: option labels rather than values.
+pub fn display_answer(question: &Question, value: &AnswerValue) -> String {
+    let label = |v: &str| {
+        question
+            .option(v)
+            .map(|(_, c)| c.label.clone())
+            .unwrap_or_else(|| v.to_string())
+    };
+    match value {
+        AnswerValue::DontKnow => String::from("Don't know yet"),
+        AnswerValue::YesNo(true) => String::from("Yes"),
+        AnswerValue::YesNo(false) => String::from("No"),
+        AnswerValue::Choice(c) => label(c),
+        AnswerValue::Choices(cs) if cs.is_empty() => String::from("None of these"),
+        AnswerValue::Choices(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join(", "),
+        AnswerValue::Text(t) => t.clone(),
+        AnswerValue::Date(d) => d.format("%Y-%m-%d").to_string(),
+        AnswerValue::Evidence(e) => match (&e.link, &e.path) {
+            (Some(link), _) if *link != e.title => format!("{} <{link}>", e.title),
+            (_, Some(path)) if *path != e.title => format!("{} ({path})", e.title),
+            _ => e.title.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::model::Choice;
+
+    fn question(kind: AnswerKind) -> Question {
+        Question {
+            id: "q".into(),
+            questionnaire: "t".into(),
+            section: "s".into(),
+            kind,
+            prompt: "p".into(),
+            help: "h".into(),
+            who_can_answer: "w".into(),
+            short: Some("q".into()),
+            when_yes: None,
+            when_no: None,
+            ordered: false,
+            options: ["official", "official-sensitive"]
+                .iter()
+                .map(|v| Choice {
+                    value: v.to_string(),
+                    label: v.to_uppercase(),
+                    help: None,
+                })
+                .collect(),
+            ask_if: None,
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reads_each_kind() {
+        assert_eq!(
+            parse_answer(&question(AnswerKind::YesNo), "Yes"),
+            Ok(AnswerValue::YesNo(true))
+        );
+        assert_eq!(
+            parse_answer(&question(AnswerKind::Single), "OFFICIAL-SENSITIVE"),
+            Ok(AnswerValue::Choice("official-sensitive".into()))
+        );
+        assert_eq!(
+            parse_answer(
+                &question(AnswerKind::Multiple),
+                "official, official-sensitive,official"
+            ),
+            Ok(AnswerValue::Choices(vec![
+                "official".into(),
+                "official-sensitive".into()
+            ]))
+        );
+        assert_eq!(
+            parse_answer(&question(AnswerKind::Date), "2026-02-03"),
+            Ok(AnswerValue::Date(
+                NaiveDate::from_ymd_opt(2026, 2, 3).unwrap()
+            ))
+        );
+        assert_eq!(
+            parse_answer(&question(AnswerKind::Single), "dont-know"),
+            Ok(AnswerValue::DontKnow)
+        );
+        let AnswerValue::Evidence(e) =
+            parse_answer(&question(AnswerKind::Evidence), "https://x/report").unwrap()
+        else {
+            panic!("not evidence")
+        };
+        assert_eq!(e.link.as_deref(), Some("https://x/report"));
+    }
+
+    #[test]
+    fn invalid_values_say_what_is_expected() {
+        let err = parse_answer(&question(AnswerKind::Single), "secret").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'secret' is not a valid answer to 'q': choose one of official, official-sensitive (or dont-know)"
+        );
+        assert!(parse_answer(&question(AnswerKind::YesNo), "maybe").is_err());
+        assert!(parse_answer(&question(AnswerKind::Date), "3/2/2026").is_err());
+    }
+
+    #[test]
+    fn check_rejects_mismatched_kinds() {
+        assert!(
+            check_answer(&question(AnswerKind::YesNo), &AnswerValue::Text("x".into())).is_err()
+        );
+        assert!(check_answer(
+            &question(AnswerKind::Single),
+            &AnswerValue::Choice("secret".into())
+        )
+        .is_err());
+        assert!(check_answer(&question(AnswerKind::Single), &AnswerValue::DontKnow).is_ok());
+    }
+}

@@ -1,0 +1,716 @@
+//! The small expression language of `ask_if`, `applies_if`, `met_if`, derived `when` and
+//! notice `show_if`: parsing with byte spans (so the loader can report file:line:column)
+//! and three-valued evaluation (true / false / unknown) against any [`Facts`] source.
+//!
+//! The grammar is in `questionnaires/FORMAT.md`. Evaluation is Kleene logic: an
+//! unanswered question makes a comparison unknown rather than false, so an obligation
+//! never looks settled while the answer that decides it is missing.
+
+use std::fmt;
+use std::ops::Range;
+
+/// Byte range inside the expression text.
+pub type Span = Range<usize>;
+
+/// Longest expression accepted; content expressions are a line or two.
+const MAX_EXPRESSION_LEN: usize = 4096;
+/// Deepest nesting of brackets and `not`, so hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, CompareOp::Eq | CompareOp::Ne)
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// A parsed expression. Names and values are kept as written; the loader checks them
+/// against the questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    Always,
+    Never,
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Compare {
+        name: String,
+        name_span: Span,
+        op: CompareOp,
+        value: String,
+        value_span: Span,
+    },
+    Includes {
+        name: String,
+        name_span: Span,
+        value: String,
+        value_span: Span,
+    },
+    Answered {
+        name: String,
+        name_span: Span,
+        negated: bool,
+    },
+}
+
+impl Expr {
+    /// Every question or derived name the expression reads, with where it is written.
+    pub fn names(&self) -> Vec<(&str, Span)> {
+        let mut out = Vec::new();
+        self.collect_names(&mut out);
+        out
+    }
+
+    fn collect_names<'a>(&'a self, out: &mut Vec<(&'a str, Span)>) {
+        match self {
+            Expr::Always | Expr::Never => {}
+            Expr::Not(inner) => inner.collect_names(out),
+            Expr::And(items) | Expr::Or(items) => {
+                for item in items {
+                    item.collect_names(out);
+                }
+            }
+            Expr::Compare {
+                name, name_span, ..
+            }
+            | Expr::Includes {
+                name, name_span, ..
+            }
+            | Expr::Answered {
+                name, name_span, ..
+            } => out.push((name.as_str(), name_span.clone())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl ParseError {
+    fn new(message: impl Into<String>, span: Span) -> Self {
+        ParseError {
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Word(String),
+    Op(CompareOp),
+    Open,
+    Close,
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Token::Word(w) => write!(f, "'{w}'"),
+            Token::Op(op) => write!(f, "'{}'", op.symbol()),
+            Token::Open => f.write_str("'('"),
+            Token::Close => f.write_str("')'"),
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+fn tokenize(text: &str) -> Result<Vec<(Token, Span)>, ParseError> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let token = match c {
+            '(' => Token::Open,
+            ')' => Token::Close,
+            '=' | '!' | '<' | '>' => {
+                let followed_by_eq = matches!(chars.peek(), Some((_, '=')));
+                if followed_by_eq {
+                    chars.next();
+                }
+                let op = match (c, followed_by_eq) {
+                    ('=', true) => CompareOp::Eq,
+                    ('!', true) => CompareOp::Ne,
+                    ('<', false) => CompareOp::Lt,
+                    ('<', true) => CompareOp::Le,
+                    ('>', false) => CompareOp::Gt,
+                    ('>', true) => CompareOp::Ge,
+                    _ => {
+                        return Err(ParseError::new(
+                            format!("'{c}' is not an operator; use ==, !=, <, <=, > or >="),
+                            start..start + 1,
+                        ))
+                    }
+                };
+                tokens.push((Token::Op(op), start..start + if followed_by_eq { 2 } else { 1 }));
+                continue;
+            }
+            c if is_word_char(c) => {
+                let mut end = start + c.len_utf8();
+                while let Some(&(i, next)) = chars.peek() {
+                    if !is_word_char(next) {
+                        break;
+                    }
+                    end = i + next.len_utf8();
+                    chars.next();
+                }
+                tokens.push((Token::Word(text[start..end].to_string()), start..end));
+                continue;
+            }
+            other => {
+                return Err(ParseError::new(
+                    format!("unexpected character {other:?}; names and values use letters, digits, '_' and '-'"),
+                    start..start + other.len_utf8(),
+                ))
+            }
+        };
+        tokens.push((token, start..start + 1));
+    }
+    Ok(tokens)
+}
+
+const KEYWORDS: &[&str] = &[
+    "and", "or", "not", "always", "never", "is", "answered", "includes",
+];
+
+struct Parser {
+    tokens: Vec<(Token, Span)>,
+    position: usize,
+    end: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.position).map(|(t, _)| t)
+    }
+
+    fn peek_word(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(Token::Word(w)) if w == word)
+    }
+
+    fn next(&mut self) -> Option<(Token, Span)> {
+        let item = self.tokens.get(self.position).cloned();
+        if item.is_some() {
+            self.position += 1;
+        }
+        item
+    }
+
+    fn here(&self) -> Span {
+        self.tokens
+            .get(self.position)
+            .map(|(_, s)| s.clone())
+            .unwrap_or(self.end..self.end)
+    }
+
+    fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError::new(
+                format!("expression nested more than {MAX_DEPTH} deep"),
+                self.here(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut items = vec![self.and()?];
+        while self.peek_word("or") {
+            self.next();
+            items.push(self.and()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        })
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut items = vec![self.unary()?];
+        while self.peek_word("and") {
+            self.next();
+            items.push(self.unary()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::And(items)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        if self.peek_word("not") {
+            self.next();
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        let at = self.here();
+        match self.next() {
+            None => Err(ParseError::new(
+                "expression ends too early: expected a question name, 'always', 'never' or '('",
+                at,
+            )),
+            Some((Token::Open, open_span)) => {
+                self.enter()?;
+                let inner = self.or()?;
+                self.depth -= 1;
+                match self.next() {
+                    Some((Token::Close, _)) => Ok(inner),
+                    _ => Err(ParseError::new("this '(' is never closed", open_span)),
+                }
+            }
+            Some((Token::Word(word), span)) => match word.as_str() {
+                "always" => Ok(Expr::Always),
+                "never" => Ok(Expr::Never),
+                w if KEYWORDS.contains(&w) => Err(ParseError::new(
+                    format!("expected a question name, found the keyword '{w}'"),
+                    span,
+                )),
+                _ => self.after_name(word, span),
+            },
+            Some((token, span)) => Err(ParseError::new(
+                format!("expected a question name, 'always', 'never' or '(', found {token}"),
+                span,
+            )),
+        }
+    }
+
+    fn after_name(&mut self, name: String, name_span: Span) -> Result<Expr, ParseError> {
+        let at = self.here();
+        match self.next() {
+            Some((Token::Op(op), _)) => {
+                let (value, value_span) = self.value()?;
+                Ok(Expr::Compare {
+                    name,
+                    name_span,
+                    op,
+                    value,
+                    value_span,
+                })
+            }
+            Some((Token::Word(w), _)) if w == "includes" => {
+                let (value, value_span) = self.value()?;
+                Ok(Expr::Includes {
+                    name,
+                    name_span,
+                    value,
+                    value_span,
+                })
+            }
+            Some((Token::Word(w), _)) if w == "is" => {
+                let negated = self.peek_word("not");
+                if negated {
+                    self.next();
+                }
+                match self.next() {
+                    Some((Token::Word(w), _)) if w == "answered" => Ok(Expr::Answered {
+                        name,
+                        name_span,
+                        negated,
+                    }),
+                    other => Err(ParseError::new(
+                        "expected 'answered' after 'is' (as in 'name is answered')",
+                        other.map(|(_, s)| s).unwrap_or(at),
+                    )),
+                }
+            }
+            Some((token, span)) => Err(ParseError::new(
+                format!(
+                    "expected ==, !=, <, <=, >, >=, 'includes' or 'is' after '{name}', found {token}"
+                ),
+                span,
+            )),
+            None => Err(ParseError::new(
+                format!("expected ==, !=, <, <=, >, >=, 'includes' or 'is' after '{name}'"),
+                at,
+            )),
+        }
+    }
+
+    fn value(&mut self) -> Result<(String, Span), ParseError> {
+        let at = self.here();
+        match self.next() {
+            Some((Token::Word(w), span)) if !KEYWORDS.contains(&w.as_str()) => Ok((w, span)),
+            Some((token, span)) => Err(ParseError::new(
+                format!("expected a value such as 'yes' or 'official-sensitive', found {token}"),
+                span,
+            )),
+            None => Err(ParseError::new(
+                "expected a value such as 'yes' or 'official-sensitive'",
+                at,
+            )),
+        }
+    }
+}
+
+/// Parses one expression; the whole text must be consumed.
+pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    if text.len() > MAX_EXPRESSION_LEN {
+        return Err(ParseError::new(
+            format!("expression is longer than {MAX_EXPRESSION_LEN} bytes"),
+            0..text.len(),
+        ));
+    }
+    let tokens = tokenize(text)?;
+    if tokens.is_empty() {
+        return Err(ParseError::new(
+            "empty expression: write 'always' if it holds for every system",
+            0..text.len(),
+        ));
+    }
+    let mut parser = Parser {
+        tokens,
+        position: 0,
+        end: text.len(),
+        depth: 0,
+    };
+    let expr = parser.or()?;
+    if let Some((token, span)) = parser.next() {
+        return Err(ParseError::new(
+            format!("unexpected {token}; join conditions with 'and' or 'or'"),
+            span,
+        ));
+    }
+    Ok(expr)
+}
+
+/// Three-valued truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+impl Truth {
+    pub fn from_bool(b: bool) -> Truth {
+        if b {
+            Truth::True
+        } else {
+            Truth::False
+        }
+    }
+
+    pub fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+}
+
+/// One observation that decided (part of) an evaluation, in words a user can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The question or derived id it is about.
+    pub subject: String,
+    pub text: String,
+}
+
+/// The result of evaluating an expression, with the facts that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub truth: Truth,
+    pub because: Vec<Fact>,
+}
+
+/// What an expression can ask about the answers. Implemented by the rules engine; each
+/// method returns the truth of the atom and a sentence describing the answer behind it.
+pub trait Facts {
+    fn compare(&self, name: &str, op: CompareOp, value: &str) -> (Truth, Fact);
+    fn includes(&self, name: &str, value: &str) -> (Truth, Fact);
+    fn answered(&self, name: &str) -> (bool, Fact);
+}
+
+/// Evaluates with Kleene logic and keeps only the facts that decided the result: for a
+/// true `or` the true branches, for a false `and` the false branches, and so on.
+pub fn evaluate(expr: &Expr, facts: &dyn Facts) -> Outcome {
+    match expr {
+        Expr::Always => Outcome {
+            truth: Truth::True,
+            because: Vec::new(),
+        },
+        Expr::Never => Outcome {
+            truth: Truth::False,
+            because: Vec::new(),
+        },
+        Expr::Not(inner) => {
+            let outcome = evaluate(inner, facts);
+            Outcome {
+                truth: outcome.truth.not(),
+                because: outcome.because,
+            }
+        }
+        Expr::And(items) => combine(items, facts, Truth::False),
+        Expr::Or(items) => combine(items, facts, Truth::True),
+        Expr::Compare {
+            name, op, value, ..
+        } => {
+            let (truth, fact) = facts.compare(name, *op, value);
+            Outcome {
+                truth,
+                because: vec![fact],
+            }
+        }
+        Expr::Includes { name, value, .. } => {
+            let (truth, fact) = facts.includes(name, value);
+            Outcome {
+                truth,
+                because: vec![fact],
+            }
+        }
+        Expr::Answered { name, negated, .. } => {
+            let (answered, fact) = facts.answered(name);
+            Outcome {
+                truth: Truth::from_bool(answered != *negated),
+                because: vec![fact],
+            }
+        }
+    }
+}
+
+/// `and` (dominant = false) and `or` (dominant = true) share one rule: the dominant value
+/// wins, then unknown, then the other value.
+fn combine(items: &[Expr], facts: &dyn Facts, dominant: Truth) -> Outcome {
+    let outcomes: Vec<Outcome> = items.iter().map(|item| evaluate(item, facts)).collect();
+    let truth = if outcomes.iter().any(|o| o.truth == dominant) {
+        dominant
+    } else if outcomes.iter().any(|o| o.truth == Truth::Unknown) {
+        Truth::Unknown
+    } else {
+        dominant.not()
+    };
+    let mut because = Vec::new();
+    for outcome in outcomes {
+        // The branches whose value equals the result are the ones that decided it.
+        if outcome.truth == truth {
+            for fact in outcome.because {
+                if !because.contains(&fact) {
+                    because.push(fact);
+                }
+            }
+        }
+    }
+    Outcome { truth, because }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn compare(name: &str, op: CompareOp, value: &str) -> Expr {
+        Expr::Compare {
+            name: name.into(),
+            name_span: 0..0,
+            op,
+            value: value.into(),
+            value_span: 0..0,
+        }
+    }
+
+    fn strip_spans(expr: Expr) -> Expr {
+        match expr {
+            Expr::Compare {
+                name, op, value, ..
+            } => compare(&name, op, &value),
+            Expr::Includes { name, value, .. } => Expr::Includes {
+                name,
+                name_span: 0..0,
+                value,
+                value_span: 0..0,
+            },
+            Expr::Answered { name, negated, .. } => Expr::Answered {
+                name,
+                name_span: 0..0,
+                negated,
+            },
+            Expr::Not(inner) => Expr::Not(Box::new(strip_spans(*inner))),
+            Expr::And(items) => Expr::And(items.into_iter().map(strip_spans).collect()),
+            Expr::Or(items) => Expr::Or(items.into_iter().map(strip_spans).collect()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let expr = strip_spans(parse("a == yes or b == no and c >= official-sensitive").unwrap());
+        assert_eq!(
+            expr,
+            Expr::Or(vec![
+                compare("a", CompareOp::Eq, "yes"),
+                Expr::And(vec![
+                    compare("b", CompareOp::Eq, "no"),
+                    compare("c", CompareOp::Ge, "official-sensitive"),
+                ]),
+            ])
+        );
+    }
+
+    #[test]
+    fn brackets_not_and_answered() {
+        let expr = strip_spans(parse("not (a != yes) and b is not answered").unwrap());
+        assert_eq!(
+            expr,
+            Expr::And(vec![
+                Expr::Not(Box::new(compare("a", CompareOp::Ne, "yes"))),
+                Expr::Answered {
+                    name: "b".into(),
+                    name_span: 0..0,
+                    negated: true
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn spans_point_at_the_problem() {
+        let err = parse("a == yes and (b == no").unwrap_err();
+        assert_eq!(err.span, 13..14, "{err}");
+        let err = parse("a == yes b == no").unwrap_err();
+        assert_eq!(err.span, 9..10);
+        assert!(err.message.contains("'and' or 'or'"));
+        let err = parse("a = yes").unwrap_err();
+        assert_eq!(err.span, 2..3);
+        let err = parse("a ==").unwrap_err();
+        assert_eq!(err.span, 4..4);
+        let err = parse("a == yes and").unwrap_err();
+        assert!(err.message.contains("ends too early"));
+        let err = parse("   ").unwrap_err();
+        assert!(err.message.contains("empty"));
+        let err = parse("a == \"yes\"").unwrap_err();
+        assert_eq!(err.span, 5..6);
+    }
+
+    #[test]
+    fn keywords_are_not_names_or_values() {
+        assert!(parse("and == yes").is_err());
+        assert!(parse("a == or").is_err());
+        assert!(parse("a is maybe").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("{}a == yes{}", "(".repeat(1000), ")".repeat(1000));
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("nested"), "{err}");
+        let text = format!("{}a == yes", "not ".repeat(1000));
+        assert!(parse(&text).is_err());
+        assert!(parse(&"a == yes or ".repeat(2000)).is_err());
+    }
+
+    struct Table(HashMap<&'static str, Truth>);
+
+    impl Facts for Table {
+        fn compare(&self, name: &str, _: CompareOp, _: &str) -> (Truth, Fact) {
+            let truth = self.0.get(name).copied().unwrap_or(Truth::Unknown);
+            (
+                truth,
+                Fact {
+                    subject: name.into(),
+                    text: format!("{name} is {truth:?}"),
+                },
+            )
+        }
+        fn includes(&self, name: &str, value: &str) -> (Truth, Fact) {
+            self.compare(name, CompareOp::Eq, value)
+        }
+        fn answered(&self, name: &str) -> (bool, Fact) {
+            let (t, f) = self.compare(name, CompareOp::Eq, "");
+            (t != Truth::Unknown, f)
+        }
+    }
+
+    fn eval(text: &str, table: &[(&'static str, Truth)]) -> Outcome {
+        evaluate(
+            &parse(text).unwrap(),
+            &Table(table.iter().copied().collect()),
+        )
+    }
+
+    #[test]
+    fn kleene_logic() {
+        use Truth::*;
+        let t = [("t", True), ("f", False), ("u", Unknown)];
+        let cases = [
+            ("t == yes and u == yes", Unknown),
+            ("f == yes and u == yes", False),
+            ("t == yes or u == yes", True),
+            ("f == yes or u == yes", Unknown),
+            ("not u == yes", Unknown),
+            ("not f == yes", True),
+            ("always", True),
+            ("never or t == yes", True),
+            ("u is answered", False),
+            ("u is not answered", True),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(eval(text, &t).truth, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_deciding_facts_are_kept() {
+        use Truth::*;
+        let t = [("t", True), ("f", False), ("u", Unknown)];
+        let subjects = |o: Outcome| o.because.into_iter().map(|f| f.subject).collect::<Vec<_>>();
+        assert_eq!(subjects(eval("t == yes or f == yes", &t)), ["t"]);
+        assert_eq!(subjects(eval("t == yes and f == yes", &t)), ["f"]);
+        assert_eq!(subjects(eval("f == yes or u == yes", &t)), ["u"]);
+        assert_eq!(subjects(eval("f == yes or f == no", &t)), ["f"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parser_never_panics(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn parser_never_panics_on_expression_like_text(
+            text in "[a-z_ ()=!<>-]{0,120}"
+        ) {
+            let _ = parse(&text);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Questionnaire content: the model of questions and obligations, the TOML loader that
+//! validates it, the expression language its conditions are written in, and typed answers.
+
+pub mod answer;
+pub mod expr;
+pub mod loader;
+pub mod model;
+
+pub use answer::{AnswerValue, Answers, EvidenceRef};
+pub use loader::{load_embedded, load_with_overrides, Diagnostic, LoadError};
+pub use model::{AnswerKind, Catalogue, Level, Obligation, Question};

@@ -1,0 +1,439 @@
+//! How expressions see an assessment's answers: which questions are asked (their
+//! `ask_if`), the range a derived value such as the effective classification can take,
+//! and the sentence that describes each answer in a reason.
+//!
+//! Results are memoised per evaluation; the loader has proven the dependencies acyclic,
+//! and a depth guard turns any surprise into "unknown" rather than a stack overflow.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use crate::questionnaire::answer::{AnswerValue, Answers};
+use crate::questionnaire::expr::{self, CompareOp, Fact, Facts, Truth};
+use crate::questionnaire::model::{Catalogue, Derived, Question};
+
+const MAX_DEPTH: usize = 256;
+
+/// The possible values of a derived value, as option indices of its source question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedRange {
+    pub low: usize,
+    pub high: usize,
+    /// The declared value of the source question, when answered.
+    pub declared: Option<usize>,
+    /// Why the value was raised above the declared one (the raises whose condition holds).
+    pub raised_because: Vec<String>,
+    /// The source question is unanswered or "don't know yet".
+    pub declared_unknown: bool,
+}
+
+pub struct AnswerFacts<'a> {
+    pub catalogue: &'a Catalogue,
+    pub answers: &'a Answers,
+    asked: RefCell<HashMap<String, Truth>>,
+    derived: RefCell<HashMap<String, DerivedRange>>,
+    depth: Cell<usize>,
+}
+
+impl<'a> AnswerFacts<'a> {
+    pub fn new(catalogue: &'a Catalogue, answers: &'a Answers) -> Self {
+        AnswerFacts {
+            catalogue,
+            answers,
+            asked: RefCell::new(HashMap::new()),
+            derived: RefCell::new(HashMap::new()),
+            depth: Cell::new(0),
+        }
+    }
+
+    fn guarded<T>(&self, fallback: T, work: impl FnOnce() -> T) -> T {
+        if self.depth.get() >= MAX_DEPTH {
+            return fallback;
+        }
+        self.depth.set(self.depth.get() + 1);
+        let result = work();
+        self.depth.set(self.depth.get() - 1);
+        result
+    }
+
+    /// Whether a question is asked: true, false (its `ask_if` is false) or unknown (its
+    /// `ask_if` depends on answers not given yet).
+    pub fn asked(&self, question: &Question) -> Truth {
+        if let Some(t) = self.asked.borrow().get(&question.id) {
+            return *t;
+        }
+        let truth = match &question.ask_if {
+            None => Truth::True,
+            Some((condition, _)) => {
+                self.guarded(Truth::Unknown, || expr::evaluate(condition, self).truth)
+            }
+        };
+        self.asked.borrow_mut().insert(question.id.clone(), truth);
+        truth
+    }
+
+    pub fn derived_range(&self, derived: &Derived) -> Option<DerivedRange> {
+        if let Some(r) = self.derived.borrow().get(&derived.id) {
+            return Some(r.clone());
+        }
+        let from = self.catalogue.question(&derived.from)?;
+        let top = from.options.len().saturating_sub(1);
+        let declared = match (self.asked(from), self.answers.get(&from.id)) {
+            (Truth::True, Some(AnswerValue::Choice(c))) => from.option(c).map(|(i, _)| i),
+            _ => None,
+        };
+        let mut range = DerivedRange {
+            low: declared.unwrap_or(0),
+            high: declared.unwrap_or(top),
+            declared,
+            raised_because: Vec::new(),
+            declared_unknown: declared.is_none(),
+        };
+        for raise in &derived.raise {
+            let Some((to, _)) = from.option(&raise.to) else {
+                continue;
+            };
+            let truth = self.guarded(Truth::Unknown, || expr::evaluate(&raise.when, self).truth);
+            match truth {
+                Truth::True => {
+                    if to > range.low {
+                        range.raised_because.push(raise.because.clone());
+                    }
+                    range.low = range.low.max(to);
+                    range.high = range.high.max(to);
+                }
+                Truth::Unknown => range.high = range.high.max(to),
+                Truth::False => {}
+            }
+        }
+        self.derived
+            .borrow_mut()
+            .insert(derived.id.clone(), range.clone());
+        Some(range)
+    }
+
+    fn fact(subject: &str, text: String) -> Fact {
+        Fact {
+            subject: subject.to_string(),
+            text,
+        }
+    }
+
+    /// The state of a question for an atom: `Err` carries the truth and fact to return
+    /// when there is no usable answer.
+    fn usable_answer(&self, question: &'a Question) -> Result<&'a AnswerValue, (Truth, Fact)> {
+        match self.asked(question) {
+            Truth::False => {
+                return Err((
+                    Truth::False,
+                    Self::fact(
+                        &question.id,
+                        format!("the question on {} is not asked", question.subject()),
+                    ),
+                ))
+            }
+            Truth::Unknown => {
+                return Err((
+                    Truth::Unknown,
+                    Self::fact(
+                        &question.id,
+                        format!(
+                            "whether {} matters depends on earlier answers",
+                            question.subject()
+                        ),
+                    ),
+                ))
+            }
+            Truth::True => {}
+        }
+        match self.answers.get(&question.id) {
+            None => Err((
+                Truth::Unknown,
+                Self::fact(
+                    &question.id,
+                    format!(
+                        "{} is not answered yet ({} can answer it)",
+                        subject_phrase(question),
+                        lower_first(&question.who_can_answer)
+                    ),
+                ),
+            )),
+            Some(AnswerValue::DontKnow) => Err((
+                Truth::Unknown,
+                Self::fact(
+                    &question.id,
+                    format!(
+                        "{} is \"don't know yet\" ({} can answer it)",
+                        subject_phrase(question),
+                        lower_first(&question.who_can_answer)
+                    ),
+                ),
+            )),
+            Some(value) => Ok(value),
+        }
+    }
+
+    fn compare_derived(&self, derived: &Derived, op: CompareOp, value: &str) -> (Truth, Fact) {
+        let from = self.catalogue.question(&derived.from);
+        let (Some(range), Some(from)) = (self.derived_range(derived), from) else {
+            return (
+                Truth::Unknown,
+                Self::fact(
+                    &derived.id,
+                    format!("{} cannot be worked out", derived.short),
+                ),
+            );
+        };
+        let Some((target, _)) = from.option(value) else {
+            return (
+                Truth::Unknown,
+                Self::fact(
+                    &derived.id,
+                    format!("'{value}' is not a value of {}", derived.short),
+                ),
+            );
+        };
+        let truth = compare_range(range.low, range.high, op, target);
+        (
+            truth,
+            Self::fact(&derived.id, describe_range(derived, from, &range)),
+        )
+    }
+}
+
+/// "the question about X" reads badly; for yes-no questions without `short` the prompt is
+/// clearer than the id.
+fn subject_phrase(question: &Question) -> String {
+    match &question.short {
+        Some(short) => short.clone(),
+        None => format!("\"{}\"", question.prompt),
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Compares a range of option indices with one index: known only when every value in
+/// the range gives the same answer.
+pub fn compare_range(low: usize, high: usize, op: CompareOp, target: usize) -> Truth {
+    let holds = |v: usize| match op {
+        CompareOp::Eq => v == target,
+        CompareOp::Ne => v != target,
+        CompareOp::Lt => v < target,
+        CompareOp::Le => v <= target,
+        CompareOp::Gt => v > target,
+        CompareOp::Ge => v >= target,
+    };
+    let (at_low, at_high) = (holds(low), holds(high));
+    match op {
+        // Equality can change inside the range even when both ends agree.
+        CompareOp::Eq | CompareOp::Ne if low != high => {
+            let inside = (low..=high).contains(&target);
+            match (op, inside) {
+                (CompareOp::Eq, false) => Truth::False,
+                (CompareOp::Ne, false) => Truth::True,
+                _ => Truth::Unknown,
+            }
+        }
+        _ if at_low == at_high => Truth::from_bool(at_low),
+        _ => Truth::Unknown,
+    }
+}
+
+/// "effective classification is OFFICIAL-SENSITIVE because it handles personal data".
+pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) -> String {
+    let label = |i: usize| {
+        from.options
+            .get(i)
+            .map(|o| o.label.clone())
+            .unwrap_or_default()
+    };
+    let because = if range.raised_because.is_empty() {
+        String::new()
+    } else {
+        format!(" because {}", range.raised_because.join(" and "))
+    };
+    if range.low == range.high {
+        match range.declared {
+            Some(d) if d == range.low => format!("{} is {}", derived.short, label(range.low)),
+            Some(d) => format!(
+                "{} is {}{because} (declared {})",
+                derived.short,
+                label(range.low),
+                label(d)
+            ),
+            None => format!("{} is {}{because}", derived.short, label(range.low)),
+        }
+    } else {
+        let pending = if range.declared_unknown {
+            format!(" ({} is not answered yet)", from.subject())
+        } else {
+            String::from(" (some answers are missing)")
+        };
+        if range.low == 0 {
+            format!("{} is not known yet{pending}", derived.short)
+        } else {
+            format!(
+                "{} is at least {}{because}{pending}",
+                derived.short,
+                label(range.low)
+            )
+        }
+    }
+}
+
+impl Facts for AnswerFacts<'_> {
+    fn compare(&self, name: &str, op: CompareOp, value: &str) -> (Truth, Fact) {
+        if let Some(derived) = self.catalogue.derived(name) {
+            return self.compare_derived(derived, op, value);
+        }
+        let Some(question) = self.catalogue.question(name) else {
+            return (
+                Truth::Unknown,
+                Self::fact(name, format!("'{name}' is not a known question")),
+            );
+        };
+        let answer = match self.usable_answer(question) {
+            Ok(answer) => answer,
+            Err(result) => return result,
+        };
+        match answer {
+            AnswerValue::YesNo(actual) => {
+                let expected = value == "yes";
+                let truth = Truth::from_bool(match op {
+                    CompareOp::Ne => *actual != expected,
+                    _ => *actual == expected,
+                });
+                let phrase = if *actual {
+                    question.when_yes.clone()
+                } else {
+                    question.when_no.clone()
+                };
+                let text = phrase.unwrap_or_else(|| {
+                    format!(
+                        "{} is {}",
+                        question.subject(),
+                        if *actual { "yes" } else { "no" }
+                    )
+                });
+                (truth, Self::fact(name, text))
+            }
+            AnswerValue::Choice(choice) => {
+                match (question.option(choice), question.option(value)) {
+                    (Some((actual, label)), Some((target, _))) => (
+                        compare_range(actual, actual, op, target),
+                        Self::fact(name, format!("{} is {}", question.subject(), label.label)),
+                    ),
+                    _ => (
+                        Truth::Unknown,
+                        Self::fact(
+                            name,
+                            format!(
+                                "the answer to {} is not one of its options",
+                                question.subject()
+                            ),
+                        ),
+                    ),
+                }
+            }
+            _ => (
+                Truth::Unknown,
+                Self::fact(
+                    name,
+                    format!(
+                        "the answer to {} does not fit the question",
+                        question.subject()
+                    ),
+                ),
+            ),
+        }
+    }
+
+    fn includes(&self, name: &str, value: &str) -> (Truth, Fact) {
+        let Some(question) = self.catalogue.question(name) else {
+            return (
+                Truth::Unknown,
+                Self::fact(name, format!("'{name}' is not a known question")),
+            );
+        };
+        let answer = match self.usable_answer(question) {
+            Ok(answer) => answer,
+            Err(result) => return result,
+        };
+        let label = question
+            .option(value)
+            .map(|(_, c)| c.label.clone())
+            .unwrap_or_else(|| value.to_string());
+        match answer {
+            AnswerValue::Choices(chosen) => {
+                let has = chosen.iter().any(|c| c == value);
+                let text = if has {
+                    format!("{} includes {label}", question.subject())
+                } else {
+                    format!("{} does not include {label}", question.subject())
+                };
+                (Truth::from_bool(has), Self::fact(name, text))
+            }
+            _ => (
+                Truth::Unknown,
+                Self::fact(
+                    name,
+                    format!(
+                        "the answer to {} does not fit the question",
+                        question.subject()
+                    ),
+                ),
+            ),
+        }
+    }
+
+    fn answered(&self, name: &str) -> (bool, Fact) {
+        if let Some(derived) = self.catalogue.derived(name) {
+            let known = self.derived_range(derived).is_some_and(|r| r.low == r.high);
+            let text = format!(
+                "{} is {}",
+                derived.short,
+                if known { "known" } else { "not known yet" }
+            );
+            return (known, Self::fact(name, text));
+        }
+        let Some(question) = self.catalogue.question(name) else {
+            return (
+                false,
+                Self::fact(name, format!("'{name}' is not a known question")),
+            );
+        };
+        match self.usable_answer(question) {
+            Ok(_) => (
+                true,
+                Self::fact(name, format!("{} is answered", subject_phrase(question))),
+            ),
+            Err((_, fact)) => (false, fact),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_comparisons_are_unknown_only_when_the_range_straddles() {
+        use CompareOp::*;
+        // Range 1..=3 (e.g. at least OFFICIAL-SENSITIVE, classification unanswered).
+        assert_eq!(compare_range(1, 3, Ge, 1), Truth::True);
+        assert_eq!(compare_range(1, 3, Ge, 2), Truth::Unknown);
+        assert_eq!(compare_range(1, 3, Lt, 1), Truth::False);
+        assert_eq!(compare_range(1, 3, Eq, 0), Truth::False);
+        assert_eq!(compare_range(1, 3, Ne, 0), Truth::True);
+        assert_eq!(compare_range(1, 3, Eq, 2), Truth::Unknown);
+        assert_eq!(compare_range(2, 2, Eq, 2), Truth::True);
+        assert_eq!(compare_range(2, 2, Gt, 2), Truth::False);
+        assert_eq!(compare_range(0, 1, Le, 1), Truth::True);
+    }
+}
