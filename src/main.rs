@@ -18,7 +18,12 @@ use cli::{CliError, Context};
 #[command(name = "secassess", version, about, long_about, after_help = AFTER_HELP)]
 struct Cli {
     /// A folder of questionnaire TOML files that add to, or replace, the built-in ones.
-    #[arg(long, global = true, env = "SECASSESS_QUESTIONNAIRES", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "SECASSESS_QUESTIONNAIRES",
+        value_name = "DIR"
+    )]
     questionnaires: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
@@ -68,6 +73,13 @@ fn main() -> ExitCode {
 
 /// The one place an error is shown: its message, then the exit code it maps to.
 fn report(error: &CliError) -> ExitCode {
-    eprintln!("secassess: {}", secassess::text::sanitise(&error.to_string()));
+    // `secassess obligations | head` closing the pipe early is not a failure.
+    if matches!(error, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe) {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "secassess: {}",
+        secassess::text::sanitise(&error.to_string())
+    );
     ExitCode::from(error.exit_code())
 }

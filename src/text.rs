@@ -7,7 +7,8 @@ use std::borrow::Cow;
 /// Whether a character could drive a terminal: C0 controls other than newline and tab,
 /// DEL, and the C1 controls (some terminals act on them in UTF-8 too).
 pub fn is_unsafe_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Replaces every unsafe control character with a visible stand-in (U+FFFD), keeping
@@ -28,7 +29,13 @@ pub fn sanitise(text: &str) -> Cow<'_, str> {
 pub fn sanitise_line(text: &str) -> String {
     sanitise(text)
         .chars()
-        .map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c })
+        .map(|c| {
+            if c == '\n' || c == '\t' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -52,7 +59,9 @@ mod tests {
     fn escape_sequences_are_neutralised() {
         let hostile = "ok\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\r\nnext\tcol";
         let clean = sanitise(hostile);
-        assert!(!clean.chars().any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}' || c == '\r'));
+        assert!(!clean
+            .chars()
+            .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}' || c == '\r'));
         assert!(clean.contains('\n') && clean.contains('\t'));
         assert!(matches!(sanitise("plain £ text – ok"), Cow::Borrowed(_)));
         assert_eq!(sanitise_line("a\nb\tc"), "a b c");

@@ -48,13 +48,13 @@ impl CliError {
     /// 1 means "checked and found wanting"; 2 means the input could not be used at all.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Questionnaires(_) => 1,
+            CliError::Questionnaires(LoadError::Invalid(_)) => 1,
+            CliError::Questionnaires(LoadError::Directory { .. }) => 2,
             CliError::Assessment(_) | CliError::Usage(_) | CliError::Output(_) => 2,
         }
     }
 }
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value)
-        .map_err(|e| CliError::Output(std::io::Error::other(e)))
+    serde_json::to_string_pretty(value).map_err(|e| CliError::Output(std::io::Error::other(e)))
 }

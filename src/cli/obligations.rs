@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use secassess::questionnaire::answer::{parse_answer, Answers};
+use secassess::questionnaire::expr::Truth;
 use secassess::questionnaire::Catalogue;
 use secassess::rules::{self, Evaluation, ObligationResult, Status};
 use secassess::store;
@@ -30,7 +31,11 @@ pub struct Args {
 }
 
 /// Applies `--set id=value` flags over the answers, checking ids and values.
-pub fn apply_sets(catalogue: &Catalogue, answers: &mut Answers, sets: &[String]) -> Result<(), CliError> {
+pub fn apply_sets(
+    catalogue: &Catalogue,
+    answers: &mut Answers,
+    sets: &[String],
+) -> Result<(), CliError> {
     for set in sets {
         let Some((id, value)) = set.split_once('=') else {
             return Err(CliError::Usage(format!(
@@ -116,7 +121,11 @@ fn write_obligation(out: &mut impl Write, o: &ObligationResult) -> std::io::Resu
         writeln!(out, "      {}", sanitise_line(reason))?;
     }
     if !o.involves.is_empty() && o.status != Status::NotApplicable {
-        writeln!(out, "      Involves: {}", sanitise_line(&o.involves.join(", ")))?;
+        writeln!(
+            out,
+            "      Involves: {}",
+            sanitise_line(&o.involves.join(", "))
+        )?;
     }
     Ok(())
 }
@@ -154,15 +163,24 @@ fn write_text(
         writeln!(out, "\nWARNING: {}", sanitise_line(problem))?;
     }
     let groups = [
-        (Status::NotMet, "Apply and not met"),
-        (Status::Unknown, "Not known yet (answer the questions named below)"),
-        (Status::Met, "Apply and met"),
+        (Status::NotMet, Truth::True, "Apply and not met"),
+        (
+            Status::Unknown,
+            Truth::True,
+            "Apply; not known yet whether met",
+        ),
+        (Status::Met, Truth::True, "Apply and met"),
+        (
+            Status::Unknown,
+            Truth::Unknown,
+            "May apply; answer the questions named below",
+        ),
     ];
-    for (status, heading) in groups {
+    for (status, applies, heading) in groups {
         let items: Vec<&ObligationResult> = evaluation
             .obligations
             .iter()
-            .filter(|o| o.status == status)
+            .filter(|o| o.status == status && o.applies == applies)
             .collect();
         if items.is_empty() {
             continue;
@@ -188,7 +206,13 @@ fn write_text(
             not_applicable.join(", ")
         )?;
     }
-    let count = |s: Status| evaluation.obligations.iter().filter(|o| o.status == s).count();
+    let count = |s: Status| {
+        evaluation
+            .obligations
+            .iter()
+            .filter(|o| o.status == s)
+            .count()
+    };
     writeln!(
         out,
         "\nSummary: {} not met, {} unknown, {} met, {} not applicable. Questions answered: {} of {}.",

@@ -56,7 +56,11 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         .collect();
     let mut out = std::io::stdout().lock();
     if args.format == Format::Json {
-        writeln!(out, "{}", to_json(&serde_json::json!({ "questionnaires": views }))?)?;
+        writeln!(
+            out,
+            "{}",
+            to_json(&serde_json::json!({ "questionnaires": views }))?
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     for questionnaire in &views {

@@ -368,7 +368,8 @@ impl Parser {
     fn value(&mut self) -> Result<(String, Span), ParseError> {
         let at = self.here();
         match self.next() {
-            Some((Token::Word(w), span)) if !KEYWORDS.contains(&w.as_str()) => Ok((w, span)),
+            // Only a value can follow an operator, so keywords are fine here ("never").
+            Some((Token::Word(w), span)) => Ok((w, span)),
             Some((token, span)) => Err(ParseError::new(
                 format!("expected a value such as 'yes' or 'official-sensitive', found {token}"),
                 span,
@@ -430,7 +431,7 @@ impl Truth {
         }
     }
 
-    pub fn not(self) -> Truth {
+    pub fn negate(self) -> Truth {
         match self {
             Truth::True => Truth::False,
             Truth::False => Truth::True,
@@ -477,7 +478,7 @@ pub fn evaluate(expr: &Expr, facts: &dyn Facts) -> Outcome {
         Expr::Not(inner) => {
             let outcome = evaluate(inner, facts);
             Outcome {
-                truth: outcome.truth.not(),
+                truth: outcome.truth.negate(),
                 because: outcome.because,
             }
         }
@@ -518,7 +519,7 @@ fn combine(items: &[Expr], facts: &dyn Facts, dominant: Truth) -> Outcome {
     } else if outcomes.iter().any(|o| o.truth == Truth::Unknown) {
         Truth::Unknown
     } else {
-        dominant.not()
+        dominant.negate()
     };
     let mut because = Vec::new();
     for outcome in outcomes {
@@ -625,7 +626,8 @@ mod tests {
     #[test]
     fn keywords_are_not_names_or_values() {
         assert!(parse("and == yes").is_err());
-        assert!(parse("a == or").is_err());
+        // After an operator only a value can follow, so a keyword there is a value.
+        assert!(parse("a == never").is_ok());
         assert!(parse("a is maybe").is_err());
     }
 

@@ -33,6 +33,42 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "00-profile.toml",
         include_str!("../../questionnaires/00-profile.toml"),
     ),
+    (
+        "10-base-requirements.toml",
+        include_str!("../../questionnaires/10-base-requirements.toml"),
+    ),
+    (
+        "20-application-security.toml",
+        include_str!("../../questionnaires/20-application-security.toml"),
+    ),
+    (
+        "30-authentication.toml",
+        include_str!("../../questionnaires/30-authentication.toml"),
+    ),
+    (
+        "40-tls.toml",
+        include_str!("../../questionnaires/40-tls.toml"),
+    ),
+    (
+        "50-web.toml",
+        include_str!("../../questionnaires/50-web.toml"),
+    ),
+    (
+        "60-testing.toml",
+        include_str!("../../questionnaires/60-testing.toml"),
+    ),
+    (
+        "70-dependencies.toml",
+        include_str!("../../questionnaires/70-dependencies.toml"),
+    ),
+    (
+        "80-organisational.toml",
+        include_str!("../../questionnaires/80-organisational.toml"),
+    ),
+    (
+        "coverage-exclusions.toml",
+        include_str!("../../questionnaires/coverage-exclusions.toml"),
+    ),
 ];
 
 /// One problem in one file, with a 1-based line and column.
@@ -485,10 +521,6 @@ fn option_value_valid(value: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && value.chars().all(kebab_char)
-        && !matches!(
-            value,
-            "and" | "or" | "not" | "is" | "answered" | "includes" | "always" | "never"
-        )
 }
 
 /// Parsed expression plus where its text sits, for later checking.
@@ -621,10 +653,8 @@ fn type_check(
             },
             Expr::Answered {
                 name, name_span, ..
-            } => {
-                if lookup(name).is_none() {
-                    unknown_name(checker, pending, name, name_span, questions)
-                }
+            } if lookup(name).is_none() => {
+                unknown_name(checker, pending, name, name_span, questions)
             }
             _ => {}
         }
@@ -976,7 +1006,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
                 };
                 let value = o.value.get_ref();
                 if !option_value_valid(value) {
-                    checker.error(&option_at, format!("option value '{value}' must use only lowercase letters, digits and '-', and not be an expression keyword"));
+                    checker.error(&option_at, format!("option value '{value}' must start with a lowercase letter or digit and use only lowercase letters, digits and '-'"));
                 }
                 if options.iter().any(|c| c.value == *value) {
                     checker.error(&option_at, format!("duplicate option value '{value}'"));
@@ -1599,7 +1629,7 @@ label = "High"
     fn override_replaces_questionnaire_with_same_id() {
         let user = SourceFile {
             name: "mine/profile.toml".into(),
-            text: format!("{}", HEADER.replace("id = \"t\"", "id = \"profile\""))
+            text: HEADER.replace("id = \"t\"", "id = \"profile\"")
                 + &yes_no("only", ""),
         };
         let merged = merge_overrides(embedded_files(), vec![user]);

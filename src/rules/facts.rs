@@ -25,6 +25,8 @@ pub struct DerivedRange {
     pub raised_because: Vec<String>,
     /// The source question is unanswered or "don't know yet".
     pub declared_unknown: bool,
+    /// The source question is answered "don't know yet" (rather than not at all).
+    pub declared_dont_know: bool,
 }
 
 pub struct AnswerFacts<'a> {
@@ -88,6 +90,7 @@ impl<'a> AnswerFacts<'a> {
             declared,
             raised_because: Vec::new(),
             declared_unknown: declared.is_none(),
+            declared_dont_know: matches!(self.answers.get(&from.id), Some(AnswerValue::DontKnow)),
         };
         for raise in &derived.raise {
             let Some((to, _)) = from.option(&raise.to) else {
@@ -245,7 +248,8 @@ pub fn compare_range(low: usize, high: usize, op: CompareOp, target: usize) -> T
     }
 }
 
-/// "effective classification is OFFICIAL-SENSITIVE because it handles personal data".
+/// "effective classification is OFFICIAL-SENSITIVE (declared OFFICIAL, treated as
+/// OFFICIAL-SENSITIVE because it handles personal data)".
 pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) -> String {
     let label = |i: usize| {
         from.options
@@ -253,37 +257,39 @@ pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) 
             .map(|o| o.label.clone())
             .unwrap_or_default()
     };
-    let because = if range.raised_because.is_empty() {
-        String::new()
-    } else {
-        format!(" because {}", range.raised_because.join(" and "))
-    };
-    if range.low == range.high {
-        match range.declared {
-            Some(d) if d == range.low => format!("{} is {}", derived.short, label(range.low)),
-            Some(d) => format!(
-                "{} is {}{because} (declared {})",
-                derived.short,
-                label(range.low),
-                label(d)
-            ),
-            None => format!("{} is {}{because}", derived.short, label(range.low)),
-        }
-    } else {
-        let pending = if range.declared_unknown {
-            format!(" ({} is not answered yet)", from.subject())
+    let because = range.raised_because.join(" and ");
+    let pending = format!(
+        "{} is {} ({} can answer it)",
+        from.subject(),
+        if range.declared_dont_know {
+            "\"don't know yet\""
         } else {
-            String::from(" (some answers are missing)")
-        };
-        if range.low == 0 {
-            format!("{} is not known yet{pending}", derived.short)
-        } else {
-            format!(
-                "{} is at least {}{because}{pending}",
-                derived.short,
-                label(range.low)
-            )
+            "not answered yet"
+        },
+        lower_first(&from.who_can_answer)
+    );
+    match (range.low == range.high, range.declared) {
+        (true, Some(d)) if d == range.low => format!("{} is {}", derived.short, label(d)),
+        (true, Some(d)) => format!(
+            "{} is {} (declared {}, treated as {} because {because})",
+            derived.short,
+            label(range.low),
+            label(d),
+            label(range.low)
+        ),
+        (true, None) => format!(
+            "{} is {} because {because}",
+            derived.short,
+            label(range.low)
+        ),
+        (false, _) if range.raised_because.is_empty() => {
+            format!("{} is not known yet: {pending}", derived.short)
         }
+        (false, _) => format!(
+            "{} is at least {} because {because}, but {pending}",
+            derived.short,
+            label(range.low)
+        ),
     }
 }
 

@@ -71,6 +71,9 @@ pub struct ObligationResult {
     pub level: Level,
     pub scope: Scope,
     pub status: Status,
+    /// Whether it applies, separately from whether it is met: an obligation can apply
+    /// while the answer that shows it met is still missing.
+    pub applies: Truth,
     pub title: String,
     /// Why it applies (or not) and why it is met (or not), then the requirement it comes
     /// from, in sentences a project lead can read.
@@ -306,6 +309,7 @@ fn evaluate_obligation(
         level: obligation.level,
         scope: obligation.scope,
         status,
+        applies: applies.truth,
         title: obligation.title.clone(),
         reasons,
         involves: obligation.involves.clone(),

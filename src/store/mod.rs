@@ -45,7 +45,10 @@ pub fn read_assessment(path: &Path) -> Result<Assessment, StoreError> {
     }
     let bytes = std::fs::read(path).map_err(read_error)?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = position(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        let (line, column) = position(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
         StoreError::Invalid {
             path: path.to_path_buf(),
             line,
@@ -88,4 +91,3 @@ pub fn parse_assessment(path: &Path, text: &str) -> Result<Assessment, StoreErro
         )
     })
 }
-
