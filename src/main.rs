@@ -26,6 +26,16 @@ struct Cli {
     )]
     questionnaires: Option<std::path::PathBuf>,
 
+    /// The folder assessments are kept in (e.g. on a USB stick or shared drive), instead
+    /// of your own data folder.
+    #[arg(long, global = true, env = "SECASSESS_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
+
+    /// Act as this person for this command, e.g. --as "Jane Smith <jane.smith@nhs.net>",
+    /// instead of the identity saved in your settings (or SECASSESS_NAME/_EMAIL/_ROLE).
+    #[arg(long = "as", global = true, value_name = "NAME <EMAIL>")]
+    acting_as: Option<String>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -47,17 +57,28 @@ enum Command {
     Questions(cli::questions::Args),
     /// Show which obligations apply, whether they are met, and why.
     Obligations(cli::obligations::Args),
+    /// Start a new assessment for a system.
+    New(cli::new::Args),
+    /// List the assessments in the data folder, with their progress.
+    List(cli::list::Args),
+    /// Summarise one assessment file.
+    Show(cli::show::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let context = Context {
         questionnaires: cli.questionnaires,
+        data_dir: cli.data_dir,
+        acting_as: cli.acting_as,
     };
     let result = match cli.command {
         Some(Command::Validate(args)) => cli::validate::run(&context, args),
         Some(Command::Questions(args)) => cli::questions::run(&context, args),
         Some(Command::Obligations(args)) => cli::obligations::run(&context, args),
+        Some(Command::New(args)) => cli::new::run(&context, args),
+        Some(Command::List(args)) => cli::list::run(&context, args),
+        Some(Command::Show(args)) => cli::show::run(&context, args),
         None => {
             use clap::CommandFactory;
             let mut command = Cli::command();

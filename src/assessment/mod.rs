@@ -1,6 +1,11 @@
 //! The assessment record and the pure operations on it: answers, findings, reviews and
-//! the audit trail. No file I/O here; `store` reads and writes it.
+//! the audit trail, the identity of the person answering, format migrations and
+//! questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
 
+pub mod audit;
+pub mod identity;
+pub mod migrate;
 pub mod record;
+pub mod upgrade;
 
-pub use record::{Assessment, AnswerRecord, Person, System, SCHEMA_VERSION};
+pub use record::{AnswerRecord, Assessment, Person, System, SCHEMA_VERSION};

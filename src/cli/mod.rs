@@ -6,13 +6,20 @@ use std::path::PathBuf;
 use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
+pub mod list;
+pub mod new;
 pub mod obligations;
 pub mod questions;
+pub mod show;
 pub mod validate;
 
 /// What the global flags say.
 pub struct Context {
     pub questionnaires: Option<PathBuf>,
+    /// `--data-dir` / `SECASSESS_DATA_DIR`: where assessments live.
+    pub data_dir: Option<PathBuf>,
+    /// `--as "Name <email>"`: who is acting, for this command only.
+    pub acting_as: Option<String>,
 }
 
 impl Context {
@@ -37,6 +44,8 @@ pub enum CliError {
     Questionnaires(#[from] LoadError),
     #[error("{0}")]
     Assessment(#[from] StoreError),
+    #[error("{0}")]
+    Identity(#[from] secassess::assessment::identity::IdentityError),
     /// A mistake in the command line itself, such as an unknown id in `--set`.
     #[error("{0}")]
     Usage(String),
@@ -50,7 +59,10 @@ impl CliError {
         match self {
             CliError::Questionnaires(LoadError::Invalid(_)) => 1,
             CliError::Questionnaires(LoadError::Directory { .. }) => 2,
-            CliError::Assessment(_) | CliError::Usage(_) | CliError::Output(_) => 2,
+            CliError::Assessment(_)
+            | CliError::Identity(_)
+            | CliError::Usage(_)
+            | CliError::Output(_) => 2,
         }
     }
 }

@@ -1,0 +1,302 @@
+//! Who is using the tool: reading "Name <email>" as typed on the command line, checking a
+//! self-declared identity, and choosing between the places one can come from (the `--as`
+//! flag, the `SECASSESS_*` environment variables, the saved config file).
+//!
+//! Pure: the config file itself is read and written by `store::identity`, and the
+//! environment is read by the caller and passed in, so the precedence rules are tested
+//! without touching anybody's home directory.
+
+use crate::assessment::record::Person;
+use crate::text::is_unsafe_control;
+
+/// Longest name, role or email accepted. Real ones are far shorter; the bound keeps a
+/// pasted paragraph out of every answer record.
+pub const MAX_FIELD_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    #[error("{source_name}: the name is empty; write it as \"Jane Smith <jane.smith@nhs.net>\"")]
+    EmptyName { source_name: String },
+    #[error("{source_name}: '{text}' is not of the form \"Name <email>\", e.g. \"Jane Smith <jane.smith@nhs.net>\"")]
+    Malformed { source_name: String, text: String },
+    #[error("{source_name}: '{email}' does not look like an email address (it needs one @ with text either side)")]
+    BadEmail { source_name: String, email: String },
+    #[error("{source_name}: the {field} contains control characters or is longer than {MAX_FIELD_CHARS} characters; type it again")]
+    BadText {
+        source_name: String,
+        field: &'static str,
+    },
+}
+
+/// Where an identity came from, so messages can say which setting to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentitySource {
+    Flag,
+    Environment,
+    ConfigFile,
+}
+
+/// The identity environment variables, as read by the shell (`None` when unset or empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityEnv {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
+
+/// Reads "Jane Smith <jane.smith@nhs.net>", or just "Jane Smith". `source_name` says
+/// where the text came from ("--as", "SECASSESS_NAME") for the error message.
+pub fn parse_signature(text: &str, source_name: &str) -> Result<Person, IdentityError> {
+    let text = text.trim();
+    let malformed = || IdentityError::Malformed {
+        source_name: source_name.to_string(),
+        text: text.to_string(),
+    };
+    let (name, email) = match text.find('<') {
+        None => {
+            if text.contains('>') {
+                return Err(malformed());
+            }
+            (text, "")
+        }
+        Some(open) => {
+            let rest = &text[open + 1..];
+            let Some(email) = rest.strip_suffix('>') else {
+                return Err(malformed());
+            };
+            if email.contains(['<', '>']) {
+                return Err(malformed());
+            }
+            (text[..open].trim(), email.trim())
+        }
+    };
+    let person = Person {
+        name: name.to_string(),
+        role: String::new(),
+        email: email.to_string(),
+    };
+    check_person(&person, source_name)?;
+    Ok(person)
+}
+
+/// Checks a self-declared identity before it is written into answer records: a name, an
+/// email that at least looks like one (when given), and no terminal control characters.
+pub fn check_person(person: &Person, source_name: &str) -> Result<(), IdentityError> {
+    let bad_text = |field| IdentityError::BadText {
+        source_name: source_name.to_string(),
+        field,
+    };
+    for (field, value) in [
+        ("name", &person.name),
+        ("role", &person.role),
+        ("email", &person.email),
+    ] {
+        if value.chars().count() > MAX_FIELD_CHARS
+            || value
+                .chars()
+                .any(|c| is_unsafe_control(c) || c == '\n' || c == '\t')
+        {
+            return Err(bad_text(field));
+        }
+    }
+    if person.name.trim().is_empty() {
+        return Err(IdentityError::EmptyName {
+            source_name: source_name.to_string(),
+        });
+    }
+    if !person.email.is_empty() && !looks_like_email(&person.email) {
+        return Err(IdentityError::BadEmail {
+            source_name: source_name.to_string(),
+            email: person.email.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn looks_like_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Picks the identity to act as: `--as` first, then `SECASSESS_NAME` (with
+/// `SECASSESS_EMAIL`), then the saved config. `SECASSESS_ROLE` and `SECASSESS_EMAIL`
+/// override the matching field of the saved identity; the saved role is used with `--as`
+/// only when it names the same person, so one person's role is never put on another.
+/// `Ok(None)` means nobody is configured yet.
+pub fn resolve(
+    flag: Option<&str>,
+    env: &IdentityEnv,
+    config: Option<&Person>,
+) -> Result<Option<(Person, IdentitySource)>, IdentityError> {
+    let env_role = env.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if let Some(flag) = flag {
+        let mut person = parse_signature(flag, "--as")?;
+        person.role = match (env_role, config) {
+            (Some(role), _) => role.to_string(),
+            (None, Some(saved)) if saved.name == person.name => saved.role.clone(),
+            _ => String::new(),
+        };
+        check_person(&person, "--as with SECASSESS_ROLE")?;
+        return Ok(Some((person, IdentitySource::Flag)));
+    }
+    if let Some(name) = env.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        let person = Person {
+            name: name.trim().to_string(),
+            role: env_role.unwrap_or_default().to_string(),
+            email: env.email.as_deref().unwrap_or_default().trim().to_string(),
+        };
+        check_person(&person, "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE")?;
+        return Ok(Some((person, IdentitySource::Environment)));
+    }
+    let Some(saved) = config else {
+        return Ok(None);
+    };
+    let mut person = saved.clone();
+    if let Some(role) = env_role {
+        person.role = role.to_string();
+    }
+    if let Some(email) = env
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        person.email = email.to_string();
+    }
+    check_person(&person, "the saved identity")?;
+    Ok(Some((person, IdentitySource::ConfigFile)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str, role: &str, email: &str) -> Person {
+        Person {
+            name: name.into(),
+            role: role.into(),
+            email: email.into(),
+        }
+    }
+
+    #[test]
+    fn signatures_parse_with_and_without_email() {
+        assert_eq!(
+            parse_signature(" Jane Smith <jane.smith@nhs.net> ", "--as"),
+            Ok(person("Jane Smith", "", "jane.smith@nhs.net"))
+        );
+        assert_eq!(parse_signature("Jane", "--as"), Ok(person("Jane", "", "")));
+        // Signature round-trips through Person::signature.
+        let p = person("Zoë O'Brien-Ng", "", "zoe@example.org");
+        assert_eq!(parse_signature(&p.signature(), "x"), Ok(p));
+    }
+
+    #[test]
+    fn bad_signatures_say_what_is_wrong() {
+        assert!(matches!(
+            parse_signature("", "--as"),
+            Err(IdentityError::EmptyName { .. })
+        ));
+        assert!(matches!(
+            parse_signature("<a@b>", "--as"),
+            Err(IdentityError::EmptyName { .. })
+        ));
+        assert!(matches!(
+            parse_signature("Jane <a@b", "--as"),
+            Err(IdentityError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_signature("Jane <a<b>", "--as"),
+            Err(IdentityError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_signature("Jane a@b>", "--as"),
+            Err(IdentityError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse_signature("Jane <nope>", "--as"),
+            Err(IdentityError::BadEmail { .. })
+        ));
+        assert!(matches!(
+            parse_signature("Jane\u{1b}[2J <a@b>", "--as"),
+            Err(IdentityError::BadText { field: "name", .. })
+        ));
+        let long = "x".repeat(MAX_FIELD_CHARS + 1);
+        assert!(matches!(
+            parse_signature(&long, "--as"),
+            Err(IdentityError::BadText { .. })
+        ));
+        let message = parse_signature("Jane <nope>", "--as")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            message.as_deref(),
+            Some("--as: 'nope' does not look like an email address (it needs one @ with text either side)")
+        );
+    }
+
+    #[test]
+    fn precedence_is_flag_then_environment_then_config() {
+        let saved = person("Jane Smith", "Project lead", "jane@nhs.net");
+        let env = IdentityEnv::default();
+        assert_eq!(resolve(None, &env, None), Ok(None));
+        assert_eq!(
+            resolve(None, &env, Some(&saved)),
+            Ok(Some((saved.clone(), IdentitySource::ConfigFile)))
+        );
+        let env = IdentityEnv {
+            name: Some("Sam Jones".into()),
+            email: Some("sam@nhs.net".into()),
+            role: None,
+        };
+        assert_eq!(
+            resolve(None, &env, Some(&saved)),
+            Ok(Some((
+                person("Sam Jones", "", "sam@nhs.net"),
+                IdentitySource::Environment
+            )))
+        );
+        assert_eq!(
+            resolve(Some("Ali Khan <ali@nhs.net>"), &env, Some(&saved)),
+            Ok(Some((
+                person("Ali Khan", "", "ali@nhs.net"),
+                IdentitySource::Flag
+            )))
+        );
+    }
+
+    #[test]
+    fn roles_never_move_from_one_person_to_another() {
+        let saved = person("Jane Smith", "Project lead", "jane@nhs.net");
+        let env = IdentityEnv::default();
+        let as_jane = resolve(Some("Jane Smith <jane@nhs.net>"), &env, Some(&saved));
+        assert_eq!(
+            as_jane.ok().flatten().map(|(p, _)| p.role),
+            Some("Project lead".into())
+        );
+        let as_ali = resolve(Some("Ali <ali@nhs.net>"), &env, Some(&saved));
+        assert_eq!(
+            as_ali.ok().flatten().map(|(p, _)| p.role),
+            Some(String::new())
+        );
+        let env = IdentityEnv {
+            role: Some("SIRO".into()),
+            email: Some("jane.smith@nhs.net".into()),
+            name: None,
+        };
+        assert_eq!(
+            resolve(None, &env, Some(&saved)),
+            Ok(Some((
+                person("Jane Smith", "SIRO", "jane.smith@nhs.net"),
+                IdentitySource::ConfigFile
+            )))
+        );
+    }
+}
