@@ -9,3 +9,5 @@ pub mod questionnaire;
 pub mod rules;
 pub mod store;
 pub mod text;
+pub mod tui;
+pub mod walkthrough;

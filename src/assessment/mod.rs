@@ -2,6 +2,7 @@
 //! the audit trail, the identity of the person answering, format migrations and
 //! questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
 
+pub mod audit;
 pub mod identity;
 pub mod migrate;
 pub mod record;

@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::questionnaire::answer::{check_answer, AnswerValue, Answers, EvidenceRef};
+use super::audit;
+use crate::questionnaire::answer::{
+    check_answer, display_answer, AnswerValue, Answers, EvidenceRef,
+};
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 
 /// The version of the file format this build writes. Older files are migrated on save;
@@ -229,6 +232,9 @@ pub struct AuditEntry {
     pub old: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub new: String,
+    /// Hash of the subject's content after the change (see `audit::answer_hash`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pin: String,
     pub previous_hash: String,
     pub hash: String,
 }
@@ -265,7 +271,12 @@ pub fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl Assessment {
-    pub fn new(system: System, assessor: Person, catalogue: &Catalogue, now: DateTime<Utc>) -> Self {
+    pub fn new(
+        system: System,
+        assessor: Person,
+        catalogue: &Catalogue,
+        now: DateTime<Utc>,
+    ) -> Self {
         let now = timestamp(now);
         Assessment {
             schema_version: SCHEMA_VERSION,
@@ -299,9 +310,10 @@ impl Assessment {
                 continue;
             };
             match typed_value(question, record) {
-                Ok(value) => {
+                Ok(Some(value)) => {
                     answers.insert(id.clone(), value);
                 }
+                Ok(None) => {}
                 Err(problem) => problems.push(AnswerProblem {
                     question: id.clone(),
                     problem,
@@ -321,9 +333,15 @@ impl Assessment {
     ) -> Result<(), crate::questionnaire::answer::AnswerError> {
         check_answer(question, value)?;
         let now = timestamp(now);
-        let previous = self.answers.remove(&question.id);
+        let previous = self.answers.get(&question.id).cloned();
+        let old_text = previous
+            .as_ref()
+            .and_then(|p| typed_value(question, p).ok().flatten())
+            .map(|v| display_answer(question, &v))
+            .unwrap_or_default();
         let (notes, flagged) = previous
-            .map(|p| (p.notes, p.flagged))
+            .as_ref()
+            .map(|p| (p.notes.clone(), p.flagged))
             .unwrap_or_default();
         let mut record = AnswerRecord {
             value: None,
@@ -349,9 +367,100 @@ impl Assessment {
             }
             AnswerValue::Evidence(e) => record.evidence = Some(e.clone()),
         }
+        let pin = audit::answer_hash(&record);
+        // Saying the same thing again changes nothing and records nothing.
+        if previous
+            .as_ref()
+            .is_some_and(|p| audit::answer_hash(p) == pin)
+        {
+            return Ok(());
+        }
+        let action = if old_text.is_empty() {
+            audit::Action::AnswerSet
+        } else {
+            audit::Action::AnswerChanged
+        };
         self.answers.insert(question.id.clone(), record);
         self.updated_at = now;
+        audit::append(
+            self,
+            who,
+            audit::Change {
+                action,
+                subject: &question.id,
+                old: old_text,
+                new: display_answer(question, value),
+                pin,
+            },
+            now,
+        );
         Ok(())
+    }
+
+    /// Sets the free-text notes on a question, answered or not.
+    pub fn set_notes(&mut self, question_id: &str, notes: &str, who: &Person, now: DateTime<Utc>) {
+        let now = timestamp(now);
+        let record = self
+            .answers
+            .entry(question_id.to_string())
+            .or_insert_with(|| AnswerRecord {
+                value: None,
+                dont_know: false,
+                evidence: None,
+                notes: String::new(),
+                flagged: false,
+                question_fingerprint: String::new(),
+                answered_by: who.signature(),
+                answered_at: now,
+            });
+        if record.notes == notes {
+            return;
+        }
+        let old = std::mem::replace(&mut record.notes, notes.to_string());
+        let pin = audit::answer_hash(record);
+        self.updated_at = now;
+        audit::append(
+            self,
+            who,
+            audit::Change {
+                action: audit::Action::NotesChanged,
+                subject: question_id,
+                old,
+                new: notes.to_string(),
+                pin,
+            },
+            now,
+        );
+    }
+
+    /// Marks a question "answer later" (or clears the mark). Not audited: it is a
+    /// bookmark for the person answering, not part of the answer.
+    pub fn set_flagged(
+        &mut self,
+        question_id: &str,
+        flagged: bool,
+        who: &Person,
+        now: DateTime<Utc>,
+    ) {
+        match self.answers.get_mut(question_id) {
+            Some(record) => record.flagged = flagged,
+            None if flagged => {
+                self.answers.insert(
+                    question_id.to_string(),
+                    AnswerRecord {
+                        value: None,
+                        dont_know: false,
+                        evidence: None,
+                        notes: String::new(),
+                        flagged: true,
+                        question_fingerprint: String::new(),
+                        answered_by: who.signature(),
+                        answered_at: timestamp(now),
+                    },
+                );
+            }
+            None => {}
+        }
     }
 }
 
@@ -391,9 +500,14 @@ pub fn question_fingerprint(question: &Question) -> String {
     crate::questionnaire::loader::hex_sha256(text.as_bytes())[..16].to_string()
 }
 
-fn typed_value(question: &Question, record: &AnswerRecord) -> Result<AnswerValue, String> {
+/// The typed answer of a record; `None` when it holds only notes or an "answer later"
+/// mark.
+fn typed_value(question: &Question, record: &AnswerRecord) -> Result<Option<AnswerValue>, String> {
     if record.dont_know {
-        return Ok(AnswerValue::DontKnow);
+        return Ok(Some(AnswerValue::DontKnow));
+    }
+    if record.value.is_none() && record.evidence.is_none() {
+        return Ok(None);
     }
     let value = match (question.kind, &record.value, &record.evidence) {
         (AnswerKind::Evidence, _, Some(evidence)) => AnswerValue::Evidence(evidence.clone()),
@@ -402,9 +516,16 @@ fn typed_value(question: &Question, record: &AnswerRecord) -> Result<AnswerValue
         (AnswerKind::Single, Some(StoredValue::One(v)), _) => AnswerValue::Choice(v.clone()),
         (AnswerKind::Multiple, Some(StoredValue::Many(vs)), _) => AnswerValue::Choices(vs.clone()),
         (AnswerKind::Text, Some(StoredValue::One(v)), _) => AnswerValue::Text(v.clone()),
-        (AnswerKind::Date, Some(StoredValue::One(v)), _) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(AnswerValue::Date)
-            .map_err(|_| format!("answer to '{}' is '{v}', which is not a date (YYYY-MM-DD)", question.id))?,
+        (AnswerKind::Date, Some(StoredValue::One(v)), _) => {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(AnswerValue::Date)
+                .map_err(|_| {
+                    format!(
+                        "answer to '{}' is '{v}', which is not a date (YYYY-MM-DD)",
+                        question.id
+                    )
+                })?
+        }
         (kind, value, _) => {
             return Err(format!(
                 "answer to '{}' ({:?}) does not fit a {} question; answer it again",
@@ -415,5 +536,5 @@ fn typed_value(question: &Question, record: &AnswerRecord) -> Result<AnswerValue
         }
     };
     check_answer(question, &value).map_err(|e| e.to_string())?;
-    Ok(value)
+    Ok(Some(value))
 }

@@ -1,0 +1,1075 @@
+//! The TUI's state and its one way to change: `update(app, msg, now)`, which applies a
+//! key press (or a message from the shell, such as "saved") and returns the effects the
+//! shell must carry out (save, open a file, hash an evidence file, quit). No I/O happens
+//! here, so every behaviour is testable with key events in and state out.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::keymap::{command_for, Command, Context};
+use super::theme::Theme;
+use crate::assessment::record::{Assessment, Person};
+use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
+use crate::questionnaire::expr::Truth;
+use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
+use crate::rules::{self, Evaluation, Status};
+use crate::walkthrough::{self, Step, StepState};
+
+/// One assessment on the home screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeEntry {
+    pub path: PathBuf,
+    pub name: String,
+    pub classification: String,
+    pub progress: String,
+    pub changed: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Walkthrough,
+    Obligations,
+    Overview,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    Saved(DateTime<Utc>),
+    Saving,
+    Failed(String),
+    ReadOnly(String),
+}
+
+/// An assessment open in the TUI.
+pub struct Document {
+    pub path: PathBuf,
+    pub assessment: Assessment,
+    pub evaluation: Evaluation,
+    pub save: SaveState,
+    /// Changed since the last save request (answers are saved at once; navigation is
+    /// saved with the next answer or on quit).
+    pub dirty: bool,
+    pub step: usize,
+    /// Selected row in the current question's options.
+    pub cursor: usize,
+    /// Options ticked so far on a multiple-choice question.
+    pub ticked: BTreeSet<String>,
+    pub obligation_cursor: usize,
+}
+
+impl Document {
+    pub fn read_only(&self) -> Option<&str> {
+        match &self.save {
+            SaveState::ReadOnly(reason) => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Identity,
+    NewAssessment,
+    OpenPath,
+    Date,
+    Evidence,
+}
+
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<(String, TextArea<'static>)>,
+    pub focus: usize,
+    pub error: Option<String>,
+}
+
+impl Form {
+    fn new(kind: FormKind, title: &str, fields: &[(&str, &str)]) -> Form {
+        Form {
+            kind,
+            title: title.to_string(),
+            fields: fields
+                .iter()
+                .map(|(label, value)| (label.to_string(), TextArea::new(vec![value.to_string()])))
+                .collect(),
+            focus: 0,
+            error: None,
+        }
+    }
+
+    pub fn value(&self, index: usize) -> String {
+        self.fields
+            .get(index)
+            .map(|(_, area)| area.lines().join(" ").trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditPurpose {
+    Answer,
+    Notes,
+}
+
+/// A multi-line text being typed: a free-text answer or notes.
+pub struct Editor {
+    pub purpose: EditPurpose,
+    pub question: String,
+    pub area: TextArea<'static>,
+}
+
+pub enum Overlay {
+    Help { scroll: usize },
+    Jump { cursor: usize },
+    Search {
+        query: TextArea<'static>,
+        cursor: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub tone: Tone,
+    pub text: String,
+}
+
+/// What the shell must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Save the open assessment (autosave after an answer).
+    Save,
+    Quit,
+    Open(PathBuf),
+    Create { name: String, description: String },
+    SaveIdentity(Person),
+    /// Hash a local evidence file, then answer the question with it.
+    AttachFile {
+        question: String,
+        title: String,
+        path: PathBuf,
+    },
+}
+
+/// A message to the app: a key, or news from the shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyEvent),
+    Saved(Result<DateTime<Utc>, String>),
+    /// The shell could not do what an effect asked (open, create, attach).
+    Failed(String),
+}
+
+pub struct App {
+    pub catalogue: Catalogue,
+    pub steps: Vec<Step>,
+    pub theme: Theme,
+    pub who: Option<Person>,
+    pub home: Vec<HomeEntry>,
+    pub home_cursor: usize,
+    pub document: Option<Document>,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub form: Option<Form>,
+    pub editor: Option<Editor>,
+    pub status: Option<StatusMessage>,
+    pub quitting: bool,
+    /// The user's UTC offset, for showing times; fixed so rendering stays a pure function.
+    pub local_offset: chrono::FixedOffset,
+}
+
+impl App {
+    pub fn new(catalogue: Catalogue, theme: Theme, who: Option<Person>, home: Vec<HomeEntry>) -> App {
+        let steps = walkthrough::steps(&catalogue);
+        let mut app = App {
+            catalogue,
+            steps,
+            theme,
+            who,
+            home,
+            home_cursor: 0,
+            document: None,
+            screen: Screen::Home,
+            overlay: None,
+            form: None,
+            editor: None,
+            status: None,
+            quitting: false,
+            local_offset: chrono::Offset::fix(&Utc),
+        };
+        if app.who.is_none() {
+            app.form = Some(identity_form());
+        }
+        app
+    }
+
+    /// Puts an assessment in front of the user, resuming where they left off.
+    pub fn open(&mut self, path: PathBuf, assessment: Assessment, read_only: Option<String>) {
+        let (answers, problems) = assessment.typed_answers(&self.catalogue);
+        let evaluation = rules::evaluate(&self.catalogue, &answers);
+        let resume = assessment
+            .last_question
+            .as_ref()
+            .and_then(|id| self.steps.iter().position(|s| s.question == *id));
+        let step = resume
+            .or_else(|| {
+                walkthrough::next_open(&self.steps, self.steps.len().saturating_sub(1), &evaluation, &assessment)
+            })
+            .unwrap_or(0);
+        let save = match read_only {
+            Some(reason) => SaveState::ReadOnly(reason),
+            None => SaveState::Saved(assessment.updated_at),
+        };
+        self.document = Some(Document {
+            path,
+            assessment,
+            evaluation,
+            save,
+            dirty: false,
+            step,
+            cursor: 0,
+            ticked: BTreeSet::new(),
+            obligation_cursor: 0,
+        });
+        self.screen = Screen::Walkthrough;
+        self.overlay = None;
+        self.form = None;
+        self.editor = None;
+        self.reset_cursor();
+        self.status = problems.first().map(|p| StatusMessage {
+            tone: Tone::Warning,
+            text: format!("{} problem(s) with saved answers: {}", problems.len(), p.problem),
+        });
+        if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
+            self.status = Some(StatusMessage {
+                tone: Tone::Warning,
+                text: format!("Read-only: {reason}"),
+            });
+        }
+    }
+
+    pub fn current_question(&self) -> Option<&Question> {
+        let document = self.document.as_ref()?;
+        let step = self.steps.get(document.step)?;
+        self.catalogue.question(&step.question)
+    }
+
+    /// The rows of the current question's answer list: options, then "don't know yet".
+    pub fn option_rows(&self) -> Vec<String> {
+        let Some(question) = self.current_question() else {
+            return Vec::new();
+        };
+        let mut rows: Vec<String> = match question.kind {
+            AnswerKind::YesNo => vec!["Yes".into(), "No".into()],
+            AnswerKind::Single | AnswerKind::Multiple => {
+                question.options.iter().map(|o| o.label.clone()).collect()
+            }
+            AnswerKind::Text => vec!["Type an answer".into()],
+            AnswerKind::Date => vec!["Enter a date".into()],
+            AnswerKind::Evidence => vec!["Give a document, link or file".into()],
+        };
+        rows.push("Don't know yet".into());
+        rows
+    }
+
+    /// Places the option cursor on the current answer, so Enter confirms what is there.
+    fn reset_cursor(&mut self) {
+        let Some(question) = self.current_question().cloned() else {
+            return;
+        };
+        let Some(document) = self.document.as_mut() else {
+            return;
+        };
+        let (answers, _) = document.assessment.typed_answers(&self.catalogue);
+        let rows = match question.kind {
+            AnswerKind::YesNo => 2,
+            AnswerKind::Single | AnswerKind::Multiple => question.options.len(),
+            _ => 1,
+        };
+        document.ticked.clear();
+        document.cursor = match answers.get(&question.id) {
+            Some(AnswerValue::YesNo(true)) => 0,
+            Some(AnswerValue::YesNo(false)) => 1,
+            Some(AnswerValue::Choice(c)) => question.option(c).map(|(i, _)| i).unwrap_or(0),
+            Some(AnswerValue::Choices(cs)) => {
+                document.ticked = cs.iter().cloned().collect();
+                0
+            }
+            Some(AnswerValue::DontKnow) => rows,
+            _ => 0,
+        };
+    }
+
+    fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            tone,
+            text: text.into(),
+        });
+    }
+}
+
+fn identity_form() -> Form {
+    Form::new(
+        FormKind::Identity,
+        "Who are you? (asked once; kept in your secassess settings)",
+        &[("Name", ""), ("Role", "Project lead"), ("Email", "")],
+    )
+}
+
+/// Applies one message. Returns what the shell must do.
+pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    match msg {
+        Msg::Saved(result) => {
+            if let Some(document) = app.document.as_mut() {
+                match result {
+                    Ok(at) => document.save = SaveState::Saved(at),
+                    Err(problem) => {
+                        document.save = SaveState::Failed(problem.clone());
+                        app.say(Tone::Error, format!("Not saved: {problem}"));
+                    }
+                }
+            }
+            Vec::new()
+        }
+        Msg::Failed(problem) => {
+            if let Some(form) = app.form.as_mut() {
+                form.error = Some(problem);
+            } else {
+                app.say(Tone::Error, problem);
+            }
+            Vec::new()
+        }
+        Msg::Key(key) => on_key(app, key, now),
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    // Ctrl-C always quits, even while typing: the answers are already saved.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(app, now);
+    }
+    if app.form.is_some() {
+        return on_form_key(app, key, now);
+    }
+    if app.editor.is_some() {
+        return on_editor_key(app, key, now);
+    }
+    if app.overlay.is_some() {
+        return on_overlay_key(app, key, now);
+    }
+    let contexts: &[Context] = match app.screen {
+        Screen::Home => &[Context::Home, Context::Global],
+        Screen::Walkthrough => &[Context::Walkthrough, Context::Global],
+        Screen::Obligations => &[Context::Obligations, Context::Global],
+        Screen::Overview => &[Context::Global],
+    };
+    let Some(command) = command_for(&key, contexts) else {
+        return Vec::new();
+    };
+    match command {
+        Command::Quit => quit(app, now),
+        Command::Help => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Command::ShowWalkthrough | Command::ShowObligations | Command::ShowOverview | Command::NextScreen
+            if app.document.is_none() =>
+        {
+            app.say(Tone::Info, "Open or create an assessment first.");
+            Vec::new()
+        }
+        Command::ShowWalkthrough => switch(app, Screen::Walkthrough),
+        Command::ShowObligations => switch(app, Screen::Obligations),
+        Command::ShowOverview => switch(app, Screen::Overview),
+        Command::NextScreen => {
+            let next = match app.screen {
+                Screen::Home | Screen::Overview => Screen::Walkthrough,
+                Screen::Walkthrough => Screen::Obligations,
+                Screen::Obligations => Screen::Overview,
+            };
+            switch(app, next)
+        }
+        Command::Back => {
+            if app.screen != Screen::Walkthrough && app.document.is_some() {
+                switch(app, Screen::Walkthrough)
+            } else {
+                Vec::new()
+            }
+        }
+        _ => match app.screen {
+            Screen::Home => on_home(app, command),
+            Screen::Walkthrough => on_walkthrough(app, command, now),
+            Screen::Obligations => on_obligations(app, command),
+            Screen::Overview => Vec::new(),
+        },
+    }
+}
+
+fn switch(app: &mut App, screen: Screen) -> Vec<Effect> {
+    app.screen = screen;
+    Vec::new()
+}
+
+fn quit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    app.quitting = true;
+    // Text being typed is kept, as if Ctrl-S had been pressed: quitting never loses it.
+    let mut effects = commit_editor(app, now);
+    if let Some(document) = app.document.as_mut() {
+        if document.dirty && document.read_only().is_none() && !effects.contains(&Effect::Save) {
+            effects.push(Effect::Save);
+        }
+    }
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Up => app.home_cursor = app.home_cursor.saturating_sub(1),
+        Command::Down => {
+            if app.home_cursor + 1 < app.home.len() {
+                app.home_cursor += 1;
+            }
+        }
+        Command::Confirm => {
+            if let Some(entry) = app.home.get(app.home_cursor) {
+                return vec![Effect::Open(entry.path.clone())];
+            }
+            app.form = Some(Form::new(
+                FormKind::NewAssessment,
+                "New assessment",
+                &[("System name", ""), ("Description", "")],
+            ));
+        }
+        Command::NewAssessment => {
+            app.form = Some(Form::new(
+                FormKind::NewAssessment,
+                "New assessment",
+                &[("System name", ""), ("Description", "")],
+            ));
+        }
+        Command::OpenPath => {
+            app.form = Some(Form::new(FormKind::OpenPath, "Open an assessment file", &[("Path", "")]));
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(form) = app.form.as_mut() else {
+        return Vec::new();
+    };
+    let command = command_for(&key, &[Context::Form]).or_else(|| {
+        (key.code == KeyCode::Esc).then_some(Command::Back)
+    });
+    match command {
+        Some(Command::NextField) => {
+            form.focus = (form.focus + 1) % form.fields.len().max(1);
+            Vec::new()
+        }
+        Some(Command::PreviousField) => {
+            form.focus = form.focus.checked_sub(1).unwrap_or(form.fields.len().saturating_sub(1));
+            Vec::new()
+        }
+        Some(Command::Back) => {
+            if form.kind == FormKind::Identity {
+                // Nothing can be recorded without knowing who records it.
+                form.error = Some(String::from("secassess needs your name to record who answered. Press Ctrl-C to quit."));
+            } else {
+                app.form = None;
+            }
+            Vec::new()
+        }
+        Some(Command::Confirm) if form.focus + 1 < form.fields.len() => {
+            form.focus += 1;
+            Vec::new()
+        }
+        Some(Command::Confirm) => submit_form(app, now),
+        _ => {
+            if let Some((_, area)) = form.fields.get_mut(form.focus) {
+                if key.code != KeyCode::Enter {
+                    area.input(key);
+                }
+            }
+            form.error = None;
+            Vec::new()
+        }
+    }
+}
+
+fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(form) = app.form.as_mut() else {
+        return Vec::new();
+    };
+    match form.kind {
+        FormKind::Identity => {
+            let person = Person {
+                name: form.value(0),
+                role: form.value(1),
+                email: form.value(2),
+            };
+            if person.name.is_empty() {
+                form.error = Some(String::from("Please give your name."));
+                form.focus = 0;
+                return Vec::new();
+            }
+            app.who = Some(person.clone());
+            app.form = None;
+            vec![Effect::SaveIdentity(person)]
+        }
+        FormKind::NewAssessment => {
+            let name = form.value(0);
+            if name.is_empty() {
+                form.error = Some(String::from("Please give the system a name."));
+                form.focus = 0;
+                return Vec::new();
+            }
+            let description = form.value(1);
+            vec![Effect::Create { name, description }]
+        }
+        FormKind::OpenPath => {
+            let path = form.value(0);
+            if path.is_empty() {
+                form.error = Some(String::from("Please give the path of a .secassess.toml file."));
+                return Vec::new();
+            }
+            vec![Effect::Open(PathBuf::from(path))]
+        }
+        FormKind::Date => {
+            let text = form.value(0);
+            let Some(question) = app.current_question().cloned() else {
+                return Vec::new();
+            };
+            match parse_answer(&question, &text) {
+                Ok(value) => {
+                    app.form = None;
+                    answer(app, &question, value, now)
+                }
+                Err(error) => {
+                    if let Some(form) = app.form.as_mut() {
+                        form.error = Some(error.to_string());
+                    }
+                    Vec::new()
+                }
+            }
+        }
+        FormKind::Evidence => {
+            let title = form.value(0);
+            let location = form.value(1);
+            let Some(question) = app.current_question().cloned() else {
+                return Vec::new();
+            };
+            if title.is_empty() && location.is_empty() {
+                if let Some(form) = app.form.as_mut() {
+                    form.error = Some(String::from("Give a document title, a link or a file path."));
+                }
+                return Vec::new();
+            }
+            let title = if title.is_empty() { location.clone() } else { title };
+            let lower = location.to_ascii_lowercase();
+            let is_link = lower.starts_with("https://") || lower.starts_with("http://");
+            if !location.is_empty() && !is_link {
+                app.form = None;
+                return vec![Effect::AttachFile {
+                    question: question.id.clone(),
+                    title,
+                    path: PathBuf::from(location),
+                }];
+            }
+            let evidence = EvidenceRef {
+                title,
+                link: is_link.then_some(location),
+                ..EvidenceRef::default()
+            };
+            app.form = None;
+            answer(app, &question, AnswerValue::Evidence(evidence), now)
+        }
+    }
+}
+
+fn on_editor_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    // App keys first, so the editor never swallows them.
+    if command_for(&key, &[Context::Editor]) == Some(Command::SaveEdit) {
+        return commit_editor(app, now);
+    }
+    if let Some(editor) = app.editor.as_mut() {
+        editor.area.input(key);
+    }
+    Vec::new()
+}
+
+/// Stops typing and keeps the text: as the answer or as the notes.
+fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(editor) = app.editor.take() else {
+        return Vec::new();
+    };
+    let text = editor.area.lines().join("\n");
+    let Some(question) = app.catalogue.question(&editor.question).cloned() else {
+        return Vec::new();
+    };
+    match editor.purpose {
+        EditPurpose::Answer if text.trim().is_empty() => {
+            app.say(Tone::Info, "Nothing typed, so nothing was saved.");
+            Vec::new()
+        }
+        EditPurpose::Answer => answer(app, &question, AnswerValue::Text(text), now),
+        EditPurpose::Notes => {
+            let Some(who) = app.who.clone() else {
+                return Vec::new();
+            };
+            let Some(document) = app.document.as_mut() else {
+                return Vec::new();
+            };
+            if let Some(reason) = document.read_only() {
+                let message = format!("Read-only: {reason}");
+                app.say(Tone::Warning, message);
+                return Vec::new();
+            }
+            document.assessment.set_notes(&question.id, &text, &who, now);
+            document.dirty = true;
+            document.save = SaveState::Saving;
+            app.say(Tone::Good, "Notes kept.");
+            vec![Effect::Save]
+        }
+    }
+}
+
+fn on_overlay_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    let sections = app.sections();
+    let results = app.search_results();
+    let Some(overlay) = app.overlay.as_mut() else {
+        return Vec::new();
+    };
+    if let Overlay::Search { query, cursor } = overlay {
+        match key.code {
+            KeyCode::Esc => app.overlay = None,
+            KeyCode::Up => *cursor = cursor.saturating_sub(1),
+            KeyCode::Down => *cursor = (*cursor + 1).min(results.len().saturating_sub(1)),
+            KeyCode::Enter => {
+                if let Some(&step) = results.get(*cursor) {
+                    app.overlay = None;
+                    go_to_step(app, step);
+                }
+            }
+            _ => {
+                query.input(key);
+                *cursor = 0;
+            }
+        }
+        return Vec::new();
+    }
+    let command = command_for(&key, &[Context::Lists, Context::Global]);
+    match (overlay, command) {
+        (_, Some(Command::Back)) | (Overlay::Help { .. }, Some(Command::Help)) => app.overlay = None,
+        (_, Some(Command::Quit)) => return quit(app, now),
+        (Overlay::Help { scroll }, Some(Command::Up)) => *scroll = scroll.saturating_sub(1),
+        (Overlay::Help { scroll }, Some(Command::Down)) => *scroll += 1,
+        (Overlay::Jump { cursor }, Some(Command::Up)) => *cursor = cursor.saturating_sub(1),
+        (Overlay::Jump { cursor }, Some(Command::Down)) => {
+            *cursor = (*cursor + 1).min(sections.len().saturating_sub(1))
+        }
+        (Overlay::Jump { cursor }, Some(Command::Confirm)) => {
+            let target = sections.get(*cursor).map(|s| s.first_step);
+            app.overlay = None;
+            if let Some(step) = target {
+                let first_asked = walkthrough_first_asked(app, step);
+                go_to_step(app, first_asked);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn walkthrough_first_asked(app: &App, from: usize) -> usize {
+    let Some(document) = app.document.as_ref() else {
+        return from;
+    };
+    let skipped = |i: usize| document.evaluation.asked.get(&app.steps[i].question) == Some(&Truth::False);
+    if !skipped(from) {
+        return from;
+    }
+    walkthrough::neighbour(&app.steps, from, true, &document.evaluation).unwrap_or(from)
+}
+
+fn go_to_step(app: &mut App, step: usize) {
+    let question = app.steps.get(step).map(|s| s.question.clone());
+    if let Some(document) = app.document.as_mut() {
+        document.step = step;
+        if document.assessment.last_question != question {
+            document.assessment.last_question = question;
+            document.dirty = true;
+        }
+    }
+    app.screen = Screen::Walkthrough;
+    app.reset_cursor();
+}
+
+impl App {
+    pub fn sections(&self) -> Vec<walkthrough::SectionProgress> {
+        match &self.document {
+            Some(d) => walkthrough::section_progress(&self.catalogue, &self.steps, &d.evaluation, &d.assessment),
+            None => Vec::new(),
+        }
+    }
+
+    /// Steps whose question matches the search text (prompt, id or help), in order.
+    pub fn search_results(&self) -> Vec<usize> {
+        let Some(Overlay::Search { query, .. }) = &self.overlay else {
+            return Vec::new();
+        };
+        let needle = query.lines().join(" ").trim().to_lowercase();
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| {
+                self.catalogue.question(&step.question).is_some_and(|q| {
+                    q.prompt.to_lowercase().contains(&needle)
+                        || q.id.contains(&needle)
+                        || q.help.to_lowercase().contains(&needle)
+                })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn step_state(&self, step: usize) -> StepState {
+        match (&self.document, self.steps.get(step)) {
+            (Some(d), Some(s)) => walkthrough::step_state(&s.question, &d.evaluation, &d.assessment),
+            _ => StepState::Open,
+        }
+    }
+}
+
+fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(question) = app.current_question().cloned() else {
+        return Vec::new();
+    };
+    let rows = app.option_rows().len();
+    let dont_know_row = rows.saturating_sub(1);
+    match command {
+        Command::Up => {
+            if let Some(d) = app.document.as_mut() {
+                d.cursor = d.cursor.saturating_sub(1);
+            }
+        }
+        Command::Down => {
+            if let Some(d) = app.document.as_mut() {
+                d.cursor = (d.cursor + 1).min(dont_know_row);
+            }
+        }
+        Command::Next | Command::Previous => {
+            let forward = command == Command::Next;
+            let target = app
+                .document
+                .as_ref()
+                .and_then(|d| walkthrough::neighbour(&app.steps, d.step, forward, &d.evaluation));
+            match target {
+                Some(step) => go_to_step(app, step),
+                None if forward => app.say(Tone::Info, "That was the last question. Press v for the overview."),
+                None => app.say(Tone::Info, "This is the first question."),
+            }
+        }
+        Command::NextSection | Command::PreviousSection => {
+            let sections = app.sections();
+            let current = app.document.as_ref().map(|d| d.step).unwrap_or(0);
+            let position = sections.iter().rposition(|s| s.first_step <= current).unwrap_or(0);
+            let target = if command == Command::NextSection {
+                sections.get(position + 1)
+            } else if sections.get(position).is_some_and(|s| s.first_step < current) {
+                sections.get(position)
+            } else {
+                position.checked_sub(1).and_then(|p| sections.get(p))
+            };
+            if let Some(section) = target {
+                let step = walkthrough_first_asked(app, section.first_step);
+                go_to_step(app, step);
+            }
+        }
+        Command::Jump => {
+            let current = app.document.as_ref().map(|d| d.step).unwrap_or(0);
+            let cursor = app.sections().iter().rposition(|s| s.first_step <= current).unwrap_or(0);
+            app.overlay = Some(Overlay::Jump { cursor });
+        }
+        Command::Search => {
+            app.overlay = Some(Overlay::Search {
+                query: TextArea::default(),
+                cursor: 0,
+            });
+        }
+        Command::Choose(n) => {
+            let index = usize::from(n).saturating_sub(1);
+            if index < dont_know_row {
+                if let Some(d) = app.document.as_mut() {
+                    d.cursor = index;
+                }
+                return confirm(app, &question, now);
+            }
+        }
+        Command::Toggle => {
+            if question.kind == AnswerKind::Multiple {
+                if let Some(d) = app.document.as_mut() {
+                    if let Some(option) = question.options.get(d.cursor) {
+                        if !d.ticked.remove(&option.value) {
+                            d.ticked.insert(option.value.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Command::Confirm => return confirm(app, &question, now),
+        Command::DontKnow => {
+            let who = question.who_can_answer.clone();
+            let effects = answer(app, &question, AnswerValue::DontKnow, now);
+            if !effects.is_empty() {
+                app.say(Tone::Info, format!("Marked \"don't know yet\". Who can answer it: {who}."));
+            }
+            return effects;
+        }
+        Command::AnswerLater => {
+            let Some(who) = app.who.clone() else {
+                return Vec::new();
+            };
+            let Some(d) = app.document.as_mut() else {
+                return Vec::new();
+            };
+            if let Some(reason) = d.read_only() {
+                let message = format!("Read-only: {reason}");
+                app.say(Tone::Warning, message);
+                return Vec::new();
+            }
+            let flagged = !d.assessment.answers.get(&question.id).is_some_and(|a| a.flagged);
+            d.assessment.set_flagged(&question.id, flagged, &who, now);
+            d.dirty = true;
+            d.save = SaveState::Saving;
+            app.say(
+                Tone::Info,
+                if flagged { "Flagged to answer later." } else { "No longer flagged." },
+            );
+            return vec![Effect::Save];
+        }
+        Command::Notes => {
+            let notes = app
+                .document
+                .as_ref()
+                .and_then(|d| d.assessment.answers.get(&question.id))
+                .map(|a| a.notes.clone())
+                .unwrap_or_default();
+            app.editor = Some(Editor {
+                purpose: EditPurpose::Notes,
+                question: question.id.clone(),
+                area: TextArea::new(notes.lines().map(String::from).collect()),
+            });
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(document) = app.document.as_ref() else {
+        return Vec::new();
+    };
+    let cursor = document.cursor;
+    let dont_know_row = app.option_rows().len().saturating_sub(1);
+    if cursor == dont_know_row {
+        return answer(app, question, AnswerValue::DontKnow, now);
+    }
+    let existing = document
+        .assessment
+        .answers
+        .get(&question.id)
+        .cloned();
+    match question.kind {
+        AnswerKind::YesNo => answer(app, question, AnswerValue::YesNo(cursor == 0), now),
+        AnswerKind::Single => match question.options.get(cursor) {
+            Some(option) => answer(app, question, AnswerValue::Choice(option.value.clone()), now),
+            None => Vec::new(),
+        },
+        AnswerKind::Multiple => {
+            let chosen: Vec<String> = question
+                .options
+                .iter()
+                .filter(|o| document.ticked.contains(&o.value))
+                .map(|o| o.value.clone())
+                .collect();
+            answer(app, question, AnswerValue::Choices(chosen), now)
+        }
+        AnswerKind::Text => {
+            let text = existing
+                .and_then(|a| match a.value {
+                    Some(crate::assessment::record::StoredValue::One(t)) => Some(t),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            app.editor = Some(Editor {
+                purpose: EditPurpose::Answer,
+                question: question.id.clone(),
+                area: TextArea::new(text.lines().map(String::from).collect()),
+            });
+            Vec::new()
+        }
+        AnswerKind::Date => {
+            let current = existing
+                .and_then(|a| match a.value {
+                    Some(crate::assessment::record::StoredValue::One(t)) => Some(t),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            app.form = Some(Form::new(FormKind::Date, "Date (YYYY-MM-DD)", &[("Date", &current)]));
+            Vec::new()
+        }
+        AnswerKind::Evidence => {
+            let evidence = existing.and_then(|a| a.evidence).unwrap_or_default();
+            let location = evidence.link.or(evidence.path).unwrap_or_default();
+            app.form = Some(Form::new(
+                FormKind::Evidence,
+                "Evidence: a document title and a link or local file path",
+                &[("Title", &evidence.title), ("Link or file path", &location)],
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// Records an answer, re-evaluates, announces obligations that started or stopped
+/// applying, and moves on to the next question.
+pub fn answer(app: &mut App, question: &Question, value: AnswerValue, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(who) = app.who.clone() else {
+        return Vec::new();
+    };
+    let Some(document) = app.document.as_mut() else {
+        return Vec::new();
+    };
+    if let Some(reason) = document.read_only() {
+        let message = format!("Read-only: {reason}");
+        app.say(Tone::Warning, message);
+        return Vec::new();
+    }
+    let before = applicable(&document.evaluation);
+    if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
+        let message = error.to_string();
+        app.say(Tone::Error, message);
+        return Vec::new();
+    }
+    let (answers, _) = document.assessment.typed_answers(&app.catalogue);
+    document.evaluation = rules::evaluate(&app.catalogue, &answers);
+    let after = applicable(&document.evaluation);
+    document.dirty = true;
+    document.save = SaveState::Saving;
+    let started: Vec<&str> = after.difference(&before).map(String::as_str).collect();
+    let stopped: Vec<&str> = before.difference(&after).map(String::as_str).collect();
+    let mut parts = Vec::new();
+    if !started.is_empty() {
+        parts.push(format!("Now applies: {}", started.join(", ")));
+    }
+    if !stopped.is_empty() {
+        parts.push(format!("No longer applies: {}", stopped.join(", ")));
+    }
+    let step = document.step;
+    let next = walkthrough::neighbour(&app.steps, step, true, &document.evaluation);
+    if parts.is_empty() {
+        app.say(Tone::Good, "Answer saved.");
+    } else {
+        app.say(Tone::Warning, parts.join(". "));
+    }
+    match next {
+        Some(next) => go_to_step(app, next),
+        None => {
+            app.reset_cursor();
+            app.say(Tone::Good, "That was the last question. Press v for the overview, o for obligations.");
+        }
+    }
+    vec![Effect::Save]
+}
+
+fn applicable(evaluation: &Evaluation) -> BTreeSet<String> {
+    evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.applies == Truth::True)
+        .map(|o| o.id.clone())
+        .collect()
+}
+
+/// Obligations in the order the obligations screen lists them: not met, then unknown,
+/// then met, then not applicable; MUST before SHOULD within each.
+pub fn obligation_order(evaluation: &Evaluation) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..evaluation.obligations.len()).collect();
+    order.sort_by_key(|&i| {
+        let o = &evaluation.obligations[i];
+        let applies_rank = match o.applies {
+            Truth::True => 0,
+            Truth::Unknown => 1,
+            Truth::False => 2,
+        };
+        let status_rank = match o.status {
+            Status::NotMet => 0,
+            Status::Unknown => 1,
+            Status::Met => 2,
+            Status::NotApplicable => 3,
+        };
+        (status_rank, applies_rank, o.level)
+    });
+    order
+}
+
+fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
+    let Some(document) = app.document.as_mut() else {
+        return Vec::new();
+    };
+    let count = document.evaluation.obligations.len();
+    match command {
+        Command::Up => document.obligation_cursor = document.obligation_cursor.saturating_sub(1),
+        Command::Down => document.obligation_cursor = (document.obligation_cursor + 1).min(count.saturating_sub(1)),
+        Command::GoToQuestion => {
+            let order = obligation_order(&document.evaluation);
+            let Some(result) = order
+                .get(document.obligation_cursor)
+                .and_then(|&i| document.evaluation.obligations.get(i))
+            else {
+                return Vec::new();
+            };
+            let Some(obligation) = app.catalogue.obligation(&result.id) else {
+                return Vec::new();
+            };
+            let names: Vec<String> = obligation
+                .applies_if
+                .names()
+                .into_iter()
+                .chain(obligation.met_if.names())
+                .map(|(n, _)| n.to_string())
+                .chain(obligation.evidence.clone())
+                .collect();
+            let positions: Vec<usize> = names
+                .iter()
+                .filter_map(|n| app.steps.iter().position(|s| s.question == *n))
+                .collect();
+            let open = positions.iter().copied().find(|&p| {
+                walkthrough::needs_answer(walkthrough::step_state(&app.steps[p].question, &document.evaluation, &document.assessment))
+            });
+            match open.or(positions.first().copied()) {
+                Some(step) => go_to_step(app, step),
+                None => app.say(Tone::Info, "This obligation is decided by derived values only."),
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,9 @@
+//! The terminal front end: a guided walkthrough a project lead can finish without a
+//! manual. Elm-style: `app` holds the state and its pure `update`, `view` draws it,
+//! `keymap` is the one list of key bindings, `theme` names styles by meaning, and
+//! `shell` is the only part that touches the terminal, the clock and the files.
+
+pub mod app;
+pub mod keymap;
+pub mod theme;
+pub mod view;

@@ -1,0 +1,642 @@
+//! Drawing: `view(&App, &mut Frame)` reads the state and draws it; it never changes
+//! anything. Every text that came from a file (questionnaires, answers, notes) goes
+//! through `text::sanitise` first, so no file can drive the terminal.
+
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Document, EditPurpose, Form, Overlay, SaveState, Screen, Tone};
+use super::keymap::{label, Command, Context, BINDINGS};
+use super::theme::{status_label, step_marker};
+use crate::questionnaire::answer::display_answer;
+use crate::questionnaire::expr::Truth;
+use crate::questionnaire::model::{AnswerKind, NoticeSeverity};
+use crate::rules::{citation, Status};
+use crate::text::{sanitise, sanitise_line};
+use crate::walkthrough::{self, StepState};
+
+/// The smallest terminal the layout is designed for (a classic 80x24).
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+fn clean(text: &str) -> String {
+    sanitise(text).into_owned()
+}
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(app.theme.base()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, frame, area);
+        return;
+    }
+    let [header, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(app, frame, header);
+    match (app.screen, &app.document) {
+        (Screen::Walkthrough, Some(d)) => draw_walkthrough(app, d, frame, body),
+        (Screen::Obligations, Some(d)) => draw_obligations(app, d, frame, body),
+        (Screen::Overview, Some(d)) => draw_overview(app, d, frame, body),
+        _ => draw_home(app, frame, body),
+    }
+    draw_status(app, frame, status);
+    draw_hints(app, frame, hints);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => draw_help(app, *scroll, frame, body),
+        Some(Overlay::Jump { cursor }) => draw_jump(app, *cursor, frame, body),
+        Some(Overlay::Search { .. }) => draw_search(app, frame, body),
+        None => {}
+    }
+    if let Some(form) = &app.form {
+        draw_form(app, form, frame, body);
+    }
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "The terminal is {}x{}; secassess needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\nEnlarge the window, or run `secassess --plain` for line-by-line questions.\nPress q to quit.",
+        area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(text).style(app.theme.warning()).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn time(app: &App, at: &DateTime<Utc>) -> String {
+    at.with_timezone(&app.local_offset).format("%H:%M").to_string()
+}
+
+fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
+    let mut left = vec![Span::styled(" secassess ", app.theme.title())];
+    let mut right = Vec::new();
+    if let Some(d) = &app.document {
+        left.push(Span::raw("│ "));
+        left.push(Span::styled(sanitise_line(&d.assessment.system.name), app.theme.heading()));
+        if let Some(ec) = &d.evaluation.effective_classification {
+            let marking = ec
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("at least {}", ec.at_least_label));
+            left.push(Span::raw(" │ "));
+            left.push(Span::styled(marking, app.theme.warning()));
+        }
+        let (text, style) = match &d.save {
+            SaveState::Saved(at) => (format!("[saved {}]", time(app, at)), app.theme.good()),
+            SaveState::Saving => (String::from("[saving...]"), app.theme.hint()),
+            SaveState::Failed(_) => (String::from("[NOT SAVED]"), app.theme.error()),
+            SaveState::ReadOnly(_) => (String::from("[read-only]"), app.theme.warning()),
+        };
+        right.push(Span::styled(text, style));
+        right.push(Span::raw(" "));
+    }
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(20)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(Paragraph::new(Line::from(right)).right_aligned(), right_area);
+}
+
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(status) = &app.status else {
+        return;
+    };
+    let style = match status.tone {
+        Tone::Info => app.theme.hint(),
+        Tone::Good => app.theme.good(),
+        Tone::Warning => app.theme.warning(),
+        Tone::Error => app.theme.error(),
+    };
+    frame.render_widget(Paragraph::new(format!(" {}", sanitise_line(&status.text))).style(style), area);
+}
+
+fn hint(app: &App, command: Command, context: Context, text: &str) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(format!(" {}", label(command, context)), app.theme.key()),
+        Span::styled(format!(" {text} "), app.theme.hint()),
+    ]
+}
+
+fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
+    let items: &[(Command, Context, &str)] = if app.form.is_some() {
+        &[
+            (Command::NextField, Context::Form, "next field"),
+            (Command::Confirm, Context::Form, "save"),
+            (Command::Back, Context::Global, "cancel"),
+        ]
+    } else if app.editor.is_some() {
+        &[(Command::SaveEdit, Context::Editor, "keep text and stop typing")]
+    } else if app.overlay.is_some() {
+        &[
+            (Command::Down, Context::Global, "move"),
+            (Command::Confirm, Context::Lists, "go"),
+            (Command::Back, Context::Global, "close"),
+        ]
+    } else {
+        match app.screen {
+            Screen::Home => &[
+                (Command::Confirm, Context::Home, "open"),
+                (Command::NewAssessment, Context::Home, "new"),
+                (Command::OpenPath, Context::Home, "open file"),
+                (Command::Help, Context::Global, "help"),
+                (Command::Quit, Context::Global, "quit"),
+            ],
+            Screen::Walkthrough => &[
+                (Command::Next, Context::Walkthrough, "next"),
+                (Command::Confirm, Context::Walkthrough, "answer"),
+                (Command::DontKnow, Context::Walkthrough, "don't know"),
+                (Command::ShowObligations, Context::Global, "obligations"),
+                (Command::Help, Context::Global, "help"),
+                (Command::Quit, Context::Global, "quit"),
+            ],
+            Screen::Obligations => &[
+                (Command::Down, Context::Global, "move"),
+                (Command::GoToQuestion, Context::Obligations, "go to question"),
+                (Command::ShowWalkthrough, Context::Global, "questions"),
+                (Command::Help, Context::Global, "help"),
+            ],
+            Screen::Overview => &[
+                (Command::ShowWalkthrough, Context::Global, "questions"),
+                (Command::ShowObligations, Context::Global, "obligations"),
+                (Command::Help, Context::Global, "help"),
+                (Command::Quit, Context::Global, "quit"),
+            ],
+        }
+    };
+    let spans: Vec<Span> = items
+        .iter()
+        .flat_map(|(command, context, text)| hint(app, *command, *context, text))
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Plain)
+        .border_style(if focused { app.theme.focused_border() } else { app.theme.border() })
+        .title(title)
+}
+
+fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
+    let block = block(app, " Your assessments ", true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.home.is_empty() {
+        let text = Text::from(vec![
+            Line::from("No assessments yet."),
+            Line::from(""),
+            Line::from(vec![
+                Span::raw("Press "),
+                Span::styled("n", app.theme.key()),
+                Span::raw(" to start a new assessment of your system, or "),
+                Span::styled("f", app.theme.key()),
+                Span::raw(" to open an assessment file by its path."),
+            ]),
+            Line::from(""),
+            Line::from("secassess asks about your system, works out which NHS England security"),
+            Line::from("obligations apply and why, and keeps your answers in a file you control."),
+            Line::from("Nothing is sent anywhere."),
+        ]);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let items: Vec<ListItem> = app
+        .home
+        .iter()
+        .map(|entry| {
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<34}", truncate(&sanitise_line(&entry.name), 33)), app.theme.heading()),
+                Span::raw(format!(" {:<20}", truncate(&entry.classification, 19))),
+                Span::raw(format!(" {:<8}", entry.progress)),
+                Span::styled(format!(" {}", entry.changed), app.theme.hint()),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(app.home_cursor));
+    frame.render_stateful_widget(
+        List::new(items).highlight_style(app.theme.selected()).highlight_symbol("> "),
+        inner,
+        &mut state,
+    );
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(width.saturating_sub(3)).collect();
+        out.push_str("...");
+        out
+    }
+}
+
+fn draw_walkthrough(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
+    let (question_area, why_area) = if area.width >= 110 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+        (a, b)
+    } else {
+        let [a, b] = Layout::vertical([Constraint::Min(12), Constraint::Length(area.height.saturating_sub(12).min(9))]).areas(area);
+        (a, b)
+    };
+    draw_question(app, document, frame, question_area);
+    draw_why(app, document, frame, why_area);
+}
+
+fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
+    let Some(question) = app.current_question() else {
+        return;
+    };
+    let sections = app.sections();
+    let section = sections
+        .iter()
+        .rfind(|s| s.first_step <= document.step)
+        .map(|s| clean(&s.title))
+        .unwrap_or_default();
+    let state = app.step_state(document.step);
+    let record = document.assessment.answers.get(&question.id);
+    let flagged = record.is_some_and(|r| r.flagged);
+    let title = format!(
+        " {section} · question {} of {} ",
+        document.step + 1,
+        app.steps.len()
+    );
+    let outer = block(app, title, app.overlay.is_none() && app.form.is_none());
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let marker = step_marker(state, flagged);
+    lines.push(Line::from(vec![
+        Span::styled(format!("{marker} "), app.theme.step(state)),
+        Span::styled(clean(&question.prompt), app.theme.heading()),
+    ]));
+    if state == StepState::Skipped {
+        let reason = question
+            .ask_if
+            .as_ref()
+            .map(|(_, text)| format!("Not asked for this system (asked only if {}).", sanitise_line(text)))
+            .unwrap_or_default();
+        lines.push(Line::styled(reason, app.theme.dimmed()));
+    }
+    lines.push(Line::from(""));
+    let (answers, _) = document.assessment.typed_answers(&app.catalogue);
+    let current = answers.get(&question.id);
+    if let Some(editor) = &app.editor {
+        let title = match editor.purpose {
+            EditPurpose::Answer => " Your answer (Ctrl-S or Esc to keep it) ",
+            EditPurpose::Notes => " Notes (Ctrl-S or Esc to keep them) ",
+        };
+        let head_height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(1);
+        let [head, editor_area] =
+            Layout::vertical([Constraint::Length(head_height.min(inner.height / 2)), Constraint::Min(3)]).areas(inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), head);
+        let mut area_widget = editor.area.clone();
+        area_widget.set_block(block(app, title, true));
+        area_widget.set_cursor_line_style(Style::new());
+        frame.render_widget(&area_widget, editor_area);
+        return;
+    }
+    let rows = app.option_rows();
+    let dont_know_row = rows.len().saturating_sub(1);
+    for (i, row) in rows.iter().enumerate() {
+        let selected = i == document.cursor;
+        let pointer = if selected { "> " } else { "  " };
+        let tick = if question.kind == AnswerKind::Multiple && i < dont_know_row {
+            let ticked = question.options.get(i).is_some_and(|o| document.ticked.contains(&o.value));
+            if ticked { "[x] " } else { "[ ] " }
+        } else {
+            ""
+        };
+        let number = if i < dont_know_row && matches!(question.kind, AnswerKind::YesNo | AnswerKind::Single | AnswerKind::Multiple) {
+            format!("{}. ", i + 1)
+        } else {
+            String::from("   ")
+        };
+        let style = if selected { app.theme.selected() } else { Style::new() };
+        lines.push(Line::from(Span::styled(format!("{pointer}{number}{tick}{}", clean(row)), style)));
+    }
+    if let Some(help) = question.options.get(document.cursor).and_then(|o| o.help.as_ref()) {
+        lines.push(Line::styled(format!("   {}", clean(help)), app.theme.hint()));
+    }
+    lines.push(Line::from(""));
+    if let (Some(value), Some(record)) = (current, record) {
+        let answered_at = time(app, &record.answered_at);
+        lines.push(Line::from(vec![
+            Span::styled("Answer: ", app.theme.hint()),
+            Span::styled(clean(&display_answer(question, value)), app.theme.good().add_modifier(Modifier::BOLD)),
+        ]));
+        lines.push(Line::styled(
+            format!(
+                "by {} on {} at {answered_at}",
+                sanitise_line(&record.answered_by),
+                record.answered_at.with_timezone(&app.local_offset).format("%Y-%m-%d")
+            ),
+            app.theme.hint(),
+        ));
+        if matches!(value, crate::questionnaire::answer::AnswerValue::DontKnow) {
+            lines.push(Line::styled(
+                format!("Who can answer it: {}", clean(&question.who_can_answer)),
+                app.theme.warning(),
+            ));
+        }
+    }
+    if let Some(record) = record.filter(|r| !r.notes.is_empty()) {
+        lines.push(Line::from(vec![
+            Span::styled("Notes: ", app.theme.hint()),
+            Span::raw(sanitise_line(&record.notes)),
+        ]));
+    }
+    if flagged {
+        lines.push(Line::styled("Flagged to answer later.", app.theme.warning()));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn draw_why(app: &App, _document: &Document, frame: &mut Frame, area: Rect) {
+    let Some(question) = app.current_question() else {
+        return;
+    };
+    let outer = block(app, " Why this is asked ", false);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut lines: Vec<Line> = vec![Line::from(clean(&question.help)), Line::from("")];
+    lines.push(Line::from(vec![
+        Span::styled("Who can answer: ", app.theme.hint()),
+        Span::raw(clean(&question.who_can_answer)),
+    ]));
+    for source in &question.sources {
+        let cited = citation(&app.catalogue, source);
+        lines.push(Line::from(""));
+        lines.push(Line::styled(format!("\"{}\"", clean(&cited.quote)), app.theme.quote()));
+        lines.push(Line::styled(
+            format!("  {}, {}", clean(&cited.reference()), clean(&cited.section)),
+            app.theme.hint(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
+    let order = super::app::obligation_order(&document.evaluation);
+    let (list_area, detail_area) = if area.width >= 110 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        (a, b)
+    } else {
+        let [a, b] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        (a, b)
+    };
+    let count = |s: Status| document.evaluation.obligations.iter().filter(|o| o.status == s).count();
+    let title = format!(
+        " Obligations: {} not met, {} unknown, {} met, {} n/a ",
+        count(Status::NotMet),
+        count(Status::Unknown),
+        count(Status::Met),
+        count(Status::NotApplicable)
+    );
+    let items: Vec<ListItem> = order
+        .iter()
+        .filter_map(|&i| document.evaluation.obligations.get(i))
+        .map(|o| {
+            let maybe = if o.status == Status::Unknown && o.applies == Truth::Unknown { "~" } else { " " };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<12}", status_label(o.status)), app.theme.status(o.status)),
+                Span::raw(maybe),
+                Span::styled(format!("{:<7}", o.level.name()), app.theme.heading()),
+                Span::raw(clean(&o.title)),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(document.obligation_cursor));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(app, title, true))
+            .highlight_style(app.theme.selected()),
+        list_area,
+        &mut state,
+    );
+    let Some(o) = order
+        .get(document.obligation_cursor)
+        .and_then(|&i| document.evaluation.obligations.get(i))
+    else {
+        return;
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", o.level.name()), app.theme.heading()),
+            Span::styled(clean(&o.title), app.theme.heading()),
+        ]),
+        Line::from(vec![
+            Span::styled(status_label(o.status), app.theme.status(o.status)),
+            Span::styled(format!("  {}", o.id), app.theme.hint()),
+        ]),
+        Line::from(""),
+    ];
+    for reason in &o.reasons {
+        lines.push(Line::from(clean(reason)));
+    }
+    if !o.involves.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("Who to contact: ", app.theme.hint()),
+            Span::raw(clean(&o.involves.join(", "))),
+        ]));
+    }
+    if !o.guidance.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![Span::styled("What to do: ", app.theme.hint()), Span::raw(clean(&o.guidance))]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, " Why ", false)),
+        detail_area,
+    );
+}
+
+fn bar(ratio: f64, width: usize) -> String {
+    let filled = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
+    format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
+}
+
+fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
+    let outer = block(app, " Overview ", true);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(ec) = &document.evaluation.effective_classification {
+        lines.push(Line::from(vec![
+            Span::styled("Classification: ", app.theme.hint()),
+            Span::styled(clean(&ec.explanation), app.theme.heading()),
+        ]));
+    }
+    for notice in &document.evaluation.notices {
+        let style = match notice.severity {
+            NoticeSeverity::Stop => app.theme.error(),
+            NoticeSeverity::Warning => app.theme.warning(),
+            NoticeSeverity::Info => app.theme.hint(),
+        };
+        let tag = match notice.severity {
+            NoticeSeverity::Stop => "STOP",
+            NoticeSeverity::Warning => "WARNING",
+            NoticeSeverity::Info => "NOTE",
+        };
+        lines.push(Line::styled(format!("{tag}: {}", clean(&notice.title)), style));
+    }
+    let outstanding = walkthrough::outstanding(&document.evaluation, &document.assessment);
+    let progress = &document.evaluation.progress;
+    lines.push(Line::from(format!(
+        "Answered {} of {} questions ({} \"don't know yet\", {} flagged to answer later).",
+        progress.answered, progress.total, outstanding.dont_know, outstanding.flagged
+    )));
+    lines.push(Line::from(vec![
+        Span::styled(format!("MUST obligations not met: {}", outstanding.unmet_musts), if outstanding.unmet_musts > 0 { app.theme.error() } else { app.theme.good() }),
+        Span::raw("   "),
+        Span::styled(format!("MUST obligations still unknown: {}", outstanding.unknown_musts), if outstanding.unknown_musts > 0 { app.theme.warning() } else { app.theme.good() }),
+    ]));
+    lines.push(Line::from(""));
+    let name_width = usize::from(inner.width).saturating_sub(30).clamp(20, 50);
+    for section in app.sections() {
+        let done = section.answered + section.dont_know;
+        let mark = if section.total == 0 { "[-]" } else if section.is_complete() { "[x]" } else { "[ ]" };
+        let style = if section.total == 0 { app.theme.dimmed() } else { Style::new() };
+        lines.push(Line::styled(
+            format!(
+                "{mark} {:<name_width$} {} {done:>2}/{:<2}",
+                truncate(&clean(&section.title), name_width),
+                bar(section.ratio(), 12),
+                section.total
+            ),
+            style,
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("Next: ", app.theme.key()),
+        Span::raw(clean(&walkthrough::next_thing_to_do(&app.catalogue, &app.steps, &document.evaluation, &document.assessment))),
+    ]));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
+    let area = popup(area, 76, area.height);
+    frame.render_widget(Clear, area);
+    let mut lines: Vec<Line> = Vec::new();
+    let contexts = [
+        Context::Walkthrough,
+        Context::Obligations,
+        Context::Home,
+        Context::Global,
+        Context::Lists,
+        Context::Editor,
+        Context::Form,
+    ];
+    for context in contexts {
+        lines.push(Line::styled(context.title(), app.theme.heading()));
+        for binding in BINDINGS.iter().filter(|b| b.context == context) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", binding.label), app.theme.key()),
+                Span::raw(binding.help),
+            ]));
+        }
+        lines.push(Line::from(""));
+    }
+    let scroll = u16::try_from(scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(block(app, " Keys (Esc or ? to close, ↑↓ to scroll) ", true)),
+        area,
+    );
+}
+
+fn draw_jump(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
+    let area = popup(area, 74, area.height);
+    frame.render_widget(Clear, area);
+    let items: Vec<ListItem> = app
+        .sections()
+        .iter()
+        .map(|s| {
+            let style = if s.total == 0 { app.theme.dimmed() } else { Style::new() };
+            ListItem::new(Line::styled(
+                format!("{:<48} {:>2}/{:<2}", truncate(&clean(&s.title), 47), s.answered + s.dont_know, s.total),
+                style,
+            ))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(cursor));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(app, " Jump to a section ", true))
+            .highlight_style(app.theme.selected()),
+        area,
+        &mut state,
+    );
+}
+
+fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(Overlay::Search { query, cursor }) = &app.overlay else {
+        return;
+    };
+    let area = popup(area, 76, area.height);
+    frame.render_widget(Clear, area);
+    let [query_area, results_area] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+    let mut query_widget = query.clone();
+    query_widget.set_block(block(app, " Search questions ", true));
+    query_widget.set_cursor_line_style(Style::new());
+    frame.render_widget(&query_widget, query_area);
+    let items: Vec<ListItem> = app
+        .search_results()
+        .iter()
+        .filter_map(|&i| app.steps.get(i).and_then(|s| app.catalogue.question(&s.question)))
+        .map(|q| ListItem::new(Line::from(truncate(&sanitise_line(&q.prompt), 72))))
+        .collect();
+    let count = items.len();
+    let mut state = ListState::default().with_selected((count > 0).then_some(*cursor));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(app, format!(" {count} found "), false))
+            .highlight_style(app.theme.selected()),
+        results_area,
+        &mut state,
+    );
+}
+
+fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
+    let height = u16::try_from(form.fields.len() * 3 + 4).unwrap_or(u16::MAX);
+    let area = popup(area, 72, height);
+    frame.render_widget(Clear, area);
+    let outer = block(app, format!(" {} ", form.title), true);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let mut constraints: Vec<Constraint> = form.fields.iter().map(|_| Constraint::Length(3)).collect();
+    constraints.push(Constraint::Min(1));
+    let rows = Layout::vertical(constraints).split(inner);
+    for (i, (label, field)) in form.fields.iter().enumerate() {
+        let Some(row) = rows.get(i) else { continue };
+        let mut widget = field.clone();
+        widget.set_block(block(app, format!(" {label} "), i == form.focus));
+        widget.set_cursor_line_style(Style::new());
+        if i != form.focus {
+            widget.set_cursor_style(Style::new());
+        }
+        frame.render_widget(&widget, *row);
+    }
+    if let (Some(error), Some(row)) = (&form.error, rows.last()) {
+        frame.render_widget(Paragraph::new(sanitise_line(error)).style(app.theme.error()), *row);
+    }
+}

@@ -1,0 +1,355 @@
+//! The guided walkthrough as pure data, shared by the TUI and the plain line-by-line
+//! front end: the order questions are asked in (profile first), which are asked, skipped
+//! or pending, progress per section, and the next thing the user should do.
+
+use crate::assessment::record::Assessment;
+use crate::questionnaire::answer::AnswerValue;
+use crate::questionnaire::expr::Truth;
+use crate::questionnaire::model::{Catalogue, Level};
+use crate::rules::{Evaluation, Status};
+
+/// One question's place in the walkthrough.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub question: String,
+    pub questionnaire: String,
+    pub section: String,
+}
+
+/// Every question in walking order: questionnaires by `order`, then sections and
+/// questions as written.
+pub fn steps(catalogue: &Catalogue) -> Vec<Step> {
+    catalogue
+        .questionnaires
+        .iter()
+        .flat_map(|questionnaire| {
+            questionnaire.sections.iter().flat_map(move |section| {
+                section.questions.iter().map(move |question| Step {
+                    question: question.clone(),
+                    questionnaire: questionnaire.id.clone(),
+                    section: section.id.clone(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// Where a question stands for the person answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepState {
+    /// Asked and answered (a real answer).
+    Answered,
+    /// Asked and answered "don't know yet".
+    DontKnow,
+    /// Asked, not answered.
+    Open,
+    /// Not asked: its `ask_if` is false. Shown dimmed.
+    Skipped,
+    /// May be asked, depending on answers still missing.
+    Pending,
+}
+
+pub fn step_state(question: &str, evaluation: &Evaluation, assessment: &Assessment) -> StepState {
+    let asked = evaluation
+        .asked
+        .get(question)
+        .copied()
+        .unwrap_or(Truth::Unknown);
+    let answer = assessment.answers.get(question);
+    let has_value = answer.is_some_and(|a| a.value.is_some() || a.evidence.is_some());
+    let dont_know = answer.is_some_and(|a| a.dont_know);
+    match asked {
+        Truth::False => StepState::Skipped,
+        _ if dont_know => StepState::DontKnow,
+        _ if has_value => StepState::Answered,
+        Truth::Unknown => StepState::Pending,
+        Truth::True => StepState::Open,
+    }
+}
+
+/// Whether the user should be taken to this question when moving on.
+pub fn needs_answer(state: StepState) -> bool {
+    matches!(state, StepState::Open | StepState::Pending)
+}
+
+/// The next step after `from` (exclusive) that is asked and not yet answered, wrapping
+/// round to the start; `None` when everything asked has an answer.
+pub fn next_open(
+    steps: &[Step],
+    from: usize,
+    evaluation: &Evaluation,
+    assessment: &Assessment,
+) -> Option<usize> {
+    let count = steps.len();
+    (1..=count)
+        .map(|offset| (from + offset) % count)
+        .find(|&i| needs_answer(step_state(&steps[i].question, evaluation, assessment)))
+}
+
+/// The next (or previous) step that is not skipped, without wrapping.
+pub fn neighbour(steps: &[Step], from: usize, forward: bool, evaluation: &Evaluation) -> Option<usize> {
+    let skipped = |i: usize| {
+        evaluation
+            .asked
+            .get(&steps[i].question)
+            .is_some_and(|t| *t == Truth::False)
+    };
+    if forward {
+        (from + 1..steps.len()).find(|&i| !skipped(i))
+    } else {
+        (0..from).rev().find(|&i| !skipped(i))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionProgress {
+    pub questionnaire: String,
+    pub section: String,
+    pub title: String,
+    /// Index of the section's first step, for jumping there.
+    pub first_step: usize,
+    pub answered: usize,
+    pub dont_know: usize,
+    /// Asked or pending questions (skipped ones are not counted).
+    pub total: usize,
+    pub skipped: usize,
+}
+
+impl SectionProgress {
+    pub fn is_complete(&self) -> bool {
+        self.total > 0 && self.answered + self.dont_know == self.total
+    }
+
+    /// Fraction done, for progress bars; a section with nothing asked counts as done.
+    pub fn ratio(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            (self.answered + self.dont_know) as f64 / self.total as f64
+        }
+    }
+}
+
+pub fn section_progress(
+    catalogue: &Catalogue,
+    steps: &[Step],
+    evaluation: &Evaluation,
+    assessment: &Assessment,
+) -> Vec<SectionProgress> {
+    let mut out: Vec<SectionProgress> = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        let is_new = out
+            .last()
+            .is_none_or(|s| s.section != step.section || s.questionnaire != step.questionnaire);
+        if is_new {
+            let title = catalogue
+                .questionnaires
+                .iter()
+                .find(|q| q.id == step.questionnaire)
+                .and_then(|q| q.sections.iter().find(|s| s.id == step.section))
+                .map(|s| s.title.clone())
+                .unwrap_or_else(|| step.section.clone());
+            out.push(SectionProgress {
+                questionnaire: step.questionnaire.clone(),
+                section: step.section.clone(),
+                title,
+                first_step: index,
+                answered: 0,
+                dont_know: 0,
+                total: 0,
+                skipped: 0,
+            });
+        }
+        let Some(progress) = out.last_mut() else {
+            continue;
+        };
+        match step_state(&step.question, evaluation, assessment) {
+            StepState::Skipped => progress.skipped += 1,
+            StepState::Answered => {
+                progress.total += 1;
+                progress.answered += 1;
+            }
+            StepState::DontKnow => {
+                progress.total += 1;
+                progress.dont_know += 1;
+            }
+            StepState::Open | StepState::Pending => progress.total += 1,
+        }
+    }
+    out
+}
+
+/// Counts that say how far from done an assessment is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outstanding {
+    /// Applicable MUST obligations whose status is not known yet.
+    pub unknown_musts: usize,
+    /// Applicable MUST obligations that are not met.
+    pub unmet_musts: usize,
+    /// Questions flagged "answer later".
+    pub flagged: usize,
+    /// Questions answered "don't know yet".
+    pub dont_know: usize,
+}
+
+pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstanding {
+    let musts = evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.level == Level::Must && o.applies != Truth::False);
+    let mut result = Outstanding::default();
+    for o in musts {
+        match o.status {
+            Status::Unknown => result.unknown_musts += 1,
+            Status::NotMet => result.unmet_musts += 1,
+            _ => {}
+        }
+    }
+    result.flagged = assessment.answers.values().filter(|a| a.flagged).count();
+    result.dont_know = assessment.answers.values().filter(|a| a.dont_know).count();
+    result
+}
+
+/// The single next thing to do, in words, for the overview and the plain front end.
+pub fn next_thing_to_do(
+    catalogue: &Catalogue,
+    steps: &[Step],
+    evaluation: &Evaluation,
+    assessment: &Assessment,
+) -> String {
+    if let Some(stop) = evaluation
+        .notices
+        .iter()
+        .find(|n| n.severity == crate::questionnaire::model::NoticeSeverity::Stop)
+    {
+        return format!(
+            "{}: contact the {} before going further.",
+            stop.title,
+            stop.contact.as_deref().unwrap_or("Cyber Security team")
+        );
+    }
+    if let Some(index) = next_open(steps, steps.len().saturating_sub(1), evaluation, assessment) {
+        let question = catalogue.question(&steps[index].question);
+        return match question {
+            Some(q) => format!("Answer: {}", q.prompt),
+            None => String::from("Answer the remaining questions."),
+        };
+    }
+    let dont_know: Vec<&str> = assessment
+        .answers
+        .iter()
+        .filter(|(_, a)| a.dont_know)
+        .filter_map(|(id, _)| catalogue.question(id))
+        .map(|q| q.who_can_answer.as_str())
+        .collect();
+    if let Some(who) = dont_know.first() {
+        return format!(
+            "{} question(s) are \"don't know yet\": ask {} first.",
+            dont_know.len(),
+            who.to_lowercase()
+        );
+    }
+    let unmet: Vec<&str> = evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.level == Level::Must && o.status == Status::NotMet)
+        .map(|o| o.id.as_str())
+        .collect();
+    if !unmet.is_empty() {
+        return format!(
+            "{} MUST obligation(s) are not met ({}): record a finding with a mitigation plan or the business owner's risk acceptance for each.",
+            unmet.len(),
+            unmet.iter().take(3).copied().collect::<Vec<_>>().join(", ")
+        );
+    }
+    String::from("Everything is answered: ask your Information Governance representative to review it.")
+}
+
+/// A value worth showing next to a question in a list ("Yes", "OFFICIAL", ...).
+pub fn short_answer(catalogue: &Catalogue, assessment: &Assessment, question: &str) -> Option<String> {
+    let q = catalogue.question(question)?;
+    let (answers, _) = assessment.typed_answers(catalogue);
+    let value: &AnswerValue = answers.get(question)?;
+    Some(crate::questionnaire::answer::display_answer(q, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::record::{Person, System};
+    use crate::questionnaire::answer::parse_answer;
+    use crate::rules;
+    use chrono::Utc;
+
+    fn setup() -> (Catalogue, Assessment, Person) {
+        let catalogue = crate::questionnaire::load_embedded().expect("content loads");
+        let who = Person {
+            name: "Ann".into(),
+            role: "Lead".into(),
+            email: "ann@example.org".into(),
+        };
+        let assessment = Assessment::new(System::default(), who.clone(), &catalogue, Utc::now());
+        (catalogue, assessment, who)
+    }
+
+    fn answer(catalogue: &Catalogue, assessment: &mut Assessment, who: &Person, id: &str, value: &str) {
+        let q = catalogue.question(id).expect("question exists");
+        let v = parse_answer(q, value).expect("valid");
+        assessment.set_answer(q, &v, who, Utc::now()).expect("fits");
+    }
+
+    #[test]
+    fn the_profile_comes_first() {
+        let (catalogue, _, _) = setup();
+        let steps = steps(&catalogue);
+        assert_eq!(steps[0].question, "classification");
+        assert_eq!(steps[0].questionnaire, "profile");
+        assert_eq!(steps.len(), catalogue.questions.len());
+    }
+
+    #[test]
+    fn conditional_questions_are_skipped_and_come_back() {
+        let (catalogue, mut assessment, who) = setup();
+        let web_only: Vec<String> = catalogue
+            .questions
+            .values()
+            .filter(|q| q.ask_if.as_ref().is_some_and(|(_, t)| t.trim() == "web_application == yes"))
+            .map(|q| q.id.clone())
+            .collect();
+        assert!(!web_only.is_empty(), "content has web-only questions");
+        answer(&catalogue, &mut assessment, &who, "web_application", "no");
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        assert_eq!(step_state(&web_only[0], &evaluation, &assessment), StepState::Skipped);
+        answer(&catalogue, &mut assessment, &who, "web_application", "yes");
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        assert_eq!(step_state(&web_only[0], &evaluation, &assessment), StepState::Open);
+    }
+
+    #[test]
+    fn next_open_skips_answered_and_skipped_questions() {
+        let (catalogue, mut assessment, who) = setup();
+        let steps = steps(&catalogue);
+        answer(&catalogue, &mut assessment, &who, "personal_data", "yes");
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        // From the classification, the next open question is not the answered personal_data.
+        let next = next_open(&steps, 0, &evaluation, &assessment).expect("more to answer");
+        assert_ne!(steps[next].question, "personal_data");
+        assert_eq!(steps[next].question, "commercially_sensitive");
+    }
+
+    #[test]
+    fn section_progress_counts_answers_and_skips() {
+        let (catalogue, mut assessment, who) = setup();
+        answer(&catalogue, &mut assessment, &who, "classification", "official");
+        answer(&catalogue, &mut assessment, &who, "personal_data", "dont-know");
+        let steps = steps(&catalogue);
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        let progress = section_progress(&catalogue, &steps, &evaluation, &assessment);
+        let data = &progress[0];
+        assert_eq!(data.section, "profile-data");
+        assert_eq!((data.answered, data.dont_know), (1, 1));
+        assert!(!data.is_complete());
+        let first = next_thing_to_do(&catalogue, &steps, &evaluation, &assessment);
+        assert!(first.starts_with("Answer: "), "{first}");
+    }
+}
