@@ -5,8 +5,10 @@
 //! are thin shells around it. See ARCHITECTURE.md for the map.
 
 pub mod assessment;
+pub mod plain;
 pub mod questionnaire;
 pub mod rules;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod tui;

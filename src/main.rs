@@ -36,6 +36,11 @@ struct Cli {
     #[arg(long = "as", global = true, value_name = "NAME <EMAIL>")]
     acting_as: Option<String>,
 
+    /// Ask the questions line by line, with no cursor movement or colour: for screen
+    /// readers and scripts. Also chosen automatically when the output is not a terminal.
+    #[arg(long, global = true, env = "SECASSESS_PLAIN")]
+    plain: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -63,6 +68,8 @@ enum Command {
     List(cli::list::Args),
     /// Summarise one assessment file.
     Show(cli::show::Args),
+    /// Work through an assessment's questions (with no FILE: run `secassess` alone).
+    Open(cli::open::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +78,7 @@ fn main() -> ExitCode {
         questionnaires: cli.questionnaires,
         data_dir: cli.data_dir,
         acting_as: cli.acting_as,
+        plain: cli.plain,
     };
     let result = match cli.command {
         Some(Command::Validate(args)) => cli::validate::run(&context, args),
@@ -79,12 +87,8 @@ fn main() -> ExitCode {
         Some(Command::New(args)) => cli::new::run(&context, args),
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
-        None => {
-            use clap::CommandFactory;
-            let mut command = Cli::command();
-            let _ = command.print_help();
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Open(args)) => cli::open::run(&context, args),
+        None => cli::open::home(&context),
     };
     match result {
         Ok(code) => code,

@@ -87,7 +87,12 @@ pub fn next_open(
 }
 
 /// The next (or previous) step that is not skipped, without wrapping.
-pub fn neighbour(steps: &[Step], from: usize, forward: bool, evaluation: &Evaluation) -> Option<usize> {
+pub fn neighbour(
+    steps: &[Step],
+    from: usize,
+    forward: bool,
+    evaluation: &Evaluation,
+) -> Option<usize> {
     let skipped = |i: usize| {
         evaluation
             .asked
@@ -262,11 +267,17 @@ pub fn next_thing_to_do(
             unmet.iter().take(3).copied().collect::<Vec<_>>().join(", ")
         );
     }
-    String::from("Everything is answered: ask your Information Governance representative to review it.")
+    String::from(
+        "Everything is answered: ask your Information Governance representative to review it.",
+    )
 }
 
 /// A value worth showing next to a question in a list ("Yes", "OFFICIAL", ...).
-pub fn short_answer(catalogue: &Catalogue, assessment: &Assessment, question: &str) -> Option<String> {
+pub fn short_answer(
+    catalogue: &Catalogue,
+    assessment: &Assessment,
+    question: &str,
+) -> Option<String> {
     let q = catalogue.question(question)?;
     let (answers, _) = assessment.typed_answers(catalogue);
     let value: &AnswerValue = answers.get(question)?;
@@ -292,7 +303,13 @@ mod tests {
         (catalogue, assessment, who)
     }
 
-    fn answer(catalogue: &Catalogue, assessment: &mut Assessment, who: &Person, id: &str, value: &str) {
+    fn answer(
+        catalogue: &Catalogue,
+        assessment: &mut Assessment,
+        who: &Person,
+        id: &str,
+        value: &str,
+    ) {
         let q = catalogue.question(id).expect("question exists");
         let v = parse_answer(q, value).expect("valid");
         assessment.set_answer(q, &v, who, Utc::now()).expect("fits");
@@ -313,16 +330,26 @@ mod tests {
         let web_only: Vec<String> = catalogue
             .questions
             .values()
-            .filter(|q| q.ask_if.as_ref().is_some_and(|(_, t)| t.trim() == "web_application == yes"))
+            .filter(|q| {
+                q.ask_if
+                    .as_ref()
+                    .is_some_and(|(_, t)| t.trim() == "web_application == yes")
+            })
             .map(|q| q.id.clone())
             .collect();
         assert!(!web_only.is_empty(), "content has web-only questions");
         answer(&catalogue, &mut assessment, &who, "web_application", "no");
         let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
-        assert_eq!(step_state(&web_only[0], &evaluation, &assessment), StepState::Skipped);
+        assert_eq!(
+            step_state(&web_only[0], &evaluation, &assessment),
+            StepState::Skipped
+        );
         answer(&catalogue, &mut assessment, &who, "web_application", "yes");
         let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
-        assert_eq!(step_state(&web_only[0], &evaluation, &assessment), StepState::Open);
+        assert_eq!(
+            step_state(&web_only[0], &evaluation, &assessment),
+            StepState::Open
+        );
     }
 
     #[test]
@@ -340,8 +367,20 @@ mod tests {
     #[test]
     fn section_progress_counts_answers_and_skips() {
         let (catalogue, mut assessment, who) = setup();
-        answer(&catalogue, &mut assessment, &who, "classification", "official");
-        answer(&catalogue, &mut assessment, &who, "personal_data", "dont-know");
+        answer(
+            &catalogue,
+            &mut assessment,
+            &who,
+            "classification",
+            "official",
+        );
+        answer(
+            &catalogue,
+            &mut assessment,
+            &who,
+            "personal_data",
+            "dont-know",
+        );
         let steps = steps(&catalogue);
         let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
         let progress = section_progress(&catalogue, &steps, &evaluation, &assessment);

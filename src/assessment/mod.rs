@@ -3,6 +3,7 @@
 //! questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
 
 pub mod audit;
+pub mod findings;
 pub mod identity;
 pub mod migrate;
 pub mod record;

@@ -9,6 +9,7 @@ use secassess::store::StoreError;
 pub mod list;
 pub mod new;
 pub mod obligations;
+pub mod open;
 pub mod questions;
 pub mod show;
 pub mod validate;
@@ -20,6 +21,8 @@ pub struct Context {
     pub data_dir: Option<PathBuf>,
     /// `--as "Name <email>"`: who is acting, for this command only.
     pub acting_as: Option<String>,
+    /// `--plain`: line-by-line questions with no cursor movement or colour.
+    pub plain: bool,
 }
 
 impl Context {
@@ -49,6 +52,9 @@ pub enum CliError {
     /// A mistake in the command line itself, such as an unknown id in `--set`.
     #[error("{0}")]
     Usage(String),
+    /// Opening, answering or saving an assessment in an interactive session.
+    #[error("{0}")]
+    Session(#[from] secassess::session::SessionError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -62,6 +68,7 @@ impl CliError {
             CliError::Assessment(_)
             | CliError::Identity(_)
             | CliError::Usage(_)
+            | CliError::Session(_)
             | CliError::Output(_) => 2,
         }
     }

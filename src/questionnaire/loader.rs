@@ -1629,8 +1629,7 @@ label = "High"
     fn override_replaces_questionnaire_with_same_id() {
         let user = SourceFile {
             name: "mine/profile.toml".into(),
-            text: HEADER.replace("id = \"t\"", "id = \"profile\"")
-                + &yes_no("only", ""),
+            text: HEADER.replace("id = \"t\"", "id = \"profile\"") + &yes_no("only", ""),
         };
         let merged = merge_overrides(embedded_files(), vec![user]);
         assert!(merged.iter().all(|f| !f.name.ends_with("00-profile.toml")));

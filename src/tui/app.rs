@@ -124,10 +124,15 @@ pub struct Editor {
 }
 
 pub enum Overlay {
-    Help { scroll: usize },
-    Jump { cursor: usize },
+    Help {
+        scroll: usize,
+    },
+    Jump {
+        cursor: usize,
+    },
     Search {
-        query: TextArea<'static>,
+        // Boxed: a text area is large and the other overlays are a few bytes.
+        query: Box<TextArea<'static>>,
         cursor: usize,
     },
 }
@@ -153,7 +158,10 @@ pub enum Effect {
     Save,
     Quit,
     Open(PathBuf),
-    Create { name: String, description: String },
+    Create {
+        name: String,
+        description: String,
+    },
     SaveIdentity(Person),
     /// Hash a local evidence file, then answer the question with it.
     AttachFile {
@@ -191,7 +199,12 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(catalogue: Catalogue, theme: Theme, who: Option<Person>, home: Vec<HomeEntry>) -> App {
+    pub fn new(
+        catalogue: Catalogue,
+        theme: Theme,
+        who: Option<Person>,
+        home: Vec<HomeEntry>,
+    ) -> App {
         let steps = walkthrough::steps(&catalogue);
         let mut app = App {
             catalogue,
@@ -225,7 +238,12 @@ impl App {
             .and_then(|id| self.steps.iter().position(|s| s.question == *id));
         let step = resume
             .or_else(|| {
-                walkthrough::next_open(&self.steps, self.steps.len().saturating_sub(1), &evaluation, &assessment)
+                walkthrough::next_open(
+                    &self.steps,
+                    self.steps.len().saturating_sub(1),
+                    &evaluation,
+                    &assessment,
+                )
             })
             .unwrap_or(0);
         let save = match read_only {
@@ -250,7 +268,11 @@ impl App {
         self.reset_cursor();
         self.status = problems.first().map(|p| StatusMessage {
             tone: Tone::Warning,
-            text: format!("{} problem(s) with saved answers: {}", problems.len(), p.problem),
+            text: format!(
+                "{} problem(s) with saved answers: {}",
+                problems.len(),
+                p.problem
+            ),
         });
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
             self.status = Some(StatusMessage {
@@ -384,7 +406,10 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
             app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
-        Command::ShowWalkthrough | Command::ShowObligations | Command::ShowOverview | Command::NextScreen
+        Command::ShowWalkthrough
+        | Command::ShowObligations
+        | Command::ShowOverview
+        | Command::NextScreen
             if app.document.is_none() =>
         {
             app.say(Tone::Info, "Open or create an assessment first.");
@@ -438,11 +463,7 @@ fn quit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
 fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
     match command {
         Command::Up => app.home_cursor = app.home_cursor.saturating_sub(1),
-        Command::Down => {
-            if app.home_cursor + 1 < app.home.len() {
-                app.home_cursor += 1;
-            }
-        }
+        Command::Down if app.home_cursor + 1 < app.home.len() => app.home_cursor += 1,
         Command::Confirm => {
             if let Some(entry) = app.home.get(app.home_cursor) {
                 return vec![Effect::Open(entry.path.clone())];
@@ -461,7 +482,11 @@ fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
             ));
         }
         Command::OpenPath => {
-            app.form = Some(Form::new(FormKind::OpenPath, "Open an assessment file", &[("Path", "")]));
+            app.form = Some(Form::new(
+                FormKind::OpenPath,
+                "Open an assessment file",
+                &[("Path", "")],
+            ));
         }
         _ => {}
     }
@@ -472,22 +497,26 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> 
     let Some(form) = app.form.as_mut() else {
         return Vec::new();
     };
-    let command = command_for(&key, &[Context::Form]).or_else(|| {
-        (key.code == KeyCode::Esc).then_some(Command::Back)
-    });
+    let command = command_for(&key, &[Context::Form])
+        .or_else(|| (key.code == KeyCode::Esc).then_some(Command::Back));
     match command {
         Some(Command::NextField) => {
             form.focus = (form.focus + 1) % form.fields.len().max(1);
             Vec::new()
         }
         Some(Command::PreviousField) => {
-            form.focus = form.focus.checked_sub(1).unwrap_or(form.fields.len().saturating_sub(1));
+            form.focus = form
+                .focus
+                .checked_sub(1)
+                .unwrap_or(form.fields.len().saturating_sub(1));
             Vec::new()
         }
         Some(Command::Back) => {
             if form.kind == FormKind::Identity {
                 // Nothing can be recorded without knowing who records it.
-                form.error = Some(String::from("secassess needs your name to record who answered. Press Ctrl-C to quit."));
+                form.error = Some(String::from(
+                    "secassess needs your name to record who answered. Press Ctrl-C to quit.",
+                ));
             } else {
                 app.form = None;
             }
@@ -543,7 +572,9 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         FormKind::OpenPath => {
             let path = form.value(0);
             if path.is_empty() {
-                form.error = Some(String::from("Please give the path of a .secassess.toml file."));
+                form.error = Some(String::from(
+                    "Please give the path of a .secassess.toml file.",
+                ));
                 return Vec::new();
             }
             vec![Effect::Open(PathBuf::from(path))]
@@ -574,11 +605,17 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             };
             if title.is_empty() && location.is_empty() {
                 if let Some(form) = app.form.as_mut() {
-                    form.error = Some(String::from("Give a document title, a link or a file path."));
+                    form.error = Some(String::from(
+                        "Give a document title, a link or a file path.",
+                    ));
                 }
                 return Vec::new();
             }
-            let title = if title.is_empty() { location.clone() } else { title };
+            let title = if title.is_empty() {
+                location.clone()
+            } else {
+                title
+            };
             let lower = location.to_ascii_lowercase();
             let is_link = lower.starts_with("https://") || lower.starts_with("http://");
             if !location.is_empty() && !is_link {
@@ -638,7 +675,9 @@ fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 app.say(Tone::Warning, message);
                 return Vec::new();
             }
-            document.assessment.set_notes(&question.id, &text, &who, now);
+            document
+                .assessment
+                .set_notes(&question.id, &text, &who, now);
             document.dirty = true;
             document.save = SaveState::Saving;
             app.say(Tone::Good, "Notes kept.");
@@ -673,7 +712,9 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     }
     let command = command_for(&key, &[Context::Lists, Context::Global]);
     match (overlay, command) {
-        (_, Some(Command::Back)) | (Overlay::Help { .. }, Some(Command::Help)) => app.overlay = None,
+        (_, Some(Command::Back)) | (Overlay::Help { .. }, Some(Command::Help)) => {
+            app.overlay = None
+        }
         (_, Some(Command::Quit)) => return quit(app, now),
         (Overlay::Help { scroll }, Some(Command::Up)) => *scroll = scroll.saturating_sub(1),
         (Overlay::Help { scroll }, Some(Command::Down)) => *scroll += 1,
@@ -698,7 +739,8 @@ fn walkthrough_first_asked(app: &App, from: usize) -> usize {
     let Some(document) = app.document.as_ref() else {
         return from;
     };
-    let skipped = |i: usize| document.evaluation.asked.get(&app.steps[i].question) == Some(&Truth::False);
+    let skipped =
+        |i: usize| document.evaluation.asked.get(&app.steps[i].question) == Some(&Truth::False);
     if !skipped(from) {
         return from;
     }
@@ -721,7 +763,12 @@ fn go_to_step(app: &mut App, step: usize) {
 impl App {
     pub fn sections(&self) -> Vec<walkthrough::SectionProgress> {
         match &self.document {
-            Some(d) => walkthrough::section_progress(&self.catalogue, &self.steps, &d.evaluation, &d.assessment),
+            Some(d) => walkthrough::section_progress(
+                &self.catalogue,
+                &self.steps,
+                &d.evaluation,
+                &d.assessment,
+            ),
             None => Vec::new(),
         }
     }
@@ -751,7 +798,9 @@ impl App {
 
     pub fn step_state(&self, step: usize) -> StepState {
         match (&self.document, self.steps.get(step)) {
-            (Some(d), Some(s)) => walkthrough::step_state(&s.question, &d.evaluation, &d.assessment),
+            (Some(d), Some(s)) => {
+                walkthrough::step_state(&s.question, &d.evaluation, &d.assessment)
+            }
             _ => StepState::Open,
         }
     }
@@ -782,17 +831,26 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
                 .and_then(|d| walkthrough::neighbour(&app.steps, d.step, forward, &d.evaluation));
             match target {
                 Some(step) => go_to_step(app, step),
-                None if forward => app.say(Tone::Info, "That was the last question. Press v for the overview."),
+                None if forward => app.say(
+                    Tone::Info,
+                    "That was the last question. Press v for the overview.",
+                ),
                 None => app.say(Tone::Info, "This is the first question."),
             }
         }
         Command::NextSection | Command::PreviousSection => {
             let sections = app.sections();
             let current = app.document.as_ref().map(|d| d.step).unwrap_or(0);
-            let position = sections.iter().rposition(|s| s.first_step <= current).unwrap_or(0);
+            let position = sections
+                .iter()
+                .rposition(|s| s.first_step <= current)
+                .unwrap_or(0);
             let target = if command == Command::NextSection {
                 sections.get(position + 1)
-            } else if sections.get(position).is_some_and(|s| s.first_step < current) {
+            } else if sections
+                .get(position)
+                .is_some_and(|s| s.first_step < current)
+            {
                 sections.get(position)
             } else {
                 position.checked_sub(1).and_then(|p| sections.get(p))
@@ -804,12 +862,16 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         }
         Command::Jump => {
             let current = app.document.as_ref().map(|d| d.step).unwrap_or(0);
-            let cursor = app.sections().iter().rposition(|s| s.first_step <= current).unwrap_or(0);
+            let cursor = app
+                .sections()
+                .iter()
+                .rposition(|s| s.first_step <= current)
+                .unwrap_or(0);
             app.overlay = Some(Overlay::Jump { cursor });
         }
         Command::Search => {
             app.overlay = Some(Overlay::Search {
-                query: TextArea::default(),
+                query: Box::new(TextArea::default()),
                 cursor: 0,
             });
         }
@@ -822,13 +884,11 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
                 return confirm(app, &question, now);
             }
         }
-        Command::Toggle => {
-            if question.kind == AnswerKind::Multiple {
-                if let Some(d) = app.document.as_mut() {
-                    if let Some(option) = question.options.get(d.cursor) {
-                        if !d.ticked.remove(&option.value) {
-                            d.ticked.insert(option.value.clone());
-                        }
+        Command::Toggle if question.kind == AnswerKind::Multiple => {
+            if let Some(d) = app.document.as_mut() {
+                if let Some(option) = question.options.get(d.cursor) {
+                    if !d.ticked.remove(&option.value) {
+                        d.ticked.insert(option.value.clone());
                     }
                 }
             }
@@ -838,7 +898,10 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
             let who = question.who_can_answer.clone();
             let effects = answer(app, &question, AnswerValue::DontKnow, now);
             if !effects.is_empty() {
-                app.say(Tone::Info, format!("Marked \"don't know yet\". Who can answer it: {who}."));
+                app.say(
+                    Tone::Info,
+                    format!("Marked \"don't know yet\". Who can answer it: {who}."),
+                );
             }
             return effects;
         }
@@ -854,13 +917,21 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
                 app.say(Tone::Warning, message);
                 return Vec::new();
             }
-            let flagged = !d.assessment.answers.get(&question.id).is_some_and(|a| a.flagged);
+            let flagged = !d
+                .assessment
+                .answers
+                .get(&question.id)
+                .is_some_and(|a| a.flagged);
             d.assessment.set_flagged(&question.id, flagged, &who, now);
             d.dirty = true;
             d.save = SaveState::Saving;
             app.say(
                 Tone::Info,
-                if flagged { "Flagged to answer later." } else { "No longer flagged." },
+                if flagged {
+                    "Flagged to answer later."
+                } else {
+                    "No longer flagged."
+                },
             );
             return vec![Effect::Save];
         }
@@ -891,15 +962,16 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
     if cursor == dont_know_row {
         return answer(app, question, AnswerValue::DontKnow, now);
     }
-    let existing = document
-        .assessment
-        .answers
-        .get(&question.id)
-        .cloned();
+    let existing = document.assessment.answers.get(&question.id).cloned();
     match question.kind {
         AnswerKind::YesNo => answer(app, question, AnswerValue::YesNo(cursor == 0), now),
         AnswerKind::Single => match question.options.get(cursor) {
-            Some(option) => answer(app, question, AnswerValue::Choice(option.value.clone()), now),
+            Some(option) => answer(
+                app,
+                question,
+                AnswerValue::Choice(option.value.clone()),
+                now,
+            ),
             None => Vec::new(),
         },
         AnswerKind::Multiple => {
@@ -932,7 +1004,11 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
                     _ => None,
                 })
                 .unwrap_or_default();
-            app.form = Some(Form::new(FormKind::Date, "Date (YYYY-MM-DD)", &[("Date", &current)]));
+            app.form = Some(Form::new(
+                FormKind::Date,
+                "Date (YYYY-MM-DD)",
+                &[("Date", &current)],
+            ));
             Vec::new()
         }
         AnswerKind::Evidence => {
@@ -950,7 +1026,12 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
 
 /// Records an answer, re-evaluates, announces obligations that started or stopped
 /// applying, and moves on to the next question.
-pub fn answer(app: &mut App, question: &Question, value: AnswerValue, now: DateTime<Utc>) -> Vec<Effect> {
+pub fn answer(
+    app: &mut App,
+    question: &Question,
+    value: AnswerValue,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     let Some(who) = app.who.clone() else {
         return Vec::new();
     };
@@ -993,7 +1074,10 @@ pub fn answer(app: &mut App, question: &Question, value: AnswerValue, now: DateT
         Some(next) => go_to_step(app, next),
         None => {
             app.reset_cursor();
-            app.say(Tone::Good, "That was the last question. Press v for the overview, o for obligations.");
+            app.say(
+                Tone::Good,
+                "That was the last question. Press v for the overview, o for obligations.",
+            );
         }
     }
     vec![Effect::Save]
@@ -1037,7 +1121,10 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
     let count = document.evaluation.obligations.len();
     match command {
         Command::Up => document.obligation_cursor = document.obligation_cursor.saturating_sub(1),
-        Command::Down => document.obligation_cursor = (document.obligation_cursor + 1).min(count.saturating_sub(1)),
+        Command::Down => {
+            document.obligation_cursor =
+                (document.obligation_cursor + 1).min(count.saturating_sub(1))
+        }
         Command::GoToQuestion => {
             let order = obligation_order(&document.evaluation);
             let Some(result) = order
@@ -1062,11 +1149,18 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
                 .filter_map(|n| app.steps.iter().position(|s| s.question == *n))
                 .collect();
             let open = positions.iter().copied().find(|&p| {
-                walkthrough::needs_answer(walkthrough::step_state(&app.steps[p].question, &document.evaluation, &document.assessment))
+                walkthrough::needs_answer(walkthrough::step_state(
+                    &app.steps[p].question,
+                    &document.evaluation,
+                    &document.assessment,
+                ))
             });
             match open.or(positions.first().copied()) {
                 Some(step) => go_to_step(app, step),
-                None => app.say(Tone::Info, "This obligation is decided by derived values only."),
+                None => app.say(
+                    Tone::Info,
+                    "This obligation is decided by derived values only.",
+                ),
             }
         }
         _ => {}

@@ -116,42 +116,214 @@ use Command as C;
 use Context as X;
 
 pub const BINDINGS: &[Binding] = &[
-    bind(X::Global, &[ch('?'), key(KeyCode::F(1))], "?", C::Help, "show or hide this help"),
-    bind(X::Global, &[ch('q'), ctrl('c')], "q", C::Quit, "quit (answers are already saved)"),
-    bind(X::Global, &[key(KeyCode::Esc)], "Esc", C::Back, "close, cancel or go back"),
+    bind(
+        X::Global,
+        &[ch('?'), key(KeyCode::F(1))],
+        "?",
+        C::Help,
+        "show or hide this help",
+    ),
+    bind(
+        X::Global,
+        &[ch('q'), ctrl('c')],
+        "q",
+        C::Quit,
+        "quit (answers are already saved)",
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::Esc)],
+        "Esc",
+        C::Back,
+        "close, cancel or go back",
+    ),
     bind(X::Global, &[ch('w')], "w", C::ShowWalkthrough, "questions"),
-    bind(X::Global, &[ch('o')], "o", C::ShowObligations, "obligations: what applies and why"),
-    bind(X::Global, &[ch('v')], "v", C::ShowOverview, "overview: progress and what to do next"),
-    bind(X::Global, &[key(KeyCode::Tab)], "Tab", C::NextScreen, "next screen"),
-    bind(X::Global, &[key(KeyCode::Up), ch('k')], "↑/k", C::Up, "move up"),
-    bind(X::Global, &[key(KeyCode::Down), ch('j')], "↓/j", C::Down, "move down"),
-    bind(X::Home, &[key(KeyCode::Enter)], "Enter", C::Confirm, "open the selected assessment"),
+    bind(
+        X::Global,
+        &[ch('o')],
+        "o",
+        C::ShowObligations,
+        "obligations: what applies and why",
+    ),
+    bind(
+        X::Global,
+        &[ch('v')],
+        "v",
+        C::ShowOverview,
+        "overview: progress and what to do next",
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::Tab)],
+        "Tab",
+        C::NextScreen,
+        "next screen",
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::Up), ch('k')],
+        "↑/k",
+        C::Up,
+        "move up",
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::Down), ch('j')],
+        "↓/j",
+        C::Down,
+        "move down",
+    ),
+    bind(
+        X::Home,
+        &[key(KeyCode::Enter)],
+        "Enter",
+        C::Confirm,
+        "open the selected assessment",
+    ),
     bind(X::Home, &[ch('n')], "n", C::NewAssessment, "new assessment"),
-    bind(X::Home, &[ch('f')], "f", C::OpenPath, "open a file by its path"),
-    bind(X::Walkthrough, &[key(KeyCode::Right), ch('l')], "→/l", C::Next, "next question"),
-    bind(X::Walkthrough, &[key(KeyCode::Left), ch('h')], "←/h", C::Previous, "previous question"),
-    bind(X::Walkthrough, &[key(KeyCode::Enter)], "Enter", C::Confirm, "answer with the selected option, or start typing"),
-    bind(X::Walkthrough, &[ch(' ')], "Space", C::Toggle, "tick or untick an option (multiple choice)"),
+    bind(
+        X::Home,
+        &[ch('f')],
+        "f",
+        C::OpenPath,
+        "open a file by its path",
+    ),
     bind(
         X::Walkthrough,
-        &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7'), ch('8'), ch('9')],
+        &[key(KeyCode::Right), ch('l')],
+        "→/l",
+        C::Next,
+        "next question",
+    ),
+    bind(
+        X::Walkthrough,
+        &[key(KeyCode::Left), ch('h')],
+        "←/h",
+        C::Previous,
+        "previous question",
+    ),
+    bind(
+        X::Walkthrough,
+        &[key(KeyCode::Enter)],
+        "Enter",
+        C::Confirm,
+        "answer with the selected option, or start typing",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch(' ')],
+        "Space",
+        C::Toggle,
+        "tick or untick an option (multiple choice)",
+    ),
+    bind(
+        X::Walkthrough,
+        &[
+            ch('1'),
+            ch('2'),
+            ch('3'),
+            ch('4'),
+            ch('5'),
+            ch('6'),
+            ch('7'),
+            ch('8'),
+            ch('9'),
+        ],
         "1-9",
         C::Choose(0),
         "choose an option by its number",
     ),
-    bind(X::Walkthrough, &[ch('d')], "d", C::DontKnow, "don't know yet (says who can answer)"),
-    bind(X::Walkthrough, &[ch('a')], "a", C::AnswerLater, "flag to answer later (or unflag)"),
-    bind(X::Walkthrough, &[ch('n')], "n", C::Notes, "write notes on this question"),
-    bind(X::Walkthrough, &[ch('/')], "/", C::Search, "search questions"),
-    bind(X::Walkthrough, &[ch('g')], "g", C::Jump, "jump to a section"),
-    bind(X::Walkthrough, &[ch(']'), key(KeyCode::PageDown)], "]", C::NextSection, "next section"),
-    bind(X::Walkthrough, &[ch('['), key(KeyCode::PageUp)], "[", C::PreviousSection, "previous section"),
-    bind(X::Obligations, &[key(KeyCode::Enter)], "Enter", C::GoToQuestion, "go to the question that decides it"),
-    bind(X::Lists, &[key(KeyCode::Enter)], "Enter", C::Confirm, "go to the selected item"),
-    bind(X::Editor, &[ctrl('s'), key(KeyCode::Esc)], "Ctrl-S/Esc", C::SaveEdit, "keep the text and stop typing"),
-    bind(X::Form, &[key(KeyCode::Tab), key(KeyCode::Down)], "Tab/↓", C::NextField, "next field"),
-    bind(X::Form, &[key(KeyCode::BackTab), key(KeyCode::Up)], "Shift-Tab/↑", C::PreviousField, "previous field"),
-    bind(X::Form, &[key(KeyCode::Enter)], "Enter", C::Confirm, "next field, or save on the last"),
+    bind(
+        X::Walkthrough,
+        &[ch('d')],
+        "d",
+        C::DontKnow,
+        "don't know yet (says who can answer)",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('a')],
+        "a",
+        C::AnswerLater,
+        "flag to answer later (or unflag)",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('n')],
+        "n",
+        C::Notes,
+        "write notes on this question",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('/')],
+        "/",
+        C::Search,
+        "search questions",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('g')],
+        "g",
+        C::Jump,
+        "jump to a section",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch(']'), key(KeyCode::PageDown)],
+        "]",
+        C::NextSection,
+        "next section",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('['), key(KeyCode::PageUp)],
+        "[",
+        C::PreviousSection,
+        "previous section",
+    ),
+    bind(
+        X::Obligations,
+        &[key(KeyCode::Enter)],
+        "Enter",
+        C::GoToQuestion,
+        "go to the question that decides it",
+    ),
+    bind(
+        X::Lists,
+        &[key(KeyCode::Enter)],
+        "Enter",
+        C::Confirm,
+        "go to the selected item",
+    ),
+    bind(
+        X::Editor,
+        &[ctrl('s'), key(KeyCode::Esc)],
+        "Ctrl-S/Esc",
+        C::SaveEdit,
+        "keep the text and stop typing",
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::Tab), key(KeyCode::Down)],
+        "Tab/↓",
+        C::NextField,
+        "next field",
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::BackTab), key(KeyCode::Up)],
+        "Shift-Tab/↑",
+        C::PreviousField,
+        "previous field",
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::Enter)],
+        "Enter",
+        C::Confirm,
+        "next field, or save on the last",
+    ),
 ];
 
 fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
@@ -168,9 +340,11 @@ pub fn command_for(event: &KeyEvent, contexts: &[Context]) -> Option<Command> {
         for binding in BINDINGS.iter().filter(|b| b.context == *context) {
             if binding.keys.iter().any(|k| matches(k, event)) {
                 return Some(match (binding.command, event.code) {
-                    (Command::Choose(_), KeyCode::Char(c)) => {
-                        Command::Choose(c.to_digit(10).and_then(|d| u8::try_from(d).ok()).unwrap_or(0))
-                    }
+                    (Command::Choose(_), KeyCode::Char(c)) => Command::Choose(
+                        c.to_digit(10)
+                            .and_then(|d| u8::try_from(d).ok())
+                            .unwrap_or(0),
+                    ),
                     (command, _) => command,
                 });
             }
@@ -199,22 +373,43 @@ mod tests {
     #[test]
     fn arrows_and_vim_keys_agree() {
         let contexts = [Context::Walkthrough, Context::Global];
-        assert_eq!(command_for(&press(KeyCode::Right), &contexts), Some(Command::Next));
-        assert_eq!(command_for(&press(KeyCode::Char('l')), &contexts), Some(Command::Next));
-        assert_eq!(command_for(&press(KeyCode::Down), &contexts), Some(Command::Down));
-        assert_eq!(command_for(&press(KeyCode::Char('j')), &contexts), Some(Command::Down));
-        assert_eq!(command_for(&press(KeyCode::Char('3')), &contexts), Some(Command::Choose(3)));
+        assert_eq!(
+            command_for(&press(KeyCode::Right), &contexts),
+            Some(Command::Next)
+        );
+        assert_eq!(
+            command_for(&press(KeyCode::Char('l')), &contexts),
+            Some(Command::Next)
+        );
+        assert_eq!(
+            command_for(&press(KeyCode::Down), &contexts),
+            Some(Command::Down)
+        );
+        assert_eq!(
+            command_for(&press(KeyCode::Char('j')), &contexts),
+            Some(Command::Down)
+        );
+        assert_eq!(
+            command_for(&press(KeyCode::Char('3')), &contexts),
+            Some(Command::Choose(3))
+        );
     }
 
     #[test]
     fn ctrl_c_quits_and_shifted_question_mark_is_help() {
         let contexts = [Context::Global];
         assert_eq!(
-            command_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), &contexts),
+            command_for(
+                &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                &contexts
+            ),
             Some(Command::Quit)
         );
         assert_eq!(
-            command_for(&KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT), &contexts),
+            command_for(
+                &KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT),
+                &contexts
+            ),
             Some(Command::Help)
         );
     }
@@ -222,16 +417,35 @@ mod tests {
     #[test]
     fn context_order_decides_between_meanings() {
         // 'n' is "new assessment" at home and "notes" on a question.
-        assert_eq!(command_for(&press(KeyCode::Char('n')), &[Context::Home, Context::Global]), Some(Command::NewAssessment));
-        assert_eq!(command_for(&press(KeyCode::Char('n')), &[Context::Walkthrough, Context::Global]), Some(Command::Notes));
+        assert_eq!(
+            command_for(
+                &press(KeyCode::Char('n')),
+                &[Context::Home, Context::Global]
+            ),
+            Some(Command::NewAssessment)
+        );
+        assert_eq!(
+            command_for(
+                &press(KeyCode::Char('n')),
+                &[Context::Walkthrough, Context::Global]
+            ),
+            Some(Command::Notes)
+        );
     }
 
     #[test]
     fn no_two_bindings_in_one_context_share_a_key() {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                let overlapping = a.context == b.context || a.context == Context::Global || b.context == Context::Global;
-                if !overlapping || a.context == Context::Editor || b.context == Context::Editor || a.context == Context::Form || b.context == Context::Form {
+                let overlapping = a.context == b.context
+                    || a.context == Context::Global
+                    || b.context == Context::Global;
+                if !overlapping
+                    || a.context == Context::Editor
+                    || b.context == Context::Editor
+                    || a.context == Context::Form
+                    || b.context == Context::Form
+                {
                     continue;
                 }
                 for ka in a.keys {
@@ -241,7 +455,10 @@ mod tests {
                         assert!(
                             !same || a.context != b.context,
                             "{:?} and {:?} both bind {:?} in {:?}",
-                            a.command, b.command, ka.code, a.context
+                            a.command,
+                            b.command,
+                            ka.code,
+                            a.context
                         );
                     }
                 }

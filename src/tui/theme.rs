@@ -52,7 +52,8 @@ impl Theme {
     }
 
     pub fn title(&self) -> Style {
-        self.colour(Color::Cyan, Color::Yellow).add_modifier(Modifier::BOLD)
+        self.colour(Color::Cyan, Color::Yellow)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn heading(&self) -> Style {
@@ -64,14 +65,21 @@ impl Theme {
     }
 
     pub fn focused_border(&self) -> Style {
-        self.colour(Color::Cyan, Color::Yellow).add_modifier(Modifier::BOLD)
+        self.colour(Color::Cyan, Color::Yellow)
+            .add_modifier(Modifier::BOLD)
     }
 
     /// The selected row of a list.
     pub fn selected(&self) -> Style {
         match self.kind {
-            ThemeKind::Default => Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
-            ThemeKind::HighContrast => Style::new().bg(Color::Yellow).fg(Color::Black).add_modifier(Modifier::BOLD),
+            ThemeKind::Default => Style::new()
+                .bg(Color::Blue)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD),
+            ThemeKind::HighContrast => Style::new()
+                .bg(Color::Yellow)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD),
             ThemeKind::Monochrome => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
     }
@@ -90,11 +98,13 @@ impl Theme {
     }
 
     pub fn key(&self) -> Style {
-        self.colour(Color::Yellow, Color::Yellow).add_modifier(Modifier::BOLD)
+        self.colour(Color::Yellow, Color::Yellow)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn quote(&self) -> Style {
-        self.colour(Color::White, Color::White).add_modifier(Modifier::ITALIC)
+        self.colour(Color::White, Color::White)
+            .add_modifier(Modifier::ITALIC)
     }
 
     pub fn good(&self) -> Style {
@@ -102,11 +112,13 @@ impl Theme {
     }
 
     pub fn warning(&self) -> Style {
-        self.colour(Color::Yellow, Color::LightYellow).add_modifier(Modifier::BOLD)
+        self.colour(Color::Yellow, Color::LightYellow)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn error(&self) -> Style {
-        self.colour(Color::Red, Color::LightRed).add_modifier(Modifier::BOLD)
+        self.colour(Color::Red, Color::LightRed)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn status(&self, status: Status) -> Style {
@@ -157,12 +169,21 @@ mod tests {
     fn no_color_wins_and_uses_no_colours() {
         let theme = Theme::from_env(Some("1"), Some("high-contrast"));
         assert_eq!(theme.kind, ThemeKind::Monochrome);
-        for style in [theme.selected(), theme.error(), theme.good(), theme.title(), theme.status(Status::NotMet)] {
+        for style in [
+            theme.selected(),
+            theme.error(),
+            theme.good(),
+            theme.title(),
+            theme.status(Status::NotMet),
+        ] {
             assert_eq!(style.fg, None);
             assert_eq!(style.bg, None);
         }
         assert!(theme.selected().add_modifier.contains(Modifier::REVERSED));
         assert_eq!(Theme::from_env(Some(""), None).kind, ThemeKind::Default);
-        assert_eq!(Theme::from_env(None, Some("High-Contrast")).kind, ThemeKind::HighContrast);
+        assert_eq!(
+            Theme::from_env(None, Some("High-Contrast")).kind,
+            ThemeKind::HighContrast
+        );
     }
 }

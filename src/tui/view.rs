@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap,
+};
 use ratatui::Frame;
 
 use super::app::{App, Document, EditPurpose, Form, Overlay, SaveState, Screen, Tone};
@@ -67,13 +69,17 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
         area.width, area.height
     );
     frame.render_widget(
-        Paragraph::new(text).style(app.theme.warning()).wrap(Wrap { trim: true }),
+        Paragraph::new(text)
+            .style(app.theme.warning())
+            .wrap(Wrap { trim: true }),
         area,
     );
 }
 
 fn time(app: &App, at: &DateTime<Utc>) -> String {
-    at.with_timezone(&app.local_offset).format("%H:%M").to_string()
+    at.with_timezone(&app.local_offset)
+        .format("%H:%M")
+        .to_string()
 }
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
@@ -81,7 +87,10 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let mut right = Vec::new();
     if let Some(d) = &app.document {
         left.push(Span::raw("│ "));
-        left.push(Span::styled(sanitise_line(&d.assessment.system.name), app.theme.heading()));
+        left.push(Span::styled(
+            sanitise_line(&d.assessment.system.name),
+            app.theme.heading(),
+        ));
         if let Some(ec) = &d.evaluation.effective_classification {
             let marking = ec
                 .label
@@ -102,7 +111,10 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(20)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
-    frame.render_widget(Paragraph::new(Line::from(right)).right_aligned(), right_area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right)).right_aligned(),
+        right_area,
+    );
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
@@ -115,7 +127,10 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Tone::Warning => app.theme.warning(),
         Tone::Error => app.theme.error(),
     };
-    frame.render_widget(Paragraph::new(format!(" {}", sanitise_line(&status.text))).style(style), area);
+    frame.render_widget(
+        Paragraph::new(format!(" {}", sanitise_line(&status.text))).style(style),
+        area,
+    );
 }
 
 fn hint(app: &App, command: Command, context: Context, text: &str) -> Vec<Span<'static>> {
@@ -133,7 +148,11 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             (Command::Back, Context::Global, "cancel"),
         ]
     } else if app.editor.is_some() {
-        &[(Command::SaveEdit, Context::Editor, "keep text and stop typing")]
+        &[(
+            Command::SaveEdit,
+            Context::Editor,
+            "keep text and stop typing",
+        )]
     } else if app.overlay.is_some() {
         &[
             (Command::Down, Context::Global, "move"),
@@ -159,7 +178,11 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             ],
             Screen::Obligations => &[
                 (Command::Down, Context::Global, "move"),
-                (Command::GoToQuestion, Context::Obligations, "go to question"),
+                (
+                    Command::GoToQuestion,
+                    Context::Obligations,
+                    "go to question",
+                ),
                 (Command::ShowWalkthrough, Context::Global, "questions"),
                 (Command::Help, Context::Global, "help"),
             ],
@@ -182,7 +205,11 @@ fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> 
     Block::new()
         .borders(Borders::ALL)
         .border_type(BorderType::Plain)
-        .border_style(if focused { app.theme.focused_border() } else { app.theme.border() })
+        .border_style(if focused {
+            app.theme.focused_border()
+        } else {
+            app.theme.border()
+        })
         .title(title)
 }
 
@@ -214,7 +241,10 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|entry| {
             ListItem::new(Line::from(vec![
-                Span::styled(format!("{:<34}", truncate(&sanitise_line(&entry.name), 33)), app.theme.heading()),
+                Span::styled(
+                    format!("{:<34}", truncate(&sanitise_line(&entry.name), 33)),
+                    app.theme.heading(),
+                ),
                 Span::raw(format!(" {:<20}", truncate(&entry.classification, 19))),
                 Span::raw(format!(" {:<8}", entry.progress)),
                 Span::styled(format!(" {}", entry.changed), app.theme.hint()),
@@ -223,7 +253,9 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         .collect();
     let mut state = ListState::default().with_selected(Some(app.home_cursor));
     frame.render_stateful_widget(
-        List::new(items).highlight_style(app.theme.selected()).highlight_symbol("> "),
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .highlight_symbol("> "),
         inner,
         &mut state,
     );
@@ -241,10 +273,15 @@ fn truncate(text: &str, width: usize) -> String {
 
 fn draw_walkthrough(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     let (question_area, why_area) = if area.width >= 110 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+            .areas(area);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Min(12), Constraint::Length(area.height.saturating_sub(12).min(9))]).areas(area);
+        let [a, b] = Layout::vertical([
+            Constraint::Min(12),
+            Constraint::Length(area.height.saturating_sub(12).min(9)),
+        ])
+        .areas(area);
         (a, b)
     };
     draw_question(app, document, frame, question_area);
@@ -283,7 +320,12 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         let reason = question
             .ask_if
             .as_ref()
-            .map(|(_, text)| format!("Not asked for this system (asked only if {}).", sanitise_line(text)))
+            .map(|(_, text)| {
+                format!(
+                    "Not asked for this system (asked only if {}).",
+                    sanitise_line(text)
+                )
+            })
             .unwrap_or_default();
         lines.push(Line::styled(reason, app.theme.dimmed()));
     }
@@ -295,9 +337,14 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             EditPurpose::Answer => " Your answer (Ctrl-S or Esc to keep it) ",
             EditPurpose::Notes => " Notes (Ctrl-S or Esc to keep them) ",
         };
-        let head_height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(1);
-        let [head, editor_area] =
-            Layout::vertical([Constraint::Length(head_height.min(inner.height / 2)), Constraint::Min(3)]).areas(inner);
+        let head_height = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(1);
+        let [head, editor_area] = Layout::vertical([
+            Constraint::Length(head_height.min(inner.height / 2)),
+            Constraint::Min(3),
+        ])
+        .areas(inner);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), head);
         let mut area_widget = editor.area.clone();
         area_widget.set_block(block(app, title, true));
@@ -311,34 +358,65 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         let selected = i == document.cursor;
         let pointer = if selected { "> " } else { "  " };
         let tick = if question.kind == AnswerKind::Multiple && i < dont_know_row {
-            let ticked = question.options.get(i).is_some_and(|o| document.ticked.contains(&o.value));
-            if ticked { "[x] " } else { "[ ] " }
+            let ticked = question
+                .options
+                .get(i)
+                .is_some_and(|o| document.ticked.contains(&o.value));
+            if ticked {
+                "[x] "
+            } else {
+                "[ ] "
+            }
         } else {
             ""
         };
-        let number = if i < dont_know_row && matches!(question.kind, AnswerKind::YesNo | AnswerKind::Single | AnswerKind::Multiple) {
+        let number = if i < dont_know_row
+            && matches!(
+                question.kind,
+                AnswerKind::YesNo | AnswerKind::Single | AnswerKind::Multiple
+            ) {
             format!("{}. ", i + 1)
         } else {
             String::from("   ")
         };
-        let style = if selected { app.theme.selected() } else { Style::new() };
-        lines.push(Line::from(Span::styled(format!("{pointer}{number}{tick}{}", clean(row)), style)));
+        let style = if selected {
+            app.theme.selected()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{pointer}{number}{tick}{}", clean(row)),
+            style,
+        )));
     }
-    if let Some(help) = question.options.get(document.cursor).and_then(|o| o.help.as_ref()) {
-        lines.push(Line::styled(format!("   {}", clean(help)), app.theme.hint()));
+    if let Some(help) = question
+        .options
+        .get(document.cursor)
+        .and_then(|o| o.help.as_ref())
+    {
+        lines.push(Line::styled(
+            format!("   {}", clean(help)),
+            app.theme.hint(),
+        ));
     }
     lines.push(Line::from(""));
     if let (Some(value), Some(record)) = (current, record) {
         let answered_at = time(app, &record.answered_at);
         lines.push(Line::from(vec![
             Span::styled("Answer: ", app.theme.hint()),
-            Span::styled(clean(&display_answer(question, value)), app.theme.good().add_modifier(Modifier::BOLD)),
+            Span::styled(
+                clean(&display_answer(question, value)),
+                app.theme.good().add_modifier(Modifier::BOLD),
+            ),
         ]));
         lines.push(Line::styled(
             format!(
                 "by {} on {} at {answered_at}",
                 sanitise_line(&record.answered_by),
-                record.answered_at.with_timezone(&app.local_offset).format("%Y-%m-%d")
+                record
+                    .answered_at
+                    .with_timezone(&app.local_offset)
+                    .format("%Y-%m-%d")
             ),
             app.theme.hint(),
         ));
@@ -356,7 +434,10 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         ]));
     }
     if flagged {
-        lines.push(Line::styled("Flagged to answer later.", app.theme.warning()));
+        lines.push(Line::styled(
+            "Flagged to answer later.",
+            app.theme.warning(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
@@ -376,7 +457,10 @@ fn draw_why(app: &App, _document: &Document, frame: &mut Frame, area: Rect) {
     for source in &question.sources {
         let cited = citation(&app.catalogue, source);
         lines.push(Line::from(""));
-        lines.push(Line::styled(format!("\"{}\"", clean(&cited.quote)), app.theme.quote()));
+        lines.push(Line::styled(
+            format!("\"{}\"", clean(&cited.quote)),
+            app.theme.quote(),
+        ));
         lines.push(Line::styled(
             format!("  {}, {}", clean(&cited.reference()), clean(&cited.section)),
             app.theme.hint(),
@@ -388,13 +472,22 @@ fn draw_why(app: &App, _document: &Document, frame: &mut Frame, area: Rect) {
 fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     let order = super::app::obligation_order(&document.evaluation);
     let (list_area, detail_area) = if area.width >= 110 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(area);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
         (a, b)
     };
-    let count = |s: Status| document.evaluation.obligations.iter().filter(|o| o.status == s).count();
+    let count = |s: Status| {
+        document
+            .evaluation
+            .obligations
+            .iter()
+            .filter(|o| o.status == s)
+            .count()
+    };
     let title = format!(
         " Obligations: {} not met, {} unknown, {} met, {} n/a ",
         count(Status::NotMet),
@@ -406,9 +499,16 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
         .iter()
         .filter_map(|&i| document.evaluation.obligations.get(i))
         .map(|o| {
-            let maybe = if o.status == Status::Unknown && o.applies == Truth::Unknown { "~" } else { " " };
+            let maybe = if o.status == Status::Unknown && o.applies == Truth::Unknown {
+                "~"
+            } else {
+                " "
+            };
             ListItem::new(Line::from(vec![
-                Span::styled(format!("{:<12}", status_label(o.status)), app.theme.status(o.status)),
+                Span::styled(
+                    format!("{:<12}", status_label(o.status)),
+                    app.theme.status(o.status),
+                ),
                 Span::raw(maybe),
                 Span::styled(format!("{:<7}", o.level.name()), app.theme.heading()),
                 Span::raw(clean(&o.title)),
@@ -452,7 +552,10 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     }
     if !o.guidance.is_empty() {
         lines.push(Line::from(""));
-        lines.push(Line::from(vec![Span::styled("What to do: ", app.theme.hint()), Span::raw(clean(&o.guidance))]));
+        lines.push(Line::from(vec![
+            Span::styled("What to do: ", app.theme.hint()),
+            Span::raw(clean(&o.guidance)),
+        ]));
     }
     frame.render_widget(
         Paragraph::new(lines)
@@ -489,7 +592,10 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             NoticeSeverity::Warning => "WARNING",
             NoticeSeverity::Info => "NOTE",
         };
-        lines.push(Line::styled(format!("{tag}: {}", clean(&notice.title)), style));
+        lines.push(Line::styled(
+            format!("{tag}: {}", clean(&notice.title)),
+            style,
+        ));
     }
     let outstanding = walkthrough::outstanding(&document.evaluation, &document.assessment);
     let progress = &document.evaluation.progress;
@@ -498,16 +604,43 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         progress.answered, progress.total, outstanding.dont_know, outstanding.flagged
     )));
     lines.push(Line::from(vec![
-        Span::styled(format!("MUST obligations not met: {}", outstanding.unmet_musts), if outstanding.unmet_musts > 0 { app.theme.error() } else { app.theme.good() }),
+        Span::styled(
+            format!("MUST obligations not met: {}", outstanding.unmet_musts),
+            if outstanding.unmet_musts > 0 {
+                app.theme.error()
+            } else {
+                app.theme.good()
+            },
+        ),
         Span::raw("   "),
-        Span::styled(format!("MUST obligations still unknown: {}", outstanding.unknown_musts), if outstanding.unknown_musts > 0 { app.theme.warning() } else { app.theme.good() }),
+        Span::styled(
+            format!(
+                "MUST obligations still unknown: {}",
+                outstanding.unknown_musts
+            ),
+            if outstanding.unknown_musts > 0 {
+                app.theme.warning()
+            } else {
+                app.theme.good()
+            },
+        ),
     ]));
     lines.push(Line::from(""));
     let name_width = usize::from(inner.width).saturating_sub(30).clamp(20, 50);
     for section in app.sections() {
         let done = section.answered + section.dont_know;
-        let mark = if section.total == 0 { "[-]" } else if section.is_complete() { "[x]" } else { "[ ]" };
-        let style = if section.total == 0 { app.theme.dimmed() } else { Style::new() };
+        let mark = if section.total == 0 {
+            "[-]"
+        } else if section.is_complete() {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let style = if section.total == 0 {
+            app.theme.dimmed()
+        } else {
+            Style::new()
+        };
         lines.push(Line::styled(
             format!(
                 "{mark} {:<name_width$} {} {done:>2}/{:<2}",
@@ -521,14 +654,23 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
         Span::styled("Next: ", app.theme.key()),
-        Span::raw(clean(&walkthrough::next_thing_to_do(&app.catalogue, &app.steps, &document.evaluation, &document.assessment))),
+        Span::raw(clean(&walkthrough::next_thing_to_do(
+            &app.catalogue,
+            &app.steps,
+            &document.evaluation,
+            &document.assessment,
+        ))),
     ]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
     cell
 }
 
@@ -557,9 +699,11 @@ fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
     }
     let scroll = u16::try_from(scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
     frame.render_widget(
-        Paragraph::new(lines)
-            .scroll((scroll, 0))
-            .block(block(app, " Keys (Esc or ? to close, ↑↓ to scroll) ", true)),
+        Paragraph::new(lines).scroll((scroll, 0)).block(block(
+            app,
+            " Keys (Esc or ? to close, ↑↓ to scroll) ",
+            true,
+        )),
         area,
     );
 }
@@ -571,9 +715,18 @@ fn draw_jump(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
         .sections()
         .iter()
         .map(|s| {
-            let style = if s.total == 0 { app.theme.dimmed() } else { Style::new() };
+            let style = if s.total == 0 {
+                app.theme.dimmed()
+            } else {
+                Style::new()
+            };
             ListItem::new(Line::styled(
-                format!("{:<48} {:>2}/{:<2}", truncate(&clean(&s.title), 47), s.answered + s.dont_know, s.total),
+                format!(
+                    "{:<48} {:>2}/{:<2}",
+                    truncate(&clean(&s.title), 47),
+                    s.answered + s.dont_know,
+                    s.total
+                ),
                 style,
             ))
         })
@@ -594,15 +747,20 @@ fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
     };
     let area = popup(area, 76, area.height);
     frame.render_widget(Clear, area);
-    let [query_area, results_area] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
+    let [query_area, results_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
     let mut query_widget = query.clone();
     query_widget.set_block(block(app, " Search questions ", true));
     query_widget.set_cursor_line_style(Style::new());
-    frame.render_widget(&query_widget, query_area);
+    frame.render_widget(&*query_widget, query_area);
     let items: Vec<ListItem> = app
         .search_results()
         .iter()
-        .filter_map(|&i| app.steps.get(i).and_then(|s| app.catalogue.question(&s.question)))
+        .filter_map(|&i| {
+            app.steps
+                .get(i)
+                .and_then(|s| app.catalogue.question(&s.question))
+        })
         .map(|q| ListItem::new(Line::from(truncate(&sanitise_line(&q.prompt), 72))))
         .collect();
     let count = items.len();
@@ -623,7 +781,8 @@ fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     let outer = block(app, format!(" {} ", form.title), true);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let mut constraints: Vec<Constraint> = form.fields.iter().map(|_| Constraint::Length(3)).collect();
+    let mut constraints: Vec<Constraint> =
+        form.fields.iter().map(|_| Constraint::Length(3)).collect();
     constraints.push(Constraint::Min(1));
     let rows = Layout::vertical(constraints).split(inner);
     for (i, (label, field)) in form.fields.iter().enumerate() {
@@ -637,6 +796,9 @@ fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
         frame.render_widget(&widget, *row);
     }
     if let (Some(error), Some(row)) = (&form.error, rows.last()) {
-        frame.render_widget(Paragraph::new(sanitise_line(error)).style(app.theme.error()), *row);
+        frame.render_widget(
+            Paragraph::new(sanitise_line(error)).style(app.theme.error()),
+            *row,
+        );
     }
 }

@@ -1,0 +1,124 @@
+//! `secassess open FILE` and `secassess` on its own: the interactive walkthrough, in the
+//! front end that suits where the output goes. Plain line-by-line mode with `--plain` or
+//! when the output is not a terminal; otherwise the full-screen TUI once it is wired in
+//! (see [`dispatch`]). Also who the user is on first run, asked in plain mode and saved.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::Utc;
+use secassess::assessment::identity::resolve;
+use secassess::assessment::record::Person;
+use secassess::plain::{self, HomeChoice, Outcome, PlainError};
+use secassess::session::Session;
+use secassess::store::{identity, locations};
+use secassess::text::sanitise_line;
+
+use super::{CliError, Context};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The assessment file (*.secassess.toml) to work on.
+    assessment: PathBuf,
+}
+
+/// `secassess open FILE`.
+pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
+    dispatch(context, Some(args.assessment))
+}
+
+/// `secassess` with no subcommand: the list of assessments to pick from.
+pub fn home(context: &Context) -> Result<ExitCode, CliError> {
+    dispatch(context, None)
+}
+
+/// Which front end runs an interactive session: THE ONE PLACE TO SWITCH TO THE TUI.
+///
+/// Plain mode is used with `--plain` or when stdout is not a terminal (a screen reader's
+/// pipe, a script). Otherwise this should start the TUI: when `secassess::tui` has its
+/// entry point, replace the marked line below with a call to it (with `assessment`,
+/// `None` meaning the home screen), keeping the plain branch as it is.
+pub fn dispatch(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    let use_plain = context.plain || !std::io::stdout().is_terminal();
+    if !use_plain {
+        // TUI DISPATCH: `return secassess::tui::run(...)` goes here once the TUI exists.
+        // Until then the terminal also gets plain mode.
+    }
+    run_plain(context, assessment)
+}
+
+/// Plain mode on stdin/stdout: straight into `assessment`, or the home list.
+pub fn run_plain(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    let catalogue = Arc::new(context.catalogue()?);
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut output = std::io::stdout().lock();
+    let who = plain_identity(context, &mut input, &mut output)?;
+    if let Some(path) = assessment {
+        let mut session = Session::open(&path, catalogue, who, Utc::now())?;
+        plain::run(&mut input, &mut output, &mut session).map_err(from_plain)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let data_dir = locations::data_dir(context.data_dir.as_deref())?;
+    loop {
+        let choice = plain::home(
+            &mut input,
+            &mut output,
+            &data_dir,
+            &catalogue,
+            &who,
+            Utc::now(),
+        )
+        .map_err(from_plain)?;
+        let HomeChoice::Open(path) = choice else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        let mut session = Session::open(&path, Arc::clone(&catalogue), who.clone(), Utc::now())?;
+        let outcome = plain::run(&mut input, &mut output, &mut session).map_err(from_plain)?;
+        if outcome == Outcome::EndOfInput {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+}
+
+fn from_plain(error: PlainError) -> CliError {
+    match error {
+        PlainError::Io(e) => CliError::Output(e),
+        PlainError::Session(e) => CliError::Session(e),
+    }
+}
+
+/// Who is answering: `--as`, the environment, or the saved identity; with none of them,
+/// asks on the input (name, role, email) and saves the answer for next time.
+fn plain_identity(
+    context: &Context,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<Person, CliError> {
+    let config_dir = locations::config_dir()?;
+    let saved = identity::load_identity(&config_dir)?;
+    if let Some((person, _)) = resolve(
+        context.acting_as.as_deref(),
+        &identity::identity_env(),
+        saved.as_ref(),
+    )? {
+        return Ok(person);
+    }
+    let path = identity::identity_path(&config_dir);
+    let Some(person) = plain::ask_identity(input, output, &path).map_err(from_plain)? else {
+        return Err(CliError::Usage(
+            "no name and email given, so nothing can be recorded; nothing was saved. \
+             Run secassess again, or give --as \"Name <email>\" or SECASSESS_NAME and SECASSESS_EMAIL."
+                .into(),
+        ));
+    };
+    let saved_at = identity::save_identity(&config_dir, &person)?;
+    writeln!(
+        output,
+        "Saved in {}. Change it there at any time, or use --as for one command.",
+        sanitise_line(&saved_at.display().to_string())
+    )?;
+    Ok(person)
+}

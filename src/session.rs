@@ -1,0 +1,679 @@
+//! One assessment open in an interactive front end (the plain line-by-line mode and the
+//! TUI): everything both need to do the same thing when a file is opened, answered and
+//! saved, so the two front ends cannot drift apart.
+//!
+//! Opening takes the assessment's lock, or falls back to read-only with a reason a person
+//! can act on ("open in Ann Lead's secassess on host ward-pc since 09:41"); a lock left by
+//! a process that has ended is reported so the front end can ask "take over?". While
+//! open, the session keeps the typed answers, the problems with stored answers, the
+//! questionnaire upgrade report and the rules evaluation in step with the record, and
+//! says after each answer which obligations started or stopped applying.
+//!
+//! No terminal code here: the front ends decide how to show things. Time is passed in
+//! (`now`), so the session is as testable as the core it wraps.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, Utc};
+
+use crate::assessment::record::{AnswerProblem, Assessment, Person, System};
+use crate::assessment::upgrade::{accept_current_questionnaires, upgrade_report, UpgradeReport};
+use crate::questionnaire::answer::{AnswerError, AnswerValue, Answers};
+use crate::questionnaire::expr::Truth;
+use crate::questionnaire::model::{Catalogue, Level};
+use crate::rules::{self, Evaluation};
+use crate::store::{self, locations, lock, Editor, LockInfo, Opened, StoreError};
+use crate::text::is_unsafe_control;
+use crate::walkthrough::{self, Step};
+
+/// Longest system name accepted: it is a title, not a description.
+pub const MAX_SYSTEM_NAME_CHARS: usize = 200;
+/// Longest system description accepted.
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{path} is open read-only: {reason}. Nothing was changed or saved.")]
+    ReadOnly { path: PathBuf, reason: String },
+    #[error("there is no question '{id}' in the loaded questionnaires")]
+    UnknownQuestion { id: String },
+    #[error("{0}")]
+    Answer(#[from] AnswerError),
+    #[error("{what} {problem}")]
+    InvalidText { what: &'static str, problem: String },
+}
+
+/// Whether this session may change the file, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// We hold the lock: answers can be given and saved.
+    Editable,
+    /// Someone else has it open for editing.
+    HeldBy(LockInfo),
+    /// The lock was left by a secassess that is no longer running: read-only until the
+    /// user agrees to [`Session::take_over`].
+    StaleLock(LockInfo),
+    /// The file does not end the way secassess always writes it, so it may have been
+    /// cut short; it is never saved over until someone has checked it.
+    Incomplete,
+}
+
+/// An obligation that started or stopped applying after an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObligationChange {
+    pub id: String,
+    pub level: Level,
+    pub title: String,
+    /// True when it now applies, false when it no longer does.
+    pub applies: bool,
+    /// Why, as the rules engine words it ("Applies because ...").
+    pub reason: String,
+}
+
+/// What an answer changed beyond itself, for a front end to announce.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerEffects {
+    pub obligations: Vec<ObligationChange>,
+    /// Ids of notices (such as the SECRET stop) shown now that were not before.
+    pub new_notices: Vec<String>,
+}
+
+impl AnswerEffects {
+    pub fn is_empty(&self) -> bool {
+        self.obligations.is_empty() && self.new_notices.is_empty()
+    }
+}
+
+/// How the session holds the file.
+#[derive(Debug)]
+enum Mode {
+    Editable(Editor),
+    ReadOnly,
+}
+
+/// One assessment open for a front end.
+#[derive(Debug)]
+pub struct Session {
+    path: PathBuf,
+    catalogue: Arc<Catalogue>,
+    who: Person,
+    mode: Mode,
+    access: Access,
+    assessment: Assessment,
+    steps: Vec<Step>,
+    answers: Answers,
+    problems: Vec<AnswerProblem>,
+    upgrade: UpgradeReport,
+    evaluation: Evaluation,
+    /// Changes made since the last save.
+    dirty: bool,
+    /// Migration steps the file needs (saved on the next save).
+    migrations: Vec<&'static str>,
+}
+
+impl Session {
+    /// Opens `path` as `who`: for editing if the lock can be taken, read-only otherwise.
+    /// Errors only when the file itself cannot be read.
+    pub fn open(
+        path: &Path,
+        catalogue: impl Into<Arc<Catalogue>>,
+        who: Person,
+        now: DateTime<Utc>,
+    ) -> Result<Session, SessionError> {
+        let catalogue = catalogue.into();
+        let (mode, access, loaded) = match store::open_for_edit(path, &who, now) {
+            Ok(Opened::Editable(editor, loaded)) => {
+                (Mode::Editable(editor), Access::Editable, loaded)
+            }
+            Ok(Opened::ReadOnly(loaded, info)) => (Mode::ReadOnly, Access::HeldBy(info), loaded),
+            Ok(Opened::Stale(loaded, info)) => (Mode::ReadOnly, Access::StaleLock(info), loaded),
+            // The lock was released again when the editor was refused; viewing is safe.
+            Err(StoreError::Incomplete { .. }) => (
+                Mode::ReadOnly,
+                Access::Incomplete,
+                Box::new(store::load(path)?),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+        let loaded = *loaded;
+        let steps = walkthrough::steps(&catalogue);
+        let (answers, problems) = loaded.assessment.typed_answers(&catalogue);
+        let evaluation = rules::evaluate(&catalogue, &answers);
+        let upgrade = upgrade_report(&loaded.assessment, &catalogue);
+        Ok(Session {
+            path: path.to_path_buf(),
+            catalogue,
+            who,
+            mode,
+            access,
+            assessment: loaded.assessment,
+            steps,
+            answers,
+            problems,
+            upgrade,
+            evaluation,
+            dirty: false,
+            migrations: loaded.migrations,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The catalogue, shared, for a front end that keeps its own reference.
+    pub fn shared_catalogue(&self) -> Arc<Catalogue> {
+        Arc::clone(&self.catalogue)
+    }
+
+    /// Who is answering: written into every answer and audit entry.
+    pub fn who(&self) -> &Person {
+        &self.who
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    pub fn is_editable(&self) -> bool {
+        matches!(self.mode, Mode::Editable(_))
+    }
+
+    /// Why the file cannot be changed, in words for the user; `None` when it can.
+    pub fn read_only_reason(&self) -> Option<String> {
+        match &self.access {
+            Access::Editable => None,
+            Access::HeldBy(info) => Some(format!(
+                "it is open in {} since {} (only one person can change it at a time; ask them to close it, then open it again)",
+                holder_phrase(info),
+                since(info.started_at)
+            )),
+            Access::StaleLock(info) => Some(format!(
+                "it was left open by {} since {}, which is no longer running; it can be taken over",
+                holder_phrase(info),
+                since(info.started_at)
+            )),
+            Access::Incomplete => Some(format!(
+                "the file does not end with the line '{}' that secassess always writes last, so it may have been cut short; compare it with {} before changing it",
+                store::END_MARKER,
+                crate::store::atomic::backup_path(&self.path).display()
+            )),
+        }
+    }
+
+    /// Takes over a stale lock once the user has agreed, and re-reads the file under the
+    /// new lock. If someone else took it meanwhile, the session stays read-only and
+    /// [`Session::access`] says who.
+    pub fn take_over(&mut self, now: DateTime<Utc>) -> Result<(), SessionError> {
+        let Access::StaleLock(stale) = &self.access else {
+            return Ok(());
+        };
+        match lock::take_over(&self.path, stale, &self.who, now)? {
+            store::LockOutcome::Acquired(guard) => {
+                let loaded = store::load(&self.path)?;
+                let editor = Editor::new(&self.path, guard, &loaded)?;
+                self.mode = Mode::Editable(editor);
+                self.access = Access::Editable;
+                self.assessment = loaded.assessment;
+                self.migrations = loaded.migrations;
+                self.dirty = false;
+                self.upgrade = upgrade_report(&self.assessment, &self.catalogue);
+                self.reevaluate();
+            }
+            store::LockOutcome::HeldBy(info) => self.access = Access::HeldBy(info),
+            store::LockOutcome::Stale(info) => self.access = Access::StaleLock(info),
+        }
+        Ok(())
+    }
+
+    pub fn assessment(&self) -> &Assessment {
+        &self.assessment
+    }
+
+    /// The record itself, for changes the session has no method for. Marks the session
+    /// changed; call [`Session::reevaluate`] after changing answers this way.
+    pub fn assessment_mut(&mut self) -> Result<&mut Assessment, SessionError> {
+        self.check_editable()?;
+        self.dirty = true;
+        Ok(&mut self.assessment)
+    }
+
+    /// The walkthrough order for the loaded questionnaires.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The stored answers typed against the catalogue.
+    pub fn answers(&self) -> &Answers {
+        &self.answers
+    }
+
+    /// Stored answers that could not be used, and why.
+    pub fn answer_problems(&self) -> &[AnswerProblem] {
+        &self.problems
+    }
+
+    /// What changed in the questionnaires since the assessment was answered.
+    pub fn upgrade(&self) -> &UpgradeReport {
+        &self.upgrade
+    }
+
+    /// What each migration of an older file format will change when it is next saved.
+    pub fn migrations(&self) -> &[&'static str] {
+        &self.migrations
+    }
+
+    pub fn evaluation(&self) -> &Evaluation {
+        &self.evaluation
+    }
+
+    /// Whether there are changes not saved yet.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Records that the user has seen the upgrade report: the assessment now follows the
+    /// loaded questionnaire versions. Answers to changed questions stay marked for
+    /// re-confirmation until answered again.
+    pub fn accept_questionnaire_upgrade(&mut self) -> Result<(), SessionError> {
+        self.check_editable()?;
+        if self.upgrade.questionnaires.is_empty() {
+            return Ok(());
+        }
+        accept_current_questionnaires(&mut self.assessment, &self.catalogue);
+        self.dirty = true;
+        self.upgrade = upgrade_report(&self.assessment, &self.catalogue);
+        Ok(())
+    }
+
+    /// Answers a question (audited, as `who`), re-evaluates, and says which obligations
+    /// started or stopped applying and which notices appeared. Does not save.
+    pub fn answer(
+        &mut self,
+        question_id: &str,
+        value: AnswerValue,
+        now: DateTime<Utc>,
+    ) -> Result<AnswerEffects, SessionError> {
+        self.check_editable()?;
+        let question =
+            self.catalogue
+                .question(question_id)
+                .ok_or_else(|| SessionError::UnknownQuestion {
+                    id: question_id.to_string(),
+                })?;
+        let before_len = self.assessment.audit.len();
+        self.assessment
+            .set_answer(question, &value, &self.who, now)?;
+        if self.assessment.audit.len() != before_len {
+            self.dirty = true;
+        }
+        let before = self.evaluation.clone();
+        self.reevaluate();
+        Ok(effects(&before, &self.evaluation))
+    }
+
+    /// Sets the notes on a question (audited). Does not save.
+    pub fn set_notes(
+        &mut self,
+        question_id: &str,
+        notes: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), SessionError> {
+        self.check_editable()?;
+        self.check_question(question_id)?;
+        check_text("the notes", notes, MAX_DESCRIPTION_CHARS, true)?;
+        let before = self.assessment.audit.len();
+        self.assessment
+            .set_notes(question_id, notes, &self.who, now);
+        self.dirty |= self.assessment.audit.len() != before;
+        Ok(())
+    }
+
+    /// Marks a question "answer later", or clears the mark. Does not save.
+    pub fn set_flagged(
+        &mut self,
+        question_id: &str,
+        flagged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), SessionError> {
+        self.check_editable()?;
+        self.check_question(question_id)?;
+        let was = self
+            .assessment
+            .answers
+            .get(question_id)
+            .is_some_and(|a| a.flagged);
+        if was != flagged {
+            self.assessment
+                .set_flagged(question_id, flagged, &self.who, now);
+            self.dirty = true;
+        }
+        Ok(())
+    }
+
+    /// Remembers where the walkthrough is, so reopening resumes there. Not audited;
+    /// saved with the next save. Ignored in a read-only session.
+    pub fn set_last_question(&mut self, question_id: &str) {
+        if !self.is_editable() {
+            return;
+        }
+        if self.assessment.last_question.as_deref() != Some(question_id) {
+            self.assessment.last_question = Some(question_id.to_string());
+            self.dirty = true;
+        }
+    }
+
+    /// The step to start the walkthrough at: where it was left if that question still
+    /// needs an answer, otherwise the next one that does (the first, for a new
+    /// assessment); `None` when everything asked is answered.
+    pub fn resume_step(&self) -> Option<usize> {
+        let last = self
+            .assessment
+            .last_question
+            .as_deref()
+            .and_then(|id| self.steps.iter().position(|s| s.question == id));
+        match last {
+            Some(index)
+                if walkthrough::needs_answer(walkthrough::step_state(
+                    &self.steps[index].question,
+                    &self.evaluation,
+                    &self.assessment,
+                )) =>
+            {
+                Some(index)
+            }
+            Some(index) => {
+                walkthrough::next_open(&self.steps, index, &self.evaluation, &self.assessment)
+            }
+            None => walkthrough::next_open(
+                &self.steps,
+                self.steps.len().saturating_sub(1),
+                &self.evaluation,
+                &self.assessment,
+            ),
+        }
+    }
+
+    /// The single next thing to do, in words.
+    pub fn next_thing_to_do(&self) -> String {
+        walkthrough::next_thing_to_do(
+            &self.catalogue,
+            &self.steps,
+            &self.evaluation,
+            &self.assessment,
+        )
+    }
+
+    /// Recomputes the typed answers and the evaluation from the record.
+    pub fn reevaluate(&mut self) {
+        let (answers, problems) = self.assessment.typed_answers(&self.catalogue);
+        self.evaluation = rules::evaluate(&self.catalogue, &answers);
+        self.answers = answers;
+        self.problems = problems;
+    }
+
+    /// Saves the assessment through the store (atomically, keeping `FILE.bak`). Refused
+    /// in a read-only session.
+    pub fn save(&mut self) -> Result<(), SessionError> {
+        let reason = self.read_only_reason();
+        match &mut self.mode {
+            Mode::Editable(editor) => {
+                editor.save(&self.assessment)?;
+                self.dirty = false;
+                self.migrations.clear();
+                Ok(())
+            }
+            Mode::ReadOnly => Err(SessionError::ReadOnly {
+                path: self.path.clone(),
+                reason: reason.unwrap_or_else(|| String::from("it was opened read-only")),
+            }),
+        }
+    }
+
+    fn check_editable(&self) -> Result<(), SessionError> {
+        match self.read_only_reason() {
+            Some(reason) if !self.is_editable() => Err(SessionError::ReadOnly {
+                path: self.path.clone(),
+                reason,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_question(&self, question_id: &str) -> Result<(), SessionError> {
+        match self.catalogue.question(question_id) {
+            Some(_) => Ok(()),
+            None => Err(SessionError::UnknownQuestion {
+                id: question_id.to_string(),
+            }),
+        }
+    }
+}
+
+/// Obligations whose "applies" changed to or from true, and notices that appeared.
+pub fn effects(before: &Evaluation, after: &Evaluation) -> AnswerEffects {
+    let obligations = after
+        .obligations
+        .iter()
+        .filter_map(|now| {
+            let was = before
+                .obligation(&now.id)
+                .is_some_and(|o| o.applies == Truth::True);
+            let is = now.applies == Truth::True;
+            (was != is).then(|| ObligationChange {
+                id: now.id.clone(),
+                level: now.level,
+                title: now.title.clone(),
+                applies: is,
+                reason: now.reasons.first().cloned().unwrap_or_default(),
+            })
+        })
+        .collect();
+    let new_notices = after
+        .notices
+        .iter()
+        .filter(|n| !before.notices.iter().any(|b| b.id == n.id))
+        .map(|n| n.id.clone())
+        .collect();
+    AnswerEffects {
+        obligations,
+        new_notices,
+    }
+}
+
+/// "Ann Lead <ann@nhs.net>'s secassess on host ward-pc".
+fn holder_phrase(info: &LockInfo) -> String {
+    if info.host.is_empty() {
+        format!("{}'s secassess", info.holder)
+    } else {
+        format!("{}'s secassess on host {}", info.holder, info.host)
+    }
+}
+
+/// "09:41" today, "2025-06-01 09:41" on another day, in the user's local time.
+fn since(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Local);
+    if local.date_naive() == Local::now().date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// Checks a piece of text typed by the user before it goes into the record.
+pub fn check_text(
+    what: &'static str,
+    text: &str,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<(), SessionError> {
+    let bad = |c: char| is_unsafe_control(c) || (!multiline && (c == '\n' || c == '\t'));
+    if text.chars().any(bad) {
+        return Err(SessionError::InvalidText {
+            what,
+            problem: String::from("contains control characters; type it as plain text"),
+        });
+    }
+    if text.chars().count() > max_chars {
+        return Err(SessionError::InvalidText {
+            what,
+            problem: format!("is longer than {max_chars} characters; shorten it"),
+        });
+    }
+    Ok(())
+}
+
+/// Creates a new assessment for a system in `data_dir` (made if missing), named after the
+/// system, never over an existing file; returns its path. Open it with
+/// [`Session::open`].
+pub fn create_assessment(
+    data_dir: &Path,
+    name: &str,
+    description: &str,
+    catalogue: &Catalogue,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<PathBuf, SessionError> {
+    let name = name.trim();
+    let description = description.trim();
+    check_text("the system name", name, MAX_SYSTEM_NAME_CHARS, false)?;
+    if name.is_empty() {
+        return Err(SessionError::InvalidText {
+            what: "the system name",
+            problem: String::from(
+                "is empty; give the system or service a name, e.g. Patient portal",
+            ),
+        });
+    }
+    check_text("the description", description, MAX_DESCRIPTION_CHARS, true)?;
+    store::ensure_dir(data_dir)?;
+    let path = locations::default_path(data_dir, name);
+    let system = System {
+        name: name.to_string(),
+        description: description.to_string(),
+    };
+    let assessment = Assessment::new(system, who.clone(), catalogue, now);
+    store::create(&path, &assessment)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ann() -> Person {
+        Person {
+            name: "Ann Lead".into(),
+            role: "Project lead".into(),
+            email: "ann@example.org".into(),
+        }
+    }
+
+    fn bob() -> Person {
+        Person {
+            name: "Bob Other".into(),
+            role: String::new(),
+            email: "bob@example.org".into(),
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, PathBuf, Arc<Catalogue>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let catalogue = Arc::new(crate::questionnaire::load_embedded().expect("content loads"));
+        let path = create_assessment(dir.path(), "Ward rota", "", &catalogue, &ann(), Utc::now())
+            .expect("created");
+        (dir, path, catalogue)
+    }
+
+    #[test]
+    fn answers_are_saved_and_effects_announced() {
+        let (_dir, path, catalogue) = setup();
+        let mut session =
+            Session::open(&path, catalogue.clone(), ann(), Utc::now()).expect("opens");
+        assert!(session.is_editable());
+        assert_eq!(session.resume_step(), Some(0));
+        let effects = session
+            .answer("web_application", AnswerValue::YesNo(true), Utc::now())
+            .expect("answered");
+        assert!(
+            effects.obligations.iter().any(|o| o.applies),
+            "a web application brings obligations: {effects:?}"
+        );
+        assert!(session.is_dirty());
+        session.set_last_question("web_application");
+        session.save().expect("saved");
+        assert!(!session.is_dirty());
+        drop(session);
+        let saved = store::load(&path).expect("loads").assessment;
+        assert_eq!(
+            saved.answers["web_application"].answered_by,
+            ann().signature()
+        );
+        assert_eq!(saved.last_question.as_deref(), Some("web_application"));
+        assert_eq!(saved.audit.len(), 1);
+    }
+
+    #[test]
+    fn a_second_opener_is_read_only_and_told_who() {
+        let (_dir, path, catalogue) = setup();
+        let first = Session::open(&path, catalogue.clone(), ann(), Utc::now()).expect("opens");
+        let mut second = Session::open(&path, catalogue, bob(), Utc::now()).expect("opens");
+        assert!(first.is_editable());
+        assert!(!second.is_editable());
+        let reason = second.read_only_reason().expect("a reason");
+        assert!(reason.contains("Ann Lead"), "{reason}");
+        assert!(matches!(
+            second.answer("personal_data", AnswerValue::YesNo(true), Utc::now()),
+            Err(SessionError::ReadOnly { .. })
+        ));
+        assert!(matches!(second.save(), Err(SessionError::ReadOnly { .. })));
+    }
+
+    #[test]
+    fn a_stale_lock_can_be_taken_over() {
+        let (_dir, path, catalogue) = setup();
+        let stale = LockInfo {
+            holder: ann().signature(),
+            host: String::new(),
+            pid: 0,
+            started_at: Utc::now(),
+        };
+        let text = toml::to_string(&stale).expect("serialises");
+        std::fs::write(lock::lock_path(&path), text).expect("lock written");
+        let mut session = Session::open(&path, catalogue, bob(), Utc::now()).expect("opens");
+        assert!(matches!(session.access(), Access::StaleLock(_)));
+        session.take_over(Utc::now()).expect("taken over");
+        assert!(session.is_editable());
+        session
+            .answer("personal_data", AnswerValue::YesNo(true), Utc::now())
+            .expect("answered");
+        session.save().expect("saved");
+    }
+
+    #[test]
+    fn unknown_questions_and_bad_names_are_refused() {
+        let (dir, path, catalogue) = setup();
+        let mut session =
+            Session::open(&path, catalogue.clone(), ann(), Utc::now()).expect("opens");
+        assert!(matches!(
+            session.answer("no_such_question", AnswerValue::YesNo(true), Utc::now()),
+            Err(SessionError::UnknownQuestion { .. })
+        ));
+        assert!(create_assessment(dir.path(), "  ", "", &catalogue, &ann(), Utc::now()).is_err());
+        assert!(
+            create_assessment(dir.path(), "a\u{1b}[2J", "", &catalogue, &ann(), Utc::now())
+                .is_err()
+        );
+        assert!(matches!(
+            create_assessment(dir.path(), "Ward rota", "", &catalogue, &ann(), Utc::now()),
+            Err(SessionError::Store(StoreError::AlreadyExists { .. }))
+        ));
+    }
+}

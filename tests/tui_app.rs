@@ -1,0 +1,562 @@
+//! The TUI without a terminal: key events in, state and effects out, and each screen
+//! rendered into ratatui's TestBackend and compared with insta snapshots, at 80x24 and
+//! 120x40, in colour and with NO_COLOR.
+
+use chrono::{DateTime, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+
+use secassess::assessment::record::{Assessment, Person, System};
+use secassess::questionnaire::load_embedded;
+use secassess::tui::app::{update, App, Effect, HomeEntry, Msg, SaveState, Screen};
+use secassess::tui::theme::Theme;
+use secassess::tui::view::view;
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:41:00Z")
+        .expect("valid time")
+        .with_timezone(&Utc)
+}
+
+fn who() -> Person {
+    Person {
+        name: "Ann Lead".into(),
+        role: "Project lead".into(),
+        email: "ann.lead@example.nhs.uk".into(),
+    }
+}
+
+fn app_with(theme: Theme) -> App {
+    let catalogue = load_embedded().expect("embedded content loads");
+    let assessment = Assessment::new(
+        System {
+            name: "Staff rota".into(),
+            description: "Shift planning for the regional office".into(),
+        },
+        who(),
+        &catalogue,
+        now(),
+    );
+    let mut app = App::new(catalogue, theme, Some(who()), Vec::new());
+    app.open("rota.secassess.toml".into(), assessment, None);
+    app
+}
+
+fn app() -> App {
+    app_with(Theme::from_env(None, None))
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(app: &mut App, keys: &[KeyCode]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for code in keys {
+        effects.extend(update(app, key(*code), now()));
+    }
+    effects
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, key(KeyCode::Char(c)), now());
+    }
+}
+
+fn current_id(app: &App) -> String {
+    app.current_question()
+        .map(|q| q.id.clone())
+        .unwrap_or_default()
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|frame| view(app, frame)).expect("draws");
+    terminal
+}
+
+fn status(app: &App) -> String {
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn answering_records_the_answer_saves_and_moves_on() {
+    let mut app = app();
+    assert_eq!(current_id(&app), "classification");
+    let effects = press(&mut app, &[KeyCode::Char('1')]);
+    assert_eq!(effects, vec![Effect::Save]);
+    let document = app.document.as_ref().expect("open");
+    let record = &document.assessment.answers["classification"];
+    assert_eq!(record.answered_by, "Ann Lead <ann.lead@example.nhs.uk>");
+    assert_eq!(document.assessment.audit.len(), 1);
+    assert_eq!(document.save, SaveState::Saving);
+    assert_eq!(current_id(&app), "personal_data");
+    update(&mut app, Msg::Saved(Ok(now())), now());
+    assert_eq!(
+        app.document.as_ref().map(|d| d.save.clone()),
+        Some(SaveState::Saved(now()))
+    );
+}
+
+#[test]
+fn profile_changes_are_announced_and_obligations_update() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('1')]); // OFFICIAL
+    press(&mut app, &[KeyCode::Char('1')]); // personal data: yes
+    let message = status(&app);
+    assert!(message.contains("Now applies:"), "{message}");
+    assert!(message.contains("iams-registration"), "{message}");
+    assert!(message.contains("penetration-test"), "{message}");
+    let evaluation = &app.document.as_ref().expect("open").evaluation;
+    assert_eq!(
+        evaluation
+            .effective_classification
+            .as_ref()
+            .and_then(|e| e.value.as_deref()),
+        Some("official-sensitive")
+    );
+}
+
+#[test]
+fn conditional_questions_appear_and_disappear() {
+    let mut app = app();
+    let web_question = app
+        .catalogue
+        .questions
+        .values()
+        .find(|q| {
+            q.ask_if
+                .as_ref()
+                .is_some_and(|(_, t)| t.trim() == "web_application == yes")
+        })
+        .map(|q| q.id.clone())
+        .expect("web-only question");
+    let position = |app: &App, id: &str| {
+        app.steps
+            .iter()
+            .position(|s| s.question == id)
+            .expect("step")
+    };
+    let web_step = position(&app, &web_question);
+    let answer_web = |app: &mut App, yes: bool| {
+        let step = position(app, "web_application");
+        app.document.as_mut().expect("open").step = step;
+        press(app, &[KeyCode::Char(if yes { '1' } else { '2' })]);
+    };
+    answer_web(&mut app, false);
+    assert_eq!(
+        app.step_state(web_step),
+        secassess::walkthrough::StepState::Skipped
+    );
+    // Walking forward from just before it never lands on it.
+    app.document.as_mut().expect("open").step = web_step.saturating_sub(1);
+    press(&mut app, &[KeyCode::Right]);
+    assert_ne!(current_id(&app), web_question);
+    answer_web(&mut app, true);
+    assert_eq!(
+        app.step_state(web_step),
+        secassess::walkthrough::StepState::Open
+    );
+}
+
+#[test]
+fn dont_know_says_who_can_answer() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('d')]);
+    let message = status(&app);
+    assert!(message.contains("Information Governance"), "{message}");
+    let record = &app.document.as_ref().expect("open").assessment.answers["classification"];
+    assert!(record.dont_know);
+}
+
+#[test]
+fn arrows_and_vim_keys_navigate_alike() {
+    let mut a = app();
+    let mut b = app();
+    press(
+        &mut a,
+        &[KeyCode::Right, KeyCode::Right, KeyCode::Left, KeyCode::Down],
+    );
+    press(
+        &mut b,
+        &[
+            KeyCode::Char('l'),
+            KeyCode::Char('l'),
+            KeyCode::Char('h'),
+            KeyCode::Char('j'),
+        ],
+    );
+    assert_eq!(current_id(&a), current_id(&b));
+    assert_eq!(current_id(&a), "personal_data");
+    assert_eq!(
+        a.document.as_ref().map(|d| d.cursor),
+        b.document.as_ref().map(|d| d.cursor)
+    );
+}
+
+#[test]
+fn read_only_refuses_changes_and_says_why() {
+    let catalogue = load_embedded().expect("loads");
+    let assessment = Assessment::new(System::default(), who(), &catalogue, now());
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    app.open(
+        "x.secassess.toml".into(),
+        assessment,
+        Some("open in Bo's secassess on host-2 since 09:00".into()),
+    );
+    let effects = press(&mut app, &[KeyCode::Char('1')]);
+    assert!(effects.is_empty());
+    assert!(
+        status(&app).contains("Read-only: open in Bo's secassess"),
+        "{}",
+        status(&app)
+    );
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
+}
+
+#[test]
+fn quitting_while_typing_keeps_the_text() {
+    let mut app = app();
+    let step = app
+        .steps
+        .iter()
+        .position(|s| {
+            app.catalogue
+                .question(&s.question)
+                .is_some_and(|q| q.kind == secassess::questionnaire::AnswerKind::Text)
+        })
+        .expect("a free-text question");
+    app.document.as_mut().expect("open").step = step;
+    let id = current_id(&app);
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.editor.is_some());
+    type_text(&mut app, "Hosted in Azure UK South");
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        now(),
+    );
+    assert_eq!(effects, vec![Effect::Save, Effect::Quit]);
+    let record = &app.document.as_ref().expect("open").assessment.answers[&id];
+    assert_eq!(
+        record.value,
+        Some(secassess::assessment::record::StoredValue::One(
+            "Hosted in Azure UK South".into()
+        ))
+    );
+}
+
+#[test]
+fn notes_are_kept_and_audited() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, "Asked IG on Monday");
+    let effects = press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(effects, vec![Effect::Save]);
+    let document = app.document.as_ref().expect("open");
+    assert_eq!(
+        document.assessment.answers["classification"].notes,
+        "Asked IG on Monday"
+    );
+    assert_eq!(
+        document.assessment.audit.last().map(|e| e.action.as_str()),
+        Some("notes-changed")
+    );
+}
+
+#[test]
+fn search_jumps_to_a_matching_question() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('/')]);
+    type_text(&mut app, "penetration");
+    assert!(!app.search_results().is_empty());
+    press(&mut app, &[KeyCode::Enter]);
+    let prompt = app
+        .current_question()
+        .map(|q| format!("{} {}", q.prompt, q.help).to_lowercase())
+        .unwrap_or_default();
+    assert!(prompt.contains("penetration"), "{prompt}");
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn answer_later_flags_and_unflags() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('a')]);
+    assert!(app.document.as_ref().expect("open").assessment.answers["classification"].flagged);
+    press(&mut app, &[KeyCode::Char('a')]);
+    assert!(!app.document.as_ref().expect("open").assessment.answers["classification"].flagged);
+}
+
+#[test]
+fn reopening_resumes_at_the_last_question() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Right, KeyCode::Right, KeyCode::Right]);
+    let here = current_id(&app);
+    let assessment = app.document.take().expect("open").assessment;
+    assert_eq!(assessment.last_question.as_deref(), Some(here.as_str()));
+    let mut reopened = App::new(
+        load_embedded().expect("loads"),
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    reopened.open("rota.secassess.toml".into(), assessment, None);
+    assert_eq!(current_id(&reopened), here);
+}
+
+#[test]
+fn obligations_screen_goes_to_the_deciding_question() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('o')]);
+    assert_eq!(app.screen, Screen::Obligations);
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Walkthrough);
+}
+
+#[test]
+fn first_run_asks_for_identity_and_saves_it() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(catalogue, Theme::from_env(None, None), None, Vec::new());
+    assert!(app.form.is_some());
+    // Esc cannot skip it: nothing can be recorded without a name.
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.form.is_some());
+    type_text(&mut app, "Ann Lead");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Enter]);
+    type_text(&mut app, "ann@example.org");
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        effects,
+        vec![Effect::SaveIdentity(Person {
+            name: "Ann Lead".into(),
+            role: "Project lead".into(),
+            email: "ann@example.org".into()
+        })]
+    );
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn home_creates_and_opens() {
+    let catalogue = load_embedded().expect("loads");
+    let entries = vec![HomeEntry {
+        path: "/data/rota.secassess.toml".into(),
+        name: "Staff rota".into(),
+        classification: "OFFICIAL-SENSITIVE".into(),
+        progress: "12/40".into(),
+        changed: "2026-11-20 14:02".into(),
+    }];
+    let mut app = App::new(catalogue, Theme::from_env(None, None), Some(who()), entries);
+    assert_eq!(
+        press(&mut app, &[KeyCode::Enter]),
+        vec![Effect::Open("/data/rota.secassess.toml".into())]
+    );
+    press(&mut app, &[KeyCode::Char('n')]);
+    type_text(&mut app, "Payroll bridge");
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "Moves payroll data");
+    assert_eq!(
+        press(&mut app, &[KeyCode::Enter]),
+        vec![Effect::Create {
+            name: "Payroll bridge".into(),
+            description: "Moves payroll data".into()
+        }]
+    );
+}
+
+// ---- rendering ----
+
+#[test]
+fn snapshot_walkthrough_80x24() {
+    let app = app();
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_walkthrough_120x40() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('1')]);
+    insta::assert_snapshot!(render(&app, 120, 40).backend());
+}
+
+#[test]
+fn snapshot_obligations_80x24_and_120x40() {
+    let mut app = app();
+    press(
+        &mut app,
+        &[KeyCode::Char('1'), KeyCode::Char('1'), KeyCode::Char('o')],
+    );
+    insta::assert_snapshot!("obligations_80x24", render(&app, 80, 24).backend());
+    insta::assert_snapshot!("obligations_120x40", render(&app, 120, 40).backend());
+}
+
+#[test]
+fn snapshot_overview_80x24_and_120x40() {
+    let mut app = app();
+    press(
+        &mut app,
+        &[KeyCode::Char('1'), KeyCode::Char('d'), KeyCode::Char('v')],
+    );
+    insta::assert_snapshot!("overview_80x24", render(&app, 80, 24).backend());
+    insta::assert_snapshot!("overview_120x40", render(&app, 120, 40).backend());
+}
+
+#[test]
+fn snapshot_help_80x24() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('?')]);
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_home_and_identity_80x24() {
+    let catalogue = load_embedded().expect("loads");
+    let app = App::new(
+        catalogue.clone(),
+        Theme::from_env(None, None),
+        None,
+        Vec::new(),
+    );
+    insta::assert_snapshot!("identity_80x24", render(&app, 80, 24).backend());
+    let app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    insta::assert_snapshot!("home_empty_80x24", render(&app, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_text_editor_80x24() {
+    let mut app = app();
+    let step = app
+        .steps
+        .iter()
+        .position(|s| {
+            app.catalogue
+                .question(&s.question)
+                .is_some_and(|q| q.kind == secassess::questionnaire::AnswerKind::Text)
+        })
+        .expect("a free-text question");
+    app.document.as_mut().expect("open").step = step;
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "Hosted in Azure UK South");
+    insta::assert_snapshot!(render(&app, 80, 24).backend());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let app = app();
+    let terminal = render(&app, 70, 20);
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("secassess needs at least 80x24"), "{text}");
+    assert!(text.contains("--plain"));
+}
+
+#[test]
+fn no_color_uses_no_colours_and_shows_selection_by_reversing() {
+    let mut app = app_with(Theme::from_env(Some("1"), None));
+    press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('1')]);
+    for (width, height) in [(80, 24), (120, 40)] {
+        for screen in ['w', 'o', 'v'] {
+            press(&mut app, &[KeyCode::Char(screen)]);
+            let terminal = render(&app, width, height);
+            let buffer = terminal.backend().buffer();
+            let mut reversed = false;
+            for cell in buffer.content() {
+                assert!(
+                    cell.fg == Color::Reset && cell.bg == Color::Reset,
+                    "NO_COLOR screen '{screen}' at {width}x{height} has a coloured cell {cell:?}"
+                );
+                reversed |= cell.modifier.contains(Modifier::REVERSED);
+            }
+            // The overview has no selection; the lists do.
+            assert!(
+                reversed || screen == 'v',
+                "the selection on '{screen}' must be shown without colour"
+            );
+        }
+    }
+    press(&mut app, &[KeyCode::Char('w')]);
+    insta::assert_snapshot!("walkthrough_no_color_80x24", render(&app, 80, 24).backend());
+}
+
+#[test]
+fn status_is_never_colour_alone() {
+    let mut app = app();
+    press(
+        &mut app,
+        &[KeyCode::Char('1'), KeyCode::Char('1'), KeyCode::Char('o')],
+    );
+    let text = format!("{}", render(&app, 120, 40).backend());
+    assert!(text.contains("[?] unknown"), "{text}");
+    // Every row of the list carries its status in words, not only in colour.
+    let rows: Vec<&str> = text.lines().skip(2).take(10).collect();
+    for row in rows {
+        assert!(
+            ["[?] unknown", "[-] n/a", "[+] met", "[!] NOT MET"]
+                .iter()
+                .any(|l| row.contains(l)),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn escape_sequences_in_answers_never_reach_the_screen() {
+    let mut app = app();
+    let step = app
+        .steps
+        .iter()
+        .position(|s| {
+            app.catalogue
+                .question(&s.question)
+                .is_some_and(|q| q.kind == secassess::questionnaire::AnswerKind::Text)
+        })
+        .expect("a free-text question");
+    let id = app.steps[step].question.clone();
+    {
+        let document = app.document.as_mut().expect("open");
+        document.step = step;
+        let question = app.catalogue.question(&id).expect("exists").clone();
+        document
+            .assessment
+            .set_answer(
+                &question,
+                &secassess::questionnaire::AnswerValue::Text(
+                    "evil\u{1b}]0;pwned\u{7}\u{1b}[2J".into(),
+                ),
+                &who(),
+                now(),
+            )
+            .expect("fits");
+        document.assessment.system.name = "Rota\u{1b}[31m".into();
+    }
+    let terminal = render(&app, 80, 24);
+    for cell in terminal.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(|c| c.is_control()),
+            "control character drawn: {:?}",
+            cell.symbol()
+        );
+    }
+}
