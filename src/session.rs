@@ -530,6 +530,38 @@ pub fn check_text(
     Ok(())
 }
 
+/// What a list of assessments shows about one: its name, classification and progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub name: String,
+    /// "OFFICIAL-SENSITIVE", "at least OFFICIAL" while answers are missing.
+    pub classification: String,
+    pub answered: usize,
+    pub total: usize,
+}
+
+pub fn summarise(assessment: &Assessment, catalogue: &Catalogue) -> Summary {
+    let (answers, _) = assessment.typed_answers(catalogue);
+    let evaluation = rules::evaluate(catalogue, &answers);
+    Summary {
+        name: crate::text::sanitise_line(&assessment.system.name),
+        classification: classification_phrase(&evaluation),
+        answered: evaluation.progress.answered,
+        total: evaluation.progress.total,
+    }
+}
+
+/// The effective classification in a few words, for lists and headers.
+pub fn classification_phrase(evaluation: &Evaluation) -> String {
+    match &evaluation.effective_classification {
+        Some(ec) => ec
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("at least {}", ec.at_least_label)),
+        None => String::from("classification not known yet"),
+    }
+}
+
 /// Creates a new assessment for a system in `data_dir` (made if missing), named after the
 /// system, never over an existing file; returns its path. Open it with
 /// [`Session::open`].

@@ -10,7 +10,7 @@ use ratatui::Terminal;
 
 use secassess::assessment::record::{Assessment, Person, System};
 use secassess::questionnaire::load_embedded;
-use secassess::tui::app::{update, App, Effect, HomeEntry, Msg, SaveState, Screen};
+use secassess::tui::app::{update, Access, App, Effect, HomeEntry, Msg, SaveState, Screen};
 use secassess::tui::theme::Theme;
 use secassess::tui::view::view;
 
@@ -559,4 +559,66 @@ fn escape_sequences_in_answers_never_reach_the_screen() {
             cell.symbol()
         );
     }
+}
+
+#[test]
+fn a_stale_lock_can_be_taken_over_and_a_held_one_cannot() {
+    let mut app = app();
+    let assessment = app.document.as_ref().expect("open").assessment.clone();
+    update(
+        &mut app,
+        Msg::Opened {
+            path: "rota.secassess.toml".into(),
+            assessment: Box::new(assessment.clone()),
+            access: Access::StaleLock("it was left open by a program no longer running".into()),
+        },
+        now(),
+    );
+    assert!(
+        status(&app).contains("press T to take it over"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('T')), now()),
+        vec![Effect::TakeOver]
+    );
+    // Answers are refused until it has been taken over.
+    assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
+
+    update(
+        &mut app,
+        Msg::Opened {
+            path: "rota.secassess.toml".into(),
+            assessment: Box::new(assessment),
+            access: Access::ReadOnly("it is open in Bob's secassess".into()),
+        },
+        now(),
+    );
+    assert!(update(&mut app, key(KeyCode::Char('T')), now()).is_empty());
+    assert!(
+        status(&app).contains("only be taken over"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn the_why_pane_scrolls_and_resets_on_the_next_question() {
+    let mut app = app();
+    update(&mut app, key(KeyCode::Char('J')), now());
+    update(&mut app, key(KeyCode::Char('J')), now());
+    assert_eq!(app.document.as_ref().expect("open").why_scroll, 6);
+    update(&mut app, key(KeyCode::Char('K')), now());
+    assert_eq!(app.document.as_ref().expect("open").why_scroll, 3);
+    let before = render(&app, 80, 24);
+    press(&mut app, &[KeyCode::Char('K')]);
+    let after = render(&app, 80, 24);
+    assert_ne!(
+        format!("{:?}", before.backend()),
+        format!("{:?}", after.backend()),
+        "scrolling changes what the pane shows"
+    );
+    press(&mut app, &[KeyCode::Char('J'), KeyCode::Right]);
+    assert_eq!(app.document.as_ref().expect("open").why_scroll, 0);
 }

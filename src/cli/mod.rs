@@ -57,6 +57,8 @@ pub enum CliError {
     Session(#[from] secassess::session::SessionError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("{0}")]
+    Terminal(#[from] secassess::tui::shell::ShellError),
 }
 
 impl CliError {
@@ -69,7 +71,8 @@ impl CliError {
             | CliError::Identity(_)
             | CliError::Usage(_)
             | CliError::Session(_)
-            | CliError::Output(_) => 2,
+            | CliError::Output(_)
+            | CliError::Terminal(_) => 2,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `secassess open FILE` and `secassess` on its own: the interactive walkthrough, in the
 //! front end that suits where the output goes. Plain line-by-line mode with `--plain` or
-//! when the output is not a terminal; otherwise the full-screen TUI once it is wired in
-//! (see [`dispatch`]). Also who the user is on first run, asked in plain mode and saved.
+//! when input or output is not a terminal; otherwise the full-screen TUI (see
+//! [`dispatch`]). Also who the user is on first run, asked in plain mode and saved (the
+//! TUI asks in a form of its own).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,6 +16,8 @@ use secassess::plain::{self, HomeChoice, Outcome, PlainError};
 use secassess::session::Session;
 use secassess::store::{identity, locations};
 use secassess::text::sanitise_line;
+use secassess::tui::shell::{self, Launch};
+use secassess::tui::theme::Theme;
 
 use super::{CliError, Context};
 
@@ -34,19 +37,52 @@ pub fn home(context: &Context) -> Result<ExitCode, CliError> {
     dispatch(context, None)
 }
 
-/// Which front end runs an interactive session: THE ONE PLACE TO SWITCH TO THE TUI.
-///
-/// Plain mode is used with `--plain` or when stdout is not a terminal (a screen reader's
-/// pipe, a script). Otherwise this should start the TUI: when `secassess::tui` has its
-/// entry point, replace the marked line below with a call to it (with `assessment`,
-/// `None` meaning the home screen), keeping the plain branch as it is.
+/// Which front end runs an interactive session: plain mode with `--plain` or when
+/// stdin or stdout is not a terminal (a screen reader's pipe, a script); the full-screen
+/// TUI otherwise.
 pub fn dispatch(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, CliError> {
-    let use_plain = context.plain || !std::io::stdout().is_terminal();
-    if !use_plain {
-        // TUI DISPATCH: `return secassess::tui::run(...)` goes here once the TUI exists.
-        // Until then the terminal also gets plain mode.
+    let use_plain =
+        context.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
+    if use_plain {
+        return run_plain(context, assessment);
     }
-    run_plain(context, assessment)
+    run_tui(context, assessment)
+}
+
+/// The full-screen TUI: the home screen, or straight into `assessment`.
+fn run_tui(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, CliError> {
+    let catalogue = context.catalogue()?;
+    let config_dir = locations::config_dir()?;
+    let saved = identity::load_identity(&config_dir)?;
+    let who = resolve(
+        context.acting_as.as_deref(),
+        &identity::identity_env(),
+        saved.as_ref(),
+    )?
+    .map(|(person, _)| person);
+    let data_dir = locations::data_dir(context.data_dir.as_deref())?;
+    let theme = Theme::from_env(
+        std::env::var("NO_COLOR").ok().as_deref(),
+        std::env::var("SECASSESS_THEME").ok().as_deref(),
+    );
+    // A file that cannot be opened is reported before the screen is taken over.
+    if let Some(path) = &assessment {
+        if !path.is_file() {
+            return Err(CliError::Usage(format!(
+                "{} is not a file; give the path of a .secassess.toml file, or run secassess with no arguments to choose one",
+                sanitise_line(&path.display().to_string())
+            )));
+        }
+    }
+    shell::run(Launch {
+        catalogue,
+        who,
+        data_dir,
+        config_dir,
+        open: assessment,
+        theme,
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Plain mode on stdin/stdout: straight into `assessment`, or the home list.

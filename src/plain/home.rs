@@ -12,8 +12,7 @@ use super::{Console, PlainError};
 use crate::assessment::identity::check_person;
 use crate::assessment::record::Person;
 use crate::questionnaire::model::Catalogue;
-use crate::rules;
-use crate::session::{create_assessment, SessionError};
+use crate::session::{create_assessment, summarise, SessionError};
 use crate::store::{self, locations};
 use crate::text::sanitise_line;
 
@@ -35,22 +34,14 @@ fn entry(path: PathBuf, catalogue: &Catalogue) -> Entry {
     let line = match store::load(&path) {
         Ok(loaded) => {
             let a = &loaded.assessment;
-            let (answers, _) = a.typed_answers(catalogue);
-            let evaluation = rules::evaluate(catalogue, &answers);
-            let classification = match &evaluation.effective_classification {
-                Some(ec) => ec
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| format!("at least {}", ec.at_least_label)),
-                None => String::from("classification not known yet"),
-            };
+            let summary = summarise(a, catalogue);
             Ok((
                 format!(
                     "{}: {}, {} of {} answered, last changed {}",
-                    sanitise_line(&a.system.name),
-                    sanitise_line(&classification),
-                    evaluation.progress.answered,
-                    evaluation.progress.total,
+                    summary.name,
+                    sanitise_line(&summary.classification),
+                    summary.answered,
+                    summary.total,
                     a.updated_at.with_timezone(&Local).format("%Y-%m-%d %H:%M")
                 ),
                 a.updated_at,

@@ -8,6 +8,7 @@
 //! as `FILE.schema-vN.bak` when first saved.
 
 pub mod atomic;
+pub mod evidence;
 pub mod format;
 pub mod identity;
 pub mod locations;

@@ -60,6 +60,11 @@ pub struct Document {
     /// Options ticked so far on a multiple-choice question.
     pub ticked: BTreeSet<String>,
     pub obligation_cursor: usize,
+    /// Lines scrolled in the "why this is asked" pane, which can be longer than the pane.
+    pub why_scroll: u16,
+    /// Read-only because the lock was left by a program that is no longer running: the
+    /// user may take it over (`T`).
+    pub can_take_over: bool,
 }
 
 impl Document {
@@ -163,6 +168,8 @@ pub enum Effect {
         description: String,
     },
     SaveIdentity(Person),
+    /// Take over the stale lock of the open assessment (the user asked for it).
+    TakeOver,
     /// Hash a local evidence file, then answer the question with it.
     AttachFile {
         question: String,
@@ -178,6 +185,22 @@ pub enum Msg {
     Saved(Result<DateTime<Utc>, String>),
     /// The shell could not do what an effect asked (open, create, attach).
     Failed(String),
+    /// The shell opened an assessment: editable, or read-only with the reason.
+    Opened {
+        path: PathBuf,
+        assessment: Box<Assessment>,
+        access: Access,
+    },
+}
+
+/// Whether an opened assessment can be changed, as the shell found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Editable,
+    /// Read-only, with the reason in words for the user.
+    ReadOnly(String),
+    /// Read-only because its lock is stale; the user may take it over.
+    StaleLock(String),
 }
 
 pub struct App {
@@ -230,6 +253,16 @@ impl App {
 
     /// Puts an assessment in front of the user, resuming where they left off.
     pub fn open(&mut self, path: PathBuf, assessment: Assessment, read_only: Option<String>) {
+        self.open_with(path, assessment, read_only, false);
+    }
+
+    fn open_with(
+        &mut self,
+        path: PathBuf,
+        assessment: Assessment,
+        read_only: Option<String>,
+        can_take_over: bool,
+    ) {
         let (answers, problems) = assessment.typed_answers(&self.catalogue);
         let evaluation = rules::evaluate(&self.catalogue, &answers);
         let resume = assessment
@@ -260,6 +293,8 @@ impl App {
             cursor: 0,
             ticked: BTreeSet::new(),
             obligation_cursor: 0,
+            why_scroll: 0,
+            can_take_over,
         });
         self.screen = Screen::Walkthrough;
         self.overlay = None;
@@ -275,9 +310,14 @@ impl App {
             ),
         });
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
+            let heading = if can_take_over {
+                "Read-only (press T to take it over)"
+            } else {
+                "Read-only"
+            };
             self.status = Some(StatusMessage {
                 tone: Tone::Warning,
-                text: format!("Read-only: {reason}"),
+                text: format!("{heading}: {reason}"),
             });
         }
     }
@@ -373,6 +413,18 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Opened {
+            path,
+            assessment,
+            access,
+        } => {
+            match access {
+                Access::Editable => app.open_with(path, *assessment, None, false),
+                Access::ReadOnly(reason) => app.open_with(path, *assessment, Some(reason), false),
+                Access::StaleLock(reason) => app.open_with(path, *assessment, Some(reason), true),
+            }
+            Vec::new()
+        }
         Msg::Key(key) => on_key(app, key, now),
     }
 }
@@ -426,6 +478,17 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
             };
             switch(app, next)
         }
+        Command::TakeOver => match app.document.as_ref() {
+            Some(d) if d.can_take_over => vec![Effect::TakeOver],
+            Some(d) if d.read_only().is_some() => {
+                app.say(
+                    Tone::Info,
+                    "This assessment is open elsewhere; it can only be taken over when the program holding it has stopped.",
+                );
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
         Command::Back => {
             if app.screen != Screen::Walkthrough && app.document.is_some() {
                 switch(app, Screen::Walkthrough)
@@ -751,6 +814,7 @@ fn go_to_step(app: &mut App, step: usize) {
     let question = app.steps.get(step).map(|s| s.question.clone());
     if let Some(document) = app.document.as_mut() {
         document.step = step;
+        document.why_scroll = 0;
         if document.assessment.last_question != question {
             document.assessment.last_question = question;
             document.dirty = true;
@@ -934,6 +998,16 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
                 },
             );
             return vec![Effect::Save];
+        }
+        Command::ScrollDown => {
+            if let Some(d) = app.document.as_mut() {
+                d.why_scroll = d.why_scroll.saturating_add(3);
+            }
+        }
+        Command::ScrollUp => {
+            if let Some(d) = app.document.as_mut() {
+                d.why_scroll = d.why_scroll.saturating_sub(3);
+            }
         }
         Command::Notes => {
             let notes = app

@@ -31,6 +31,10 @@ pub enum Command {
     NewAssessment,
     OpenPath,
     GoToQuestion,
+    /// Take over an assessment whose lock was left by a program no longer running.
+    TakeOver,
+    ScrollDown,
+    ScrollUp,
     /// Finish editing and keep the text.
     SaveEdit,
     NextField,
@@ -138,6 +142,13 @@ pub const BINDINGS: &[Binding] = &[
         "close, cancel or go back",
     ),
     bind(X::Global, &[ch('w')], "w", C::ShowWalkthrough, "questions"),
+    bind(
+        X::Global,
+        &[ch('T')],
+        "T",
+        C::TakeOver,
+        "take over a file left open by a program that has stopped",
+    ),
     bind(
         X::Global,
         &[ch('o')],
@@ -281,6 +292,20 @@ pub const BINDINGS: &[Binding] = &[
         "[",
         C::PreviousSection,
         "previous section",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('J'), ctrl('d')],
+        "J",
+        C::ScrollDown,
+        "scroll \"why this is asked\" down",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('K'), ctrl('u')],
+        "K",
+        C::ScrollUp,
+        "scroll \"why this is asked\" up",
     ),
     bind(
         X::Obligations,

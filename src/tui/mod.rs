@@ -5,5 +5,6 @@
 
 pub mod app;
 pub mod keymap;
+pub mod shell;
 pub mod theme;
 pub mod view;

@@ -36,10 +36,16 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(app, frame, area);
         return;
     }
+    // A long message (a read-only reason, a list of new obligations) gets two lines
+    // rather than being cut off.
+    let status_lines = match &app.status {
+        Some(s) if s.text.chars().count() + 1 > usize::from(area.width) => 2,
+        _ => 1,
+    };
     let [header, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(status_lines),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -128,7 +134,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Tone::Error => app.theme.error(),
     };
     frame.render_widget(
-        Paragraph::new(format!(" {}", sanitise_line(&status.text))).style(style),
+        Paragraph::new(format!(" {}", sanitise_line(&status.text)))
+            .style(style)
+            .wrap(Wrap { trim: false }),
         area,
     );
 }
@@ -442,11 +450,11 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-fn draw_why(app: &App, _document: &Document, frame: &mut Frame, area: Rect) {
+fn draw_why(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     let Some(question) = app.current_question() else {
         return;
     };
-    let outer = block(app, " Why this is asked ", false);
+    let outer = block(app, " Why this is asked (J/K scroll) ", false);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let mut lines: Vec<Line> = vec![Line::from(clean(&question.help)), Line::from("")];
@@ -466,7 +474,12 @@ fn draw_why(app: &App, _document: &Document, frame: &mut Frame, area: Rect) {
             app.theme.hint(),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((document.why_scroll, 0)),
+        inner,
+    );
 }
 
 fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
@@ -625,6 +638,15 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             },
         ),
     ]));
+    lines.push(Line::from(vec![
+        Span::styled("Next: ", app.theme.key()),
+        Span::raw(clean(&walkthrough::next_thing_to_do(
+            &app.catalogue,
+            &app.steps,
+            &document.evaluation,
+            &document.assessment,
+        ))),
+    ]));
     lines.push(Line::from(""));
     let name_width = usize::from(inner.width).saturating_sub(30).clamp(20, 50);
     for section in app.sections() {
@@ -651,16 +673,6 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             style,
         ));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(vec![
-        Span::styled("Next: ", app.theme.key()),
-        Span::raw(clean(&walkthrough::next_thing_to_do(
-            &app.catalogue,
-            &app.steps,
-            &document.evaluation,
-            &document.assessment,
-        ))),
-    ]));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

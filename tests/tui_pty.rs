@@ -1,0 +1,251 @@
+//! The real binary in a real pseudo-terminal, read back through a vt100 parser: first
+//! run, answering, quitting, resuming, resizing and Ctrl-C, as a user would do them. On a
+//! timeout the screen is dumped, so a failure shows what the user would have seen.
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Tui {
+    fn start(home: &Path, args: &[&str], size: (u16, u16)) -> Tui {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: size.1,
+                cols: size.0,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_secassess"));
+        command.args(args);
+        command.env_clear();
+        command.env("TERM", "xterm-256color");
+        command.env("PATH", std::env::var("PATH").unwrap_or_default());
+        command.env("HOME", home);
+        command.env("SECASSESS_DATA_DIR", home.join("data"));
+        command.env("SECASSESS_CONFIG_DIR", home.join("config"));
+        command.env("NO_COLOR", "1");
+        let child = pty.slave.spawn_command(command).expect("secassess starts");
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            non_zero(size.1),
+            non_zero(size.0),
+            0,
+        )));
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().expect("parser lock").process(&buffer[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().expect("pty writer");
+        Tui {
+            master: pty.master,
+            writer,
+            child,
+            parser,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().expect("parser lock").screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!(
+            "timed out waiting for {text:?}; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("keys sent");
+        self.writer.flush().expect("keys flushed");
+        // One key at a time reaches the app as separate events, as typing does.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn type_line(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+        }
+        self.send("\r");
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .expect("parser lock")
+            .set_size(non_zero(rows), non_zero(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resized");
+    }
+
+    /// Waits for the process to end; returns its success and whether the terminal was
+    /// left in the alternate screen (it must not be).
+    fn wait_exit(mut self) -> (bool, bool) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                std::thread::sleep(Duration::from_millis(100));
+                let alternate = self
+                    .parser
+                    .lock()
+                    .expect("parser lock")
+                    .screen()
+                    .alternate_screen();
+                return (status.success(), alternate);
+            }
+            if start.elapsed() > WAIT {
+                let _ = self.child.kill();
+                panic!("secassess did not exit; the screen was:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+fn non_zero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal size is never zero")
+}
+
+fn assessment_file(home: &Path) -> PathBuf {
+    home.join("data").join("ward-rota.secassess.toml")
+}
+
+/// First run to first answer: identity, a new assessment, one answer, quit.
+fn first_run(home: &Path) {
+    let mut tui = Tui::start(home, &[], (80, 24));
+    tui.wait_for("Who are you?");
+    tui.type_line("Ann Lead");
+    tui.type_line("");
+    tui.type_line("ann@example.org");
+    tui.wait_for("No assessments yet");
+    tui.send("n");
+    tui.wait_for("New assessment");
+    tui.type_line("Ward rota");
+    tui.type_line("Staff rota for wards");
+    tui.wait_for("highest security classification");
+    tui.send("2");
+    tui.wait_for("OFFICIAL-SENSITIVE");
+    tui.wait_for("question 2 of");
+    tui.send("q");
+    let (success, alternate) = tui.wait_exit();
+    assert!(success);
+    assert!(!alternate, "the terminal was restored");
+}
+
+#[test]
+fn first_run_answer_quit_and_resume() {
+    let home = tempfile::tempdir().expect("temp dir");
+    first_run(home.path());
+    let path = assessment_file(home.path());
+    let saved = std::fs::read_to_string(&path).expect("the assessment was saved");
+    assert!(saved.contains("official-sensitive"), "{saved}");
+    assert!(saved.contains("Ann Lead"), "{saved}");
+    assert!(
+        !path.with_extension("toml.lock").exists(),
+        "the lock is released on quit"
+    );
+    let identity = std::fs::read_to_string(home.path().join("config").join("identity.toml"))
+        .expect("identity kept");
+    assert!(identity.contains("ann@example.org"));
+
+    // Reopening goes straight back to where the user left off.
+    let path_text = path.display().to_string();
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    tui.wait_for("question 2 of");
+    tui.wait_for("[saved");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), (true, false));
+}
+
+#[test]
+fn ctrl_c_quits_keeping_typed_text_and_restores_the_terminal() {
+    let home = tempfile::tempdir().expect("temp dir");
+    first_run(home.path());
+    let path = assessment_file(home.path());
+    let path_text = path.display().to_string();
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    tui.wait_for("question 2 of");
+    tui.send("n"); // notes on this question
+    tui.wait_for("Ctrl-S");
+    for c in "ask IG about rota data".chars() {
+        tui.send(&c.to_string());
+    }
+    tui.send("\x03");
+    assert_eq!(tui.wait_exit(), (true, false));
+    let saved = std::fs::read_to_string(&path).expect("saved");
+    assert!(saved.contains("ask IG about rota data"), "{saved}");
+}
+
+#[test]
+fn resizing_redraws_and_too_small_says_so() {
+    let home = tempfile::tempdir().expect("temp dir");
+    first_run(home.path());
+    let path_text = assessment_file(home.path()).display().to_string();
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    tui.wait_for("question 2 of");
+    tui.resize(60, 20);
+    tui.wait_for("needs at least 80x24");
+    tui.resize(120, 40);
+    tui.wait_for("Why this is asked");
+    tui.wait_for("question 2 of");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), (true, false));
+}
+
+#[test]
+fn a_second_instance_is_read_only_and_says_who_has_it() {
+    let home = tempfile::tempdir().expect("temp dir");
+    first_run(home.path());
+    let path = assessment_file(home.path());
+    let path_text = path.display().to_string();
+    let mut first = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    first.wait_for("[saved");
+    let mut second = Tui::start(home.path(), &["open", &path_text], (100, 30));
+    second.wait_for("[read-only]");
+    second.wait_for("Ann Lead");
+    let before = std::fs::read_to_string(&path).expect("readable");
+    second.send("1");
+    second.send("q");
+    assert_eq!(second.wait_exit(), (true, false));
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("readable"),
+        before,
+        "the read-only instance changed nothing"
+    );
+    first.send("q");
+    assert_eq!(first.wait_exit(), (true, false));
+}
