@@ -622,3 +622,18 @@ fn the_why_pane_scrolls_and_resets_on_the_next_question() {
     press(&mut app, &[KeyCode::Char('J'), KeyCode::Right]);
     assert_eq!(app.document.as_ref().expect("open").why_scroll, 0);
 }
+
+#[test]
+fn the_overview_scrolls_on_a_small_terminal() {
+    let mut app = app();
+    press(
+        &mut app,
+        &[KeyCode::Char('v'), KeyCode::Down, KeyCode::Char('j')],
+    );
+    assert_eq!(app.screen, Screen::Overview);
+    assert_eq!(app.document.as_ref().expect("open").overview_scroll, 2);
+    let text = format!("{:?}", render(&app, 80, 24).backend());
+    assert!(!text.contains("Classification:"), "scrolled past the top");
+    press(&mut app, &[KeyCode::Up, KeyCode::Up, KeyCode::Up]);
+    assert_eq!(app.document.as_ref().expect("open").overview_scroll, 0);
+}

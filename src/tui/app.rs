@@ -62,6 +62,8 @@ pub struct Document {
     pub obligation_cursor: usize,
     /// Lines scrolled in the "why this is asked" pane, which can be longer than the pane.
     pub why_scroll: u16,
+    /// Lines scrolled on the overview, which is longer than a small terminal.
+    pub overview_scroll: u16,
     /// Read-only because the lock was left by a program that is no longer running: the
     /// user may take it over (`T`).
     pub can_take_over: bool,
@@ -294,6 +296,7 @@ impl App {
             ticked: BTreeSet::new(),
             obligation_cursor: 0,
             why_scroll: 0,
+            overview_scroll: 0,
             can_take_over,
         });
         self.screen = Screen::Walkthrough;
@@ -500,7 +503,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
             Screen::Home => on_home(app, command),
             Screen::Walkthrough => on_walkthrough(app, command, now),
             Screen::Obligations => on_obligations(app, command),
-            Screen::Overview => Vec::new(),
+            Screen::Overview => on_overview(app, command),
         },
     }
 }
@@ -1186,6 +1189,17 @@ pub fn obligation_order(evaluation: &Evaluation) -> Vec<usize> {
         (status_rank, applies_rank, o.level)
     });
     order
+}
+
+fn on_overview(app: &mut App, command: Command) -> Vec<Effect> {
+    if let Some(d) = app.document.as_mut() {
+        match command {
+            Command::Up => d.overview_scroll = d.overview_scroll.saturating_sub(1),
+            Command::Down => d.overview_scroll = d.overview_scroll.saturating_add(1),
+            _ => {}
+        }
+    }
+    Vec::new()
 }
 
 fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {

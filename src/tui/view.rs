@@ -285,11 +285,11 @@ fn draw_walkthrough(app: &App, document: &Document, frame: &mut Frame, area: Rec
             .areas(area);
         (a, b)
     } else {
-        let [a, b] = Layout::vertical([
-            Constraint::Min(12),
-            Constraint::Length(area.height.saturating_sub(12).min(9)),
-        ])
-        .areas(area);
+        // The question needs about 12 rows; the rest goes to the help and the quoted
+        // requirement, which are often longer.
+        let question_rows = (area.height * 45 / 100).max(12);
+        let [a, b] =
+            Layout::vertical([Constraint::Length(question_rows), Constraint::Min(0)]).areas(area);
         (a, b)
     };
     draw_question(app, document, frame, question_area);
@@ -584,7 +584,7 @@ fn bar(ratio: f64, width: usize) -> String {
 }
 
 fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
-    let outer = block(app, " Overview ", true);
+    let outer = block(app, " Overview (↑/↓ scroll) ", true);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let mut lines: Vec<Line> = Vec::new();
@@ -673,7 +673,12 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             style,
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((document.overview_scroll, 0)),
+        inner,
+    );
 }
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
