@@ -24,7 +24,7 @@ use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
 use crate::rules::{self, Evaluation};
 use crate::store::{self, locations, lock, Editor, LockInfo, Opened, StoreError};
-use crate::text::is_unsafe_control;
+use crate::text::{is_unsafe_control, sanitise_line};
 use crate::walkthrough::{self, Step};
 
 /// Longest system name accepted: it is a title, not a description.
@@ -85,6 +85,41 @@ impl AnswerEffects {
     pub fn is_empty(&self) -> bool {
         self.obligations.is_empty() && self.new_notices.is_empty()
     }
+}
+
+/// One line per obligation that started or stopped applying, for line-by-line output:
+/// "Now applies: penetration-test (MUST) because ...". Text is sanitised.
+pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
+    let started = effects
+        .obligations
+        .iter()
+        .filter(|c| c.applies)
+        .map(|change| {
+            let reason = change
+                .reason
+                .strip_prefix("Applies ")
+                .map(|r| format!(" {r}"))
+                .unwrap_or_else(|| format!(": {}", change.reason));
+            format!(
+                "Now applies: {} ({}){}",
+                sanitise_line(&change.id),
+                change.level.name(),
+                sanitise_line(&reason)
+            )
+        });
+    let stopped = effects
+        .obligations
+        .iter()
+        .filter(|c| !c.applies)
+        .map(|change| {
+            format!(
+                "No longer applies: {} ({}): {}",
+                sanitise_line(&change.id),
+                change.level.name(),
+                sanitise_line(&change.reason)
+            )
+        });
+    started.chain(stopped).collect()
 }
 
 /// How the session holds the file.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
+pub mod answer;
 pub mod list;
 pub mod new;
 pub mod obligations;

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use secassess::questionnaire::answer::{parse_answer, Answers};
+use secassess::questionnaire::answer::{parse_answer, AnswerValue, Answers};
 use secassess::questionnaire::expr::Truth;
-use secassess::questionnaire::Catalogue;
+use secassess::questionnaire::{Catalogue, Question};
 use secassess::rules::{self, Evaluation, ObligationResult, Status};
 use secassess::store;
 use secassess::text::{sanitise, sanitise_line};
@@ -37,34 +37,44 @@ pub fn apply_sets(
     sets: &[String],
 ) -> Result<(), CliError> {
     for set in sets {
-        let Some((id, value)) = set.split_once('=') else {
-            return Err(CliError::Usage(format!(
-                "--set {set}: write it as ID=VALUE, e.g. --set classification=official"
-            )));
-        };
-        let id = id.trim();
-        let Some(question) = catalogue.question(id) else {
-            let close: Vec<&str> = catalogue
-                .questions
-                .keys()
-                .filter(|k| k.contains(id) || id.contains(k.as_str()))
-                .map(String::as_str)
-                .take(3)
-                .collect();
-            let hint = if close.is_empty() {
-                String::new()
-            } else {
-                format!(" Did you mean {}?", close.join(" or "))
-            };
-            return Err(CliError::Usage(format!(
-                "--set {set}: there is no question '{id}'.{hint} Run `secassess questions` to list question ids."
-            )));
-        };
-        let value = parse_answer(question, value)
-            .map_err(|e| CliError::Usage(format!("--set {set}: {e}")))?;
+        let (question, value) = parse_set(catalogue, set)?;
         answers.insert(question.id.clone(), value);
     }
     Ok(())
+}
+
+/// Reads one `--set ID=VALUE`: the question it names and the typed value, or a usage
+/// error that says what to write instead.
+pub fn parse_set<'c>(
+    catalogue: &'c Catalogue,
+    set: &str,
+) -> Result<(&'c Question, AnswerValue), CliError> {
+    let Some((id, value)) = set.split_once('=') else {
+        return Err(CliError::Usage(format!(
+            "--set {set}: write it as ID=VALUE, e.g. --set classification=official"
+        )));
+    };
+    let id = id.trim();
+    let Some(question) = catalogue.question(id) else {
+        let close: Vec<&str> = catalogue
+            .questions
+            .keys()
+            .filter(|k| k.contains(id) || id.contains(k.as_str()))
+            .map(String::as_str)
+            .take(3)
+            .collect();
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" Did you mean {}?", close.join(" or "))
+        };
+        return Err(CliError::Usage(format!(
+            "--set {set}: there is no question '{id}'.{hint} Run `secassess questions` to list question ids."
+        )));
+    };
+    let value =
+        parse_answer(question, value).map_err(|e| CliError::Usage(format!("--set {set}: {e}")))?;
+    Ok((question, value))
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {

@@ -553,26 +553,8 @@ fn announce(
     session: &Session,
     effects: &AnswerEffects,
 ) -> io::Result<()> {
-    for change in effects.obligations.iter().filter(|c| c.applies) {
-        let reason = change
-            .reason
-            .strip_prefix("Applies ")
-            .map(|r| format!(" {r}"))
-            .unwrap_or_else(|| format!(": {}", change.reason));
-        console.say(&format!(
-            "Now applies: {} ({}){}",
-            sanitise_line(&change.id),
-            change.level.name(),
-            sanitise_line(&reason)
-        ))?;
-    }
-    for change in effects.obligations.iter().filter(|c| !c.applies) {
-        console.say(&format!(
-            "No longer applies: {} ({}): {}",
-            sanitise_line(&change.id),
-            change.level.name(),
-            sanitise_line(&change.reason)
-        ))?;
+    for line in crate::session::obligation_change_lines(effects) {
+        console.say(&line)?;
     }
     for id in &effects.new_notices {
         if let Some(notice) = session.evaluation().notices.iter().find(|n| &n.id == id) {
