@@ -70,6 +70,13 @@ enum Command {
     Show(cli::show::Args),
     /// Work through an assessment's questions (with no FILE: run `secassess` alone).
     Open(cli::open::Args),
+    /// Review the answers as an IG or Cyber Security reviewer and sign off; --reply to
+    /// answer the reviewer's queries as the project lead.
+    Review(cli::review::Args),
+    /// Check the audit trail, review pins and sign-off of an assessment file.
+    Verify(cli::verify::Args),
+    /// What changed between two assessment files, or since the last sign-off.
+    Diff(cli::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +95,9 @@ fn main() -> ExitCode {
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
+        Some(Command::Review(args)) => cli::review::run(&context, args),
+        Some(Command::Verify(args)) => cli::verify::run(&context, args),
+        Some(Command::Diff(args)) => cli::diff::run(&context, args),
         None => cli::open::home(&context),
     };
     match result {

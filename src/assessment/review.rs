@@ -702,9 +702,8 @@ pub fn sign_off_eligibility(
             reason: problem.message,
         });
     }
-    let warnings = findings::gaps_without_finding(&assessment.findings, &evaluation)
+    let warnings = must_gaps(assessment, &evaluation)
         .into_iter()
-        .filter(|o| o.level == Level::Must)
         .map(|o| {
             format!(
                 "MUST obligation {} ({}) applies and is not met, and no finding records it",
@@ -713,6 +712,26 @@ pub fn sign_off_eligibility(
         })
         .collect();
     Eligibility { blockers, warnings }
+}
+
+fn must_gaps<'e>(
+    assessment: &Assessment,
+    evaluation: &'e Evaluation,
+) -> Vec<&'e crate::rules::ObligationResult> {
+    findings::gaps_without_finding(&assessment.findings, evaluation)
+        .into_iter()
+        .filter(|o| o.level == Level::Must)
+        .collect()
+}
+
+/// Ids of applicable MUST obligations not met that no finding records: shown before a
+/// sign-off, not blocking it (the pipeline gate, `check`, fails on them).
+pub fn must_gaps_without_finding(assessment: &Assessment, catalogue: &Catalogue) -> Vec<String> {
+    let (evaluation, _) = findings::evaluate(assessment, catalogue);
+    must_gaps(assessment, &evaluation)
+        .into_iter()
+        .map(|o| o.id.clone())
+        .collect()
 }
 
 /// The hash a sign-off is pinned to: the system, the assessor, the questionnaire

@@ -6,13 +6,16 @@ use std::path::PathBuf;
 use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
+pub mod diff;
 pub mod list;
 pub mod new;
 pub mod obligations;
 pub mod open;
 pub mod questions;
+pub mod review;
 pub mod show;
 pub mod validate;
+pub mod verify;
 
 /// What the global flags say.
 pub struct Context {
