@@ -127,6 +127,8 @@ fn write_text(out: &mut impl Write, path: &Path, report: &Report) -> std::io::Re
         "Result: {}",
         if report.is_ok() {
             "OK"
+        } else if report.problems.is_empty() {
+            "changed since sign-off"
         } else {
             "problems found"
         }
