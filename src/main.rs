@@ -72,6 +72,13 @@ enum Command {
     Open(cli::open::Args),
     /// Answer questions from the command line or a script: --set ID=VALUE.
     Answer(cli::answer::Args),
+    /// Review the answers as an IG or Cyber Security reviewer and sign off; --reply to
+    /// answer the reviewer's queries as the project lead.
+    Review(cli::review::Args),
+    /// Check the audit trail, review pins and sign-off of an assessment file.
+    Verify(cli::verify::Args),
+    /// What changed between two assessment files, or since the last sign-off.
+    Diff(cli::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +98,9 @@ fn main() -> ExitCode {
         Some(Command::Show(args)) => cli::show::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
         Some(Command::Answer(args)) => cli::answer::run(&context, args),
+        Some(Command::Review(args)) => cli::review::run(&context, args),
+        Some(Command::Verify(args)) => cli::verify::run(&context, args),
+        Some(Command::Diff(args)) => cli::diff::run(&context, args),
         None => cli::open::home(&context),
     };
     match result {

@@ -24,6 +24,8 @@ pub enum Action {
     FindingChanged,
     ReviewDecision,
     ReviewComment,
+    /// A reviewer closing a query thread.
+    ReviewResolved,
     SignOff,
     Created,
 }
@@ -38,6 +40,7 @@ impl Action {
             Action::FindingChanged => "finding-changed",
             Action::ReviewDecision => "review-decision",
             Action::ReviewComment => "review-comment",
+            Action::ReviewResolved => "review-resolved",
             Action::SignOff => "sign-off",
             Action::Created => "created",
         }

@@ -3,10 +3,13 @@
 //! questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
 
 pub mod audit;
+pub mod diff;
 pub mod findings;
 pub mod identity;
 pub mod migrate;
 pub mod record;
+pub mod review;
 pub mod upgrade;
+pub mod verify;
 
 pub use record::{AnswerRecord, Assessment, Person, System, SCHEMA_VERSION};

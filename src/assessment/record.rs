@@ -210,7 +210,10 @@ pub struct Review {
     pub resolved: bool,
 }
 
-/// The reviewer's sign-off of the whole assessment, pinned to a hash of its content.
+/// The reviewer's sign-off of the whole assessment, pinned to a hash of its content
+/// (`review::content_hash`). Identities are self-declared; a cryptographic signature
+/// over `content_hash` could later be added as an optional field (a schema version
+/// bump with a migration, since older builds refuse unknown fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignOff {

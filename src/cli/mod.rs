@@ -7,13 +7,16 @@ use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
 pub mod answer;
+pub mod diff;
 pub mod list;
 pub mod new;
 pub mod obligations;
 pub mod open;
 pub mod questions;
+pub mod review;
 pub mod show;
 pub mod validate;
+pub mod verify;
 
 /// What the global flags say.
 pub struct Context {

@@ -128,7 +128,7 @@ fn from_plain(error: PlainError) -> CliError {
 
 /// Who is answering: `--as`, the environment, or the saved identity; with none of them,
 /// asks on the input (name, role, email) and saves the answer for next time.
-fn plain_identity(
+pub(super) fn plain_identity(
     context: &Context,
     input: &mut dyn BufRead,
     output: &mut dyn Write,

@@ -14,6 +14,7 @@
 
 pub mod home;
 pub mod input;
+pub mod review;
 
 use std::collections::BTreeSet;
 use std::io::{self, BufRead, Write};
@@ -214,6 +215,15 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
         if session.is_editable() {
             session.accept_questionnaire_upgrade()?;
         }
+    }
+    let queries = crate::assessment::review::open_queries(session.assessment());
+    if !queries.is_empty() {
+        let ids: Vec<&str> = queries.iter().map(|q| q.question.as_str()).collect();
+        console.say(&format!(
+            "The reviewer has {} open query(ies) on: {}. Reply, or change the answer, with `secassess review FILE --reply`.",
+            queries.len(),
+            sanitise_line(&ids.join(", "))
+        ))?;
     }
     if session.is_editable() {
         console.say(

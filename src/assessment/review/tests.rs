@@ -1,0 +1,521 @@
+//! The review rules on assessments built in memory with the embedded questionnaires.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::*;
+use crate::assessment::findings::{Actor, NewFinding};
+use crate::assessment::record::{MitigationPlan, Severity, System};
+use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
+use crate::questionnaire::model::{AnswerKind, Catalogue};
+use crate::rules;
+
+pub(crate) fn lead() -> Person {
+    Person {
+        name: "Ann Lead".into(),
+        role: "Project lead".into(),
+        email: "ann@example.org".into(),
+    }
+}
+
+pub(crate) fn reviewer() -> Person {
+    Person {
+        name: "Ivy Reviewer".into(),
+        role: "IG representative".into(),
+        email: "ivy@example.org".into(),
+    }
+}
+
+pub(crate) fn at(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_790_000_000 + seconds, 0).expect("valid time")
+}
+
+pub(crate) fn today() -> NaiveDate {
+    at(0).date_naive()
+}
+
+pub(crate) fn catalogue() -> Catalogue {
+    crate::questionnaire::load_embedded().expect("content loads")
+}
+
+/// A plausible answer to any question: "no", the first option, some text.
+pub(crate) fn some_answer(question: &crate::questionnaire::model::Question) -> AnswerValue {
+    match question.kind {
+        AnswerKind::YesNo => AnswerValue::YesNo(false),
+        AnswerKind::Single => AnswerValue::Choice(question.options[0].value.clone()),
+        AnswerKind::Multiple => AnswerValue::Choices(Vec::new()),
+        AnswerKind::Text => AnswerValue::Text("As described in the design document.".into()),
+        AnswerKind::Date => AnswerValue::Date(today()),
+        AnswerKind::Evidence => AnswerValue::Evidence(EvidenceRef {
+            title: "Design document v2".into(),
+            link: None,
+            path: None,
+            sha256: None,
+            size: None,
+        }),
+    }
+}
+
+/// An assessment with every asked question answered by the lead.
+pub(crate) fn answered(catalogue: &Catalogue) -> Assessment {
+    let mut a = Assessment::new(System::default(), lead(), catalogue, at(0));
+    let steps = walkthrough::steps(catalogue);
+    for round in 0..=steps.len() {
+        let (typed, _) = a.typed_answers(catalogue);
+        let evaluation = rules::evaluate(catalogue, &typed);
+        let Some(step) = steps.iter().find(|s| {
+            walkthrough::needs_answer(walkthrough::step_state(&s.question, &evaluation, &a))
+        }) else {
+            return a;
+        };
+        let q = catalogue.question(&step.question).expect("question exists");
+        a.set_answer(q, &some_answer(q), &lead(), at(1 + round as i64))
+            .expect("answer fits");
+    }
+    a
+}
+
+fn evaluation(a: &Assessment, c: &Catalogue) -> Evaluation {
+    findings::evaluate(a, c).0
+}
+
+/// Accepts every answer as the reviewer.
+pub(crate) fn accept_all(a: &mut Assessment, c: &Catalogue) {
+    let e = evaluation(a, c);
+    for item in items(a, c, &e, Filter::All) {
+        decide(a, &item.question, Decision::Accept, &reviewer(), at(1000)).expect("accepted");
+    }
+}
+
+/// A fully answered, reviewed and signed-off assessment.
+pub(crate) fn signed_off(c: &Catalogue) -> Assessment {
+    let mut a = answered(c);
+    accept_all(&mut a, c);
+    sign_off(
+        &mut a,
+        c,
+        today(),
+        STANDARD_STATEMENT,
+        &reviewer(),
+        at(2000),
+    )
+    .expect("eligible");
+    a
+}
+
+#[test]
+fn a_decision_goes_stale_when_the_value_notes_or_evidence_change() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Accept,
+        &reviewer(),
+        at(100),
+    )
+    .expect("ok");
+    assert!(status(&a, "personal_data").is_accepted());
+
+    let q = c.question("personal_data").expect("exists");
+    a.set_answer(q, &AnswerValue::YesNo(true), &lead(), at(101))
+        .expect("ok");
+    let s = status(&a, "personal_data");
+    assert!(s.stale && !s.is_accepted() && s.needs_review());
+    assert_eq!(
+        s.label(),
+        "stale — answer changed after review (was accepted)"
+    );
+
+    // Accepting again pins the new answer; then notes make it stale.
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Accept,
+        &reviewer(),
+        at(102),
+    )
+    .expect("ok");
+    assert!(status(&a, "personal_data").is_accepted());
+    a.set_notes("personal_data", "staff names only", &lead(), at(103));
+    assert!(status(&a, "personal_data").stale);
+
+    // Evidence: an evidence question whose reference changes.
+    let evidence = c
+        .questions_in_order()
+        .find(|q| q.kind == AnswerKind::Evidence && a.answers.contains_key(&q.id))
+        .expect("an answered evidence question")
+        .clone();
+    decide(&mut a, &evidence.id, Decision::Accept, &reviewer(), at(104)).expect("ok");
+    assert!(status(&a, &evidence.id).is_accepted());
+    let other = AnswerValue::Evidence(EvidenceRef {
+        title: "Design document v3".into(),
+        link: Some("https://example.org/design".into()),
+        path: None,
+        sha256: None,
+        size: None,
+    });
+    a.set_answer(&evidence, &other, &lead(), at(105))
+        .expect("ok");
+    assert!(status(&a, &evidence.id).stale);
+
+    // An "answer later" mark is not part of the answer.
+    decide(
+        &mut a,
+        "classification",
+        Decision::Accept,
+        &reviewer(),
+        at(106),
+    )
+    .expect("ok");
+    a.set_flagged("classification", true, &lead(), at(107));
+    assert!(status(&a, "classification").is_accepted());
+}
+
+#[test]
+fn a_query_is_a_thread_that_the_reviewer_resolves() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let before = a.audit.len();
+    decide(
+        &mut a,
+        "classification",
+        Decision::Query("Why not OFFICIAL-SENSITIVE?"),
+        &reviewer(),
+        at(100),
+    )
+    .expect("ok");
+    let s = status(&a, "classification");
+    assert!(s.open_query && s.decision == ReviewDecision::Query);
+    assert_eq!(open_queries(&a).len(), 1);
+    reply(
+        &mut a,
+        "classification",
+        "No patient data at all.",
+        &lead(),
+        at(101),
+    )
+    .expect("ok");
+    let thread = &a.reviews["classification"].thread;
+    assert_eq!(thread.len(), 2);
+    assert_eq!(thread[1].author, lead().signature());
+    resolve(&mut a, "classification", &reviewer(), at(102)).expect("ok");
+    let s = status(&a, "classification");
+    assert!(!s.open_query && !s.is_accepted());
+    assert_eq!(s.label(), "query resolved, not accepted yet");
+    assert!(open_queries(&a).is_empty());
+    assert_eq!(
+        reply(&mut a, "classification", "more", &lead(), at(103)),
+        Err(ReviewError::NoOpenQuery {
+            question: "classification".into(),
+            what: "reply to"
+        })
+    );
+    // Each change is one audit entry, pinned to the review it left.
+    let actions: Vec<&str> = a.audit[before..]
+        .iter()
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["review-decision", "review-comment", "review-resolved"]
+    );
+    assert_eq!(
+        a.audit.last().map(|e| e.pin.clone()),
+        Some(review_hash(&a.reviews["classification"]))
+    );
+    assert!(a.audit[before].new.contains("Why not OFFICIAL-SENSITIVE?"));
+}
+
+#[test]
+fn refusals_change_nothing() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let copy = a.clone();
+    assert!(matches!(
+        decide(&mut a, "classification", Decision::Accept, &lead(), at(100)),
+        Err(ReviewError::OwnAnswer { .. })
+    ));
+    assert!(matches!(
+        decide(
+            &mut a,
+            "classification",
+            Decision::Query("  "),
+            &reviewer(),
+            at(100)
+        ),
+        Err(ReviewError::Empty { .. })
+    ));
+    assert!(matches!(
+        decide(
+            &mut a,
+            "classification",
+            Decision::Query("\u{1b}[2J"),
+            &reviewer(),
+            at(100)
+        ),
+        Err(ReviewError::InvalidText { .. })
+    ));
+    assert!(matches!(
+        decide(
+            &mut a,
+            "no_such_question",
+            Decision::Accept,
+            &reviewer(),
+            at(100)
+        ),
+        Err(ReviewError::NotAnswered { .. })
+    ));
+    assert!(matches!(
+        resolve(&mut a, "classification", &reviewer(), at(100)),
+        Err(ReviewError::NoOpenQuery { .. })
+    ));
+    assert_eq!(a, copy);
+    // The same decision again records nothing.
+    decide(
+        &mut a,
+        "classification",
+        Decision::Accept,
+        &reviewer(),
+        at(101),
+    )
+    .expect("ok");
+    let len = a.audit.len();
+    decide(
+        &mut a,
+        "classification",
+        Decision::Accept,
+        &reviewer(),
+        at(102),
+    )
+    .expect("ok");
+    assert_eq!(a.audit.len(), len);
+}
+
+#[test]
+fn filters_select_unreviewed_queried_and_must_related_answers() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let e = evaluation(&a, &c);
+    let all = items(&a, &c, &e, Filter::All);
+    assert!(all.len() > 3);
+    decide(
+        &mut a,
+        &all[0].question,
+        Decision::Accept,
+        &reviewer(),
+        at(100),
+    )
+    .expect("ok");
+    decide(
+        &mut a,
+        &all[1].question,
+        Decision::Query("source?"),
+        &reviewer(),
+        at(101),
+    )
+    .expect("ok");
+    let unreviewed = items(&a, &c, &e, Filter::Unreviewed);
+    assert_eq!(unreviewed.len(), all.len() - 2);
+    let queried = items(&a, &c, &e, Filter::Queried);
+    assert_eq!(queried.len(), 1);
+    assert_eq!(queried[0].question, all[1].question);
+    let must = items(&a, &c, &e, Filter::Must);
+    assert!(!must.is_empty() && must.len() < all.len());
+    // The classification decides the classification-driven MUST obligations.
+    assert!(must.iter().any(|i| i.question == "classification"));
+    let p = progress(&a, &c, &e);
+    assert_eq!(
+        (p.answers, p.accepted, p.open_queries, p.not_reviewed),
+        (all.len(), 1, 1, all.len() - 2)
+    );
+}
+
+#[test]
+fn sign_off_is_refused_until_everything_is_accepted_and_says_what_blocks() {
+    let c = catalogue();
+    let mut a = Assessment::new(System::default(), lead(), &c, at(0));
+    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
+    assert!(blockers
+        .iter()
+        .any(|b| b.kind == BlockerKind::NotAnswered && b.subject == "classification"));
+
+    let mut a2 = answered(&c);
+    let blockers = sign_off_eligibility(&a2, &c, today()).blockers;
+    assert!(!blockers.is_empty());
+    assert!(blockers.iter().all(|b| b.kind == BlockerKind::NotReviewed));
+    std::mem::swap(&mut a, &mut a2);
+
+    accept_all(&mut a, &c);
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Query("Are staff names personal data?"),
+        &reviewer(),
+        at(1001),
+    )
+    .expect("ok");
+    let err = sign_off(
+        &mut a,
+        &c,
+        today(),
+        STANDARD_STATEMENT,
+        &reviewer(),
+        at(1002),
+    )
+    .expect_err("an open query blocks");
+    let ReviewError::NotEligible { blockers } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(blockers.len(), 1);
+    assert_eq!(blockers[0].kind, BlockerKind::OpenQuery);
+    assert_eq!(blockers[0].subject, "personal_data");
+    assert!(err.to_string().contains("personal_data: queried"), "{err}");
+    assert!(a.sign_off.is_none());
+
+    // Resolved but not accepted still blocks; accepting clears it.
+    resolve(&mut a, "personal_data", &reviewer(), at(1003)).expect("ok");
+    assert_eq!(
+        sign_off_eligibility(&a, &c, today()).blockers[0].kind,
+        BlockerKind::QueryNotAccepted
+    );
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Accept,
+        &reviewer(),
+        at(1004),
+    )
+    .expect("ok");
+    assert!(sign_off_eligibility(&a, &c, today()).eligible());
+
+    // An untreated finding blocks; a mitigation plan treats it.
+    let actor = Actor {
+        who: &lead(),
+        now: at(1005),
+        today: today(),
+    };
+    let id = findings::create_finding(
+        &mut a,
+        &c,
+        NewFinding {
+            title: "No penetration test yet".into(),
+            obligations: Vec::new(),
+            questions: Vec::new(),
+            description: String::new(),
+            severity: Severity::Medium,
+            owner: "Ann Lead".into(),
+        },
+        &actor,
+    )
+    .expect("created");
+    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert_eq!(
+        (blockers[0].kind, blockers[0].subject.as_str()),
+        (BlockerKind::Finding, id.as_str())
+    );
+    findings::set_mitigation_plan(
+        &mut a,
+        &c,
+        &id,
+        MitigationPlan {
+            actions: "Commission a CHECK test".into(),
+            owner: "Ann Lead".into(),
+            target_date: today() + chrono::Days::new(30),
+            completed_on: None,
+            evidence: None,
+        },
+        &actor,
+    )
+    .expect("planned");
+    assert!(sign_off_eligibility(&a, &c, today()).eligible());
+
+    sign_off(&mut a, &c, today(), "Reviewed.", &reviewer(), at(1006)).expect("signed");
+    let s = a.sign_off.as_ref().expect("signed");
+    assert_eq!(s.signed_by, reviewer());
+    assert_eq!(s.content_hash, content_hash(&a));
+    assert_eq!(changed_since_sign_off(&a), Some(false));
+    let last = a.audit.last().expect("an entry");
+    assert_eq!(
+        (last.action.as_str(), last.pin.as_str()),
+        ("sign-off", s.content_hash.as_str())
+    );
+}
+
+#[test]
+fn a_review_edited_by_hand_does_not_count_as_accepted() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    accept_all(&mut a, &c);
+    // Someone marks a query as accepted in a text editor.
+    decide(
+        &mut a,
+        "classification",
+        Decision::Query("why?"),
+        &reviewer(),
+        at(1001),
+    )
+    .expect("ok");
+    if let Some(r) = a.reviews.get_mut("classification") {
+        r.decision = ReviewDecision::Accepted;
+        r.resolved = true;
+    }
+    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert_eq!(blockers[0].kind, BlockerKind::Integrity);
+    assert_eq!(blockers[0].subject, "classification");
+}
+
+#[test]
+fn any_later_change_shows_changed_since_sign_off_but_saving_again_does_not() {
+    let c = catalogue();
+    let a = signed_off(&c);
+    assert_eq!(changed_since_sign_off(&a), Some(false));
+
+    // Saved and read back, with navigation state and bookmarks changed: still intact.
+    let mut b = a.clone();
+    b.updated_at = at(5000);
+    b.last_question = Some("personal_data".into());
+    b.set_flagged("personal_data", true, &lead(), at(5001));
+    let text = crate::store::format::encode(&b).expect("encodes");
+    let b = crate::store::parse_assessment(std::path::Path::new("x.secassess.toml"), &text)
+        .expect("decodes");
+    assert_eq!(changed_since_sign_off(&b), Some(false));
+
+    // A changed answer.
+    let mut b = a.clone();
+    let q = c.question("personal_data").expect("exists");
+    b.set_answer(q, &AnswerValue::YesNo(true), &lead(), at(5002))
+        .expect("ok");
+    assert_eq!(changed_since_sign_off(&b), Some(true));
+    // Notes.
+    let mut b = a.clone();
+    b.set_notes("classification", "see DPIA", &lead(), at(5003));
+    assert_eq!(changed_since_sign_off(&b), Some(true));
+    // A review decision withdrawn.
+    let mut b = a.clone();
+    decide(
+        &mut b,
+        "classification",
+        Decision::NotReviewed,
+        &reviewer(),
+        at(5004),
+    )
+    .expect("ok");
+    assert_eq!(changed_since_sign_off(&b), Some(true));
+    // The system description.
+    let mut b = a.clone();
+    b.system.description = "Now with patient data".into();
+    assert_eq!(changed_since_sign_off(&b), Some(true));
+    // A new query changes the decision.
+    let mut b = a;
+    decide(
+        &mut b,
+        "classification",
+        Decision::Query("x"),
+        &reviewer(),
+        at(5005),
+    )
+    .expect("ok");
+    assert_eq!(changed_since_sign_off(&b), Some(true));
+}
