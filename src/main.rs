@@ -70,6 +70,13 @@ enum Command {
     Show(cli::show::Args),
     /// Work through an assessment's questions (with no FILE: run `secassess` alone).
     Open(cli::open::Args),
+    /// List the findings register, and the unmet obligations with no finding yet.
+    Findings(cli::findings::Args),
+    /// Pipeline gate: exit 0 only when every applicable MUST obligation is met or treated.
+    Check(cli::check::Args),
+    /// Record a finding or its treatment without the terminal UI.
+    #[command(subcommand)]
+    Finding(cli::finding::Action),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +95,9 @@ fn main() -> ExitCode {
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
+        Some(Command::Findings(args)) => cli::findings::run(&context, args),
+        Some(Command::Check(args)) => cli::check::run(&context, args),
+        Some(Command::Finding(action)) => cli::finding::run(&context, action),
         None => cli::open::home(&context),
     };
     match result {

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
+pub mod check;
+pub mod finding;
+pub mod findings;
 pub mod list;
 pub mod new;
 pub mod obligations;
@@ -57,6 +60,9 @@ pub enum CliError {
     Session(#[from] secassess::session::SessionError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// A change to the findings register that was refused; nothing was saved.
+    #[error("{0}; nothing was saved")]
+    Finding(#[from] secassess::assessment::findings::FindingError),
 }
 
 impl CliError {
@@ -69,7 +75,8 @@ impl CliError {
             | CliError::Identity(_)
             | CliError::Usage(_)
             | CliError::Session(_)
-            | CliError::Output(_) => 2,
+            | CliError::Output(_)
+            | CliError::Finding(_) => 2,
         }
     }
 }
