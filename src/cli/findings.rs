@@ -169,7 +169,7 @@ fn write_text(
         }
         if !f.description.trim().is_empty() {
             for line in sanitise(f.description.trim()).lines() {
-                writeln!(out, "    | {line}")?;
+                writeln!(out, "    |{}{line}", if line.is_empty() { "" } else { " " })?;
             }
         }
     }

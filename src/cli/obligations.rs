@@ -1,6 +1,8 @@
 //! `secassess obligations [ASSESSMENT] [--set id=value]...`: which obligations apply,
 //! whether they are met, and why; for an assessment file, for answers given on the
-//! command line (a what-if view), or both (the flags override the file).
+//! command line (a what-if view), or both (the flags override the file). With a file,
+//! its findings count: a recorded pre-approval can show an obligation as met, and a
+//! treated gap reads "not met — risk accepted by NAME on DATE", never met.
 
 use std::io::Write;
 use std::path::PathBuf;
