@@ -749,3 +749,17 @@ fn closing_a_met_finding_and_completing_a_plan_with_evidence() {
     let json = findings_json(&ws, &["--status", "closed"]);
     assert_eq!(json["findings"][0]["id"], "F-001");
 }
+
+#[test]
+fn check_warns_when_the_file_may_have_been_cut_short() {
+    let ws = answered(OFFICIAL);
+    let text = ws.read();
+    ws.write(&text.replace(store::END_MARKER, ""));
+    let output = ws.check(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("it may have been cut short"),
+        "{}",
+        stdout(&output)
+    );
+}

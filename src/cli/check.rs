@@ -32,8 +32,18 @@ pub struct Args {
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let catalogue = context.catalogue()?;
-    let assessment = store::read_assessment(&args.assessment)?;
-    let report = findings::gate(&assessment, &catalogue, today(args.date));
+    let loaded = store::load(&args.assessment)?;
+    let assessment = loaded.assessment;
+    let mut report = findings::gate(&assessment, &catalogue, today(args.date));
+    if !loaded.complete {
+        report.warnings.insert(
+            0,
+            format!(
+                "the file does not end with '{}': it may have been cut short, so this result may be wrong; compare it with its .bak",
+                store::END_MARKER
+            ),
+        );
+    }
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => {
