@@ -79,6 +79,13 @@ enum Command {
     Verify(cli::verify::Args),
     /// What changed between two assessment files, or since the last sign-off.
     Diff(cli::diff::Args),
+    /// List the findings register, and the unmet obligations with no finding yet.
+    Findings(cli::findings::Args),
+    /// Pipeline gate: exit 0 only when every applicable MUST obligation is met or treated.
+    Check(cli::check::Args),
+    /// Record a finding or its treatment without the terminal UI.
+    #[command(subcommand)]
+    Finding(cli::finding::Action),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +108,9 @@ fn main() -> ExitCode {
         Some(Command::Review(args)) => cli::review::run(&context, args),
         Some(Command::Verify(args)) => cli::verify::run(&context, args),
         Some(Command::Diff(args)) => cli::diff::run(&context, args),
+        Some(Command::Findings(args)) => cli::findings::run(&context, args),
+        Some(Command::Check(args)) => cli::check::run(&context, args),
+        Some(Command::Finding(action)) => cli::finding::run(&context, action),
         None => cli::open::home(&context),
     };
     match result {

@@ -56,7 +56,69 @@ fn answered(dir: &Path) -> PathBuf {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("That was the last question still open."));
+    plan_for_must_gaps(dir);
     path
+}
+
+/// Records each MUST obligation `check` says is not met as a finding with a mitigation
+/// plan, as a lead must before a reviewer can sign off.
+fn plan_for_must_gaps(dir: &Path) {
+    let o = secassess(
+        dir,
+        LEAD,
+        &["check", "ward-rota.secassess.toml", "--format", "json"],
+        "",
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("check JSON");
+    let blockers = report["report"]["blockers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!blockers.is_empty(), "answering \"no\" leaves MUST gaps");
+    for blocker in blockers {
+        let obligation = blocker["obligation"].as_str().expect("an obligation id");
+        let o = secassess(
+            dir,
+            LEAD,
+            &[
+                "finding",
+                "add",
+                "ward-rota.secassess.toml",
+                "--obligation",
+                obligation,
+                "--owner",
+                "Ann Lead",
+            ],
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        let id = out
+            .split_whitespace()
+            .find(|w| w.starts_with("F-"))
+            .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+            .expect("the new finding's id");
+        let o = secassess(
+            dir,
+            LEAD,
+            &[
+                "finding",
+                "plan",
+                "ward-rota.secassess.toml",
+                id,
+                "--actions",
+                "Commission the work",
+                "--owner",
+                "Ann Lead",
+                "--target",
+                "2099-01-01",
+            ],
+            "",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = secassess(dir, LEAD, &["check", "ward-rota.secassess.toml"], "");
+    assert!(o.status.success(), "{}", stdout(&o));
 }
 
 fn review(dir: &Path, args: &[&str], input: &str) -> String {

@@ -29,7 +29,7 @@ use super::record::{
     timestamp, AnswerProblem, Assessment, ExceptionApproval, Finding, FindingStatus,
     MitigationPlan, Person, RiskAcceptance, Severity,
 };
-use crate::questionnaire::answer::EvidenceRef;
+use crate::questionnaire::answer::{AnswerValue, Answers, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level, Obligation};
 use crate::rules::{self, Evaluation, ObligationResult, Status, EFFECTIVE_CLASSIFICATION};
@@ -154,6 +154,8 @@ pub enum FindingError {
     DuplicateId { id: String, count: usize },
     #[error("there is no obligation '{id}' in the loaded questionnaires; `secassess obligations` lists their ids")]
     UnknownObligation { id: String },
+    #[error("{id} was changed outside secassess (or added in a text editor) since its last recorded change, so it was not changed again; check the file, then acknowledge the edit (`secassess finding acknowledge FILE {id}`) to record it in the audit trail")]
+    ChangedOutside { id: String },
     #[error("{finding} was not changed: {problem}")]
     Invalid { finding: String, problem: String },
     #[error("{finding} was not changed: {}", join_problems(.problems))]
@@ -223,8 +225,21 @@ pub fn evaluate(
 ) -> (Evaluation, Vec<AnswerProblem>) {
     let (answers, problems) = assessment.typed_answers(catalogue);
     let mut evaluation = rules::evaluate(catalogue, &answers);
-    apply_recorded_approvals(&mut evaluation, &assessment.findings);
+    apply_recorded_approvals(&mut evaluation, &trusted_findings(assessment));
     (evaluation, problems)
+}
+
+/// The findings whose content the audit trail vouches for (unique id, last recorded pin
+/// matches): only their approvals can show an obligation as met, so an exception typed
+/// into the file by hand never does.
+pub fn trusted_findings(assessment: &Assessment) -> Vec<Finding> {
+    assessment
+        .findings
+        .iter()
+        .filter(|f| assessment.findings.iter().filter(|g| g.id == f.id).count() == 1)
+        .filter(|f| matches_audit_trail(assessment, f))
+        .cloned()
+        .collect()
 }
 
 /// The approval recorded for an obligation: an [`ExceptionApproval`] with an approver
@@ -409,7 +424,7 @@ fn consistency(
                 format!("{count} findings have the id {}.", finding.id),
                 &format!(
                     "Give each a different id in a text editor (the next free one is {}); ids link the audit trail to the finding.",
-                    next_id(&assessment.findings)
+                    next_id(assessment)
                 ),
             ));
         }
@@ -418,16 +433,41 @@ fn consistency(
             problems.extend(audit_problem(assessment, finding));
         }
     }
+    problems.extend(deleted_outside(assessment));
     problems
 }
 
+/// Findings the audit trail recorded that are no longer in the file: deleted in a text
+/// editor, which would otherwise silently drop a gap from the register.
+fn deleted_outside(assessment: &Assessment) -> Vec<ConsistencyProblem> {
+    let mut subjects: Vec<&str> = assessment
+        .audit
+        .iter()
+        .filter(|e| is_finding_action(&e.action))
+        .map(|e| e.subject.as_str())
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    subjects
+        .into_iter()
+        .filter(|id| !assessment.findings.iter().any(|f| f.id == *id))
+        .filter(|id| audit::last_pin(&assessment.audit, id, &FINDING_ACTIONS) != Some(DELETED_PIN))
+        .map(|id| ConsistencyProblem {
+            finding: id.to_string(),
+            field: String::from("id"),
+            problem: String::from(
+                "this finding is in the audit trail but not in the file: it was deleted outside secassess.",
+            ),
+            fix: String::from(
+                "Restore it from the previous version (FILE.bak) or from version control; if the deletion is genuine, acknowledge it in secassess so the audit trail records it.",
+            ),
+        })
+        .collect()
+}
+
 fn audit_problem(assessment: &Assessment, finding: &Finding) -> Option<ConsistencyProblem> {
-    let pin = audit::last_pin(
-        &assessment.audit,
-        &finding.id,
-        &[Action::FindingCreated, Action::FindingChanged],
-    );
-    let fix = "Check the change is genuine, then accept it in secassess (which records it in the audit trail); until then it treats nothing.";
+    let pin = audit::last_pin(&assessment.audit, &finding.id, &FINDING_ACTIONS);
+    let fix = "Check the change is genuine, then acknowledge it in secassess (which records it in the audit trail); until then it treats nothing and cannot be changed.";
     match pin {
         None => Some(problem(
             finding,
@@ -728,15 +768,41 @@ pub fn draft_from_obligation(
     })
 }
 
-/// The next free id: one more than the highest F-NNN in use.
-pub fn next_id(findings: &[Finding]) -> String {
-    let highest = findings
+/// The next free id: one more than the highest F-NNN in the register or its audit
+/// trail, so the id of a finding deleted in a text editor is never given to a new one
+/// (its history would otherwise read as the new finding's).
+pub fn next_id(assessment: &Assessment) -> String {
+    let number = |id: &str| {
+        id.strip_prefix("F-")
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))?
+            .parse::<u32>()
+            .ok()
+    };
+    let highest = assessment
+        .findings
         .iter()
-        .filter_map(|f| f.id.strip_prefix("F-")?.parse::<u32>().ok())
+        .filter_map(|f| number(&f.id))
+        .chain(
+            assessment
+                .audit
+                .iter()
+                .filter(|e| is_finding_action(&e.action))
+                .filter_map(|e| number(&e.subject)),
+        )
         .max()
         .unwrap_or(0);
     format!("F-{:03}", highest.saturating_add(1))
 }
+
+const FINDING_ACTIONS: [Action; 2] = [Action::FindingCreated, Action::FindingChanged];
+
+fn is_finding_action(name: &str) -> bool {
+    FINDING_ACTIONS.iter().any(|a| a.name() == name)
+}
+
+/// The pin recorded when a finding deleted outside secassess is acknowledged: no
+/// finding's content hashes to it.
+pub const DELETED_PIN: &str = "deleted";
 
 /// Adds a finding, checked and audited; returns its id.
 pub fn create_finding(
@@ -746,7 +812,7 @@ pub fn create_finding(
     actor: &Actor<'_>,
 ) -> Result<String, FindingError> {
     let now = timestamp(actor.now);
-    let id = next_id(&assessment.findings);
+    let id = next_id(assessment);
     let finding = Finding {
         id: id.clone(),
         title: new.title.trim().to_string(),
@@ -771,12 +837,7 @@ pub fn create_finding(
             problems,
         });
     }
-    let new_words = describe(&finding)
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let new_words = describe_words(&finding);
     let pin = finding_hash(&finding);
     assessment.findings.push(finding);
     assessment.updated_at = now;
@@ -986,7 +1047,8 @@ pub fn record_exception(
 }
 
 /// Escalates the risk to the directorate or organisation risk owner named in `to`, who
-/// becomes the finding's owner.
+/// becomes the finding's owner; with `to` blank the current owner stays (and must be
+/// named).
 pub fn escalate(
     assessment: &mut Assessment,
     catalogue: &Catalogue,
@@ -995,7 +1057,9 @@ pub fn escalate(
     actor: &Actor<'_>,
 ) -> Result<(), FindingError> {
     modify(assessment, catalogue, id, actor, |f| {
-        f.owner = to.trim().to_string();
+        if !blank(to) {
+            f.owner = to.trim().to_string();
+        }
         f.status = FindingStatus::Escalated;
         Ok(())
     })
@@ -1017,30 +1081,32 @@ pub fn set_status(
 }
 
 /// Records a change made outside secassess (reported by [`check_consistency`]) in the
-/// audit trail, once someone has checked it is genuine.
+/// audit trail, once someone has checked it is genuine: an edit, an addition, or (for an
+/// id the trail knows but the file no longer has) a deletion. Returns whether anything
+/// was recorded.
 pub fn acknowledge_outside_edit(
     assessment: &mut Assessment,
     id: &str,
     actor: &Actor<'_>,
-) -> Result<(), FindingError> {
-    let index = position(assessment, id)?;
-    let finding = &assessment.findings[index];
-    let pin = finding_hash(finding);
-    let last = audit::last_pin(
-        &assessment.audit,
-        id,
-        &[Action::FindingCreated, Action::FindingChanged],
-    );
-    if last == Some(pin.as_str()) {
-        return Ok(());
+) -> Result<bool, FindingError> {
+    let last = audit::last_pin(&assessment.audit, id, &FINDING_ACTIONS).map(str::to_string);
+    let (pin, new) = match position(assessment, id) {
+        Ok(index) => {
+            let finding = &assessment.findings[index];
+            (finding_hash(finding), describe_words(finding))
+        }
+        Err(FindingError::NoSuchFinding { .. })
+            if last.as_deref().is_some_and(|p| p != DELETED_PIN) =>
+        {
+            (DELETED_PIN.to_string(), String::from("(deleted)"))
+        }
+        Err(e) => return Err(e),
+    };
+    if last.as_deref() == Some(pin.as_str()) {
+        return Ok(false);
     }
-    let new = describe(finding)
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
     let now = timestamp(actor.now);
+    assessment.updated_at = now;
     audit::append(
         assessment,
         actor.who,
@@ -1053,7 +1119,22 @@ pub fn acknowledge_outside_edit(
         },
         now,
     );
-    Ok(())
+    Ok(true)
+}
+
+/// Whether the finding's content is what the audit trail last recorded for it.
+pub fn matches_audit_trail(assessment: &Assessment, finding: &Finding) -> bool {
+    audit::last_pin(&assessment.audit, &finding.id, &FINDING_ACTIONS)
+        == Some(finding_hash(finding).as_str())
+}
+
+fn describe_words(finding: &Finding) -> String {
+    describe(finding)
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn trimmed(person: &Person) -> Person {
@@ -1100,6 +1181,10 @@ fn modify(
 ) -> Result<(), FindingError> {
     let index = position(assessment, id)?;
     let old = assessment.findings[index].clone();
+    // Changing it now would pin the outside edit as if secassess had made it.
+    if !matches_audit_trail(assessment, &old) {
+        return Err(FindingError::ChangedOutside { id: id.to_string() });
+    }
     let mut candidate = old.clone();
     change(&mut candidate)?;
     if candidate == old {
@@ -1456,6 +1541,13 @@ pub fn standings(
     today: NaiveDate,
 ) -> Vec<Standing> {
     let sensitive = is_sensitive(catalogue, evaluation);
+    // Only an approval on a finding without problems (in particular, one the audit trail
+    // vouches for) counts as recorded.
+    let sound: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !problems.iter().any(|p| p.finding == f.id))
+        .cloned()
+        .collect();
     evaluation
         .obligations
         .iter()
@@ -1475,7 +1567,7 @@ pub fn standings(
                 .collect();
             treatments.sort_by_key(|t| (!t.counts, t.kind));
             let best = treatments.into_iter().next();
-            let approval = approval_missing(o, findings).map(str::to_string);
+            let approval = approval_missing(o, &sound).map(str::to_string);
             let status = if o.status == Status::Met && approval.is_some() {
                 Status::NotMet
             } else {
@@ -1495,10 +1587,12 @@ pub fn standings(
             } else {
                 format!("{} — {}", status_phrase(status), details.join("; "))
             };
+            // Not knowing whether a MUST applies or is met blocks whatever is recorded:
+            // the gate is there to notice an assessment falling behind.
             let blocks = (o.level == Level::Must
                 && o.applies != Truth::False
-                && status != Status::Met
-                && !best.as_ref().is_some_and(|t| t.counts))
+                && (status == Status::Unknown
+                    || (status != Status::Met && !best.as_ref().is_some_and(|t| t.counts))))
             .then(|| blocking_reason(o, status, approval.as_deref(), best.as_ref()));
             Standing {
                 obligation: o.id.clone(),
@@ -1537,7 +1631,9 @@ fn blocking_reason(
                 reason.push_str(&format!("; {shortfall}"));
             }
         }
-        None if status == Status::NotMet => reason.push_str(" and no finding"),
+        None if status == Status::NotMet => reason.push_str(
+            " and no finding: raise one and treat it with a mitigation plan or a risk acceptance",
+        ),
         None => {}
     }
     reason
@@ -1566,9 +1662,65 @@ pub fn gaps_without_finding<'e>(
 pub struct FindingView<'a> {
     #[serde(flatten)]
     pub finding: &'a Finding,
+    /// What is recorded to treat it, in words ("none" when nothing is).
+    pub treatment: String,
     pub overdue: Vec<Overdue>,
     pub needs_escalation: bool,
     pub problems: Vec<ConsistencyProblem>,
+}
+
+/// Every treatment recorded on a finding, in words: "mitigation planned by Sam Tech,
+/// target date 2026-03-31; risk accepted by Pat Owner on 2026-01-10, review due
+/// 2027-01-10". "none" when nothing is recorded.
+pub fn treatment_summary(finding: &Finding, today: NaiveDate) -> String {
+    let mut parts = Vec::new();
+    if let Some(plan) = &finding.mitigation {
+        parts.push(match (plan.completed_on, &plan.evidence) {
+            (Some(on), Some(evidence)) => format!(
+                "mitigated by {} on {on}, evidence: {}",
+                plan.owner,
+                evidence_words(evidence)
+            ),
+            (Some(on), None) => format!("mitigated by {} on {on}, no evidence", plan.owner),
+            (None, _) => format!(
+                "mitigation planned by {}, target date {}{}: {}",
+                plan.owner,
+                plan.target_date,
+                if plan.target_date < today {
+                    " (overdue)"
+                } else {
+                    ""
+                },
+                plan.actions
+            ),
+        });
+    }
+    if let Some(a) = &finding.acceptance {
+        parts.push(format!(
+            "risk accepted by {} on {}, review {} {}",
+            person_words(&a.accepted_by),
+            a.accepted_on,
+            if a.review_date < today {
+                "overdue since"
+            } else {
+                "due"
+            },
+            a.review_date
+        ));
+    }
+    if let Some(e) = &finding.exception {
+        parts.push(format!(
+            "exception approved by {} on {}, reference {}",
+            person_words(&e.approved_by),
+            e.approved_on,
+            e.reference
+        ));
+    }
+    if parts.is_empty() {
+        String::from("none")
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// Every finding with its overdue dates, escalation flag and consistency problems.
@@ -1584,6 +1736,7 @@ pub fn views<'a>(
         .iter()
         .map(|f| FindingView {
             finding: f,
+            treatment: treatment_summary(f, today),
             overdue: overdue(f, today),
             needs_escalation: needs_escalation(f, catalogue, evaluation),
             problems: problems
@@ -1601,6 +1754,47 @@ pub struct Blocker {
     pub obligation: String,
     pub title: String,
     pub reason: String,
+    /// For an obligation not known yet: the questions still to answer (or answered
+    /// "don't know yet") that decide it.
+    pub answer: Vec<String>,
+}
+
+/// The questions that decide whether an obligation applies and is met that have no real
+/// answer yet and may still be asked: what to answer to settle it. A derived value (such
+/// as the effective classification) stands for the questions it is worked out from.
+pub fn questions_to_answer(
+    catalogue: &Catalogue,
+    evaluation: &Evaluation,
+    answers: &Answers,
+    obligation: &Obligation,
+) -> Vec<String> {
+    let mut names: Vec<&str> = Vec::new();
+    for (name, _) in obligation
+        .applies_if
+        .names()
+        .into_iter()
+        .chain(obligation.met_if.names())
+    {
+        match catalogue.derived(name) {
+            Some(derived) => {
+                names.push(&derived.from);
+                for raise in &derived.raise {
+                    names.extend(raise.when.names().into_iter().map(|(n, _)| n));
+                }
+            }
+            None => names.push(name),
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let open = catalogue.question(name).is_some()
+            && evaluation.asked.get(name) != Some(&Truth::False)
+            && matches!(answers.get(name), None | Some(AnswerValue::DontKnow));
+        if open && !out.iter().any(|q| q == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
 }
 
 /// The pipeline gate's verdict.
@@ -1637,13 +1831,27 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
         .iter()
         .filter(|s| s.level == Level::Must && s.applies != Truth::False)
         .collect();
+    let (answers, _) = assessment.typed_answers(catalogue);
     let blockers: Vec<Blocker> = must
         .iter()
         .filter_map(|s| {
-            s.blocks.as_ref().map(|reason| Blocker {
+            let reason = s.blocks.as_ref()?;
+            let answer = match catalogue.obligation(&s.obligation) {
+                Some(o) if s.status == Status::Unknown => {
+                    questions_to_answer(catalogue, &evaluation, &answers, o)
+                }
+                _ => Vec::new(),
+            };
+            let reason = if answer.is_empty() {
+                reason.clone()
+            } else {
+                format!("{reason}; answer: {}", answer.join(", "))
+            };
+            Some(Blocker {
                 obligation: s.obligation.clone(),
                 title: s.title.clone(),
-                reason: reason.clone(),
+                reason,
+                answer,
             })
         })
         .collect();
@@ -1675,4 +1883,4 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
 }
 
 #[cfg(test)]
-mod tests {}
+mod tests;

@@ -574,6 +574,10 @@ pub enum BlockerKind {
     QueryNotAccepted,
     Stale,
     Finding,
+    /// An applicable MUST obligation is not met and no finding records it: the Base
+    /// requirements want every issue documented with a mitigation or a risk sign-off, so
+    /// a reviewer cannot sign over it.
+    MustGap,
     Integrity,
 }
 
@@ -590,9 +594,6 @@ pub struct Blocker {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Eligibility {
     pub blockers: Vec<Blocker>,
-    /// Worth knowing before signing, but not blocking: applicable MUST obligations not
-    /// met that no finding records.
-    pub warnings: Vec<String>,
 }
 
 impl Eligibility {
@@ -702,16 +703,17 @@ pub fn sign_off_eligibility(
             reason: problem.message,
         });
     }
-    let warnings = must_gaps(assessment, &evaluation)
-        .into_iter()
-        .map(|o| {
-            format!(
-                "MUST obligation {} ({}) applies and is not met, and no finding records it",
-                o.id, o.title
-            )
-        })
-        .collect();
-    Eligibility { blockers, warnings }
+    for gap in must_gaps(assessment, &evaluation) {
+        blockers.push(Blocker {
+            kind: BlockerKind::MustGap,
+            subject: gap.id.clone(),
+            reason: format!(
+                "MUST obligation \"{}\" applies and is not met, and no finding records it; raise a finding with a mitigation plan or the business owner's risk acceptance",
+                gap.title
+            ),
+        });
+    }
+    Eligibility { blockers }
 }
 
 fn must_gaps<'e>(

@@ -7,7 +7,10 @@ use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
 pub mod answer;
+pub mod check;
 pub mod diff;
+pub mod finding;
+pub mod findings;
 pub mod list;
 pub mod new;
 pub mod obligations;
@@ -63,6 +66,9 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error("{0}")]
     Terminal(#[from] secassess::tui::shell::ShellError),
+    /// A change to the findings register that was refused; nothing was saved.
+    #[error("{0}; nothing was saved")]
+    Finding(#[from] secassess::assessment::findings::FindingError),
 }
 
 impl CliError {
@@ -76,7 +82,8 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Session(_)
             | CliError::Output(_)
-            | CliError::Terminal(_) => 2,
+            | CliError::Terminal(_)
+            | CliError::Finding(_) => 2,
         }
     }
 }

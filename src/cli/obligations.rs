@@ -1,11 +1,14 @@
 //! `secassess obligations [ASSESSMENT] [--set id=value]...`: which obligations apply,
 //! whether they are met, and why; for an assessment file, for answers given on the
-//! command line (a what-if view), or both (the flags override the file).
+//! command line (a what-if view), or both (the flags override the file). With a file,
+//! its findings count: a recorded pre-approval can show an obligation as met, and a
+//! treated gap reads "not met — risk accepted by NAME on DATE", never met.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use secassess::assessment::findings::{self, Standing};
 use secassess::questionnaire::answer::{parse_answer, AnswerValue, Answers};
 use secassess::questionnaire::expr::Truth;
 use secassess::questionnaire::{Catalogue, Question};
@@ -82,15 +85,31 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let mut answers = Answers::new();
     let mut problems = Vec::new();
     let mut system_name = None;
+    let mut assessment = None;
     if let Some(path) = &args.assessment {
-        let assessment = store::read_assessment(path)?;
-        let (typed, answer_problems) = assessment.typed_answers(&catalogue);
+        let loaded = store::read_assessment(path)?;
+        let (typed, answer_problems) = loaded.typed_answers(&catalogue);
         answers = typed;
         problems = answer_problems.into_iter().map(|p| p.problem).collect();
-        system_name = Some(assessment.system.name);
+        system_name = Some(loaded.system.name.clone());
+        assessment = Some(loaded);
     }
     apply_sets(&catalogue, &mut answers, &args.set)?;
-    let evaluation = rules::evaluate(&catalogue, &answers);
+    let mut evaluation = rules::evaluate(&catalogue, &answers);
+    // With a file, its findings count: an approval it records can make an obligation met,
+    // and a risk acceptance is shown as "not met — risk accepted by ...", never as met.
+    let standings: Vec<Standing> = match &assessment {
+        Some(a) => {
+            findings::apply_recorded_approvals(&mut evaluation, &findings::trusted_findings(a));
+            let register = findings::check_consistency(a, &catalogue);
+            let today = chrono::Local::now().date_naive();
+            findings::standings(&a.findings, &register, &catalogue, &evaluation, today)
+                .into_iter()
+                .filter(|s| !s.findings.is_empty())
+                .collect()
+        }
+        None => Vec::new(),
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -101,10 +120,17 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
                 "progress": evaluation.progress,
                 "answer_problems": problems,
                 "obligations": evaluation.obligations,
+                "findings": standings,
             });
             writeln!(out, "{}", to_json(&json)?)?;
         }
-        Format::Text => write_text(&mut out, system_name.as_deref(), &evaluation, &problems)?,
+        Format::Text => write_text(
+            &mut out,
+            system_name.as_deref(),
+            &evaluation,
+            &problems,
+            &standings,
+        )?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -118,7 +144,11 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn write_obligation(out: &mut impl Write, o: &ObligationResult) -> std::io::Result<()> {
+fn write_obligation(
+    out: &mut impl Write,
+    o: &ObligationResult,
+    standings: &[Standing],
+) -> std::io::Result<()> {
     writeln!(
         out,
         "  [{:<7}] {:<6} {}  {}",
@@ -129,6 +159,9 @@ fn write_obligation(out: &mut impl Write, o: &ObligationResult) -> std::io::Resu
     )?;
     for reason in &o.reasons {
         writeln!(out, "      {}", sanitise_line(reason))?;
+    }
+    if let Some(standing) = standings.iter().find(|s| s.obligation == o.id) {
+        writeln!(out, "      Findings: {}", sanitise_line(&standing.summary))?;
     }
     if !o.involves.is_empty() && o.status != Status::NotApplicable {
         writeln!(
@@ -145,6 +178,7 @@ fn write_text(
     system: Option<&str>,
     evaluation: &Evaluation,
     problems: &[String],
+    standings: &[Standing],
 ) -> std::io::Result<()> {
     if let Some(name) = system {
         writeln!(out, "System: {}", sanitise_line(name))?;
@@ -199,7 +233,7 @@ fn write_text(
         let mut sorted = items;
         sorted.sort_by_key(|o| o.level);
         for o in sorted {
-            write_obligation(out, o)?;
+            write_obligation(out, o, standings)?;
         }
     }
     let not_applicable: Vec<&str> = evaluation

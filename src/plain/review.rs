@@ -361,15 +361,6 @@ fn offer_sign_off(
         }
         return Ok(false);
     }
-    if !eligibility.warnings.is_empty() {
-        let gaps = review::must_gaps_without_finding(session.assessment(), session.catalogue());
-        console.say(&format!(
-            "Note: {} applicable MUST obligation(s) are not met and no finding records them: {}. \
-             They do not block a sign-off of the review, but the pipeline gate will fail on them.",
-            gaps.len(),
-            sanitise_line(&gaps.join(", "))
-        ))?;
-    }
     if review::changed_since_sign_off(session.assessment()) == Some(false) {
         console.say("Signed off, and nothing has changed since.")?;
         return Ok(false);

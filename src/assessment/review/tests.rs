@@ -65,13 +65,48 @@ pub(crate) fn answered(catalogue: &Catalogue) -> Assessment {
         let Some(step) = steps.iter().find(|s| {
             walkthrough::needs_answer(walkthrough::step_state(&s.question, &evaluation, &a))
         }) else {
-            return a;
+            break;
         };
         let q = catalogue.question(&step.question).expect("question exists");
         a.set_answer(q, &some_answer(q), &lead(), at(1 + round as i64))
             .expect("answer fits");
     }
+    plan_for_must_gaps(&mut a, catalogue);
     a
+}
+
+/// Records every applicable MUST gap as a finding with a mitigation plan, as the lead
+/// must before a sign-off.
+pub(crate) fn plan_for_must_gaps(a: &mut Assessment, c: &Catalogue) {
+    let actor = Actor {
+        who: &lead(),
+        now: at(500),
+        today: today(),
+    };
+    let (e, _) = findings::evaluate(a, c);
+    let gaps: Vec<String> = findings::gaps_without_finding(&a.findings, &e)
+        .into_iter()
+        .filter(|o| o.level == crate::questionnaire::model::Level::Must)
+        .map(|o| o.id.clone())
+        .collect();
+    for obligation in gaps {
+        let id = findings::create_from_obligation(a, c, &obligation, "Ann Lead", &actor)
+            .expect("finding created");
+        findings::set_mitigation_plan(
+            a,
+            c,
+            &id,
+            MitigationPlan {
+                actions: "Planned in the delivery plan".into(),
+                owner: "Ann Lead".into(),
+                target_date: today() + chrono::Days::new(60),
+                completed_on: None,
+                evidence: None,
+            },
+            &actor,
+        )
+        .expect("planned");
+    }
 }
 
 fn evaluation(a: &Assessment, c: &Catalogue) -> Evaluation {

@@ -138,6 +138,7 @@ fn query_reply_change_accept_and_sign_off() {
         }
         a.answers.len() - before
     };
+    crate::assessment::review::tests::plan_for_must_gaps(&mut a, &catalogue);
     store::save(&path, &a).expect("saved");
     let (typed, _) = a.typed_answers(&catalogue);
     let e = crate::rules::evaluate(&catalogue, &typed);
