@@ -17,12 +17,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Local, Utc};
 
+use crate::assessment::findings;
 use crate::assessment::record::{AnswerProblem, Assessment, Person, System};
 use crate::assessment::upgrade::{accept_current_questionnaires, upgrade_report, UpgradeReport};
 use crate::questionnaire::answer::{AnswerError, AnswerValue, Answers};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
-use crate::rules::{self, Evaluation};
+use crate::rules::Evaluation;
 use crate::store::{self, locations, lock, Editor, LockInfo, Opened, StoreError};
 use crate::text::{is_unsafe_control, sanitise_line};
 use crate::walkthrough::{self, Step};
@@ -175,8 +176,8 @@ impl Session {
         };
         let loaded = *loaded;
         let steps = walkthrough::steps(&catalogue);
-        let (answers, problems) = loaded.assessment.typed_answers(&catalogue);
-        let evaluation = rules::evaluate(&catalogue, &answers);
+        let (answers, _) = loaded.assessment.typed_answers(&catalogue);
+        let (evaluation, problems) = findings::evaluate(&loaded.assessment, &catalogue);
         let upgrade = upgrade_report(&loaded.assessment, &catalogue);
         Ok(Session {
             path: path.to_path_buf(),
@@ -449,7 +450,7 @@ impl Session {
     /// Recomputes the typed answers and the evaluation from the record.
     pub fn reevaluate(&mut self) {
         let (answers, problems) = self.assessment.typed_answers(&self.catalogue);
-        self.evaluation = rules::evaluate(&self.catalogue, &answers);
+        self.evaluation = findings::evaluate(&self.assessment, &self.catalogue).0;
         self.answers = answers;
         self.problems = problems;
     }
@@ -576,8 +577,7 @@ pub struct Summary {
 }
 
 pub fn summarise(assessment: &Assessment, catalogue: &Catalogue) -> Summary {
-    let (answers, _) = assessment.typed_answers(catalogue);
-    let evaluation = rules::evaluate(catalogue, &answers);
+    let (evaluation, _) = findings::evaluate(assessment, catalogue);
     Summary {
         name: crate::text::sanitise_line(&assessment.system.name),
         classification: classification_phrase(&evaluation),

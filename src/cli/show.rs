@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Local, Utc};
+use secassess::assessment::findings;
 use secassess::assessment::upgrade::{upgrade_report, UpgradeReport, VersionChange};
 use secassess::questionnaire::Catalogue;
-use secassess::rules::{self, Evaluation};
+use secassess::rules::Evaluation;
 use secassess::store::{self, lock, Loaded, LockInfo, END_MARKER};
 use secassess::text::{sanitise, sanitise_line};
 
@@ -39,8 +40,7 @@ pub struct Summary {
 impl Summary {
     pub fn read(path: &Path, catalogue: &Catalogue) -> Result<Summary, CliError> {
         let loaded = store::load(path)?;
-        let (answers, problems) = loaded.assessment.typed_answers(catalogue);
-        let evaluation = rules::evaluate(catalogue, &answers);
+        let (evaluation, problems) = findings::evaluate(&loaded.assessment, catalogue);
         let upgrade = upgrade_report(&loaded.assessment, catalogue);
         let lock = lock::holder(path).ok().flatten().map(|info| {
             let stale = lock::is_stale(&info);

@@ -12,11 +12,12 @@ use ratatui_textarea::TextArea;
 
 use super::keymap::{command_for, Command, Context};
 use super::theme::Theme;
+use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
 use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
-use crate::rules::{self, Evaluation, Status};
+use crate::rules::{Evaluation, Status};
 use crate::walkthrough::{self, Step, StepState};
 
 /// One assessment on the home screen.
@@ -265,8 +266,8 @@ impl App {
         read_only: Option<String>,
         can_take_over: bool,
     ) {
-        let (answers, problems) = assessment.typed_answers(&self.catalogue);
-        let evaluation = rules::evaluate(&self.catalogue, &answers);
+        // With recorded approvals applied: a pre-approval obligation is met only with one.
+        let (evaluation, problems) = findings::evaluate(&assessment, &self.catalogue);
         let resume = assessment
             .last_question
             .as_ref()
@@ -1126,8 +1127,7 @@ pub fn answer(
         app.say(Tone::Error, message);
         return Vec::new();
     }
-    let (answers, _) = document.assessment.typed_answers(&app.catalogue);
-    document.evaluation = rules::evaluate(&app.catalogue, &answers);
+    document.evaluation = findings::evaluate(&document.assessment, &app.catalogue).0;
     let after = applicable(&document.evaluation);
     document.dirty = true;
     document.save = SaveState::Saving;
