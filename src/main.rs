@@ -70,6 +70,8 @@ enum Command {
     Show(cli::show::Args),
     /// Work through an assessment's questions (with no FILE: run `secassess` alone).
     Open(cli::open::Args),
+    /// Write the evidence pack (PDF, Markdown) and exports (JSON, CSV) for an assessment.
+    Export(cli::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
+        Some(Command::Export(args)) => cli::export::run(&context, args),
         None => cli::open::home(&context),
     };
     match result {

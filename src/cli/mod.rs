@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use secassess::questionnaire::{self, Catalogue, LoadError};
 use secassess::store::StoreError;
 
+pub mod export;
 pub mod list;
 pub mod new;
 pub mod obligations;
@@ -55,6 +56,9 @@ pub enum CliError {
     /// Opening, answering or saving an assessment in an interactive session.
     #[error("{0}")]
     Session(#[from] secassess::session::SessionError),
+    /// Writing the evidence pack or an export.
+    #[error("{0}")]
+    Export(#[from] export::ExportError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -69,6 +73,7 @@ impl CliError {
             | CliError::Identity(_)
             | CliError::Usage(_)
             | CliError::Session(_)
+            | CliError::Export(_)
             | CliError::Output(_) => 2,
         }
     }
