@@ -52,6 +52,8 @@ pub enum PdfError {
         "the embedded font {0} cannot be read; this build of secassess is damaged, reinstall it"
     )]
     Font(&'static str),
+    #[error("cannot cut the font {0} down to the characters used; this is a bug in secassess, please report it")]
+    Subset(String),
 }
 
 /// A rendered pack.
@@ -536,7 +538,7 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let marking_w = fonts.bold.width(&marking, MARKING_SIZE);
     let n = layout.pages.len();
     let small = 7.5;
-    let title_lines = wrap(&title, &fonts.regular, small, CONTENT_W * 0.4);
+    let title_lines = wrap(&title, &fonts.regular, small, CONTENT_W * 0.3);
     for (i, page) in layout.pages.iter_mut().enumerate() {
         let x = (PAGE_W - marking_w) / 2.0;
         for y in [PAGE_H - 36.0, 30.0] {
@@ -645,6 +647,36 @@ fn ops(page: &Page, fonts: &Fonts) -> Vec<Op> {
     ops
 }
 
+/// The face cut down to the glyphs for `used`, as a font of its own (with a Unicode
+/// cmap for those characters), named with its subset tag. Embedding it whole is then
+/// embedding the subset.
+fn subset(face: &Face, used: &BTreeSet<char>) -> Result<ParsedFont, PdfError> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile};
+
+    let name = face.parsed.font_name.clone().unwrap_or_default();
+    let failed = || PdfError::Subset(name.clone());
+    // .notdef first, then the used glyphs in order, no duplicates.
+    let glyphs: BTreeSet<u16> = used
+        .iter()
+        .filter_map(|c| face.parsed.codepoint_to_glyph.get(&u32::from(*c)).copied())
+        .filter(|g| *g != 0)
+        .collect();
+    let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
+    let source = &face.parsed.original_bytes;
+    let font_file = ReadScope::new(source)
+        .read::<FontData<'_>>()
+        .map_err(|_| failed())?;
+    let provider = font_file.table_provider(0).map_err(|_| failed())?;
+    let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|_| failed())?;
+    let mut warnings = Vec::new();
+    let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(failed)?;
+    parsed.font_name = Some(format!("{}+{name}", face.id.0));
+    Ok(parsed)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -662,17 +694,28 @@ pub fn render(doc: &Document) -> Result<Rendered, PdfError> {
     let page_count = pages.len();
 
     let mut pdf = PdfDocument::new(&doc.title);
-    for face in [&fonts.regular, &fonts.bold] {
+    for (bold, face) in [(false, &fonts.regular), (true, &fonts.bold)] {
+        let used: BTreeSet<char> = layout
+            .pages
+            .iter()
+            .flat_map(|p| p.texts.iter())
+            .filter(|t| t.bold == bold)
+            .flat_map(|t| t.text.chars())
+            .collect();
+        if used.is_empty() {
+            continue;
+        }
+        let parsed = subset(face, &used)?;
         pdf.resources
             .fonts
             .map
-            .insert(face.id.clone(), printpdf::PdfFont::new(face.parsed.clone()));
+            .insert(face.id.clone(), printpdf::PdfFont::new(parsed));
     }
     let info = &mut pdf.metadata.info;
     if let Ok(created) = printpdf::OffsetDateTime::from_unix_timestamp(doc.generated_at.timestamp())
     {
-        info.creation_date = created.clone();
-        info.modification_date = created.clone();
+        info.creation_date = created;
+        info.modification_date = created;
         info.metadata_date = created;
     }
     info.document_title = doc.title.clone();
