@@ -7,6 +7,7 @@
 pub mod assessment;
 pub mod plain;
 pub mod questionnaire;
+pub mod report;
 pub mod rules;
 pub mod session;
 pub mod store;

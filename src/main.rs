@@ -86,6 +86,8 @@ enum Command {
     /// Record a finding or its treatment without the terminal UI.
     #[command(subcommand)]
     Finding(cli::finding::Action),
+    /// Write the evidence pack (PDF, Markdown) and exports (JSON, CSV) for an assessment.
+    Export(cli::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
         Some(Command::Findings(args)) => cli::findings::run(&context, args),
         Some(Command::Check(args)) => cli::check::run(&context, args),
         Some(Command::Finding(action)) => cli::finding::run(&context, action),
+        Some(Command::Export(args)) => cli::export::run(&context, args),
         None => cli::open::home(&context),
     };
     match result {

@@ -377,6 +377,38 @@ fn steps() -> Vec<Step> {
                 }
             },
         },
+        Step {
+            name: "start an assessment in the scratch folder",
+            args: args(&[
+                "new",
+                "Offline portal",
+                "--output",
+                "offline.secassess.toml",
+                "--as",
+                "Ann Lead <ann@example.nhs.uk>",
+            ]),
+            check: |run| assert_eq!(run.code, Some(0), "stderr: {}", run.stderr),
+        },
+        Step {
+            name: "export its evidence pack in every format",
+            args: args(&[
+                "export",
+                "offline.secassess.toml",
+                "--pdf",
+                "pack.pdf",
+                "--markdown",
+                "pack.md",
+                "--json",
+                "pack.json",
+                "--csv",
+                "pack.csv",
+            ]),
+            check: |run| {
+                assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+                assert!(run.stdout.contains("pack.pdf"), "{}", run.stdout);
+                assert!(run.stdout.contains("pack-findings.csv"), "{}", run.stdout);
+            },
+        },
     ]
 }
 

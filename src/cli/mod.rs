@@ -9,6 +9,7 @@ use secassess::store::StoreError;
 pub mod answer;
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod finding;
 pub mod findings;
 pub mod list;
@@ -62,6 +63,9 @@ pub enum CliError {
     /// Opening, answering or saving an assessment in an interactive session.
     #[error("{0}")]
     Session(#[from] secassess::session::SessionError),
+    /// Writing the evidence pack or an export.
+    #[error("{0}")]
+    Export(#[from] export::ExportError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
     #[error("{0}")]
@@ -83,7 +87,8 @@ impl CliError {
             | CliError::Session(_)
             | CliError::Output(_)
             | CliError::Terminal(_)
-            | CliError::Finding(_) => 2,
+            | CliError::Finding(_)
+            | CliError::Export(_) => 2,
         }
     }
 }

@@ -74,6 +74,22 @@ pub fn replace(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
     result
 }
 
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename), owner-only (0600
+/// on Unix) whether or not a file was there before: for exports, which leave the
+/// assessment's folder and should not inherit a shared file's permissions.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        write_synced(&tmp, bytes, None)?;
+        fs::rename(&tmp, path)?;
+        sync_dir(parent_dir(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Creates `path` with `bytes`, failing with `AlreadyExists` rather than replacing
 /// anything. The content appears all at once (a hard link of a finished temporary file);
 /// on file systems without hard links (FAT on a USB stick) it falls back to checking

@@ -1,0 +1,13 @@
+//! The evidence pack: what leaves the laptop. `model` gathers everything an assessment
+//! says into a [`model::Pack`] (structured, for JSON and CSV) and lays it out as a
+//! [`model::Document`] (headings, paragraphs, tables, for PDF and Markdown), so every
+//! format shows the same content from one codepath. The renderers are pure functions from
+//! the model to bytes; reading the assessment and writing files is `cli/export.rs`'s job.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod model;
+pub mod pdf;
+
+pub use model::{build, document, Block, Document, EvidenceCheck, Input, Pack, ReportError};

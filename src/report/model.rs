@@ -1,0 +1,1687 @@
+//! The evidence pack's content, worked out once for every format.
+//!
+//! [`build`] turns an assessment, the catalogue it is read against and a few facts from
+//! outside (the time to print as "generated", the date overdue items are checked against,
+//! the SHA-256 of the file, the re-check of local evidence files) into a [`Pack`]: plain
+//! data with stable field names, which the JSON and CSV exports serialise. [`document`]
+//! lays a pack out as a [`Document`], a list of blocks in the order the evidence pack
+//! requires, which the PDF and Markdown renderers draw.
+//!
+//! Pure and deterministic: no clock, no file system, no environment. Every string taken
+//! from the assessment file is passed through [`crate::text::sanitise`] here, so no
+//! renderer can be handed a control character.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::assessment::audit;
+use crate::assessment::findings;
+use crate::assessment::record::{
+    Assessment, Finding, FindingStatus, ReviewDecision, Severity, StoredValue,
+};
+use crate::questionnaire::answer::{display_answer, EvidenceRef};
+use crate::questionnaire::expr::Truth;
+use crate::questionnaire::model::{Catalogue, Level};
+use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION};
+
+/// The version of the JSON export's shape. Raised when a field is renamed or removed;
+/// adding a field does not raise it.
+pub const PACK_SCHEMA_VERSION: u32 = 1;
+
+/// What the JSON export calls itself, so a consumer can tell it from other JSON.
+pub const PACK_SCHEMA: &str = "secassess-evidence-pack";
+
+/// The marking of an assessment whose classification is not known: all government
+/// information is at least OFFICIAL.
+pub const DEFAULT_MARKING: &str = "OFFICIAL";
+
+/// What re-reading a local evidence file at export found. Worked out by the caller (it
+/// needs the file system) and passed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum EvidenceCheck {
+    /// The file is there with the SHA-256 recorded when it was attached.
+    Unchanged,
+    /// The file is there but its content is not what was attached.
+    Changed { sha256: String, size: u64 },
+    /// No file at that path.
+    Missing,
+    /// The file is there but no hash was recorded to compare with.
+    NoRecordedHash { sha256: String, size: u64 },
+    /// It could not be read (permissions, a folder, ...).
+    Unreadable { reason: String },
+}
+
+impl EvidenceCheck {
+    /// In words, with a capitalised warning when it needs attention.
+    pub fn words(&self) -> String {
+        match self {
+            EvidenceCheck::Unchanged => "re-checked at export: unchanged".into(),
+            EvidenceCheck::Changed { sha256, size } => format!(
+                "CHANGED since it was attached: the file now has SHA-256 {sha256} ({size} bytes)"
+            ),
+            EvidenceCheck::Missing => "MISSING: no file at this path at export".into(),
+            EvidenceCheck::NoRecordedHash { sha256, size } => format!(
+                "no hash was recorded when attached; at export it has SHA-256 {sha256} ({size} bytes)"
+            ),
+            EvidenceCheck::Unreadable { reason } => format!("UNREADABLE at export: {reason}"),
+        }
+    }
+
+    pub fn needs_attention(&self) -> bool {
+        !matches!(self, EvidenceCheck::Unchanged)
+    }
+}
+
+/// Everything the pack is built from.
+pub struct Input<'a> {
+    pub assessment: &'a Assessment,
+    pub catalogue: &'a Catalogue,
+    /// The assessment file's name as it should be printed.
+    pub file_name: &'a str,
+    /// SHA-256 (hex) of the assessment file's bytes.
+    pub file_sha256: &'a str,
+    /// Printed as "generated"; the CLI defaults it to the assessment's last change so two
+    /// exports of the same file match.
+    pub generated_at: DateTime<Utc>,
+    /// The date target and review dates are checked against.
+    pub today: NaiveDate,
+    pub tool_version: &'a str,
+    /// Re-checks of local evidence files, by the path recorded in the assessment.
+    pub evidence: &'a BTreeMap<String, EvidenceCheck>,
+    /// A marking the user asked for: it may raise the marking, never lower it.
+    pub marking: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReportError {
+    #[error("the marking '{requested}' is lower than this assessment's effective classification, {minimum}; a document may be marked higher than its content, never lower. Leave --marking out or give {minimum} or higher")]
+    MarkingTooLow { requested: String, minimum: String },
+    #[error(
+        "'{requested}' is not a protective marking the questionnaires know; use one of: {known}"
+    )]
+    UnknownMarking { requested: String, known: String },
+}
+
+// ---------------------------------------------------------------------------------------
+// The pack: structured content
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pack {
+    pub schema: &'static str,
+    pub schema_version: u32,
+    pub title: String,
+    /// The protective marking printed at the top and bottom of every page.
+    pub marking: String,
+    pub generated_at: DateTime<Utc>,
+    /// The date overdue items were checked against.
+    pub dates_checked_on: NaiveDate,
+    pub tool_version: String,
+    pub system: SystemView,
+    pub assessor: String,
+    pub assessor_role: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub classification: ClassificationView,
+    pub questionnaires: Vec<QuestionnaireView>,
+    pub progress: ProgressView,
+    pub reviews: ReviewSummary,
+    pub sign_off: Option<SignOffView>,
+    pub gate: GateView,
+    pub next_steps: Vec<String>,
+    pub notices: Vec<NoticeView>,
+    pub obligations: Vec<ObligationView>,
+    pub findings: Vec<FindingView>,
+    pub sections: Vec<SectionView>,
+    /// Answers to questions the loaded questionnaires do not have; kept in the file.
+    pub other_answers: Vec<AnswerView>,
+    pub answer_problems: Vec<String>,
+    pub review_records: Vec<ReviewView>,
+    pub audit: AuditView,
+    pub integrity: IntegrityView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemView {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassificationView {
+    /// "OFFICIAL-SENSITIVE", or "at least OFFICIAL (not settled)".
+    pub text: String,
+    pub settled: bool,
+    pub at_least: String,
+    pub because: Vec<String>,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionnaireView {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub sha256: String,
+    /// The version and hash the assessment recorded, when it recorded one.
+    pub recorded_version: Option<String>,
+    pub recorded_sha256: Option<String>,
+    pub matches_record: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    pub answered: usize,
+    pub dont_know: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReviewSummary {
+    pub reviewers: Vec<String>,
+    pub accepted: usize,
+    pub queries: usize,
+    pub open_queries: usize,
+    pub stale: usize,
+    pub not_reviewed: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOffView {
+    pub signed_by: String,
+    pub role: String,
+    pub signed_at: DateTime<Utc>,
+    pub statement: String,
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    pub passed: bool,
+    pub must: usize,
+    pub met: usize,
+    pub treated: usize,
+    pub blockers: Vec<BlockerView>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockerView {
+    pub obligation: String,
+    pub title: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeView {
+    pub severity: String,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationView {
+    pub id: String,
+    pub level: Level,
+    pub title: String,
+    pub status: Status,
+    /// "yes", "no" or "not known yet".
+    pub applies: String,
+    pub reasons: Vec<String>,
+    pub sources: Vec<Citation>,
+    pub findings: Vec<String>,
+    /// How the findings treat it, in words, when a finding is linked.
+    pub treatment: Option<String>,
+    /// Why it stops the pipeline gate, when it does.
+    pub blocks: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: FindingStatus,
+    pub owner: String,
+    pub obligations: Vec<String>,
+    pub questions: Vec<String>,
+    pub description: String,
+    pub raised_by: String,
+    pub raised_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The mitigation plan in words.
+    pub mitigation: Option<String>,
+    pub acceptance: Option<String>,
+    pub exception: Option<String>,
+    /// Every passed date, in words ("mitigation target date 2025-06-01 passed 3 days ago").
+    pub overdue: Vec<String>,
+    pub needs_escalation: bool,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub questionnaire: String,
+    pub questionnaire_title: String,
+    pub id: String,
+    pub title: String,
+    pub answers: Vec<AnswerView>,
+    /// Questions that are not asked of this system, by prompt.
+    pub not_asked: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    pub question: String,
+    pub prompt: String,
+    /// The answer as a reader reads it; `None` when not answered yet.
+    pub answer: Option<String>,
+    pub dont_know: bool,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub notes: String,
+    pub evidence: Option<EvidenceView>,
+    pub flagged: bool,
+    /// When the question may not be asked, depending on answers still missing.
+    pub asked: String,
+    pub review: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub title: String,
+    pub link: Option<String>,
+    pub path: Option<String>,
+    pub sha256: Option<String>,
+    pub size: Option<u64>,
+    pub check: Option<EvidenceCheck>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub question: String,
+    pub decision: ReviewDecision,
+    pub reviewer: String,
+    pub decided_at: DateTime<Utc>,
+    /// The answer changed after the decision (or was removed): the decision no longer
+    /// applies to what the answer says now.
+    pub stale: bool,
+    pub resolved: bool,
+    pub thread: Vec<CommentView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    pub author: String,
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditView {
+    pub entries: Vec<AuditEntryView>,
+    pub chain_intact: bool,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntryView {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub action: String,
+    pub subject: String,
+    pub old: String,
+    pub new: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IntegrityView {
+    pub assessment_file: String,
+    pub assessment_sha256: String,
+    pub audit_entries: usize,
+    pub audit_chain_intact: bool,
+    pub finding_problems: Vec<String>,
+    pub evidence_files: Vec<EvidenceFileView>,
+    /// "passed" when every check passed, otherwise what did not.
+    pub verify: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceFileView {
+    pub path: String,
+    pub recorded_sha256: Option<String>,
+    pub check: Option<EvidenceCheck>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the pack
+// ---------------------------------------------------------------------------------------
+
+fn clean(text: &str) -> String {
+    crate::text::sanitise(text).replace('\r', "")
+}
+
+fn clean_line(text: &str) -> String {
+    crate::text::sanitise_line(text)
+}
+
+/// The time as printed everywhere in the pack: UTC, to the minute.
+pub fn when(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The protective marking: the effective classification (OFFICIAL when it is not known),
+/// or a higher marking the user asked for.
+pub fn marking(
+    catalogue: &Catalogue,
+    evaluation: &crate::rules::Evaluation,
+    requested: Option<&str>,
+) -> Result<String, ReportError> {
+    let options = catalogue
+        .derived(EFFECTIVE_CLASSIFICATION)
+        .and_then(|d| catalogue.question(&d.from))
+        .map(|q| q.options.clone())
+        .unwrap_or_default();
+    let minimum = evaluation
+        .effective_classification
+        .as_ref()
+        .map(|ec| ec.at_least.clone());
+    let minimum_index = minimum
+        .as_deref()
+        .and_then(|m| options.iter().position(|o| o.value == m));
+    let minimum_label = minimum_index
+        .and_then(|i| options.get(i))
+        .map(|o| o.label.to_uppercase())
+        .unwrap_or_else(|| DEFAULT_MARKING.to_string());
+    let Some(requested) = requested else {
+        return Ok(minimum_label);
+    };
+    let wanted = requested.trim();
+    let Some(index) = options
+        .iter()
+        .position(|o| o.value.eq_ignore_ascii_case(wanted) || o.label.eq_ignore_ascii_case(wanted))
+    else {
+        return Err(ReportError::UnknownMarking {
+            requested: clean_line(requested),
+            known: options
+                .iter()
+                .map(|o| o.label.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    if minimum_index.is_some_and(|m| index < m) {
+        return Err(ReportError::MarkingTooLow {
+            requested: clean_line(requested),
+            minimum: minimum_label,
+        });
+    }
+    Ok(options
+        .get(index)
+        .map(|o| o.label.to_uppercase())
+        .unwrap_or(minimum_label))
+}
+
+fn truth_word(truth: Truth) -> &'static str {
+    match truth {
+        Truth::True => "yes",
+        Truth::False => "no",
+        Truth::Unknown => "not known yet",
+    }
+}
+
+/// A status as a word on the page (never a colour alone).
+pub fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Met => "MET",
+        Status::NotMet => "NOT MET",
+        Status::Unknown => "UNKNOWN",
+        Status::NotApplicable => "N/A",
+    }
+}
+
+fn evidence_view(evidence: &EvidenceRef, checks: &BTreeMap<String, EvidenceCheck>) -> EvidenceView {
+    EvidenceView {
+        title: clean_line(&evidence.title),
+        link: evidence.link.as_deref().map(clean_line),
+        path: evidence.path.as_deref().map(clean_line),
+        sha256: evidence.sha256.as_deref().map(clean_line),
+        size: evidence.size,
+        check: evidence.path.as_ref().and_then(|p| checks.get(p).cloned()),
+    }
+}
+
+/// Whether a review no longer applies: the answer it was made on has changed or gone.
+pub fn review_is_stale(assessment: &Assessment, question: &str, answer_hash: &str) -> bool {
+    assessment
+        .answers
+        .get(question)
+        .is_none_or(|record| audit::answer_hash(record) != answer_hash)
+}
+
+fn decision_word(decision: ReviewDecision) -> &'static str {
+    match decision {
+        ReviewDecision::NotReviewed => "not reviewed",
+        ReviewDecision::Accepted => "accepted",
+        ReviewDecision::Query => "query",
+    }
+}
+
+fn review_words(review: &ReviewView) -> String {
+    let mut words = format!(
+        "{} by {} on {}",
+        decision_word(review.decision),
+        review.reviewer,
+        when(review.decided_at)
+    );
+    if review.decision == ReviewDecision::Query {
+        words.push_str(if review.resolved {
+            " (resolved)"
+        } else {
+            " (open)"
+        });
+    }
+    if review.stale {
+        words.push_str("; STALE: the answer changed after this decision, review it again");
+    }
+    words
+}
+
+fn stored_words(value: &Option<StoredValue>) -> Option<String> {
+    match value {
+        Some(StoredValue::One(v)) => Some(v.clone()),
+        Some(StoredValue::Many(vs)) => Some(vs.join(", ")),
+        None => None,
+    }
+}
+
+fn finding_view(
+    view: &findings::FindingView<'_>,
+    checks: &BTreeMap<String, EvidenceCheck>,
+) -> FindingView {
+    let f: &Finding = view.finding;
+    FindingView {
+        id: clean_line(&f.id),
+        title: clean_line(&f.title),
+        severity: f.severity,
+        status: f.status,
+        owner: clean_line(&f.owner),
+        obligations: f.obligations.iter().map(|o| clean_line(o)).collect(),
+        questions: f.questions.iter().map(|q| clean_line(q)).collect(),
+        description: clean(&f.description),
+        raised_by: clean_line(&f.raised_by),
+        raised_at: f.raised_at,
+        updated_at: f.updated_at,
+        mitigation: f.mitigation.as_ref().map(|m| {
+            let mut words = format!(
+                "{} Owner: {}. Target date: {}.",
+                clean(m.actions.trim_end()),
+                clean_line(&m.owner),
+                m.target_date
+            );
+            if let Some(done) = m.completed_on {
+                words.push_str(&format!(" Completed on {done}."));
+            }
+            if let Some(e) = &m.evidence {
+                words.push_str(&format!(
+                    "\nEvidence: {}",
+                    evidence_words(&evidence_view(e, checks))
+                ));
+            }
+            words
+        }),
+        acceptance: f.acceptance.as_ref().map(|a| {
+            format!(
+                "Accepted by {} on {}, review by {}. Rationale: {}",
+                clean_line(&a.accepted_by.signature()),
+                a.accepted_on,
+                a.review_date,
+                clean(&a.rationale)
+            )
+        }),
+        exception: f.exception.as_ref().map(|e| {
+            format!(
+                "Approved by {} on {}, reference {}",
+                clean_line(&e.approved_by.signature()),
+                e.approved_on,
+                clean_line(&e.reference)
+            )
+        }),
+        overdue: view.overdue.iter().map(|o| o.to_string()).collect(),
+        needs_escalation: view.needs_escalation,
+        problems: view
+            .problems
+            .iter()
+            .map(|p| clean_line(&p.to_string()))
+            .collect(),
+    }
+}
+
+/// Gathers everything the evidence pack shows.
+pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
+    let a = input.assessment;
+    let catalogue = input.catalogue;
+    let (evaluation, answer_problems) = findings::evaluate(a, catalogue);
+    let (typed, _) = a.typed_answers(catalogue);
+    let marking = marking(catalogue, &evaluation, input.marking)?;
+    let problems = findings::check_consistency(a, catalogue);
+    let standings =
+        findings::standings(&a.findings, &problems, catalogue, &evaluation, input.today);
+    let gate = findings::gate(a, catalogue, input.today);
+    let finding_views: Vec<FindingView> =
+        findings::views(a, catalogue, &evaluation, &problems, input.today)
+            .iter()
+            .map(|v| finding_view(v, input.evidence))
+            .collect();
+
+    let classification = match &evaluation.effective_classification {
+        Some(ec) => ClassificationView {
+            text: ec
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("at least {} (not settled)", ec.at_least_label)),
+            settled: ec.label.is_some(),
+            at_least: ec.at_least_label.clone(),
+            because: ec.because.clone(),
+            explanation: ec.explanation.clone(),
+        },
+        None => ClassificationView {
+            text: "not known yet".into(),
+            settled: false,
+            at_least: DEFAULT_MARKING.into(),
+            because: Vec::new(),
+            explanation: String::new(),
+        },
+    };
+
+    let questionnaires = catalogue
+        .questionnaires
+        .iter()
+        .map(|q| {
+            let recorded = a.questionnaires.iter().find(|r| r.id == q.id);
+            QuestionnaireView {
+                id: q.id.clone(),
+                title: q.title.clone(),
+                version: q.version.clone(),
+                sha256: q.sha256.clone(),
+                recorded_version: recorded.map(|r| clean_line(&r.version)),
+                recorded_sha256: recorded
+                    .filter(|r| !r.sha256.is_empty())
+                    .map(|r| clean_line(&r.sha256)),
+                matches_record: recorded
+                    .is_some_and(|r| r.version == q.version && r.sha256 == q.sha256),
+            }
+        })
+        .collect();
+
+    // Reviews.
+    let review_records: Vec<ReviewView> = a
+        .reviews
+        .iter()
+        .map(|(question, r)| ReviewView {
+            question: clean_line(question),
+            decision: r.decision,
+            reviewer: clean_line(&r.reviewer),
+            decided_at: r.decided_at,
+            stale: review_is_stale(a, question, &r.answer_hash),
+            resolved: r.resolved,
+            thread: r
+                .thread
+                .iter()
+                .map(|c| CommentView {
+                    author: clean_line(&c.author),
+                    at: c.at,
+                    text: clean(&c.text),
+                })
+                .collect(),
+        })
+        .collect();
+    let reviews_by_question: BTreeMap<&str, &ReviewView> = a
+        .reviews
+        .keys()
+        .zip(&review_records)
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+
+    // Answers by section.
+    let answer_view = |id: &str, prompt: &str, asked: Truth| -> AnswerView {
+        let record = a.answers.get(id);
+        let question = catalogue.question(id);
+        let answer = match (question, typed.get(id), record) {
+            (Some(q), Some(value), _) => Some(clean(&display_answer(q, value))),
+            (_, None, Some(r)) => stored_words(&r.value).map(|v| clean(&v)),
+            _ => None,
+        };
+        let has_answer =
+            record.is_some_and(|r| r.value.is_some() || r.dont_know || r.evidence.is_some());
+        AnswerView {
+            question: clean_line(id),
+            prompt: clean_line(prompt),
+            answer,
+            dont_know: record.is_some_and(|r| r.dont_know),
+            answered_by: record
+                .filter(|_| has_answer)
+                .map(|r| clean_line(&r.answered_by)),
+            answered_at: record.filter(|_| has_answer).map(|r| r.answered_at),
+            notes: record
+                .map(|r| clean(r.notes.trim_end()))
+                .unwrap_or_default(),
+            evidence: record
+                .and_then(|r| r.evidence.as_ref())
+                .map(|e| evidence_view(e, input.evidence)),
+            flagged: record.is_some_and(|r| r.flagged),
+            asked: truth_word(asked).to_string(),
+            review: reviews_by_question.get(id).map(|r| review_words(r)),
+        }
+    };
+    let mut sections = Vec::new();
+    let mut in_catalogue = BTreeSet::new();
+    for questionnaire in &catalogue.questionnaires {
+        for section in &questionnaire.sections {
+            let mut view = SectionView {
+                questionnaire: questionnaire.id.clone(),
+                questionnaire_title: questionnaire.title.clone(),
+                id: section.id.clone(),
+                title: section.title.clone(),
+                answers: Vec::new(),
+                not_asked: Vec::new(),
+            };
+            for id in &section.questions {
+                let Some(question) = catalogue.question(id) else {
+                    continue;
+                };
+                in_catalogue.insert(id.as_str());
+                let asked = evaluation.asked.get(id).copied().unwrap_or(Truth::Unknown);
+                if asked == Truth::False && !a.answers.contains_key(id) {
+                    view.not_asked.push(question.prompt.clone());
+                } else {
+                    view.answers.push(answer_view(id, &question.prompt, asked));
+                }
+            }
+            sections.push(view);
+        }
+    }
+    let other_answers: Vec<AnswerView> = a
+        .answers
+        .keys()
+        .filter(|id| !in_catalogue.contains(id.as_str()))
+        .map(|id| {
+            answer_view(
+                id,
+                "(a question the loaded questionnaires do not have)",
+                Truth::Unknown,
+            )
+        })
+        .collect();
+
+    // Obligations.
+    let obligations: Vec<ObligationView> = evaluation
+        .obligations
+        .iter()
+        .map(|o| {
+            let standing = standings.iter().find(|s| s.obligation == o.id);
+            ObligationView {
+                id: o.id.clone(),
+                level: o.level,
+                title: o.title.clone(),
+                status: standing.map_or(o.status, |s| s.status),
+                applies: truth_word(o.applies).to_string(),
+                reasons: o.reasons.iter().map(|r| clean(r)).collect(),
+                sources: o.sources.clone(),
+                findings: standing
+                    .map(|s| s.findings.iter().map(|f| clean_line(f)).collect())
+                    .unwrap_or_default(),
+                treatment: standing
+                    .and_then(|s| s.treatment.as_ref())
+                    .map(|t| clean_line(&t.summary)),
+                blocks: standing.and_then(|s| s.blocks.as_deref()).map(clean_line),
+            }
+        })
+        .collect();
+
+    // Audit trail.
+    let chain = audit::verify_chain(&a.audit);
+    let audit_view = AuditView {
+        entries: a
+            .audit
+            .iter()
+            .map(|e| AuditEntryView {
+                at: e.at,
+                who: clean_line(&e.who),
+                action: clean_line(&e.action),
+                subject: clean_line(&e.subject),
+                old: clean(&e.old),
+                new: clean(&e.new),
+                hash: clean_line(&e.hash),
+            })
+            .collect(),
+        chain_intact: chain.is_empty(),
+        problems: chain.iter().map(|p| clean_line(&p.problem)).collect(),
+    };
+
+    // Evidence files, everywhere they are referenced.
+    let mut evidence_files: BTreeMap<String, EvidenceFileView> = BTreeMap::new();
+    let mut note_evidence = |e: &EvidenceRef| {
+        if let Some(path) = &e.path {
+            evidence_files
+                .entry(path.clone())
+                .or_insert_with(|| EvidenceFileView {
+                    path: clean_line(path),
+                    recorded_sha256: e.sha256.as_deref().map(clean_line),
+                    check: input.evidence.get(path).cloned(),
+                });
+        }
+    };
+    for record in a.answers.values() {
+        if let Some(e) = &record.evidence {
+            note_evidence(e);
+        }
+    }
+    for f in &a.findings {
+        if let Some(e) = f.mitigation.as_ref().and_then(|m| m.evidence.as_ref()) {
+            note_evidence(e);
+        }
+    }
+    let evidence_files: Vec<EvidenceFileView> = evidence_files.into_values().collect();
+
+    let review_summary = summarise_reviews(a, &review_records);
+    let mut verify = Vec::new();
+    if !chain.is_empty() {
+        verify.push(format!("{} audit trail problem(s)", chain.len()));
+    }
+    if !problems.is_empty() {
+        verify.push(format!("{} findings register problem(s)", problems.len()));
+    }
+    if !answer_problems.is_empty() {
+        verify.push(format!(
+            "{} answer(s) that could not be used",
+            answer_problems.len()
+        ));
+    }
+    let evidence_attention = evidence_files
+        .iter()
+        .filter(|e| e.check.as_ref().is_some_and(EvidenceCheck::needs_attention))
+        .count();
+    if evidence_attention > 0 {
+        verify.push(format!(
+            "{evidence_attention} evidence file(s) changed, missing or unreadable"
+        ));
+    }
+    let verify = if verify.is_empty() {
+        "passed: the audit trail chain is intact, the findings register is consistent and every answer could be read".to_string()
+    } else {
+        format!("NOT PASSED: {}", verify.join("; "))
+    };
+
+    let gate_view = GateView {
+        passed: gate.passed,
+        must: gate.must,
+        met: gate.met,
+        treated: gate.treated,
+        blockers: gate
+            .blockers
+            .iter()
+            .map(|b| BlockerView {
+                obligation: b.obligation.clone(),
+                title: b.title.clone(),
+                reason: clean_line(&b.reason),
+            })
+            .collect(),
+        warnings: gate.warnings.iter().map(|w| clean_line(w)).collect(),
+    };
+    let progress = ProgressView {
+        answered: evaluation.progress.answered,
+        dont_know: evaluation.progress.dont_know,
+        total: evaluation.progress.total,
+    };
+    let gaps = findings::gaps_without_finding(&a.findings, &evaluation);
+    let next_steps = next_steps(
+        &progress,
+        &gate_view,
+        gaps.len(),
+        &finding_views,
+        &review_summary,
+        a.sign_off.is_some(),
+        &audit_view,
+        evidence_attention,
+    );
+
+    let system = SystemView {
+        name: clean_line(&a.system.name),
+        description: clean(a.system.description.trim_end()),
+    };
+    Ok(Pack {
+        schema: PACK_SCHEMA,
+        schema_version: PACK_SCHEMA_VERSION,
+        title: format!("Security self-assessment: {}", system.name),
+        marking,
+        generated_at: input.generated_at,
+        dates_checked_on: input.today,
+        tool_version: input.tool_version.to_string(),
+        system,
+        assessor: clean_line(&a.assessor.signature()),
+        assessor_role: clean_line(&a.assessor.role),
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+        classification,
+        questionnaires,
+        progress,
+        reviews: review_summary,
+        sign_off: a.sign_off.as_ref().map(|s| SignOffView {
+            signed_by: clean_line(&s.signed_by.signature()),
+            role: clean_line(&s.signed_by.role),
+            signed_at: s.signed_at,
+            statement: clean(&s.statement),
+            content_hash: clean_line(&s.content_hash),
+        }),
+        gate: gate_view,
+        next_steps,
+        notices: evaluation
+            .notices
+            .iter()
+            .map(|n| NoticeView {
+                severity: format!("{:?}", n.severity).to_uppercase(),
+                title: n.title.clone(),
+                text: n.text.clone(),
+            })
+            .collect(),
+        obligations,
+        findings: finding_views,
+        sections,
+        other_answers,
+        answer_problems: answer_problems
+            .iter()
+            .map(|p| clean_line(&p.problem))
+            .collect(),
+        review_records,
+        integrity: IntegrityView {
+            assessment_file: clean_line(input.file_name),
+            assessment_sha256: input.file_sha256.to_string(),
+            audit_entries: a.audit.len(),
+            audit_chain_intact: chain.is_empty(),
+            finding_problems: problems
+                .iter()
+                .map(|p| clean_line(&p.to_string()))
+                .collect(),
+            evidence_files,
+            verify,
+        },
+        audit: audit_view,
+    })
+}
+
+fn summarise_reviews(a: &Assessment, records: &[ReviewView]) -> ReviewSummary {
+    let reviewers: BTreeSet<String> = records.iter().map(|r| r.reviewer.clone()).collect();
+    let answered = a
+        .answers
+        .iter()
+        .filter(|(_, r)| r.value.is_some() || r.dont_know || r.evidence.is_some())
+        .count();
+    let decided = records
+        .iter()
+        .filter(|r| r.decision != ReviewDecision::NotReviewed && !r.stale)
+        .count();
+    ReviewSummary {
+        reviewers: reviewers.into_iter().collect(),
+        accepted: records
+            .iter()
+            .filter(|r| r.decision == ReviewDecision::Accepted && !r.stale)
+            .count(),
+        queries: records
+            .iter()
+            .filter(|r| r.decision == ReviewDecision::Query)
+            .count(),
+        open_queries: records
+            .iter()
+            .filter(|r| r.decision == ReviewDecision::Query && !r.resolved)
+            .count(),
+        stale: records.iter().filter(|r| r.stale).count(),
+        not_reviewed: answered.saturating_sub(decided),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn next_steps(
+    progress: &ProgressView,
+    gate: &GateView,
+    gaps: usize,
+    findings: &[FindingView],
+    reviews: &ReviewSummary,
+    signed: bool,
+    audit: &AuditView,
+    evidence_attention: usize,
+) -> Vec<String> {
+    let mut steps = Vec::new();
+    let open = progress.total.saturating_sub(progress.answered);
+    if open > 0 {
+        steps.push(format!(
+            "Answer the {open} question(s) still open ({} answered \"don't know yet\").",
+            progress.dont_know
+        ));
+    }
+    if gaps > 0 {
+        steps.push(format!(
+            "Raise a finding for each of the {gaps} unmet MUST or SHOULD obligation(s) that has none."
+        ));
+    }
+    for b in &gate.blockers {
+        steps.push(format!("{} ({}): {}.", b.obligation, b.title, b.reason));
+    }
+    let overdue = findings.iter().filter(|f| !f.overdue.is_empty()).count();
+    if overdue > 0 {
+        steps.push(format!(
+            "Deal with the {overdue} finding(s) with passed dates: complete the mitigation, agree a new date or have the risk reviewed."
+        ));
+    }
+    let escalate = findings.iter().filter(|f| f.needs_escalation).count();
+    if escalate > 0 {
+        steps.push(format!(
+            "Escalate the {escalate} risk acceptance(s) on MUST obligations of this OFFICIAL-SENSITIVE system to the directorate or organisation risk register."
+        ));
+    }
+    if reviews.stale > 0 {
+        steps.push(format!(
+            "Ask the reviewer to look again at the {} answer(s) changed since their review.",
+            reviews.stale
+        ));
+    }
+    if reviews.open_queries > 0 {
+        steps.push(format!(
+            "Answer the {} open review query(ies).",
+            reviews.open_queries
+        ));
+    }
+    if !signed {
+        steps.push("Ask the reviewer to sign off the assessment once it is complete.".into());
+    }
+    if !audit.chain_intact {
+        steps.push("Find out why the audit trail does not verify (see the audit trail section) before relying on this pack.".into());
+    }
+    if evidence_attention > 0 {
+        steps.push(format!(
+            "Check the {evidence_attention} evidence file(s) that changed, went missing or could not be read, and attach them again."
+        ));
+    }
+    if steps.is_empty() {
+        steps.push(
+            "Nothing outstanding: keep the assessment up to date as the system changes.".into(),
+        );
+    }
+    steps
+}
+
+// ---------------------------------------------------------------------------------------
+// The document: the pack laid out for reading
+// ---------------------------------------------------------------------------------------
+
+/// One block of the document. Status is always a word, never colour alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Block {
+    /// Level 1 is a part of the pack (each starts on a new page in the PDF), 2 a section,
+    /// 3 an item.
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    /// Label and value pairs, e.g. the cover details.
+    KeyValue {
+        rows: Vec<(String, String)>,
+    },
+    /// A table; `widths` are relative column widths. Rows may contain newlines.
+    Table {
+        columns: Vec<String>,
+        widths: Vec<u16>,
+        rows: Vec<Vec<String>>,
+    },
+    List {
+        items: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+    pub marking: String,
+    pub generated_at: DateTime<Utc>,
+    /// SHA-256 of the assessment file: the PDF's document id is derived from it.
+    pub fingerprint: String,
+    pub blocks: Vec<Block>,
+}
+
+/// The part titles, in the order the evidence pack requires.
+pub const PARTS: [&str; 8] = [
+    "Evidence pack",
+    "Summary",
+    "Obligations",
+    "Findings register",
+    "Answers",
+    "Review and sign-off",
+    "Audit trail",
+    "Integrity appendix",
+];
+
+struct Builder {
+    blocks: Vec<Block>,
+}
+
+impl Builder {
+    fn heading(&mut self, level: u8, text: impl Into<String>) {
+        self.blocks.push(Block::Heading {
+            level,
+            text: text.into(),
+        });
+    }
+    fn paragraph(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Paragraph { text: text.into() });
+    }
+    fn key_value(&mut self, rows: Vec<(&str, String)>) {
+        let rows: Vec<(String, String)> = rows
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if !rows.is_empty() {
+            self.blocks.push(Block::KeyValue { rows });
+        }
+    }
+    fn table(&mut self, columns: &[(&str, u16)], rows: Vec<Vec<String>>) {
+        self.blocks.push(Block::Table {
+            columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
+            widths: columns.iter().map(|(_, w)| *w).collect(),
+            rows,
+        });
+    }
+    fn list(&mut self, items: Vec<String>) {
+        if !items.is_empty() {
+            self.blocks.push(Block::List { items });
+        }
+    }
+}
+
+fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
+    pack.obligations
+        .iter()
+        .filter(|o| o.level == level && o.status == status)
+        .count()
+}
+
+fn citation_words(c: &Citation) -> String {
+    format!("{}, {}: \"{}\"", c.reference(), c.section, c.quote)
+}
+
+/// Lays the pack out in the order the evidence pack requires: cover, summary,
+/// obligations, findings, answers, review and sign-off, audit trail, integrity appendix.
+pub fn document(pack: &Pack) -> Document {
+    let mut b = Builder { blocks: Vec::new() };
+    cover(&mut b, pack);
+    summary(&mut b, pack);
+    obligations(&mut b, pack);
+    findings_register(&mut b, pack);
+    answers(&mut b, pack);
+    review(&mut b, pack);
+    audit_trail(&mut b, pack);
+    integrity(&mut b, pack);
+    Document {
+        title: pack.title.clone(),
+        subject: format!(
+            "Security self-assessment evidence pack ({}), generated by secassess {}",
+            pack.marking, pack.tool_version
+        ),
+        author: pack.assessor.clone(),
+        marking: pack.marking.clone(),
+        generated_at: pack.generated_at,
+        fingerprint: pack.integrity.assessment_sha256.clone(),
+        blocks: b.blocks,
+    }
+}
+
+fn cover(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[0]);
+    b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    let reviewers = if pack.reviews.reviewers.is_empty() {
+        "none yet".to_string()
+    } else {
+        pack.reviews.reviewers.join("; ")
+    };
+    let sign_off = match &pack.sign_off {
+        Some(s) => format!("SIGNED OFF by {} on {}", s.signed_by, when(s.signed_at)),
+        None => "NOT SIGNED OFF".to_string(),
+    };
+    let c = &pack.classification;
+    let mut classification = c.text.clone();
+    if !c.because.is_empty() {
+        classification.push_str(&format!(", because {}", c.because.join(" and ")));
+    }
+    if !c.explanation.is_empty() && !c.explanation.ends_with(&c.text) {
+        classification.push_str(&format!(". {}", c.explanation));
+    }
+    let questionnaires = pack
+        .questionnaires
+        .iter()
+        .map(|q| format!("{} {}", q.id, q.version))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let assessor = if pack.assessor_role.is_empty() {
+        pack.assessor.clone()
+    } else {
+        format!("{}, {}", pack.assessor, pack.assessor_role)
+    };
+    b.key_value(vec![
+        ("System", pack.system.name.clone()),
+        ("Description", pack.system.description.clone()),
+        ("Assessor", assessor),
+        ("Reviewer", reviewers),
+        ("Sign-off", sign_off),
+        ("Review status", review_status(&pack.reviews)),
+        ("Effective classification", classification),
+        ("Protective marking", pack.marking.clone()),
+        ("Started", when(pack.created_at)),
+        ("Last changed", when(pack.updated_at)),
+        ("Generated", when(pack.generated_at)),
+        ("Dates checked on", pack.dates_checked_on.to_string()),
+        ("Tool version", format!("secassess {}", pack.tool_version)),
+        ("Questionnaires", questionnaires),
+        ("Assessment file", pack.integrity.assessment_file.clone()),
+        (
+            "Assessment SHA-256",
+            pack.integrity.assessment_sha256.clone(),
+        ),
+    ]);
+    for notice in &pack.notices {
+        b.paragraph(format!(
+            "{}: {}. {}",
+            notice.severity, notice.title, notice.text
+        ));
+    }
+}
+
+fn review_status(r: &ReviewSummary) -> String {
+    format!(
+        "{} accepted, {} queries ({} open), {} stale, {} answers not reviewed",
+        r.accepted, r.queries, r.open_queries, r.stale, r.not_reviewed
+    )
+}
+
+fn summary(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[1]);
+    let p = &pack.progress;
+    let gate = if pack.gate.passed {
+        format!(
+            "PASSED: every applicable MUST obligation is met ({}) or treated ({}).",
+            pack.gate.met, pack.gate.treated
+        )
+    } else {
+        format!(
+            "NOT PASSED: {} of {} applicable MUST obligations are neither met nor treated.",
+            pack.gate.blockers.len(),
+            pack.gate.must
+        )
+    };
+    b.key_value(vec![
+        (
+            "Progress",
+            format!(
+                "{} of {} questions answered ({} \"don't know yet\")",
+                p.answered, p.total, p.dont_know
+            ),
+        ),
+        ("Gate", gate),
+    ]);
+    b.heading(2, "Obligations by status and level");
+    let statuses = [
+        Status::NotMet,
+        Status::Unknown,
+        Status::Met,
+        Status::NotApplicable,
+    ];
+    let mut rows = Vec::new();
+    for level in [Level::Must, Level::Should, Level::May] {
+        let mut row = vec![level.name().to_string()];
+        row.extend(
+            statuses
+                .iter()
+                .map(|s| count_status(pack, level, *s).to_string()),
+        );
+        rows.push(row);
+    }
+    b.table(
+        &[
+            ("Level", 2),
+            ("Not met", 2),
+            ("Unknown", 2),
+            ("Met", 2),
+            ("N/A", 2),
+        ],
+        rows,
+    );
+    b.heading(2, "Open findings by severity");
+    let open: Vec<&FindingView> = pack
+        .findings
+        .iter()
+        .filter(|f| f.status != FindingStatus::Closed && f.status != FindingStatus::Mitigated)
+        .collect();
+    let rows = Severity::ALL
+        .iter()
+        .map(|s| {
+            vec![
+                s.name().to_uppercase(),
+                open.iter().filter(|f| f.severity == *s).count().to_string(),
+            ]
+        })
+        .collect();
+    b.table(&[("Severity", 3), ("Open findings", 3)], rows);
+    b.heading(2, "Overdue and escalation");
+    let mut items = Vec::new();
+    for f in &pack.findings {
+        for o in &f.overdue {
+            items.push(format!("OVERDUE: {} ({}): {o}", f.id, f.title));
+        }
+        if f.needs_escalation {
+            items.push(format!(
+                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system",
+                f.id, f.title
+            ));
+        }
+    }
+    if items.is_empty() {
+        b.paragraph("Nothing is overdue and nothing needs escalation.");
+    } else {
+        b.list(items);
+    }
+    b.heading(2, "What to do next");
+    b.list(pack.next_steps.clone());
+}
+
+fn obligations(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[2]);
+    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted.");
+    let rows = pack
+        .obligations
+        .iter()
+        .map(|o| {
+            let mut why = format!("{}\n{}", o.title, o.reasons.join("\n"));
+            if let Some(t) = &o.treatment {
+                why.push_str(&format!("\nTreatment: {t}"));
+            }
+            if let Some(blocks) = &o.blocks {
+                why.push_str(&format!("\nBLOCKS THE GATE: {blocks}"));
+            }
+            let sources = o
+                .sources
+                .iter()
+                .map(citation_words)
+                .collect::<Vec<_>>()
+                .join("\n");
+            vec![
+                o.id.clone(),
+                o.level.name().to_string(),
+                status_word(o.status).to_string(),
+                why,
+                sources,
+            ]
+        })
+        .collect();
+    b.table(
+        &[
+            ("ID", 14),
+            ("Level", 8),
+            ("Status", 9),
+            ("Obligation and why", 40),
+            ("Source (quoted)", 29),
+        ],
+        rows,
+    );
+}
+
+fn findings_register(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[3]);
+    if pack.findings.is_empty() {
+        b.paragraph("No findings are recorded.");
+        return;
+    }
+    let rows = pack
+        .findings
+        .iter()
+        .map(|f| {
+            let mut flags = Vec::new();
+            if !f.overdue.is_empty() {
+                flags.push("OVERDUE");
+            }
+            if f.needs_escalation {
+                flags.push("ESCALATE");
+            }
+            if !f.problems.is_empty() {
+                flags.push("PROBLEM");
+            }
+            vec![
+                f.id.clone(),
+                f.title.clone(),
+                f.severity.name().to_uppercase(),
+                f.status.label().to_string(),
+                f.owner.clone(),
+                flags.join(" "),
+            ]
+        })
+        .collect();
+    b.table(
+        &[
+            ("ID", 8),
+            ("Title", 34),
+            ("Severity", 10),
+            ("Status", 14),
+            ("Owner", 18),
+            ("Flags", 12),
+        ],
+        rows,
+    );
+    for f in &pack.findings {
+        b.heading(3, format!("{} {}", f.id, f.title));
+        let mut rows = vec![
+            ("Severity", f.severity.name().to_uppercase()),
+            ("Status", f.status.label().to_string()),
+            ("Owner", f.owner.clone()),
+            ("Obligations", f.obligations.join(", ")),
+            ("Questions", f.questions.join(", ")),
+            ("Description", f.description.clone()),
+            (
+                "Raised",
+                format!("by {} on {}", f.raised_by, when(f.raised_at)),
+            ),
+            ("Mitigation plan", f.mitigation.clone().unwrap_or_default()),
+            ("Risk acceptance", f.acceptance.clone().unwrap_or_default()),
+            ("Exception", f.exception.clone().unwrap_or_default()),
+        ];
+        for o in &f.overdue {
+            rows.push(("OVERDUE", o.clone()));
+        }
+        if f.needs_escalation {
+            rows.push((
+                "ESCALATE",
+                "a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register".into(),
+            ));
+        }
+        for p in &f.problems {
+            rows.push(("PROBLEM", p.clone()));
+        }
+        b.key_value(rows);
+    }
+}
+
+fn answer_rows(a: &AnswerView) -> Vec<(&'static str, String)> {
+    let answer = match (&a.answer, a.flagged) {
+        (Some(answer), _) => answer.clone(),
+        (None, true) => "NOT ANSWERED (marked \"answer later\")".into(),
+        (None, false) if a.asked == "not known yet" => {
+            "NOT ANSWERED (may not be asked, depending on answers still missing)".into()
+        }
+        (None, false) => "NOT ANSWERED".into(),
+    };
+    let answered = match (&a.answered_by, a.answered_at) {
+        (Some(by), Some(at)) => format!("{by} on {}", when(at)),
+        _ => String::new(),
+    };
+    let evidence = a.evidence.as_ref().map(evidence_words).unwrap_or_default();
+    vec![
+        ("Answer", answer),
+        ("Answered by", answered),
+        ("Notes", a.notes.clone()),
+        ("Evidence", evidence),
+        ("Review", a.review.clone().unwrap_or_default()),
+    ]
+}
+
+/// An evidence reference in words: title, link or path, recorded hash and size, and what
+/// the re-check at export found.
+pub fn evidence_words(e: &EvidenceView) -> String {
+    let mut words = e.title.clone();
+    if let Some(link) = &e.link {
+        words.push_str(&format!(" <{link}>"));
+    }
+    if let Some(path) = &e.path {
+        words.push_str(&format!("\nFile: {path}"));
+        match (&e.sha256, e.size) {
+            (Some(sha), Some(size)) => words.push_str(&format!("\nSHA-256 {sha} ({size} bytes)")),
+            (Some(sha), None) => words.push_str(&format!("\nSHA-256 {sha}")),
+            _ => {}
+        }
+        if let Some(check) = &e.check {
+            words.push_str(&format!("\n{}", check.words()));
+        }
+    }
+    words
+}
+
+fn answers(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[4]);
+    let mut current = "";
+    for section in &pack.sections {
+        if section.questionnaire != current {
+            current = &section.questionnaire;
+            b.heading(2, section.questionnaire_title.clone());
+        }
+        b.heading(3, section.title.clone());
+        for a in &section.answers {
+            b.paragraph(format!("{} ({})", a.prompt, a.question));
+            b.key_value(answer_rows(a));
+        }
+        if !section.not_asked.is_empty() {
+            b.paragraph(format!(
+                "Not asked of this system: {}",
+                section.not_asked.join(" | ")
+            ));
+        }
+    }
+    if !pack.other_answers.is_empty() {
+        b.heading(2, "Answers to questions no longer asked");
+        for a in &pack.other_answers {
+            b.paragraph(a.question.clone());
+            b.key_value(answer_rows(a));
+        }
+    }
+    if !pack.answer_problems.is_empty() {
+        b.heading(2, "Answers that could not be used");
+        b.list(pack.answer_problems.clone());
+    }
+}
+
+fn review(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[5]);
+    b.key_value(vec![("Review status", review_status(&pack.reviews))]);
+    if pack.review_records.is_empty() {
+        b.paragraph("No answer has been reviewed yet.");
+    } else {
+        let rows = pack
+            .review_records
+            .iter()
+            .map(|r| {
+                let mut state = vec![if r.stale { "STALE" } else { "current" }];
+                if r.decision == ReviewDecision::Query {
+                    state.push(if r.resolved { "resolved" } else { "open" });
+                }
+                vec![
+                    r.question.clone(),
+                    decision_word(r.decision).to_uppercase(),
+                    r.reviewer.clone(),
+                    when(r.decided_at),
+                    state.join(", "),
+                ]
+            })
+            .collect();
+        b.table(
+            &[
+                ("Question", 24),
+                ("Decision", 14),
+                ("Reviewer", 26),
+                ("Decided", 20),
+                ("State", 16),
+            ],
+            rows,
+        );
+    }
+    let threads: Vec<&ReviewView> = pack
+        .review_records
+        .iter()
+        .filter(|r| !r.thread.is_empty())
+        .collect();
+    if !threads.is_empty() {
+        b.heading(2, "Review queries");
+        for r in threads {
+            b.heading(3, format!("{} ({})", r.question, review_words(r)));
+            b.list(
+                r.thread
+                    .iter()
+                    .map(|c| format!("{}, {}: {}", c.author, when(c.at), c.text))
+                    .collect(),
+            );
+        }
+    }
+    b.heading(2, "Sign-off");
+    match &pack.sign_off {
+        Some(s) => b.key_value(vec![
+            ("Signed by", s.signed_by.clone()),
+            ("Role", s.role.clone()),
+            ("Signed", when(s.signed_at)),
+            ("Statement", s.statement.clone()),
+            ("Content hash", s.content_hash.clone()),
+        ]),
+        None => b.paragraph("NOT SIGNED OFF: no reviewer has signed off this assessment."),
+    }
+}
+
+fn audit_trail(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[6]);
+    let chain = if pack.audit.chain_intact {
+        format!(
+            "Chain verification: INTACT. All {} entries follow each other and match their hashes.",
+            pack.audit.entries.len()
+        )
+    } else {
+        format!(
+            "Chain verification: BROKEN. {} problem(s) found; the entries below may have been edited outside secassess.",
+            pack.audit.problems.len()
+        )
+    };
+    b.paragraph(chain);
+    b.list(pack.audit.problems.clone());
+    if pack.audit.entries.is_empty() {
+        b.paragraph("The audit trail is empty.");
+        return;
+    }
+    let rows = pack
+        .audit
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let change = match (e.old.is_empty(), e.new.is_empty()) {
+                (true, true) => String::new(),
+                (true, false) => e.new.clone(),
+                (false, true) => format!("{} -> (nothing)", e.old),
+                (false, false) => format!("{} -> {}", e.old, e.new),
+            };
+            vec![
+                (i + 1).to_string(),
+                when(e.at),
+                e.who.clone(),
+                format!("{} {}", e.action, e.subject),
+                change,
+            ]
+        })
+        .collect();
+    b.table(
+        &[
+            ("#", 5),
+            ("When", 17),
+            ("Who", 22),
+            ("What", 24),
+            ("Change", 32),
+        ],
+        rows,
+    );
+}
+
+fn integrity(b: &mut Builder, pack: &Pack) {
+    b.heading(1, PARTS[7]);
+    let i = &pack.integrity;
+    b.key_value(vec![
+        ("Assessment file", i.assessment_file.clone()),
+        ("SHA-256 of its content", i.assessment_sha256.clone()),
+        ("Verification", i.verify.clone()),
+        (
+            "Audit trail",
+            format!(
+                "{} entries, chain {}",
+                i.audit_entries,
+                if i.audit_chain_intact {
+                    "intact"
+                } else {
+                    "BROKEN"
+                }
+            ),
+        ),
+    ]);
+    b.paragraph("To check this pack against an assessment file, compute the SHA-256 of the file (sha256sum FILE on Linux, shasum -a 256 FILE on macOS, Get-FileHash FILE on Windows) and compare it with the value above. Exporting the same file again with the same --generated-at and --date gives a byte-identical pack.");
+    b.heading(2, "Questionnaires used");
+    let rows = pack
+        .questionnaires
+        .iter()
+        .map(|q| {
+            let recorded = match (&q.recorded_version, &q.recorded_sha256) {
+                _ if q.matches_record => "same as recorded".to_string(),
+                (Some(v), Some(s)) => format!("recorded {v}, SHA-256 {s}"),
+                (Some(v), None) => format!("recorded {v}, no hash"),
+                (None, _) => "not recorded in the assessment".to_string(),
+            };
+            vec![
+                format!("{} {}", q.id, q.version),
+                q.sha256.clone(),
+                recorded,
+            ]
+        })
+        .collect();
+    b.table(
+        &[
+            ("Questionnaire", 22),
+            ("SHA-256 used for this pack", 48),
+            ("In the assessment", 30),
+        ],
+        rows,
+    );
+    if !i.finding_problems.is_empty() {
+        b.heading(2, "Findings register problems");
+        b.list(i.finding_problems.clone());
+    }
+    b.heading(2, "Evidence files");
+    if i.evidence_files.is_empty() {
+        b.paragraph("No local evidence files are referenced.");
+    } else {
+        let rows = i
+            .evidence_files
+            .iter()
+            .map(|e| {
+                vec![
+                    e.path.clone(),
+                    e.recorded_sha256.clone().unwrap_or_else(|| "none".into()),
+                    e.check
+                        .as_ref()
+                        .map(EvidenceCheck::words)
+                        .unwrap_or_else(|| "not checked".into()),
+                ]
+            })
+            .collect();
+        b.table(
+            &[("Path", 30), ("Recorded SHA-256", 40), ("At export", 30)],
+            rows,
+        );
+    }
+}

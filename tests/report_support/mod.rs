@@ -1,0 +1,292 @@
+//! Assessments for the evidence pack tests and the export benchmark, built through the
+//! same operations the front ends use (answers, notes and findings are audited), with
+//! reviews and a sign-off recorded as the review mode stores them.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use secassess::assessment::audit;
+use secassess::assessment::findings::{self, Actor, NewFinding};
+use secassess::assessment::record::*;
+use secassess::questionnaire::answer::parse_answer;
+use secassess::questionnaire::{load_embedded, AnswerKind, Catalogue};
+use secassess::report::{self, EvidenceCheck, Input};
+
+pub fn catalogue() -> Catalogue {
+    load_embedded().expect("the embedded questionnaires load")
+}
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+pub fn assessor() -> Person {
+    Person {
+        name: "Zoë Ångström-O’Neill".into(),
+        role: "Project lead".into(),
+        email: "zoe.angstrom@nhs.net".into(),
+    }
+}
+
+pub fn reviewer() -> Person {
+    Person {
+        name: "Priya Raman".into(),
+        role: "IG representative".into(),
+        email: "priya.raman@nhs.net".into(),
+    }
+}
+
+/// What to put in a sample assessment.
+#[derive(Clone, Copy)]
+pub struct Shape {
+    /// How many questions (in walking order) to answer; `usize::MAX` for all.
+    pub answers: usize,
+    pub findings: usize,
+    /// Extra notes changes, to make the audit trail longer.
+    pub extra_audit: usize,
+    pub classification: Option<&'static str>,
+    pub long_texts: bool,
+    pub reviews: bool,
+}
+
+pub const EMPTY: Shape = Shape {
+    answers: 0,
+    findings: 0,
+    extra_audit: 0,
+    classification: None,
+    long_texts: false,
+    reviews: false,
+};
+
+pub const HALF: Shape = Shape {
+    answers: 45,
+    findings: 3,
+    extra_audit: 0,
+    classification: Some("official-sensitive"),
+    long_texts: false,
+    reviews: true,
+};
+
+pub const COMPLETE: Shape = Shape {
+    answers: usize::MAX,
+    findings: 50,
+    extra_audit: 150,
+    classification: Some("official-sensitive"),
+    long_texts: true,
+    reviews: true,
+};
+
+const LONG: &str = "Checked with the supplier’s “security pack” – see ticket ABC-123 (£2,400 budget). Übergrößenträger and naïve café résumé. 李小龍 and Привет, мир and مرحبا. Hash: 3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea9b3c8c2e4a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff. ";
+
+/// A sample assessment of the given shape; deterministic.
+pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
+    let who = assessor();
+    let mut now = t0();
+    let mut a = Assessment::new(
+        System {
+            name: "Patient portal – bookings".into(),
+            description: "Lets patients book, move and cancel appointments.\nRuns in the NHS cloud landing zone.".into(),
+        },
+        who.clone(),
+        catalogue,
+        now,
+    );
+    let questions: Vec<_> = catalogue.questions_in_order().cloned().collect();
+    for (i, question) in questions.iter().enumerate().take(shape.answers) {
+        now += Duration::minutes(3);
+        let first = question
+            .options
+            .first()
+            .map(|o| o.value.clone())
+            .unwrap_or_default();
+        let text = match (question.id.as_str(), shape.classification) {
+            ("classification", Some(c)) => c.to_string(),
+            ("personal_data", _) => "yes".into(),
+            _ => match question.kind {
+                AnswerKind::YesNo => if i % 3 == 0 { "no" } else { "yes" }.to_string(),
+                AnswerKind::Single | AnswerKind::Multiple => first,
+                AnswerKind::Text => {
+                    if shape.long_texts {
+                        LONG.repeat(3)
+                    } else {
+                        "Answered for the test".into()
+                    }
+                }
+                AnswerKind::Date => "2026-01-15".into(),
+                AnswerKind::Evidence => "https://example.invalid/evidence/report.pdf".into(),
+            },
+        };
+        let value = parse_answer(question, &text).expect("a valid answer");
+        a.set_answer(question, &value, &who, now)
+            .expect("answer accepted");
+        if shape.long_texts && i % 4 == 0 {
+            a.set_notes(&question.id, &format!("Note {i}: {LONG}"), &who, now);
+        }
+    }
+    // Evidence files recorded by path, as an attach would.
+    if let Some(q) = questions.iter().find(|q| q.kind == AnswerKind::Evidence) {
+        if shape.answers > 0 {
+            if let Some(record) = a.answers.get_mut(&q.id) {
+                record.evidence = Some(secassess::questionnaire::EvidenceRef {
+                    title: "Penetration test report".into(),
+                    link: None,
+                    path: Some("evidence/pentest.pdf".into()),
+                    sha256: Some("ab".repeat(32)),
+                    size: Some(1234),
+                });
+            }
+        }
+    }
+    for i in 0..shape.extra_audit {
+        now += Duration::minutes(1);
+        let id = &questions[i % questions.len()].id;
+        a.set_notes(id, &format!("Revision {i} of the notes."), &who, now);
+    }
+
+    let (evaluation, _) = findings::evaluate(&a, catalogue);
+    let obligations: Vec<String> = evaluation
+        .obligations
+        .iter()
+        .map(|o| o.id.clone())
+        .collect();
+    let today = date(2026, 2, 1);
+    for i in 0..shape.findings {
+        now += Duration::minutes(5);
+        let actor = Actor {
+            who: &who,
+            now,
+            today,
+        };
+        let id = findings::create_finding(
+            &mut a,
+            catalogue,
+            NewFinding {
+                title: format!("Gap {i}: {}", if shape.long_texts { "session tokens are not rotated after privilege change, so a stolen token keeps working" } else { "tokens" }),
+                obligations: vec![obligations[i % obligations.len()].clone()],
+                questions: Vec::new(),
+                description: if shape.long_texts { LONG.to_string() } else { String::new() },
+                severity: Severity::ALL[i % 4],
+                owner: "=HYPERLINK(\"http://evil.invalid\")".into(),
+            },
+            &actor,
+        )
+        .expect("finding created");
+        if i % 3 == 0 {
+            findings::set_mitigation_plan(
+                &mut a,
+                catalogue,
+                &id,
+                MitigationPlan {
+                    actions: "Rotate tokens on every privilege change.".into(),
+                    owner: "Dev lead".into(),
+                    target_date: date(2026, 3, 1),
+                    completed_on: None,
+                    evidence: None,
+                },
+                &actor,
+            )
+            .expect("plan recorded");
+        } else if i % 3 == 1 {
+            findings::accept_risk(
+                &mut a,
+                catalogue,
+                &id,
+                RiskAcceptance {
+                    accepted_by: Person {
+                        name: "Sam Owner".into(),
+                        role: "Business owner".into(),
+                        email: String::new(),
+                    },
+                    accepted_on: today,
+                    rationale: "Compensating controls in place.".into(),
+                    review_date: date(2026, 6, 1),
+                },
+                &actor,
+            )
+            .expect("risk accepted");
+        }
+    }
+
+    if shape.reviews && !a.answers.is_empty() {
+        let signature = reviewer().signature();
+        let ids: Vec<String> = a.answers.keys().cloned().collect();
+        for (n, id) in ids.iter().enumerate().take(6) {
+            let record = &a.answers[id];
+            let stale = n == 1;
+            let query = n == 2 || n == 1;
+            a.reviews.insert(
+                id.clone(),
+                Review {
+                    decision: if query {
+                        ReviewDecision::Query
+                    } else {
+                        ReviewDecision::Accepted
+                    },
+                    answer_hash: if stale {
+                        "0".repeat(64)
+                    } else {
+                        audit::answer_hash(record)
+                    },
+                    reviewer: signature.clone(),
+                    decided_at: now,
+                    thread: if query {
+                        vec![Comment {
+                            author: signature.clone(),
+                            at: now,
+                            text: "Which supplier report is this based on?".into(),
+                        }]
+                    } else {
+                        Vec::new()
+                    },
+                    resolved: false,
+                },
+            );
+        }
+        if shape.findings > 10 {
+            a.sign_off = Some(SignOff {
+                signed_by: reviewer(),
+                signed_at: now,
+                statement: "Reviewed and accepted for go-live.".into(),
+                content_hash: "cd".repeat(32),
+            });
+        }
+    }
+    a
+}
+
+/// The pack's input for a sample, with fixed dates.
+pub fn input<'a>(
+    assessment: &'a Assessment,
+    catalogue: &'a Catalogue,
+    evidence: &'a BTreeMap<String, EvidenceCheck>,
+    today: NaiveDate,
+) -> Input<'a> {
+    Input {
+        assessment,
+        catalogue,
+        file_name: "portal.secassess.toml",
+        file_sha256: "5e1f0000000000000000000000000000000000000000000000000000000000aa",
+        generated_at: assessment.updated_at,
+        today,
+        tool_version: "0.1.0",
+        evidence,
+        marking: None,
+    }
+}
+
+pub fn document(
+    assessment: &Assessment,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> report::Document {
+    let evidence = BTreeMap::new();
+    let pack = report::build(&input(assessment, catalogue, &evidence, today)).expect("pack builds");
+    report::document(&pack)
+}
