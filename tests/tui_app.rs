@@ -9,7 +9,8 @@ use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 
 use secassess::assessment::record::{Assessment, Person, System};
-use secassess::questionnaire::load_embedded;
+use secassess::questionnaire::answer::AnswerValue;
+use secassess::questionnaire::{load_embedded, AnswerKind};
 use secassess::tui::app::{update, Access, App, Effect, HomeEntry, Msg, SaveState, Screen};
 use secassess::tui::theme::Theme;
 use secassess::tui::view::view;
@@ -636,4 +637,200 @@ fn the_overview_scrolls_on_a_small_terminal() {
     assert!(!text.contains("Classification:"), "scrolled past the top");
     press(&mut app, &[KeyCode::Up, KeyCode::Up, KeyCode::Up]);
     assert_eq!(app.document.as_ref().expect("open").overview_scroll, 0);
+}
+
+/// An app whose assessment has every yes/no question answered "no" by someone else, so
+/// obligations are not met and a reviewer (Ann) may review the answers.
+fn app_with_gaps() -> App {
+    let catalogue = load_embedded().expect("embedded content loads");
+    let lead = Person {
+        name: "Lee Lead".into(),
+        role: "Project lead".into(),
+        email: "lee@example.nhs.uk".into(),
+    };
+    let mut assessment = Assessment::new(
+        System {
+            name: "Staff rota".into(),
+            description: String::new(),
+        },
+        lead.clone(),
+        &catalogue,
+        now(),
+    );
+    for question in catalogue.questions_in_order() {
+        if question.kind == AnswerKind::YesNo {
+            assessment
+                .set_answer(question, &AnswerValue::YesNo(false), &lead, now())
+                .expect("answered");
+        }
+    }
+    // Resume on a question Lee answered, for the review test.
+    assessment.last_question = Some("personal_data".into());
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    app.open("rota.secassess.toml".into(), assessment, None);
+    app
+}
+
+fn fill(app: &mut App, fields: &[&str]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for (i, value) in fields.iter().enumerate() {
+        type_text(app, value);
+        if i + 1 < fields.len() {
+            effects.extend(press(app, &[KeyCode::Tab]));
+        }
+    }
+    effects.extend(press(app, &[KeyCode::Enter]));
+    effects
+}
+
+#[test]
+fn a_finding_is_raised_from_an_unmet_obligation_and_treated() {
+    let mut app = app_with_gaps();
+    press(&mut app, &[KeyCode::Char('o')]);
+    let document = app.document.as_ref().expect("open");
+    let first = &document.evaluation.obligations
+        [secassess::tui::app::obligation_order(&document.evaluation)[0]];
+    assert_eq!(first.status, secassess::rules::Status::NotMet);
+    let (obligation, title) = (first.id.clone(), first.title.clone());
+
+    press(&mut app, &[KeyCode::Char('c')]);
+    let form = app.form.as_ref().expect("pre-filled form");
+    assert_eq!(form.value(0), title);
+    assert_eq!(form.value(2), "Ann Lead");
+    // Accept the pre-filled details as they are.
+    let effects = press(
+        &mut app,
+        &[
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+        ],
+    );
+    assert!(
+        effects.contains(&Effect::Save),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.error)
+    );
+    assert_eq!(app.screen, Screen::Findings);
+    let finding = app.document.as_ref().expect("open").assessment.findings[0].clone();
+    assert_eq!(finding.obligations, vec![obligation]);
+
+    // A plan with a date in the past is refused and the form stays open with why.
+    press(&mut app, &[KeyCode::Char('p')]);
+    fill(&mut app, &["Enable MFA for admins", "", "2001-01-01"]);
+    let form = app.form.as_ref().expect("still open");
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("2001-01-01")),
+        "{:?}",
+        form.error
+    );
+    press(&mut app, &[KeyCode::Esc]);
+
+    press(&mut app, &[KeyCode::Char('p')]);
+    let effects = fill(&mut app, &["Enable MFA for admins", "", "2099-01-31"]);
+    assert!(
+        effects.contains(&Effect::Save),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.error)
+    );
+    let finding = app.document.as_ref().expect("open").assessment.findings[0].clone();
+    let plan = finding.mitigation.expect("planned");
+    assert_eq!(plan.actions, "Enable MFA for admins");
+    assert_eq!(plan.target_date.to_string(), "2099-01-31");
+
+    press(&mut app, &[KeyCode::Char('a')]);
+    let effects = fill(
+        &mut app,
+        &[
+            "Pat Owner <pat@example.nhs.uk>",
+            "",
+            "Low exposure until go-live",
+            "",
+            "2099-06-30",
+        ],
+    );
+    assert!(
+        effects.contains(&Effect::Save),
+        "{:?}",
+        app.form.as_ref().map(|f| &f.error)
+    );
+    let finding = app.document.as_ref().expect("open").assessment.findings[0].clone();
+    let acceptance = finding.acceptance.expect("accepted");
+    assert_eq!(acceptance.accepted_by.name, "Pat Owner");
+    let audit = &app.document.as_ref().expect("open").assessment.audit;
+    assert!(audit.iter().any(|e| e.subject == finding.id), "audited");
+}
+
+#[test]
+fn a_finding_can_be_raised_by_hand_with_a_checked_severity() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('f'), KeyCode::Char('n')]);
+    let form = app.form.as_ref().expect("form");
+    assert!(
+        form.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("critical:")),
+        "rubric shown"
+    );
+    // Replace the suggested severity with something that is not one.
+    fill(&mut app, &["Shared admin password", "x", "", ""]);
+    let form = app.form.as_ref().expect("still open");
+    assert!(
+        form.error
+            .as_deref()
+            .is_some_and(|e| e.contains("Severity")),
+        "{:?}",
+        form.error
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .findings
+        .is_empty());
+}
+
+#[test]
+fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
+    let mut app = app_with_gaps();
+    let question = current_id(&app);
+    assert_eq!(question, "personal_data");
+    let effects = press(&mut app, &[KeyCode::Char('A')]);
+    assert!(effects.contains(&Effect::Save), "{}", status(&app));
+    let assessment = &app.document.as_ref().expect("open").assessment;
+    assert_eq!(
+        assessment.reviews[&question].decision,
+        secassess::assessment::record::ReviewDecision::Accepted
+    );
+    press(&mut app, &[KeyCode::Char('Q')]);
+    let effects = fill(&mut app, &["Is staff data really absent?"]);
+    assert!(effects.contains(&Effect::Save));
+    let text = format!("{:?}", render(&app, 80, 24).backend());
+    assert!(text.contains("Review: queried"), "{text}");
+}
+
+#[test]
+fn snapshot_findings_80x24() {
+    let mut app = app_with_gaps();
+    press(&mut app, &[KeyCode::Char('o'), KeyCode::Char('c')]);
+    press(
+        &mut app,
+        &[
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+        ],
+    );
+    insta::assert_snapshot!("findings_80x24", render(&app, 80, 24).backend());
 }

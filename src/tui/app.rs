@@ -6,11 +6,12 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{command_for, Command, Context};
+use super::register;
 use super::theme::Theme;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
@@ -36,6 +37,7 @@ pub enum Screen {
     Walkthrough,
     Obligations,
     Overview,
+    Findings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +63,8 @@ pub struct Document {
     /// Options ticked so far on a multiple-choice question.
     pub ticked: BTreeSet<String>,
     pub obligation_cursor: usize,
+    /// Selected row on the findings screen.
+    pub finding_cursor: usize,
     /// Lines scrolled in the "why this is asked" pane, which can be longer than the pane.
     pub why_scroll: u16,
     /// Lines scrolled on the overview, which is longer than a small terminal.
@@ -86,6 +90,12 @@ pub enum FormKind {
     OpenPath,
     Date,
     Evidence,
+    FindingDetails,
+    MitigationPlan,
+    Mitigated,
+    AcceptRisk,
+    Exception,
+    ReviewQuery,
 }
 
 pub struct Form {
@@ -94,10 +104,16 @@ pub struct Form {
     pub fields: Vec<(String, TextArea<'static>)>,
     pub focus: usize,
     pub error: Option<String>,
+    /// Guidance shown under the fields (such as the severity rubric).
+    pub hint: Option<String>,
+    /// What the form changes: a finding id or a question id.
+    pub target: Option<String>,
+    /// A new finding's links (obligations, questions) kept while its details are typed.
+    pub draft: Option<crate::assessment::findings::NewFinding>,
 }
 
 impl Form {
-    fn new(kind: FormKind, title: &str, fields: &[(&str, &str)]) -> Form {
+    pub(crate) fn new(kind: FormKind, title: &str, fields: &[(&str, &str)]) -> Form {
         Form {
             kind,
             title: title.to_string(),
@@ -107,6 +123,9 @@ impl Form {
                 .collect(),
             focus: 0,
             error: None,
+            hint: None,
+            target: None,
+            draft: None,
         }
     }
 
@@ -222,6 +241,9 @@ pub struct App {
     pub quitting: bool,
     /// The user's UTC offset, for showing times; fixed so rendering stays a pure function.
     pub local_offset: chrono::FixedOffset,
+    /// The user's date as of the last message, for overdue dates (rendering reads it
+    /// rather than the clock).
+    pub today: NaiveDate,
 }
 
 impl App {
@@ -247,6 +269,7 @@ impl App {
             status: None,
             quitting: false,
             local_offset: chrono::Offset::fix(&Utc),
+            today: NaiveDate::MIN,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -296,6 +319,7 @@ impl App {
             cursor: 0,
             ticked: BTreeSet::new(),
             obligation_cursor: 0,
+            finding_cursor: 0,
             why_scroll: 0,
             overview_scroll: 0,
             can_take_over,
@@ -378,7 +402,7 @@ impl App {
         };
     }
 
-    fn say(&mut self, tone: Tone, text: impl Into<String>) {
+    pub(crate) fn say(&mut self, tone: Tone, text: impl Into<String>) {
         self.status = Some(StatusMessage {
             tone,
             text: text.into(),
@@ -396,6 +420,7 @@ fn identity_form() -> Form {
 
 /// Applies one message. Returns what the shell must do.
 pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    app.today = now.with_timezone(&app.local_offset).date_naive();
     match msg {
         Msg::Saved(result) => {
             if let Some(document) = app.document.as_mut() {
@@ -452,6 +477,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Screen::Walkthrough => &[Context::Walkthrough, Context::Global],
         Screen::Obligations => &[Context::Obligations, Context::Global],
         Screen::Overview => &[Context::Global],
+        Screen::Findings => &[Context::Findings, Context::Global],
     };
     let Some(command) = command_for(&key, contexts) else {
         return Vec::new();
@@ -465,6 +491,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowWalkthrough
         | Command::ShowObligations
         | Command::ShowOverview
+        | Command::ShowFindings
         | Command::NextScreen
             if app.document.is_none() =>
         {
@@ -474,11 +501,13 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowWalkthrough => switch(app, Screen::Walkthrough),
         Command::ShowObligations => switch(app, Screen::Obligations),
         Command::ShowOverview => switch(app, Screen::Overview),
+        Command::ShowFindings => switch(app, Screen::Findings),
         Command::NextScreen => {
             let next = match app.screen {
                 Screen::Home | Screen::Overview => Screen::Walkthrough,
                 Screen::Walkthrough => Screen::Obligations,
-                Screen::Obligations => Screen::Overview,
+                Screen::Obligations => Screen::Findings,
+                Screen::Findings => Screen::Overview,
             };
             switch(app, next)
         }
@@ -505,6 +534,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
             Screen::Walkthrough => on_walkthrough(app, command, now),
             Screen::Obligations => on_obligations(app, command),
             Screen::Overview => on_overview(app, command),
+            Screen::Findings => register::on_findings(app, command, now),
         },
     }
 }
@@ -611,6 +641,12 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     };
     match form.kind {
+        FormKind::FindingDetails
+        | FormKind::MitigationPlan
+        | FormKind::Mitigated
+        | FormKind::AcceptRisk
+        | FormKind::Exception
+        | FormKind::ReviewQuery => register::submit(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),
@@ -1003,6 +1039,9 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
             );
             return vec![Effect::Save];
         }
+        Command::RaiseFinding => register::raise_for_question(app, &question.id),
+        Command::ReviewAccept => return register::review_accept(app, &question.id, now),
+        Command::ReviewComment => register::review_comment(app, &question.id),
         Command::ScrollDown => {
             if let Some(d) = app.document.as_mut() {
                 d.why_scroll = d.why_scroll.saturating_add(3);
@@ -1212,6 +1251,16 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Down => {
             document.obligation_cursor =
                 (document.obligation_cursor + 1).min(count.saturating_sub(1))
+        }
+        Command::RaiseFinding => {
+            let order = obligation_order(&document.evaluation);
+            let selected = order
+                .get(document.obligation_cursor)
+                .and_then(|&i| document.evaluation.obligations.get(i))
+                .map(|o| o.id.clone());
+            if let Some(id) = selected {
+                register::raise_from_obligation(app, &id);
+            }
         }
         Command::GoToQuestion => {
             let order = obligation_order(&document.evaluation);

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod register;
 pub mod shell;
 pub mod theme;
 pub mod view;

@@ -14,6 +14,9 @@ use ratatui::Frame;
 use super::app::{App, Document, EditPurpose, Form, Overlay, SaveState, Screen, Tone};
 use super::keymap::{label, Command, Context, BINDINGS};
 use super::theme::{status_label, step_marker};
+use crate::assessment::findings;
+use crate::assessment::record::{FindingStatus, ReviewDecision};
+use crate::assessment::review;
 use crate::questionnaire::answer::display_answer;
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, NoticeSeverity};
@@ -54,6 +57,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         (Screen::Walkthrough, Some(d)) => draw_walkthrough(app, d, frame, body),
         (Screen::Obligations, Some(d)) => draw_obligations(app, d, frame, body),
         (Screen::Overview, Some(d)) => draw_overview(app, d, frame, body),
+        (Screen::Findings, Some(d)) => draw_findings(app, d, frame, body),
         _ => draw_home(app, frame, body),
     }
     draw_status(app, frame, status);
@@ -192,6 +196,13 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                     "go to question",
                 ),
                 (Command::ShowWalkthrough, Context::Global, "questions"),
+                (Command::Help, Context::Global, "help"),
+            ],
+            Screen::Findings => &[
+                (Command::NewFinding, Context::Findings, "new"),
+                (Command::PlanMitigation, Context::Findings, "plan"),
+                (Command::AcceptRisk, Context::Findings, "accept risk"),
+                (Command::EditFinding, Context::Findings, "edit"),
                 (Command::Help, Context::Global, "help"),
             ],
             Screen::Overview => &[
@@ -447,6 +458,33 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             app.theme.warning(),
         ));
     }
+    let review_status = review::status(&document.assessment, &question.id);
+    if review_status.decision != ReviewDecision::NotReviewed {
+        let style = if review_status.stale || review_status.open_query {
+            app.theme.warning()
+        } else {
+            app.theme.good()
+        };
+        lines.push(Line::styled(
+            format!("Review: {}", review_status.label()),
+            style,
+        ));
+        if let Some(comment) = document
+            .assessment
+            .reviews
+            .get(&question.id)
+            .and_then(|r| r.thread.last())
+        {
+            lines.push(Line::styled(
+                format!(
+                    "  {}: {}",
+                    sanitise_line(&comment.author),
+                    sanitise_line(&comment.text)
+                ),
+                app.theme.hint(),
+            ));
+        }
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -556,6 +594,39 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     for reason in &o.reasons {
         lines.push(Line::from(clean(reason)));
     }
+    let problems = findings::check_consistency(&document.assessment, &app.catalogue);
+    let standing = findings::standings(
+        &document.assessment.findings,
+        &problems,
+        &app.catalogue,
+        &document.evaluation,
+        app.today,
+    )
+    .into_iter()
+    .find(|s| s.obligation == o.id);
+    // Unknown obligations already say which questions decide them; the register matters
+    // once something is recorded or the obligation is not met.
+    if let Some(standing) =
+        standing.filter(|s| !s.findings.is_empty() || o.status == Status::NotMet)
+    {
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("Findings: ", app.theme.hint()),
+            Span::raw(clean(&standing.summary)),
+        ]));
+        if let Some(blocks) = &standing.blocks {
+            lines.push(Line::styled(
+                format!("Blocks `secassess check`: {}", clean(blocks)),
+                app.theme.warning(),
+            ));
+        }
+        if standing.findings.is_empty() && o.status == Status::NotMet {
+            lines.push(Line::styled(
+                "Press c to raise a finding for it.",
+                app.theme.hint(),
+            ));
+        }
+    }
     if !o.involves.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(vec![
@@ -638,6 +709,26 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             },
         ),
     ]));
+    let review_progress =
+        review::progress(&document.assessment, &app.catalogue, &document.evaluation);
+    let untreated_gaps =
+        findings::gaps_without_finding(&document.assessment.findings, &document.evaluation).len();
+    lines.push(Line::from(format!(
+        "Findings: {} recorded, {untreated_gaps} unmet obligation(s) with no finding (f).",
+        document.assessment.findings.len()
+    )));
+    let sign_off = match review::changed_since_sign_off(&document.assessment) {
+        None => String::from("not signed off"),
+        Some(false) => String::from("signed off, nothing changed since"),
+        Some(true) => String::from("CHANGED SINCE SIGN-OFF"),
+    };
+    lines.push(Line::from(format!(
+        "Review: {} of {} answers accepted, {} open queries, {} stale; {sign_off}.",
+        review_progress.accepted,
+        review_progress.answers,
+        review_progress.open_queries,
+        review_progress.stale
+    )));
     lines.push(Line::from(vec![
         Span::styled("Next: ", app.theme.key()),
         Span::raw(clean(&walkthrough::next_thing_to_do(
@@ -792,7 +883,8 @@ fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
-    let height = u16::try_from(form.fields.len() * 3 + 4).unwrap_or(u16::MAX);
+    let hint_rows = form.hint.as_ref().map_or(0, |h| h.lines().count() * 2);
+    let height = u16::try_from(form.fields.len() * 3 + 4 + hint_rows).unwrap_or(u16::MAX);
     let area = popup(area, 72, height);
     frame.render_widget(Clear, area);
     let outer = block(app, format!(" {} ", form.title), true);
@@ -812,10 +904,155 @@ fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
         }
         frame.render_widget(&widget, *row);
     }
-    if let (Some(error), Some(row)) = (&form.error, rows.last()) {
-        frame.render_widget(
-            Paragraph::new(sanitise_line(error)).style(app.theme.error()),
-            *row,
-        );
+    if let Some(row) = rows.last() {
+        let mut lines = Vec::new();
+        if let Some(error) = &form.error {
+            lines.push(Line::styled(sanitise_line(error), app.theme.error()));
+        }
+        if let Some(hint) = &form.hint {
+            lines.extend(
+                hint.lines()
+                    .map(|l| Line::styled(clean(l), app.theme.hint())),
+            );
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), *row);
     }
+}
+
+fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
+    let assessment = &document.assessment;
+    let problems = findings::check_consistency(assessment, &app.catalogue);
+    let views = findings::views(
+        assessment,
+        &app.catalogue,
+        &document.evaluation,
+        &problems,
+        app.today,
+    );
+    let gaps = findings::gaps_without_finding(&assessment.findings, &document.evaluation);
+    let (list_area, detail_area) = if area.width >= 110 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(area);
+        (a, b)
+    } else {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+        (a, b)
+    };
+    let open = views
+        .iter()
+        .filter(|v| v.treatment == "none" && v.finding.status != FindingStatus::Closed)
+        .count();
+    let title = format!(
+        " Findings: {} recorded, {open} untreated, {} gaps with no finding ",
+        views.len(),
+        gaps.len()
+    );
+    let items: Vec<ListItem> = views
+        .iter()
+        .map(|v| {
+            let mut flags = String::new();
+            if !v.overdue.is_empty() {
+                flags.push_str(" OVERDUE");
+            }
+            if v.needs_escalation {
+                flags.push_str(" ESCALATE");
+            }
+            if !v.problems.is_empty() {
+                flags.push_str(" EDITED OUTSIDE");
+            }
+            let style = if flags.is_empty() {
+                Style::new()
+            } else {
+                app.theme.warning()
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{:<6}", clean(&v.finding.id)), app.theme.heading()),
+                Span::raw(format!("{:<9}", v.finding.severity.name())),
+                Span::raw(format!("{:<19}", v.finding.status.label())),
+                Span::raw(clean(&v.finding.title)),
+                Span::styled(flags, style),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(document.finding_cursor));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block(app, title, true))
+            .highlight_style(app.theme.selected()),
+        list_area,
+        &mut state,
+    );
+    let mut lines: Vec<Line> = Vec::new();
+    match views.get(document.finding_cursor) {
+        Some(v) => {
+            let f = v.finding;
+            lines.push(Line::styled(
+                format!("{} {}", clean(&f.id), clean(&f.title)),
+                app.theme.heading(),
+            ));
+            lines.push(Line::from(format!(
+                "Severity {} ({}); status {}; owner {}",
+                f.severity.name(),
+                f.severity.rubric(),
+                f.status.label(),
+                if f.owner.is_empty() { "not set" } else { &f.owner }
+            )));
+            if !f.obligations.is_empty() {
+                lines.push(Line::from(format!(
+                    "Obligations: {}",
+                    clean(&f.obligations.join(", "))
+                )));
+            }
+            lines.push(Line::from(vec![
+                Span::styled("Treatment: ", app.theme.hint()),
+                Span::raw(clean(&v.treatment)),
+            ]));
+            for overdue in &v.overdue {
+                lines.push(Line::styled(
+                    format!("OVERDUE: {}", clean(&overdue.to_string())),
+                    app.theme.error(),
+                ));
+            }
+            if v.needs_escalation {
+                lines.push(Line::styled(
+                    "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information needs escalating to organisation level (e).",
+                    app.theme.warning(),
+                ));
+            }
+            for problem in &v.problems {
+                lines.push(Line::styled(
+                    format!("EDITED OUTSIDE secassess: {}", clean(&problem.to_string())),
+                    app.theme.error(),
+                ));
+            }
+            if !f.description.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::from(clean(&f.description)));
+            }
+        }
+        None => lines.push(Line::from(
+            "No findings yet. Press n to raise one by hand, or c on an unmet obligation (o) to raise one pre-filled.",
+        )),
+    }
+    if !gaps.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            "Not met, and no finding yet (raise one with c on the obligations screen):",
+            app.theme.warning(),
+        ));
+        for gap in &gaps {
+            lines.push(Line::from(format!(
+                "  {} {}",
+                gap.level.name(),
+                clean(&gap.title)
+            )));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(app, " Finding ", false)),
+        detail_area,
+    );
 }

@@ -1,0 +1,467 @@
+//! The findings register and review decisions in the TUI: raising a finding (by hand,
+//! from an unmet obligation, or about a question), treating it (mitigation plan,
+//! mitigated with evidence, business owner's risk acceptance, pre-approved exception,
+//! escalation, closing), and a reviewer's accept/query on an answer. Pure like the rest
+//! of `app`: each change goes through `assessment::findings` or `assessment::review`
+//! (which audit it) and asks the shell to save.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::app::{App, Effect, Form, FormKind, SaveState, Screen, Tone};
+use super::keymap::Command;
+use crate::assessment::findings::{self, Actor, FindingError, NewFinding, SEVERITY_RUBRIC};
+use crate::assessment::identity::parse_signature;
+use crate::assessment::record::{
+    Assessment, ExceptionApproval, FindingStatus, MitigationPlan, RiskAcceptance, Severity,
+};
+use crate::assessment::review::{self, Decision};
+use crate::questionnaire::answer::EvidenceRef;
+use crate::questionnaire::model::Catalogue;
+
+/// Applies one change to the open assessment as the current user, re-evaluates and asks
+/// for a save. The change's own error (why it was refused) goes to the status line or the
+/// open form; nothing is changed then.
+fn change<T>(
+    app: &mut App,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    let who = app
+        .who
+        .clone()
+        .ok_or_else(|| String::from("secassess does not know who you are yet"))?;
+    let today = app.today;
+    let catalogue = &app.catalogue;
+    let document = app
+        .document
+        .as_mut()
+        .ok_or_else(|| String::from("open an assessment first"))?;
+    if let Some(reason) = document.read_only() {
+        return Err(format!("Read-only: {reason}"));
+    }
+    let actor = Actor {
+        who: &who,
+        now,
+        today,
+    };
+    let value = apply(&mut document.assessment, catalogue, &actor)?;
+    document.evaluation = findings::evaluate(&document.assessment, catalogue).0;
+    document.dirty = true;
+    document.save = SaveState::Saving;
+    Ok(value)
+}
+
+fn text(error: FindingError) -> String {
+    error.to_string()
+}
+
+/// The id of the finding under the cursor on the findings screen.
+pub fn selected_finding(app: &App) -> Option<String> {
+    let document = app.document.as_ref()?;
+    document
+        .assessment
+        .findings
+        .get(document.finding_cursor)
+        .map(|f| f.id.clone())
+}
+
+fn severity_hint() -> String {
+    SEVERITY_RUBRIC
+        .iter()
+        .map(|(s, text)| format!("{}: {text}", s.name()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn details_form(title: &str, draft: NewFinding, target: Option<String>) -> Form {
+    let mut form = Form::new(
+        FormKind::FindingDetails,
+        title,
+        &[
+            ("Title", &draft.title),
+            (
+                "Severity (critical, high, medium, low)",
+                draft.severity.name(),
+            ),
+            ("Owner", &draft.owner),
+            ("Description", &draft.description.replace('\n', " ")),
+        ],
+    );
+    form.hint = Some(severity_hint());
+    form.target = target;
+    form.draft = Some(draft);
+    form
+}
+
+/// `c` on the obligations screen: a finding pre-filled from the selected obligation.
+pub fn raise_from_obligation(app: &mut App, obligation_id: &str) {
+    let Some(document) = app.document.as_ref() else {
+        return;
+    };
+    match findings::draft_from_obligation(&app.catalogue, &document.evaluation, obligation_id) {
+        Ok(mut draft) => {
+            draft.owner = app.who.as_ref().map(|w| w.name.clone()).unwrap_or_default();
+            app.form = Some(details_form(
+                "Raise a finding for this obligation",
+                draft,
+                None,
+            ));
+        }
+        Err(e) => app.say(Tone::Error, text(e)),
+    }
+}
+
+/// `c` on a question: a finding about it, raised by hand.
+pub fn raise_for_question(app: &mut App, question_id: &str) {
+    let Some(question) = app.catalogue.question(question_id) else {
+        return;
+    };
+    let draft = NewFinding {
+        title: String::new(),
+        obligations: Vec::new(),
+        questions: vec![question.id.clone()],
+        description: format!("About: {}", question.prompt),
+        severity: Severity::Medium,
+        owner: app.who.as_ref().map(|w| w.name.clone()).unwrap_or_default(),
+    };
+    app.form = Some(details_form(
+        "Raise a finding about this question",
+        draft,
+        None,
+    ));
+}
+
+/// A key on the findings screen.
+pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Effect> {
+    let count = app
+        .document
+        .as_ref()
+        .map_or(0, |d| d.assessment.findings.len());
+    if let Some(document) = app.document.as_mut() {
+        match command {
+            Command::Up => {
+                document.finding_cursor = document.finding_cursor.saturating_sub(1);
+                return Vec::new();
+            }
+            Command::Down => {
+                document.finding_cursor =
+                    (document.finding_cursor + 1).min(count.saturating_sub(1));
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    if command == Command::NewFinding {
+        let draft = NewFinding {
+            title: String::new(),
+            obligations: Vec::new(),
+            questions: Vec::new(),
+            description: String::new(),
+            severity: Severity::Medium,
+            owner: app.who.as_ref().map(|w| w.name.clone()).unwrap_or_default(),
+        };
+        app.form = Some(details_form("Raise a finding", draft, None));
+        return Vec::new();
+    }
+    let Some(id) = selected_finding(app) else {
+        if command != Command::NewFinding {
+            app.say(
+                Tone::Info,
+                "No findings yet. Press n to raise one, or c on an unmet obligation.",
+            );
+        }
+        return Vec::new();
+    };
+    let finding = app
+        .document
+        .as_ref()
+        .and_then(|d| d.assessment.findings.iter().find(|f| f.id == id))
+        .cloned();
+    let Some(finding) = finding else {
+        return Vec::new();
+    };
+    let today = app.today.to_string();
+    let form = match command {
+        Command::EditFinding => Some(details_form(
+            &format!("Edit {id}"),
+            NewFinding {
+                title: finding.title.clone(),
+                obligations: finding.obligations.clone(),
+                questions: finding.questions.clone(),
+                description: finding.description.clone(),
+                severity: finding.severity,
+                owner: finding.owner.clone(),
+            },
+            Some(id.clone()),
+        )),
+        Command::PlanMitigation => {
+            let plan = finding.mitigation.clone();
+            Some(Form::new(
+                FormKind::MitigationPlan,
+                &format!("Mitigation plan for {id}"),
+                &[
+                    ("Actions", plan.as_ref().map_or("", |p| p.actions.as_str())),
+                    (
+                        "Owner",
+                        plan.as_ref()
+                            .map_or(finding.owner.as_str(), |p| p.owner.as_str()),
+                    ),
+                    (
+                        "Target date (YYYY-MM-DD)",
+                        &plan
+                            .as_ref()
+                            .map(|p| p.target_date.to_string())
+                            .unwrap_or_default(),
+                    ),
+                ],
+            ))
+        }
+        Command::MarkMitigated => Some(Form::new(
+            FormKind::Mitigated,
+            &format!("{id} is mitigated: the evidence"),
+            &[
+                ("Done on (YYYY-MM-DD)", &today),
+                ("Evidence: document title", ""),
+                ("Evidence: link or file path", ""),
+            ],
+        )),
+        Command::AcceptRisk => {
+            let mut form = Form::new(
+                FormKind::AcceptRisk,
+                &format!("Business owner's acceptance of the risk in {id}"),
+                &[
+                    ("Business owner (Name <email>)", ""),
+                    ("Their role", "Business owner"),
+                    ("Why the risk is accepted", ""),
+                    ("Accepted on (YYYY-MM-DD)", &today),
+                    ("Review by (YYYY-MM-DD)", ""),
+                ],
+            );
+            form.hint = Some(String::from(
+                "Only the business owner can accept a risk. An accepted risk is still shown as not met, with who accepted it and when.",
+            ));
+            Some(form)
+        }
+        Command::RecordException => Some(Form::new(
+            FormKind::Exception,
+            &format!("Pre-approved exception for {id}"),
+            &[
+                ("Approved by (Name <email>)", ""),
+                ("Approval reference", ""),
+                ("Approved on (YYYY-MM-DD)", &today),
+            ],
+        )),
+        _ => None,
+    };
+    if let Some(mut form) = form {
+        form.target = Some(id);
+        app.form = Some(form);
+        return Vec::new();
+    }
+    let result = match command {
+        Command::Escalate => change(app, now, |a, c, actor| {
+            findings::escalate(a, c, &id, "", actor).map_err(text)
+        })
+        .map(|()| format!("{id} escalated.")),
+        Command::CloseFinding => change(app, now, |a, c, actor| {
+            findings::set_status(a, c, &id, FindingStatus::Closed, actor).map_err(text)
+        })
+        .map(|()| format!("{id} closed.")),
+        _ => return Vec::new(),
+    };
+    finish(app, result)
+}
+
+fn finish(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(message) => {
+            app.say(Tone::Good, message);
+            vec![Effect::Save]
+        }
+        Err(problem) => {
+            app.say(Tone::Error, problem);
+            Vec::new()
+        }
+    }
+}
+
+fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what}: '{text}' is not a date like 2026-12-31."))
+}
+
+/// Saves a findings or review form; on a problem the form stays open with the reason.
+pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(form) = app.form.take() else {
+        return Vec::new();
+    };
+    let target = form.target.clone().unwrap_or_default();
+    let result: Result<String, String> = match form.kind {
+        FormKind::FindingDetails => submit_details(app, &form, now),
+        FormKind::MitigationPlan => date(&form.value(2), "Target date").and_then(|target_date| {
+            let plan = MitigationPlan {
+                actions: form.value(0),
+                owner: form.value(1),
+                target_date,
+                completed_on: None,
+                evidence: None,
+            };
+            change(app, now, |a, c, actor| {
+                findings::set_mitigation_plan(a, c, &target, plan, actor).map_err(text)
+            })
+            .map(|()| format!("Mitigation plan saved for {target}."))
+        }),
+        FormKind::Mitigated => date(&form.value(0), "Done on").and_then(|on| {
+            let location = form.value(2);
+            let is_link = location.starts_with("https://") || location.starts_with("http://");
+            let evidence = EvidenceRef {
+                title: form.value(1),
+                link: is_link.then(|| location.clone()),
+                path: (!is_link && !location.is_empty()).then_some(location),
+                ..EvidenceRef::default()
+            };
+            change(app, now, |a, c, actor| {
+                findings::complete_mitigation(a, c, &target, on, evidence, actor).map_err(text)
+            })
+            .map(|()| format!("{target} marked mitigated."))
+        }),
+        FormKind::AcceptRisk => parse_signature(&form.value(0), "the business owner")
+            .map_err(|e| e.to_string())
+            .and_then(|mut owner| {
+                owner.role = form.value(1);
+                let accepted_on = date(&form.value(3), "Accepted on")?;
+                let review_date = date(&form.value(4), "Review by")?;
+                let acceptance = RiskAcceptance {
+                    accepted_by: owner,
+                    accepted_on,
+                    rationale: form.value(2),
+                    review_date,
+                };
+                change(app, now, |a, c, actor| {
+                    findings::accept_risk(a, c, &target, acceptance, actor).map_err(text)
+                })
+                .map(|()| format!("Risk acceptance recorded on {target}."))
+            }),
+        FormKind::Exception => parse_signature(&form.value(0), "the approver")
+            .map_err(|e| e.to_string())
+            .and_then(|approver| {
+                let approval = ExceptionApproval {
+                    approved_by: approver,
+                    reference: form.value(1),
+                    approved_on: date(&form.value(2), "Approved on")?,
+                };
+                change(app, now, |a, c, actor| {
+                    findings::record_exception(a, c, &target, approval, actor).map_err(text)
+                })
+                .map(|()| format!("Exception approval recorded on {target}."))
+            }),
+        FormKind::ReviewQuery => {
+            let comment = form.value(0);
+            let question = target.clone();
+            let lead_replying = app.document.as_ref().is_some_and(|d| {
+                review::status(&d.assessment, &question).open_query
+                    && app.who.as_ref().is_some_and(|w| {
+                        d.assessment
+                            .answers
+                            .get(&question)
+                            .is_some_and(|r| r.answered_by == w.signature())
+                    })
+            });
+            change(app, now, |a, _, actor| {
+                if lead_replying {
+                    review::reply(a, &question, &comment, actor.who, actor.now)
+                        .map(|()| String::from("Reply saved."))
+                } else {
+                    review::decide(
+                        a,
+                        &question,
+                        Decision::Query(&comment),
+                        actor.who,
+                        actor.now,
+                    )
+                    .map(|()| String::from("Query saved."))
+                }
+                .map_err(|e| e.to_string())
+            })
+        }
+        _ => return Vec::new(),
+    };
+    match result {
+        Ok(message) => {
+            app.say(Tone::Good, message);
+            vec![Effect::Save]
+        }
+        Err(problem) => {
+            let mut form = form;
+            form.error = Some(problem);
+            app.form = Some(form);
+            Vec::new()
+        }
+    }
+}
+
+fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<String, String> {
+    let severity_text = form.value(1);
+    let severity = Severity::parse(&severity_text).ok_or_else(|| {
+        format!("Severity: '{severity_text}' is not one of critical, high, medium, low.")
+    })?;
+    let draft = form.draft.clone().unwrap_or(NewFinding {
+        title: String::new(),
+        obligations: Vec::new(),
+        questions: Vec::new(),
+        description: String::new(),
+        severity,
+        owner: String::new(),
+    });
+    let details = NewFinding {
+        title: form.value(0),
+        severity,
+        owner: form.value(2),
+        description: form.value(3),
+        ..draft
+    };
+    match form.target.clone() {
+        Some(id) => change(app, now, |a, c, actor| {
+            findings::update_details(a, c, &id, details, actor).map_err(text)
+        })
+        .map(|()| format!("{id} saved.")),
+        None => {
+            let id = change(app, now, |a, c, actor| {
+                findings::create_finding(a, c, details, actor).map_err(text)
+            })?;
+            if let Some(document) = app.document.as_mut() {
+                document.finding_cursor = document
+                    .assessment
+                    .findings
+                    .iter()
+                    .position(|f| f.id == id)
+                    .unwrap_or(0);
+            }
+            app.screen = Screen::Findings;
+            Ok(format!(
+                "{id} raised. Now treat it: p mitigation plan, a risk accepted by the business owner."
+            ))
+        }
+    }
+}
+
+/// `A` on a question: the reviewer accepts the answer (and closes any query on it).
+pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<Effect> {
+    let result = change(app, now, |a, _, actor| {
+        review::decide(a, question, Decision::Accept, actor.who, actor.now)
+            .map_err(|e| e.to_string())
+    })
+    .map(|()| format!("Review: {question} accepted."));
+    finish(app, result)
+}
+
+/// `Q` on a question: the reviewer queries the answer, or the lead replies to the query.
+pub fn review_comment(app: &mut App, question: &str) {
+    let mut form = Form::new(
+        FormKind::ReviewQuery,
+        "Review comment (a query, or your reply to one)",
+        &[("Comment", "")],
+    );
+    form.target = Some(question.to_string());
+    app.form = Some(form);
+}
