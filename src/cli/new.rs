@@ -92,19 +92,27 @@ fn check_text(what: &str, text: &str, max: usize, multiline: bool) -> Result<(),
     Ok(())
 }
 
+/// Who is using secassess, if anyone has said: `--as`, then `SECASSESS_NAME`/`_EMAIL`/
+/// `_ROLE`, then the saved identity. `None` on first use.
+pub fn known_person(context: &Context) -> Result<Option<Person>, CliError> {
+    let config_dir = locations::config_dir()?;
+    let saved = identity::load_identity(&config_dir)?;
+    Ok(resolve(
+        context.acting_as.as_deref(),
+        &identity::identity_env(),
+        saved.as_ref(),
+    )?
+    .map(|(person, _)| person))
+}
+
 /// Who is using secassess now: `--as`, then `SECASSESS_NAME`/`_EMAIL`/`_ROLE`, then the
 /// saved identity. With nobody configured, asks on the terminal (when `ask` and stdin is
 /// one) and saves the answer; otherwise says how to set it.
 pub fn current_person(context: &Context, ask: bool) -> Result<Person, CliError> {
-    let config_dir = locations::config_dir()?;
-    let saved = identity::load_identity(&config_dir)?;
-    if let Some((person, _)) = resolve(
-        context.acting_as.as_deref(),
-        &identity::identity_env(),
-        saved.as_ref(),
-    )? {
+    if let Some(person) = known_person(context)? {
         return Ok(person);
     }
+    let config_dir = locations::config_dir()?;
     let path = identity::identity_path(&config_dir);
     if !ask || !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(format!(

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use chrono::Utc;
-use secassess::assessment::identity::resolve;
 use secassess::assessment::record::Person;
 use secassess::plain::{self, HomeChoice, Outcome, PlainError};
 use secassess::session::Session;
@@ -19,6 +18,7 @@ use secassess::text::sanitise_line;
 use secassess::tui::shell::{self, Launch};
 use secassess::tui::theme::Theme;
 
+use super::new::known_person;
 use super::{CliError, Context};
 
 #[derive(clap::Args)]
@@ -53,13 +53,7 @@ pub fn dispatch(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCo
 fn run_tui(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, CliError> {
     let catalogue = context.catalogue()?;
     let config_dir = locations::config_dir()?;
-    let saved = identity::load_identity(&config_dir)?;
-    let who = resolve(
-        context.acting_as.as_deref(),
-        &identity::identity_env(),
-        saved.as_ref(),
-    )?
-    .map(|(person, _)| person);
+    let who = known_person(context)?;
     let data_dir = locations::data_dir(context.data_dir.as_deref())?;
     let theme = Theme::from_env(
         std::env::var("NO_COLOR").ok().as_deref(),
@@ -133,15 +127,10 @@ pub(super) fn plain_identity(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<Person, CliError> {
-    let config_dir = locations::config_dir()?;
-    let saved = identity::load_identity(&config_dir)?;
-    if let Some((person, _)) = resolve(
-        context.acting_as.as_deref(),
-        &identity::identity_env(),
-        saved.as_ref(),
-    )? {
+    if let Some(person) = known_person(context)? {
         return Ok(person);
     }
+    let config_dir = locations::config_dir()?;
     let path = identity::identity_path(&config_dir);
     let Some(person) = plain::ask_identity(input, output, &path).map_err(from_plain)? else {
         return Err(CliError::Usage(
