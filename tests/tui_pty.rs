@@ -97,6 +97,17 @@ impl Tui {
         self.send("\r");
     }
 
+    /// Types each value into the next field of the open form (an empty value keeps what
+    /// is there) and saves it with Enter on the last.
+    fn type_line_in_form(&mut self, values: &[&str]) {
+        for (i, value) in values.iter().enumerate() {
+            for c in value.chars() {
+                self.send(&c.to_string());
+            }
+            self.send(if i + 1 < values.len() { "\t" } else { "\r" });
+        }
+    }
+
     fn resize(&self, cols: u16, rows: u16) {
         self.parser
             .lock()
@@ -248,4 +259,208 @@ fn a_second_instance_is_read_only_and_says_who_has_it() {
     );
     first.send("q");
     assert_eq!(first.wait_exit(), (true, false));
+}
+
+const LEAD: &str = "Ann Lead <ann@example.nhs.uk>";
+const REVIEWER: &str = "Ivy Reviewer <ivy@example.nhs.uk>";
+
+fn cli(home: &Path, who: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_secassess"))
+        .args(["--as", who])
+        .args(args)
+        .env("SECASSESS_DATA_DIR", home.join("data"))
+        .env("SECASSESS_CONFIG_DIR", home.join("config"))
+        .output()
+        .expect("secassess runs")
+}
+
+/// A new assessment with every question answered by the lead through `secassess answer`:
+/// "no", the first option, a date, some text, a link; personal data "yes" so the
+/// classification is OFFICIAL-SENSITIVE whatever is declared.
+fn answered_by_lead(home: &Path) -> PathBuf {
+    let out = cli(home, LEAD, &["new", "Ward rota"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let catalogue = secassess::questionnaire::load_embedded().expect("content loads");
+    let mut args = vec![
+        String::from("answer"),
+        assessment_file(home).display().to_string(),
+    ];
+    for question in catalogue.questions_in_order() {
+        use secassess::questionnaire::AnswerKind;
+        let first = question
+            .options
+            .first()
+            .map(|o| o.value.clone())
+            .unwrap_or_default();
+        let value = match question.kind {
+            _ if question.id == "personal_data" => String::from("yes"),
+            AnswerKind::YesNo => String::from("no"),
+            AnswerKind::Single | AnswerKind::Multiple => first,
+            AnswerKind::Text => String::from("As in the design document"),
+            AnswerKind::Date => String::from("2026-06-01"),
+            AnswerKind::Evidence => String::from("https://example.invalid/design.pdf"),
+        };
+        args.push(format!("--set={}={value}", question.id));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli(home, LEAD, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assessment_file(home)
+}
+
+/// Every MUST gap `check` reports gets a finding with a mitigation plan.
+fn plan_for_gaps(home: &Path, file: &str) {
+    let out = cli(home, LEAD, &["check", file, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check JSON");
+    for blocker in report["report"]["blockers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let obligation = blocker["obligation"].as_str().expect("obligation id");
+        let out = cli(
+            home,
+            LEAD,
+            &["finding", "add", file, "--obligation", obligation],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let id = stdout
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .find(|w| w.starts_with("F-"))
+            .expect("new finding id")
+            .to_string();
+        let out = cli(
+            home,
+            LEAD,
+            &[
+                "finding",
+                "plan",
+                file,
+                &id,
+                "--actions",
+                "In the delivery plan",
+                "--owner",
+                "Ann Lead",
+                "--target",
+                "2099-01-01",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(cli(home, LEAD, &["check", file]).status.success());
+}
+
+#[test]
+fn a_gap_goes_from_not_met_to_risk_accepted_through_the_tui() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = answered_by_lead(home.path()).display().to_string();
+    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    tui.wait_for("question 1 of");
+    tui.send("o");
+    tui.wait_for("[!] NOT MET");
+    tui.send("c");
+    tui.wait_for("Raise a finding for this obligation");
+    for _ in 0..4 {
+        tui.send("\r");
+    }
+    tui.wait_for("F-001 raised");
+    tui.send("a");
+    tui.wait_for("acceptance of the risk");
+    tui.type_line_in_form(&[
+        "Pat Owner <pat@example.nhs.uk>",
+        "",
+        "Low exposure until go-live",
+        "",
+        "2099-01-31",
+    ]);
+    tui.wait_for("Risk acceptance recorded on F-001");
+    tui.wait_for("[saved");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), (true, false));
+
+    let saved = std::fs::read_to_string(&file).expect("saved");
+    assert!(
+        saved.contains("rationale = \"Low exposure until go-live\""),
+        "{saved}"
+    );
+    let out = cli(home.path(), LEAD, &["obligations", &file]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("risk accepted by Pat Owner"), "{text}");
+}
+
+#[test]
+fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = answered_by_lead(home.path()).display().to_string();
+    plan_for_gaps(home.path(), &file);
+
+    // The reviewer queries the classification.
+    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    reviewer.wait_for("question 1 of");
+    reviewer.send("Q");
+    reviewer.wait_for("Review comment");
+    reviewer.type_line_in_form(&["Why only OFFICIAL?"]);
+    reviewer.wait_for("Query saved");
+    reviewer.wait_for("[saved");
+    reviewer.send("q");
+    assert_eq!(reviewer.wait_exit(), (true, false));
+
+    // The lead sees the query, changes the answer and replies.
+    let mut lead = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    lead.wait_for("Review: queried");
+    lead.wait_for("Why only OFFICIAL?");
+    lead.send("2");
+    lead.wait_for("question 2 of");
+    lead.send("h");
+    lead.wait_for("answer changed after review");
+    lead.send("Q");
+    lead.wait_for("Review comment");
+    lead.type_line_in_form(&["It is OFFICIAL-SENSITIVE: it holds staff names"]);
+    lead.wait_for("Reply saved");
+    lead.wait_for("[saved");
+    lead.send("q");
+    assert_eq!(lead.wait_exit(), (true, false));
+
+    // The reviewer accepts every answer, then signs off.
+    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    reviewer.wait_for("question 1 of");
+    for _ in 0..200 {
+        if reviewer
+            .screen()
+            .contains("No answer is waiting for review")
+        {
+            break;
+        }
+        reviewer.send("A");
+    }
+    reviewer.wait_for("No answer is waiting for review");
+    reviewer.send("S");
+    reviewer.wait_for("Sign off the assessment");
+    reviewer.send("\r");
+    reviewer.wait_for("Signed off.");
+    reviewer.wait_for("[saved");
+    reviewer.send("q");
+    assert_eq!(reviewer.wait_exit(), (true, false));
+
+    let saved = std::fs::read_to_string(&file).expect("saved");
+    assert!(saved.contains("[sign_off"), "{saved}");
+    assert!(saved.contains("Ivy Reviewer"), "{saved}");
+    let out = cli(home.path(), REVIEWER, &["verify", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -96,6 +96,7 @@ pub enum FormKind {
     AcceptRisk,
     Exception,
     ReviewQuery,
+    SignOff,
 }
 
 pub struct Form {
@@ -492,6 +493,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         | Command::ShowObligations
         | Command::ShowOverview
         | Command::ShowFindings
+        | Command::SignOff
         | Command::NextScreen
             if app.document.is_none() =>
         {
@@ -502,6 +504,10 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowObligations => switch(app, Screen::Obligations),
         Command::ShowOverview => switch(app, Screen::Overview),
         Command::ShowFindings => switch(app, Screen::Findings),
+        Command::SignOff => {
+            register::sign_off_form(app);
+            Vec::new()
+        }
         Command::NextScreen => {
             let next = match app.screen {
                 Screen::Home | Screen::Overview => Screen::Walkthrough,
@@ -646,7 +652,8 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::Mitigated
         | FormKind::AcceptRisk
         | FormKind::Exception
-        | FormKind::ReviewQuery => register::submit(app, now),
+        | FormKind::ReviewQuery
+        | FormKind::SignOff => register::submit(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),
@@ -850,7 +857,7 @@ fn walkthrough_first_asked(app: &App, from: usize) -> usize {
     walkthrough::neighbour(&app.steps, from, true, &document.evaluation).unwrap_or(from)
 }
 
-fn go_to_step(app: &mut App, step: usize) {
+pub(crate) fn go_to_step(app: &mut App, step: usize) {
     let question = app.steps.get(step).map(|s| s.question.clone());
     if let Some(document) = app.document.as_mut() {
         document.step = step;

@@ -50,6 +50,8 @@ pub enum Command {
     ReviewAccept,
     /// Review: query the current answer, or reply to the reviewer's query.
     ReviewComment,
+    /// Review: sign off the whole assessment.
+    SignOff,
     /// Finish editing and keep the text.
     SaveEdit,
     NextField,
@@ -179,6 +181,13 @@ pub const BINDINGS: &[Binding] = &[
         "v",
         C::ShowOverview,
         "overview: progress and what to do next",
+    ),
+    bind(
+        X::Global,
+        &[ch('S')],
+        "S",
+        C::SignOff,
+        "review: sign off the assessment (reviewers)",
     ),
     bind(
         X::Global,

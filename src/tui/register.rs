@@ -355,6 +355,14 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 })
                 .map(|()| format!("Exception approval recorded on {target}."))
             }),
+        FormKind::SignOff => {
+            let statement = form.value(0);
+            change(app, now, |a, c, actor| {
+                review::sign_off(a, c, actor.today, &statement, actor.who, actor.now)
+                    .map_err(|e| e.to_string())
+            })
+            .map(|()| String::from("Signed off."))
+        }
         FormKind::ReviewQuery => {
             let comment = form.value(0);
             let question = target.clone();
@@ -445,14 +453,76 @@ fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<Stri
     }
 }
 
-/// `A` on a question: the reviewer accepts the answer (and closes any query on it).
+/// `A` on a question: the reviewer accepts the answer (and closes any query on it), then
+/// moves to the next answer that still needs a decision, so a review is a run of `A`s
+/// with a `Q` where something needs asking.
 pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<Effect> {
     let result = change(app, now, |a, _, actor| {
         review::decide(a, question, Decision::Accept, actor.who, actor.now)
             .map_err(|e| e.to_string())
-    })
-    .map(|()| format!("Review: {question} accepted."));
-    finish(app, result)
+    });
+    if let Err(problem) = result {
+        app.say(Tone::Error, problem);
+        return Vec::new();
+    }
+    match next_to_review(app) {
+        Some(step) => {
+            super::app::go_to_step(app, step);
+            app.say(Tone::Good, format!("Review: {question} accepted."));
+        }
+        None => app.say(
+            Tone::Good,
+            format!("Review: {question} accepted. No answer is waiting for review; press S to sign off."),
+        ),
+    }
+    vec![Effect::Save]
+}
+
+/// The step of the first answer that needs a review decision (never reviewed or stale).
+fn next_to_review(app: &App) -> Option<usize> {
+    let document = app.document.as_ref()?;
+    let waiting = review::items(
+        &document.assessment,
+        &app.catalogue,
+        &document.evaluation,
+        review::Filter::Unreviewed,
+    );
+    let first = waiting.first()?;
+    app.steps.iter().position(|s| s.question == first.question)
+}
+
+/// `S`: the reviewer signs off the whole assessment, if nothing stands in the way.
+pub fn sign_off_form(app: &mut App) {
+    let Some(document) = app.document.as_ref() else {
+        return;
+    };
+    let eligibility = review::sign_off_eligibility(&document.assessment, &app.catalogue, app.today);
+    if !eligibility.eligible() {
+        let first = eligibility
+            .blockers
+            .iter()
+            .take(3)
+            .map(|b| format!("{}: {}", b.subject, b.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        app.say(
+            Tone::Warning,
+            format!(
+                "Not ready for sign-off ({} thing(s) stand in the way): {first}",
+                eligibility.blockers.len()
+            ),
+        );
+        return;
+    }
+    let mut form = Form::new(
+        FormKind::SignOff,
+        "Sign off the assessment",
+        &[("Statement", review::STANDARD_STATEMENT)],
+    );
+    form.hint = Some(String::from(
+        "The sign-off records your name, role and the time, pinned to a hash of the assessment's content: any later change shows as changed since sign-off.",
+    ));
+    app.form = Some(form);
 }
 
 /// `Q` on a question: the reviewer queries the answer, or the lead replies to the query.

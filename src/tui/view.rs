@@ -19,7 +19,7 @@ use crate::assessment::record::{FindingStatus, ReviewDecision};
 use crate::assessment::review;
 use crate::questionnaire::answer::display_answer;
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{AnswerKind, NoticeSeverity};
+use crate::questionnaire::model::{AnswerKind, NoticeSeverity, Question};
 use crate::rules::{citation, Status};
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough::{self, StepState};
@@ -298,7 +298,13 @@ fn draw_walkthrough(app: &App, document: &Document, frame: &mut Frame, area: Rec
     } else {
         // The question needs about 12 rows; the rest goes to the help and the quoted
         // requirement, which are often longer.
-        let question_rows = (area.height * 45 / 100).max(12);
+        let needed = if app.editor.is_some() {
+            area.height / 2
+        } else {
+            question_rows(app, document, area.width)
+        };
+        // At least 12 rows for the question, at least 8 for why it is asked.
+        let question_rows = needed.clamp(12, area.height.saturating_sub(8).max(12));
         let [a, b] =
             Layout::vertical([Constraint::Length(question_rows), Constraint::Min(0)]).areas(area);
         (a, b)
@@ -317,9 +323,6 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         .rfind(|s| s.first_step <= document.step)
         .map(|s| clean(&s.title))
         .unwrap_or_default();
-    let state = app.step_state(document.step);
-    let record = document.assessment.answers.get(&question.id);
-    let flagged = record.is_some_and(|r| r.flagged);
     let title = format!(
         " {section} · question {} of {} ",
         document.step + 1,
@@ -328,29 +331,8 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     let outer = block(app, title, app.overlay.is_none() && app.form.is_none());
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-
-    let mut lines: Vec<Line> = Vec::new();
-    let marker = step_marker(state, flagged);
-    lines.push(Line::from(vec![
-        Span::styled(format!("{marker} "), app.theme.step(state)),
-        Span::styled(clean(&question.prompt), app.theme.heading()),
-    ]));
-    if state == StepState::Skipped {
-        let reason = question
-            .ask_if
-            .as_ref()
-            .map(|(_, text)| {
-                format!(
-                    "Not asked for this system (asked only if {}).",
-                    sanitise_line(text)
-                )
-            })
-            .unwrap_or_default();
-        lines.push(Line::styled(reason, app.theme.dimmed()));
-    }
-    lines.push(Line::from(""));
-    let (answers, _) = document.assessment.typed_answers(&app.catalogue);
-    let current = answers.get(&question.id);
+    let typing = app.editor.is_some();
+    let lines = question_lines(app, document, question, !typing);
     if let Some(editor) = &app.editor {
         let title = match editor.purpose {
             EditPurpose::Answer => " Your answer (Ctrl-S or Esc to keep it) ",
@@ -371,6 +353,45 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         frame.render_widget(&area_widget, editor_area);
         return;
     }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// The question pane's text: the prompt, why it is skipped, and (with `with_answer`) the
+/// options, the answer with who gave it and when, notes, the flag and the review status.
+fn question_lines(
+    app: &App,
+    document: &Document,
+    question: &Question,
+    with_answer: bool,
+) -> Vec<Line<'static>> {
+    let state = app.step_state(document.step);
+    let record = document.assessment.answers.get(&question.id);
+    let flagged = record.is_some_and(|r| r.flagged);
+    let mut lines: Vec<Line> = Vec::new();
+    let marker = step_marker(state, flagged);
+    lines.push(Line::from(vec![
+        Span::styled(format!("{marker} "), app.theme.step(state)),
+        Span::styled(clean(&question.prompt), app.theme.heading()),
+    ]));
+    if state == StepState::Skipped {
+        let reason = question
+            .ask_if
+            .as_ref()
+            .map(|(_, text)| {
+                format!(
+                    "Not asked for this system (asked only if {}).",
+                    sanitise_line(text)
+                )
+            })
+            .unwrap_or_default();
+        lines.push(Line::styled(reason, app.theme.dimmed()));
+    }
+    lines.push(Line::from(""));
+    if !with_answer {
+        return lines;
+    }
+    let (answers, _) = document.assessment.typed_answers(&app.catalogue);
+    let current = answers.get(&question.id);
     let rows = app.option_rows();
     let dont_know_row = rows.len().saturating_sub(1);
     for (i, row) in rows.iter().enumerate() {
@@ -485,7 +506,20 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             ));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+
+    lines
+}
+
+/// Rows the question pane needs to show everything, with its borders.
+fn question_rows(app: &App, document: &Document, width: u16) -> u16 {
+    let Some(question) = app.current_question() else {
+        return 0;
+    };
+    let lines = question_lines(app, document, question, app.editor.is_none());
+    let count = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .line_count(width.saturating_sub(2));
+    u16::try_from(count).unwrap_or(u16::MAX).saturating_add(2)
 }
 
 fn draw_why(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
