@@ -812,11 +812,31 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
         assessment.reviews[&question].decision,
         secassess::assessment::record::ReviewDecision::Accepted
     );
+    assert_ne!(
+        current_id(&app),
+        question,
+        "moved on to the next answer to review"
+    );
+    press(&mut app, &[KeyCode::Left]);
+    assert_eq!(current_id(&app), question);
+
     press(&mut app, &[KeyCode::Char('Q')]);
     let effects = fill(&mut app, &["Is staff data really absent?"]);
-    assert!(effects.contains(&Effect::Save));
+    assert!(effects.contains(&Effect::Save), "{}", status(&app));
     let text = format!("{:?}", render(&app, 80, 24).backend());
     assert!(text.contains("Review: queried"), "{text}");
+
+    // The answer changes after the review: the overview says so.
+    press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
+    let text = format!("{:?}", render(&app, 120, 40).backend());
+    assert!(
+        text.contains("Changed since the last review: personal_data"),
+        "{text}"
+    );
+    // A reviewer cannot review their own answer.
+    press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
+    assert_eq!(current_id(&app), question);
+    assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
 }
 
 #[test]

@@ -362,7 +362,11 @@ fn report(
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let file = sanitise_line(&path.display().to_string());
-    writeln!(out, "Saved the {what} of {} in {file}.", sanitise_line(id))?;
+    if what == "new finding" {
+        writeln!(out, "Raised {} and saved it in {file}.", sanitise_line(id))?;
+    } else {
+        writeln!(out, "Saved the {what} of {} in {file}.", sanitise_line(id))?;
+    }
     let Some(finding) = assessment.findings.iter().find(|f| f.id == id) else {
         return Ok(());
     };

@@ -763,6 +763,25 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         review_progress.open_queries,
         review_progress.stale
     )));
+    let changed: Vec<String> = review::items(
+        &document.assessment,
+        &app.catalogue,
+        &document.evaluation,
+        review::Filter::Unreviewed,
+    )
+    .into_iter()
+    .filter(|item| item.status.stale)
+    .map(|item| item.question)
+    .collect();
+    if !changed.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "Changed since the last review: {}",
+                clean(&changed.join(", "))
+            ),
+            app.theme.warning(),
+        ));
+    }
     lines.push(Line::from(vec![
         Span::styled("Next: ", app.theme.key()),
         Span::raw(clean(&walkthrough::next_thing_to_do(
