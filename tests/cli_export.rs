@@ -1,7 +1,8 @@
 //! `secassess export` through the real binary: every format from real assessment files
-//! (empty, half-done, complete with long and non-Latin texts and 50 findings), the PDF
-//! read back with lopdf (page count, "Page N of N", the marking on every page), owner-only
-//! files, determinism, and refusing to overwrite the assessment.
+//! (empty, half-done, complete with long and non-Latin texts and 50 findings, signed off,
+//! and with an audit entry edited by hand), the PDF read back with lopdf (page count,
+//! "Page N of N", the marking on every page), the one-line summary printed after writing,
+//! owner-only files, determinism, and refusing to overwrite the assessment.
 
 mod report_support;
 
@@ -25,6 +26,20 @@ fn write_sample(dir: &Path, shape: Shape) -> PathBuf {
     let path = dir.join("portal.secassess.toml");
     secassess::store::create(&path, &assessment).expect("sample saved");
     path
+}
+
+fn write_assessment(dir: &Path, assessment: &secassess::assessment::Assessment) -> PathBuf {
+    let path = dir.join("portal.secassess.toml");
+    secassess::store::create(&path, assessment).expect("sample saved");
+    path
+}
+
+/// Changes the file as a text editor would: `f` gets the text and returns the new one.
+fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let edited = f(text.clone());
+    assert_ne!(edited, text, "the edit changed something");
+    std::fs::write(path, edited).expect("written");
 }
 
 fn export_all(file: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -254,4 +269,137 @@ fn external_pdf_tools_accept_the_pack_when_installed() {
         }
         Err(_) => println!("skipped pdffonts: poppler-utils is not installed"),
     }
+}
+
+#[test]
+fn a_signed_off_assessment_exports_as_signed_off_and_matching_its_audit_trail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_assessment(dir.path(), &signed_off_sample(&catalogue()));
+    let out = export_all(&file, dir.path(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The last line says what the pack says.
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("The pack says: OFFICIAL-SENSITIVE; MUST obligations "),
+        "{stdout}"
+    );
+    assert!(
+        last.contains("open queries, 0 stale; signed off, valid — nothing changed since sign-off; file matches its audit trail."),
+        "{last}"
+    );
+    assert!(
+        last.contains(" 0 open, "),
+        "every finding is treated: {last}"
+    );
+
+    let pdf = std::fs::read(dir.path().join("pack.pdf")).expect("pdf");
+    check_pdf(
+        &pdf,
+        "OFFICIAL-SENSITIVE",
+        &[
+            "SIGNED OFF by Priya Raman",
+            "Contents",
+            "How to check this pack",
+        ],
+    );
+    let md = std::fs::read_to_string(dir.path().join("pack.md")).expect("md");
+    assert!(md.contains(": valid — nothing changed since sign-off"));
+    assert!(md.contains("the file matches its audit trail"));
+    assert!(!md.contains("DOES NOT MATCH"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("pack.json")).expect("json"))
+            .expect("the JSON parses");
+    assert_eq!(json["sign_off"]["changed_since"], false);
+    assert_eq!(json["integrity"]["matches_audit_trail"], true);
+}
+
+#[test]
+fn an_assessment_with_a_tampered_audit_entry_exports_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_assessment(dir.path(), &signed_off_sample(&catalogue()));
+    // The third audit entry's author is changed in a text editor.
+    edit(&file, |text| {
+        let mut blocks: Vec<String> = text.split("\n[[audit]]\n").map(str::to_string).collect();
+        blocks[3] = blocks[3].replacen("who = \"Zoë", "who = \"Mallory", 1);
+        blocks.join("\n[[audit]]\n")
+    });
+    let out = export_all(&file, dir.path(), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "a tampered file still exports: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("; FILE DOES NOT MATCH ITS AUDIT TRAIL ("),
+        "{stdout}"
+    );
+
+    let pdf = std::fs::read(dir.path().join("pack.pdf")).expect("pdf");
+    check_pdf(
+        &pdf,
+        "OFFICIAL-SENSITIVE",
+        &[
+            "WARNING: THIS ASSESSMENT FILE DOES NOT MATCH ITS AUDIT TRAIL",
+            "Chain verification: BROKEN",
+        ],
+    );
+    let md = std::fs::read_to_string(dir.path().join("pack.md")).expect("md");
+    assert!(md.contains("THE FILE DOES NOT MATCH ITS AUDIT TRAIL"));
+    assert!(
+        md.contains("audit entry 3 (answer-set"),
+        "the entry is named by number"
+    );
+    assert!(md.contains("was edited after it was written"));
+    assert!(
+        md.contains("| 3 | audit chain |"),
+        "listed in the integrity appendix"
+    );
+
+    // The pack lists exactly what `secassess verify` finds.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("pack.json")).expect("json"))
+            .expect("the JSON parses");
+    assert_eq!(json["integrity"]["matches_audit_trail"], false);
+    let problems = json["integrity"]["verify_problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!problems.is_empty());
+    let verify = secassess(&["verify", &file.to_string_lossy()]);
+    let verify_out = String::from_utf8_lossy(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(1), "{verify_out}");
+    for p in &problems {
+        let message = p["message"].as_str().unwrap_or_default();
+        assert!(
+            verify_out.contains(message),
+            "verify lacks {message:?}: {verify_out}"
+        );
+    }
+}
+
+#[test]
+fn a_change_after_the_sign_off_is_printed_and_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalogue = catalogue();
+    let mut a = signed_off_sample(&catalogue);
+    let question = a.answers.keys().next().cloned().expect("answered");
+    let later = a.updated_at + chrono::Duration::minutes(10);
+    a.set_notes(&question, "A later note.", &assessor(), later);
+    let file = write_assessment(dir.path(), &a);
+    let out = export_all(&file, dir.path(), &[]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("; CHANGED SINCE SIGN-OFF; file matches its audit trail."),
+        "{stdout}"
+    );
+    let md = std::fs::read_to_string(dir.path().join("pack.md")).expect("md");
+    assert!(md.contains("CHANGED SINCE SIGN-OFF: the content is no longer what was signed off (1 audit entry written after it)"));
 }

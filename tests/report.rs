@@ -80,8 +80,40 @@ fn stale_reviews_and_open_queries_are_shown_as_such() {
     let stale: Vec<_> = pack.review_records.iter().filter(|r| r.stale).collect();
     assert_eq!(stale.len(), 1);
     let text = all_text(&report::document(&pack));
-    assert!(text.contains("STALE: the answer changed after this decision"));
+    assert!(text.contains("stale — answer changed after review (was queried)"));
     assert!(text.contains("NOT SIGNED OFF"));
+    // The sample was built through secassess: its file matches its audit trail.
+    assert!(
+        pack.integrity.matches_audit_trail,
+        "{:?}",
+        pack.integrity.verify_problems
+    );
+    assert!(text.contains("the file matches its audit trail"));
+}
+
+#[test]
+fn a_sign_off_followed_by_a_change_is_shown_as_changed() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let evidence = BTreeMap::new();
+    let pack =
+        report::build(&input(&a, &catalogue, &evidence, date(2026, 2, 1))).expect("pack builds");
+    let s = pack.sign_off.as_ref().expect("signed off");
+    assert!(s.changed_since);
+    assert!(
+        pack.integrity.matches_audit_trail,
+        "{:?}",
+        pack.integrity.verify_problems
+    );
+    let text = all_text(&report::document(&pack));
+    assert!(text.contains("CHANGED SINCE SIGN-OFF"));
+
+    let a = signed_off_sample(&catalogue);
+    let pack =
+        report::build(&input(&a, &catalogue, &evidence, date(2026, 2, 1))).expect("pack builds");
+    let s = pack.sign_off.as_ref().expect("signed off");
+    assert!(!s.changed_since);
+    assert!(all_text(&report::document(&pack)).contains("valid — nothing changed since sign-off"));
 }
 
 #[test]

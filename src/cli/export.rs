@@ -2,7 +2,9 @@
 //! the evidence pack and the exports for the tools around it. The imperative shell of
 //! `secassess::report`: it reads the assessment file once (its bytes are both parsed and
 //! hashed, so the fingerprint is of exactly what was exported), re-checks local evidence
-//! files, decides the dates, and writes each output atomically and owner-only.
+//! files, decides the dates, and writes each output atomically and owner-only. After
+//! writing it prints one line saying what the pack says (marking, MUST obligations,
+//! findings, review, sign-off, integrity), so the user knows without opening it.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -353,5 +355,7 @@ fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
         write("the findings CSV", findings, &report::csv::findings(&pack))?;
         say(format!("Findings CSV: {}", findings.display()));
     }
+    // What the pack says, so the user knows without opening it.
+    say(report::model::headline(&pack));
     Ok(ExitCode::SUCCESS)
 }

@@ -69,6 +69,12 @@ pub fn render(doc: &Document) -> String {
                 }
                 out.push('\n');
             }
+            Block::Contents { entries } => {
+                for (i, entry) in entries.iter().enumerate() {
+                    out.push_str(&format!("{}. {}\n", i + 1, escape(entry)));
+                }
+                out.push('\n');
+            }
             Block::List { items } => {
                 for item in items {
                     out.push_str(&format!("- {}\n", lines(item, "  ")));

@@ -7,6 +7,13 @@
 //! lays a pack out as a [`Document`], a list of blocks in the order the evidence pack
 //! requires, which the PDF and Markdown renderers draw.
 //!
+//! What the review and the integrity checks say comes from the assessment modules
+//! themselves, never worked out again here: review status and open queries from
+//! [`review::status`] and [`review::open_queries`], the sign-off from
+//! [`review::changed_since_sign_off`], and every integrity problem (audit chain, answer,
+//! review and finding pins, sign-off) from [`verify::verify`], so the pack says exactly
+//! what `secassess review` and `secassess verify` say.
+//!
 //! Pure and deterministic: no clock, no file system, no environment. Every string taken
 //! from the assessment file is passed through [`crate::text::sanitise`] here, so no
 //! renderer can be handed a control character.
@@ -16,11 +23,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::assessment::audit;
 use crate::assessment::findings;
 use crate::assessment::record::{
     Assessment, Finding, FindingStatus, ReviewDecision, Severity, StoredValue,
 };
+use crate::assessment::review;
+use crate::assessment::verify::{self, ProblemKind, SignOffState};
 use crate::questionnaire::answer::{display_answer, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
@@ -120,6 +128,8 @@ pub struct Pack {
     /// The date overdue items were checked against.
     pub dates_checked_on: NaiveDate,
     pub tool_version: String,
+    /// The marking was raised with `--marking` (so re-exporting needs it again).
+    pub marking_raised: bool,
     pub system: SystemView,
     pub assessor: String,
     pub assessor_role: String,
@@ -179,14 +189,27 @@ pub struct ProgressView {
     pub total: usize,
 }
 
+/// How far the review has got, as [`review::progress`] counts it (over the answered
+/// questions that are asked), with the open queries from [`review::open_queries`].
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReviewSummary {
     pub reviewers: Vec<String>,
+    /// Answered questions that are asked: what a review covers.
+    pub answers: usize,
+    /// Accepted on the answer as it is now.
     pub accepted: usize,
+    /// Queries, open or resolved (stale ones not counted).
     pub queries: usize,
+    /// Every unresolved query, including those whose answer has changed since.
     pub open_queries: usize,
+    pub resolved_queries: usize,
+    /// Decisions made on an answer that has changed since.
     pub stale: usize,
     pub not_reviewed: usize,
+    /// The question ids of the open queries.
+    pub open_query_questions: Vec<String>,
+    /// In words, as `secassess review` says it.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,8 +218,23 @@ pub struct SignOffView {
     pub role: String,
     pub signed_at: DateTime<Utc>,
     pub statement: String,
+    /// The content hash the sign-off was pinned to.
     pub content_hash: String,
+    /// The content hash of the assessment as exported.
+    pub current_content_hash: String,
+    /// [`review::changed_since_sign_off`]: the content is no longer what was signed off.
+    pub changed_since: bool,
+    /// Audit entries written after the sign-off.
+    pub entries_after: usize,
+    /// "valid — nothing changed since sign-off" or "CHANGED SINCE SIGN-OFF ...".
+    pub state: String,
 }
+
+/// The words for a sign-off whose content is still what was signed.
+pub const SIGN_OFF_VALID: &str = "valid — nothing changed since sign-off";
+
+/// The words for a sign-off whose content has changed since.
+pub const SIGN_OFF_CHANGED: &str = "CHANGED SINCE SIGN-OFF";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
@@ -260,6 +298,13 @@ pub struct FindingView {
     pub overdue: Vec<String>,
     pub needs_escalation: bool,
     pub problems: Vec<String>,
+    /// It does not match its latest audit entry ([`verify::verify`]): changed, or added,
+    /// in a text editor rather than through secassess. Such a finding treats nothing.
+    pub edited_outside: bool,
+    /// Treated for sign-off ([`review::finding_treatment`]).
+    pub treated: bool,
+    /// How it is treated, or what is missing.
+    pub treatment: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -288,6 +333,8 @@ pub struct AnswerView {
     /// When the question may not be asked, depending on answers still missing.
     pub asked: String,
     pub review: Option<String>,
+    /// It does not match its latest audit entry: changed in a text editor.
+    pub edited_outside: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -307,9 +354,14 @@ pub struct ReviewView {
     pub reviewer: String,
     pub decided_at: DateTime<Utc>,
     /// The answer changed after the decision (or was removed): the decision no longer
-    /// applies to what the answer says now.
+    /// applies to what the answer says now ([`review::status`]).
     pub stale: bool,
+    pub open_query: bool,
     pub resolved: bool,
+    /// Where it stands, as every front end says it ([`review::ReviewStatus::label`]).
+    pub label: String,
+    /// It does not match its latest audit entry: changed in a text editor.
+    pub edited_outside: bool,
     pub thread: Vec<CommentView>,
 }
 
@@ -324,6 +376,7 @@ pub struct CommentView {
 pub struct AuditView {
     pub entries: Vec<AuditEntryView>,
     pub chain_intact: bool,
+    /// The chain problems [`verify::verify`] found, each naming its entry number.
     pub problems: Vec<String>,
 }
 
@@ -344,10 +397,29 @@ pub struct IntegrityView {
     pub assessment_sha256: String,
     pub audit_entries: usize,
     pub audit_chain_intact: bool,
+    /// [`verify::verify`] found nothing: the audit chain is intact and every answer,
+    /// review, finding and the sign-off match their audit entries.
+    pub matches_audit_trail: bool,
+    /// Exactly what [`verify::verify`] found, in its order.
+    pub verify_problems: Vec<VerifyProblemView>,
     pub finding_problems: Vec<String>,
     pub evidence_files: Vec<EvidenceFileView>,
     /// "passed" when every check passed, otherwise what did not.
     pub verify: String,
+}
+
+/// One problem [`verify::verify`] found.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyProblemView {
+    pub kind: ProblemKind,
+    pub subject: String,
+    /// 1-based number of the audit entry concerned, when there is one.
+    pub entry: Option<usize>,
+    /// What the audit trail says it should be (a hash).
+    pub expected: String,
+    /// What the file holds.
+    pub found: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -455,14 +527,6 @@ fn evidence_view(evidence: &EvidenceRef, checks: &BTreeMap<String, EvidenceCheck
     }
 }
 
-/// Whether a review no longer applies: the answer it was made on has changed or gone.
-pub fn review_is_stale(assessment: &Assessment, question: &str, answer_hash: &str) -> bool {
-    assessment
-        .answers
-        .get(question)
-        .is_none_or(|record| audit::answer_hash(record) != answer_hash)
-}
-
 fn decision_word(decision: ReviewDecision) -> &'static str {
     match decision {
         ReviewDecision::NotReviewed => "not reviewed",
@@ -471,22 +535,20 @@ fn decision_word(decision: ReviewDecision) -> &'static str {
     }
 }
 
+/// A review decision in words: where it stands (the review module's own label, e.g.
+/// "stale — answer changed after review (was accepted)"), by whom and when.
 fn review_words(review: &ReviewView) -> String {
     let mut words = format!(
-        "{} by {} on {}",
-        decision_word(review.decision),
+        "{}; decided by {} on {}",
+        review.label,
         review.reviewer,
         when(review.decided_at)
     );
-    if review.decision == ReviewDecision::Query {
-        words.push_str(if review.resolved {
-            " (resolved)"
-        } else {
-            " (open)"
-        });
-    }
     if review.stale {
-        words.push_str("; STALE: the answer changed after this decision, review it again");
+        words.push_str("; the reviewer needs to look at it again");
+    }
+    if review.edited_outside {
+        words.push_str("; EDITED OUTSIDE SECASSESS: this review does not match its audit entry");
     }
     words
 }
@@ -502,9 +564,14 @@ fn stored_words(value: &Option<StoredValue>) -> Option<String> {
 fn finding_view(
     view: &findings::FindingView<'_>,
     checks: &BTreeMap<String, EvidenceCheck>,
+    edited_outside: bool,
+    treatment: Result<String, String>,
 ) -> FindingView {
     let f: &Finding = view.finding;
     FindingView {
+        edited_outside,
+        treated: treatment.is_ok(),
+        treatment: clean_line(&treatment.unwrap_or_else(|missing| missing)),
         id: clean_line(&f.id),
         title: clean_line(&f.title),
         severity: f.severity,
@@ -572,10 +639,24 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let standings =
         findings::standings(&a.findings, &problems, catalogue, &evaluation, input.today);
     let gate = findings::gate(a, catalogue, input.today);
+    let report = verify::verify(a);
+    let edited = |kind: ProblemKind, subject: &str| {
+        report
+            .problems
+            .iter()
+            .any(|p| p.kind == kind && p.subject == subject)
+    };
     let finding_views: Vec<FindingView> =
         findings::views(a, catalogue, &evaluation, &problems, input.today)
             .iter()
-            .map(|v| finding_view(v, input.evidence))
+            .map(|v| {
+                finding_view(
+                    v,
+                    input.evidence,
+                    edited(ProblemKind::Finding, &v.finding.id),
+                    review::finding_treatment(v.finding, &problems, input.today),
+                )
+            })
             .collect();
 
     let classification = match &evaluation.effective_classification {
@@ -622,13 +703,20 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let review_records: Vec<ReviewView> = a
         .reviews
         .iter()
-        .map(|(question, r)| ReviewView {
+        .map(|(question, r)| {
+            let status = review::status(a, question);
+            (question, r, status)
+        })
+        .map(|(question, r, status)| ReviewView {
             question: clean_line(question),
             decision: r.decision,
             reviewer: clean_line(&r.reviewer),
             decided_at: r.decided_at,
-            stale: review_is_stale(a, question, &r.answer_hash),
+            stale: status.stale,
+            open_query: status.open_query,
             resolved: r.resolved,
+            label: status.label(),
+            edited_outside: edited(ProblemKind::Review, question),
             thread: r
                 .thread
                 .iter()
@@ -676,6 +764,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             flagged: record.is_some_and(|r| r.flagged),
             asked: truth_word(asked).to_string(),
             review: reviews_by_question.get(id).map(|r| review_words(r)),
+            edited_outside: edited(ProblemKind::Answer, id),
         }
     };
     let mut sections = Vec::new();
@@ -743,8 +832,24 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         })
         .collect();
 
-    // Audit trail.
-    let chain = audit::verify_chain(&a.audit);
+    // Audit trail, and everything verify found.
+    let chain: Vec<&verify::Problem> = report
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::AuditChain)
+        .collect();
+    let verify_problems: Vec<VerifyProblemView> = report
+        .problems
+        .iter()
+        .map(|p| VerifyProblemView {
+            kind: p.kind,
+            subject: clean_line(&p.subject),
+            entry: p.entry,
+            expected: clean_line(&p.expected),
+            found: clean_line(&p.found),
+            message: clean_line(&p.message),
+        })
+        .collect();
     let audit_view = AuditView {
         entries: a
             .audit
@@ -760,7 +865,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             })
             .collect(),
         chain_intact: chain.is_empty(),
-        problems: chain.iter().map(|p| clean_line(&p.problem)).collect(),
+        problems: chain.iter().map(|p| clean_line(&p.message)).collect(),
     };
 
     // Evidence files, everywhere they are referenced.
@@ -788,10 +893,18 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     }
     let evidence_files: Vec<EvidenceFileView> = evidence_files.into_values().collect();
 
-    let review_summary = summarise_reviews(a, &review_records);
+    let review_summary = summarise_reviews(a, catalogue, &evaluation, &review_records);
+    let sign_off = sign_off_view(a, &report);
     let mut verify = Vec::new();
-    if !chain.is_empty() {
-        verify.push(format!("{} audit trail problem(s)", chain.len()));
+    if !report.problems.is_empty() {
+        verify.push(format!(
+            "the file does not match its audit trail: {} problem(s), {} of them in the audit trail's own chain",
+            report.problems.len(),
+            chain.len()
+        ));
+    }
+    if sign_off.as_ref().is_some_and(|s| s.changed_since) {
+        verify.push(String::from("the content has changed since the sign-off"));
     }
     if !problems.is_empty() {
         verify.push(format!("{} findings register problem(s)", problems.len()));
@@ -812,7 +925,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         ));
     }
     let verify = if verify.is_empty() {
-        "passed: the audit trail chain is intact, the findings register is consistent and every answer could be read".to_string()
+        "passed: the audit trail chain is intact, every answer, review, finding and sign-off matches its audit entry, the findings register is consistent and every answer could be read".to_string()
     } else {
         format!("NOT PASSED: {}", verify.join("; "))
     };
@@ -845,8 +958,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         gaps.len(),
         &finding_views,
         &review_summary,
-        a.sign_off.is_some(),
-        &audit_view,
+        sign_off.as_ref(),
+        &verify_problems,
         evidence_attention,
     );
 
@@ -862,6 +975,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         generated_at: input.generated_at,
         dates_checked_on: input.today,
         tool_version: input.tool_version.to_string(),
+        marking_raised: input.marking.is_some(),
         system,
         assessor: clean_line(&a.assessor.signature()),
         assessor_role: clean_line(&a.assessor.role),
@@ -871,13 +985,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         questionnaires,
         progress,
         reviews: review_summary,
-        sign_off: a.sign_off.as_ref().map(|s| SignOffView {
-            signed_by: clean_line(&s.signed_by.signature()),
-            role: clean_line(&s.signed_by.role),
-            signed_at: s.signed_at,
-            statement: clean(&s.statement),
-            content_hash: clean_line(&s.content_hash),
-        }),
+        sign_off,
         gate: gate_view,
         next_steps,
         notices: evaluation
@@ -903,6 +1011,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             assessment_sha256: input.file_sha256.to_string(),
             audit_entries: a.audit.len(),
             audit_chain_intact: chain.is_empty(),
+            matches_audit_trail: verify_problems.is_empty(),
+            verify_problems,
             finding_problems: problems
                 .iter()
                 .map(|p| clean_line(&p.to_string()))
@@ -914,34 +1024,58 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     })
 }
 
-fn summarise_reviews(a: &Assessment, records: &[ReviewView]) -> ReviewSummary {
+/// The review summary, counted by the review module itself.
+fn summarise_reviews(
+    a: &Assessment,
+    catalogue: &Catalogue,
+    evaluation: &crate::rules::Evaluation,
+    records: &[ReviewView],
+) -> ReviewSummary {
     let reviewers: BTreeSet<String> = records.iter().map(|r| r.reviewer.clone()).collect();
-    let answered = a
-        .answers
-        .iter()
-        .filter(|(_, r)| r.value.is_some() || r.dont_know || r.evidence.is_some())
-        .count();
-    let decided = records
-        .iter()
-        .filter(|r| r.decision != ReviewDecision::NotReviewed && !r.stale)
-        .count();
+    let progress = review::progress(a, catalogue, evaluation);
+    let open = review::open_queries(a);
     ReviewSummary {
         reviewers: reviewers.into_iter().collect(),
-        accepted: records
-            .iter()
-            .filter(|r| r.decision == ReviewDecision::Accepted && !r.stale)
-            .count(),
-        queries: records
-            .iter()
-            .filter(|r| r.decision == ReviewDecision::Query)
-            .count(),
-        open_queries: records
-            .iter()
-            .filter(|r| r.decision == ReviewDecision::Query && !r.resolved)
-            .count(),
-        stale: records.iter().filter(|r| r.stale).count(),
-        not_reviewed: answered.saturating_sub(decided),
+        answers: progress.answers,
+        accepted: progress.accepted,
+        queries: progress.open_queries + progress.resolved_queries,
+        open_queries: open.len(),
+        resolved_queries: progress.resolved_queries,
+        stale: progress.stale,
+        not_reviewed: progress.not_reviewed,
+        open_query_questions: open.iter().map(|q| clean_line(&q.question)).collect(),
+        text: progress.to_string(),
     }
+}
+
+/// The sign-off with where it stands: [`review::changed_since_sign_off`] decides, the
+/// verify report says how many audit entries came after it.
+fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView> {
+    let s = a.sign_off.as_ref()?;
+    let changed_since = review::changed_since_sign_off(a).unwrap_or(false);
+    let entries_after = match &report.sign_off {
+        SignOffState::ChangedSince { entries_after, .. } => *entries_after,
+        _ => 0,
+    };
+    let state = if changed_since {
+        format!(
+            "{SIGN_OFF_CHANGED}: the content is no longer what was signed off ({entries_after} audit entr{} written after it); the reviewer needs to review the changes and sign off again",
+            if entries_after == 1 { "y" } else { "ies" }
+        )
+    } else {
+        SIGN_OFF_VALID.to_string()
+    };
+    Some(SignOffView {
+        signed_by: clean_line(&s.signed_by.signature()),
+        role: clean_line(&s.signed_by.role),
+        signed_at: s.signed_at,
+        statement: clean(&s.statement),
+        content_hash: clean_line(&s.content_hash),
+        current_content_hash: review::content_hash(a),
+        changed_since,
+        entries_after,
+        state,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -951,8 +1085,8 @@ fn next_steps(
     gaps: usize,
     findings: &[FindingView],
     reviews: &ReviewSummary,
-    signed: bool,
-    audit: &AuditView,
+    sign_off: Option<&SignOffView>,
+    integrity: &[VerifyProblemView],
     evidence_attention: usize,
 ) -> Vec<String> {
     let mut steps = Vec::new();
@@ -995,11 +1129,20 @@ fn next_steps(
             reviews.open_queries
         ));
     }
-    if !signed {
-        steps.push("Ask the reviewer to sign off the assessment once it is complete.".into());
+    match sign_off {
+        None => {
+            steps.push("Ask the reviewer to sign off the assessment once it is complete.".into())
+        }
+        Some(s) if s.changed_since => steps.push(
+            "The assessment has changed since it was signed off: ask the reviewer to review the changes (secassess diff) and sign off again.".into(),
+        ),
+        Some(_) => {}
     }
-    if !audit.chain_intact {
-        steps.push("Find out why the audit trail does not verify (see the audit trail section) before relying on this pack.".into());
+    if !integrity.is_empty() {
+        steps.push(format!(
+            "Find out why the file does not match its audit trail ({} problem(s), listed in the integrity appendix; secassess verify FILE says the same) before relying on this pack.",
+            integrity.len()
+        ));
     }
     if evidence_attention > 0 {
         steps.push(format!(
@@ -1043,6 +1186,11 @@ pub enum Block {
     },
     List {
         items: Vec<String>,
+    },
+    /// The list of the pack's parts (the level-1 headings, in order): the PDF adds the
+    /// page each starts on.
+    Contents {
+        entries: Vec<String>,
     },
 }
 
@@ -1106,6 +1254,11 @@ impl Builder {
             self.blocks.push(Block::List { items });
         }
     }
+    fn contents(&mut self) {
+        self.blocks.push(Block::Contents {
+            entries: PARTS.iter().skip(1).map(|p| p.to_string()).collect(),
+        });
+    }
 }
 
 fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
@@ -1145,17 +1298,61 @@ pub fn document(pack: &Pack) -> Document {
     }
 }
 
+/// The sign-off in one line: who, when, and whether it still holds.
+pub fn sign_off_words(pack: &Pack) -> String {
+    match &pack.sign_off {
+        Some(s) => format!(
+            "SIGNED OFF by {} on {}: {}",
+            s.signed_by,
+            when(s.signed_at),
+            s.state
+        ),
+        None => "NOT SIGNED OFF".to_string(),
+    }
+}
+
+/// Whether the file matches its audit trail, in one line.
+pub fn integrity_words(pack: &Pack) -> String {
+    let i = &pack.integrity;
+    if i.matches_audit_trail {
+        format!(
+            "the file matches its audit trail: the chain of {} entries is intact and every answer, review{} matches its audit entry",
+            i.audit_entries,
+            if pack.sign_off.is_some() {
+                ", finding and the sign-off"
+            } else {
+                " and finding"
+            }
+        )
+    } else {
+        format!(
+            "THE FILE DOES NOT MATCH ITS AUDIT TRAIL: {} problem(s), listed in the integrity appendix",
+            i.verify_problems.len()
+        )
+    }
+}
+
+/// The warning printed at the top of the cover and the summary when the file does not
+/// match its audit trail.
+fn integrity_warning(pack: &Pack) -> Option<String> {
+    (!pack.integrity.matches_audit_trail).then(|| {
+        format!(
+            "WARNING: THIS ASSESSMENT FILE DOES NOT MATCH ITS AUDIT TRAIL. {} problem(s) were found (listed in the integrity appendix): parts of it were changed outside secassess, or its audit trail was edited. Do not rely on this pack until that is explained.",
+            pack.integrity.verify_problems.len()
+        )
+    })
+}
+
 fn cover(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[0]);
     b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    if let Some(warning) = integrity_warning(pack) {
+        b.paragraph(warning);
+    }
     let reviewers = if pack.reviews.reviewers.is_empty() {
         "none yet".to_string()
     } else {
         pack.reviews.reviewers.join("; ")
-    };
-    let sign_off = match &pack.sign_off {
-        Some(s) => format!("SIGNED OFF by {} on {}", s.signed_by, when(s.signed_at)),
-        None => "NOT SIGNED OFF".to_string(),
     };
     let c = &pack.classification;
     let mut classification = c.text.clone();
@@ -1181,8 +1378,9 @@ fn cover(b: &mut Builder, pack: &Pack) {
         ("Description", pack.system.description.clone()),
         ("Assessor", assessor),
         ("Reviewer", reviewers),
-        ("Sign-off", sign_off),
+        ("Sign-off", sign_off_words(pack)),
         ("Review status", review_status(&pack.reviews)),
+        ("Integrity", integrity_words(pack)),
         ("Effective classification", classification),
         ("Protective marking", pack.marking.clone()),
         ("Started", when(pack.created_at)),
@@ -1203,17 +1401,26 @@ fn cover(b: &mut Builder, pack: &Pack) {
             notice.severity, notice.title, notice.text
         ));
     }
+    b.heading(2, "Contents");
+    b.contents();
 }
 
 fn review_status(r: &ReviewSummary) -> String {
-    format!(
-        "{} accepted, {} queries ({} open), {} stale, {} answers not reviewed",
-        r.accepted, r.queries, r.open_queries, r.stale, r.not_reviewed
-    )
+    let mut words = r.text.clone();
+    if r.open_queries > 0 {
+        words.push_str(&format!(
+            "; open queries: {}",
+            r.open_query_questions.join(", ")
+        ));
+    }
+    words
 }
 
 fn summary(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[1]);
+    if let Some(warning) = integrity_warning(pack) {
+        b.paragraph(warning);
+    }
     let p = &pack.progress;
     let gate = if pack.gate.passed {
         format!(
@@ -1236,6 +1443,9 @@ fn summary(b: &mut Builder, pack: &Pack) {
             ),
         ),
         ("Gate", gate),
+        ("Review", review_status(&pack.reviews)),
+        ("Sign-off", sign_off_words(pack)),
+        ("Integrity", integrity_words(pack)),
     ]);
     b.heading(2, "Obligations by status and level");
     let statuses = [
@@ -1360,7 +1570,9 @@ fn findings_register(b: &mut Builder, pack: &Pack) {
             if f.needs_escalation {
                 flags.push("ESCALATE");
             }
-            if !f.problems.is_empty() {
+            if f.edited_outside {
+                flags.push("EDITED OUTSIDE SECASSESS");
+            } else if !f.problems.is_empty() {
                 flags.push("PROBLEM");
             }
             vec![
@@ -1400,7 +1612,21 @@ fn findings_register(b: &mut Builder, pack: &Pack) {
             ("Mitigation plan", f.mitigation.clone().unwrap_or_default()),
             ("Risk acceptance", f.acceptance.clone().unwrap_or_default()),
             ("Exception", f.exception.clone().unwrap_or_default()),
+            (
+                "Treated",
+                if f.treated {
+                    format!("yes: {}", f.treatment)
+                } else {
+                    format!("NO: {}", f.treatment)
+                },
+            ),
         ];
+        if f.edited_outside {
+            rows.push((
+                "EDITED OUTSIDE SECASSESS",
+                "this finding does not match its latest audit entry: it was changed or added in a text editor, not through secassess. It treats nothing until someone checks the change and acknowledges it in secassess.".into(),
+            ));
+        }
         for o in &f.overdue {
             rows.push(("OVERDUE", o.clone()));
         }
@@ -1431,13 +1657,20 @@ fn answer_rows(a: &AnswerView) -> Vec<(&'static str, String)> {
         _ => String::new(),
     };
     let evidence = a.evidence.as_ref().map(evidence_words).unwrap_or_default();
-    vec![
+    let mut rows = vec![
         ("Answer", answer),
         ("Answered by", answered),
         ("Notes", a.notes.clone()),
         ("Evidence", evidence),
         ("Review", a.review.clone().unwrap_or_default()),
-    ]
+    ];
+    if a.edited_outside {
+        rows.push((
+            "EDITED OUTSIDE SECASSESS",
+            "this answer does not match its latest audit entry: it was changed in a text editor, not through secassess".into(),
+        ));
+    }
+    rows
 }
 
 /// An evidence reference in words: title, link or path, recorded hash and size, and what
@@ -1506,7 +1739,10 @@ fn review(b: &mut Builder, pack: &Pack) {
             .map(|r| {
                 let mut state = vec![if r.stale { "STALE" } else { "current" }];
                 if r.decision == ReviewDecision::Query {
-                    state.push(if r.resolved { "resolved" } else { "open" });
+                    state.push(if r.open_query { "open" } else { "resolved" });
+                }
+                if r.edited_outside {
+                    state.push("EDITED OUTSIDE SECASSESS");
                 }
                 vec![
                     r.question.clone(),
@@ -1547,13 +1783,20 @@ fn review(b: &mut Builder, pack: &Pack) {
     }
     b.heading(2, "Sign-off");
     match &pack.sign_off {
-        Some(s) => b.key_value(vec![
-            ("Signed by", s.signed_by.clone()),
-            ("Role", s.role.clone()),
-            ("Signed", when(s.signed_at)),
-            ("Statement", s.statement.clone()),
-            ("Content hash", s.content_hash.clone()),
-        ]),
+        Some(s) => {
+            let mut rows = vec![
+                ("Signed by", s.signed_by.clone()),
+                ("Role", s.role.clone()),
+                ("Signed", when(s.signed_at)),
+                ("Statement", s.statement.clone()),
+                ("Status", s.state.clone()),
+                ("Content hash signed", s.content_hash.clone()),
+            ];
+            if s.changed_since {
+                rows.push(("Content hash now", s.current_content_hash.clone()));
+            }
+            b.key_value(rows);
+        }
         None => b.paragraph("NOT SIGNED OFF: no reviewer has signed off this assessment."),
     }
 }
@@ -1567,7 +1810,7 @@ fn audit_trail(b: &mut Builder, pack: &Pack) {
         )
     } else {
         format!(
-            "Chain verification: BROKEN. {} problem(s) found; the entries below may have been edited outside secassess.",
+            "Chain verification: BROKEN. {} problem(s) found; the entries named below were edited, deleted, inserted or moved outside secassess.",
             pack.audit.problems.len()
         )
     };
@@ -1610,6 +1853,43 @@ fn audit_trail(b: &mut Builder, pack: &Pack) {
     );
 }
 
+fn verify_kind(kind: ProblemKind) -> &'static str {
+    match kind {
+        ProblemKind::AuditChain => "audit chain",
+        ProblemKind::Answer => "answer",
+        ProblemKind::Review => "review",
+        ProblemKind::Finding => "finding",
+        ProblemKind::SignOff => "sign-off",
+    }
+}
+
+/// How a reader checks this pack, with the exact command that makes it again.
+fn how_to_check(pack: &Pack) -> Vec<String> {
+    let i = &pack.integrity;
+    let mut command = format!(
+        "secassess export {} --pdf PACK.pdf --generated-at {} --date {}",
+        i.assessment_file,
+        pack.generated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        pack.dates_checked_on
+    );
+    if pack.marking_raised {
+        command.push_str(&format!(" --marking {}", pack.marking));
+    }
+    vec![
+        format!(
+            "Is this the pack of that file? Compute the SHA-256 of the assessment file (sha256sum FILE on Linux, shasum -a 256 FILE on macOS, Get-FileHash FILE in PowerShell) and compare it with {}. Its first 16 characters are printed at the top of every page.",
+            i.assessment_sha256
+        ),
+        "Does the file match its audit trail? Run secassess verify FILE: it reports the same problems as listed above (none, when it matches).".into(),
+        format!(
+            "Was the pack changed after it was made? Make it again with secassess {} and the same questionnaires: {command}. The new PDF is byte-identical to an unchanged one (compare their SHA-256).",
+            pack.tool_version
+        ),
+        "What changed since the sign-off, or since last year's assessment? Run secassess diff OLD NEW.".into(),
+    ]
+}
+
 fn integrity(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[7]);
     let i = &pack.integrity;
@@ -1629,8 +1909,37 @@ fn integrity(b: &mut Builder, pack: &Pack) {
                 }
             ),
         ),
+        ("Matches its audit trail", integrity_words(pack)),
+        ("Sign-off", sign_off_words(pack)),
     ]);
-    b.paragraph("To check this pack against an assessment file, compute the SHA-256 of the file (sha256sum FILE on Linux, shasum -a 256 FILE on macOS, Get-FileHash FILE on Windows) and compare it with the value above. Exporting the same file again with the same --generated-at and --date gives a byte-identical pack.");
+    b.heading(2, "What secassess verify finds");
+    if i.verify_problems.is_empty() {
+        b.paragraph("Nothing: the audit trail's hash chain is intact, and every answer, review decision, finding and the sign-off is what its latest audit entry recorded.");
+    } else {
+        let rows = i
+            .verify_problems
+            .iter()
+            .map(|p| {
+                vec![
+                    p.entry.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
+                    verify_kind(p.kind).to_string(),
+                    p.message.clone(),
+                    format!("expected {}\nfound {}", p.expected, p.found),
+                ]
+            })
+            .collect();
+        b.table(
+            &[
+                ("Entry", 6),
+                ("What", 10),
+                ("Problem", 44),
+                ("Audit trail says / file holds", 40),
+            ],
+            rows,
+        );
+    }
+    b.heading(2, "How to check this pack");
+    b.list(how_to_check(pack));
     b.heading(2, "Questionnaires used");
     let rows = pack
         .questionnaires
@@ -1685,3 +1994,46 @@ fn integrity(b: &mut Builder, pack: &Pack) {
         );
     }
 }
+
+/// What the pack says, in one line, for the terminal after an export: the marking, MUST
+/// obligations met / not met / unknown, findings not treated / treated, the review, the
+/// sign-off and whether the file matches its audit trail.
+pub fn headline(pack: &Pack) -> String {
+    let must = |status: Status| {
+        pack.obligations
+            .iter()
+            .filter(|o| o.level == Level::Must && o.status == status)
+            .count()
+    };
+    let treated = pack.findings.iter().filter(|f| f.treated).count();
+    let r = &pack.reviews;
+    let sign_off = match &pack.sign_off {
+        Some(s) if s.changed_since => SIGN_OFF_CHANGED.to_string(),
+        Some(_) => format!("signed off, {SIGN_OFF_VALID}"),
+        None => "not signed off".to_string(),
+    };
+    let integrity = if pack.integrity.matches_audit_trail {
+        "file matches its audit trail".to_string()
+    } else {
+        format!(
+            "FILE DOES NOT MATCH ITS AUDIT TRAIL ({} problem(s))",
+            pack.integrity.verify_problems.len()
+        )
+    };
+    format!(
+        "The pack says: {}; MUST obligations {} met, {} not met, {} unknown; findings {} open, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
+        pack.marking,
+        must(Status::Met),
+        must(Status::NotMet),
+        must(Status::Unknown),
+        pack.findings.len() - treated,
+        treated,
+        r.accepted,
+        r.answers,
+        r.open_queries,
+        r.stale,
+    )
+}
+
+#[cfg(test)]
+mod tests;

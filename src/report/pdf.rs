@@ -6,8 +6,10 @@
 //!   (a hash, a URL) is broken between characters, never cut off. A character the font
 //!   has no glyph for is drawn as [`REPLACEMENT`] and reported in [`Rendered::replaced`].
 //! - **Conventions**: the protective marking at the top and the bottom of every page,
-//!   "Page X of N" in the footer, each part of the pack on a new page, headings kept with
-//!   what follows them, tables that split across pages with their header repeated.
+//!   "Page X of N" in the footer, the start of the assessment file's SHA-256 in the
+//!   header (so a loose page can be matched to its file), a contents list with the page
+//!   each part starts on, each part of the pack on a new page, headings kept with what
+//!   follows them, tables that split across pages with their header repeated.
 //! - **Determinism**: no clock and no randomness reach the file. The creation date is the
 //!   document's `generated_at`, font resource names are fixed, and the trailer's /ID (which
 //!   printpdf draws at random) is replaced by one derived from the content. The same
@@ -226,6 +228,11 @@ struct Layout<'f> {
     /// CONTENT_BOTTOM.
     y: f32,
     replaced: BTreeSet<char>,
+    /// The page (0-based) each level-1 heading starts on, by its text.
+    parts: Vec<(String, usize)>,
+    /// Contents entries drawn so far: the page and baseline to put the page number on,
+    /// and the part it names.
+    contents: Vec<(usize, f32, String)>,
 }
 
 struct Cell {
@@ -240,6 +247,8 @@ impl<'f> Layout<'f> {
             pages: vec![Page::default()],
             y: CONTENT_TOP,
             replaced: BTreeSet::new(),
+            parts: Vec::new(),
+            contents: Vec::new(),
         }
     }
 
@@ -312,6 +321,9 @@ impl<'f> Layout<'f> {
         if level == 1 && !self.at_top() {
             self.new_page();
         }
+        if level == 1 {
+            self.parts.push((text.to_string(), self.pages.len() - 1));
+        }
         let text = self.prepare(text);
         let lines = wrap(&text, self.face(true), size, CONTENT_W);
         let leading = size * LEADING;
@@ -358,6 +370,22 @@ impl<'f> Layout<'f> {
                 self.text(MARGIN_X + indent, y, false, BODY, line);
             }
             self.y -= 1.5;
+        }
+        self.y -= BODY * 0.5;
+    }
+
+    /// The contents list: each part on a line; its page number is added by
+    /// [`number_contents`] once every part has been laid out.
+    fn contents(&mut self, entries: &[String]) {
+        let leading = BODY * LEADING * 1.2;
+        for entry in entries {
+            let text = self.prepare(entry);
+            self.ensure(leading);
+            self.y -= leading;
+            let y = self.y + leading * 0.25;
+            self.text(MARGIN_X + 12.0, y, false, BODY, text);
+            let page = self.pages.len() - 1;
+            self.contents.push((page, y, entry.clone()));
         }
         self.y -= BODY * 0.5;
     }
@@ -508,6 +536,7 @@ fn lay_out<'f>(doc: &Document, fonts: &'f Fonts) -> Layout<'f> {
             Block::Heading { level, text } => layout.heading(*level, text),
             Block::Paragraph { text } => layout.paragraph(text),
             Block::List { items } => layout.list(items),
+            Block::Contents { entries } => layout.contents(entries),
             Block::KeyValue { rows } => {
                 let rows: Vec<Vec<String>> = rows
                     .iter()
@@ -529,8 +558,62 @@ fn lay_out<'f>(doc: &Document, fonts: &'f Fonts) -> Layout<'f> {
     layout
 }
 
-/// Header and footer: the marking at the top and bottom, centred; the title on the left
-/// and "Page X of N" on the right of the footer.
+/// Each contents entry gets the page its part starts on, right-aligned with a dotted
+/// leader.
+fn number_contents(layout: &mut Layout<'_>) {
+    let fonts = layout.fonts;
+    let entries = std::mem::take(&mut layout.contents);
+    for (page, y, part) in entries {
+        let Some(start) = layout
+            .parts
+            .iter()
+            .find(|(text, _)| *text == part)
+            .map(|(_, p)| p + 1)
+        else {
+            continue;
+        };
+        let number = start.to_string();
+        let w = fonts.regular.width(&number, BODY);
+        let right = MARGIN_X + CONTENT_W;
+        let Some(page) = layout.pages.get_mut(page) else {
+            continue;
+        };
+        page.texts.push(Text {
+            x: right - w,
+            y,
+            bold: false,
+            size: BODY,
+            text: number,
+        });
+        let entry_w = fonts.regular.width(&part, BODY);
+        let from = MARGIN_X + 12.0 + entry_w + 6.0;
+        let to = right - w - 6.0;
+        if to > from {
+            page.rules.push((from, y, to, y));
+        }
+    }
+}
+
+/// `text` cut to fit `width`, with an ellipsis when anything was cut.
+fn fit(text: &str, face: &Face, size: f32, width: f32) -> String {
+    if face.width(text, size) <= width {
+        return text.to_string();
+    }
+    let ellipsis = "\u{2026}";
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if face.width(&out, size) + face.width(ellipsis, size) > width {
+            out.pop();
+            break;
+        }
+    }
+    format!("{}{ellipsis}", out.trim_end())
+}
+
+/// Header and footer: the marking at the top and bottom, centred; the start of the
+/// assessment file's SHA-256 on the right of the header; the title on the left and
+/// "Page X of N" on the right of the footer.
 fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let fonts = layout.fonts;
     let marking = layout.prepare(&doc.marking);
@@ -538,7 +621,14 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let marking_w = fonts.bold.width(&marking, MARKING_SIZE);
     let n = layout.pages.len();
     let small = 7.5;
-    let title_lines = wrap(&title, &fonts.regular, small, CONTENT_W * 0.3);
+    // The title fits between the left margin and the marking.
+    let side = ((CONTENT_W - marking_w) / 2.0 - 10.0).max(20.0);
+    let title = fit(&title, &fonts.regular, small, side);
+    let fingerprint = layout.prepare(&format!(
+        "File SHA-256 {}",
+        doc.fingerprint.get(..16).unwrap_or(&doc.fingerprint)
+    ));
+    let fingerprint_w = fonts.regular.width(&fingerprint, small);
     for (i, page) in layout.pages.iter_mut().enumerate() {
         let x = (PAGE_W - marking_w) / 2.0;
         for y in [PAGE_H - 36.0, 30.0] {
@@ -559,15 +649,20 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
             size: small,
             text: page_text,
         });
-        if let Some(first) = title_lines.first() {
-            page.texts.push(Text {
-                x: MARGIN_X,
-                y: 30.0,
-                bold: false,
-                size: small,
-                text: first.clone(),
-            });
-        }
+        page.texts.push(Text {
+            x: MARGIN_X,
+            y: 30.0,
+            bold: false,
+            size: small,
+            text: title.clone(),
+        });
+        page.texts.push(Text {
+            x: PAGE_W - MARGIN_X - fingerprint_w,
+            y: PAGE_H - 36.0,
+            bold: false,
+            size: small,
+            text: fingerprint.clone(),
+        });
         page.rules.push((MARGIN_X, 44.0, PAGE_W - MARGIN_X, 44.0));
         page.rules
             .push((MARGIN_X, PAGE_H - 46.0, PAGE_W - MARGIN_X, PAGE_H - 46.0));
@@ -685,6 +780,7 @@ fn hex(bytes: &[u8]) -> String {
 pub fn render(doc: &Document) -> Result<Rendered, PdfError> {
     let fonts = fonts()?;
     let mut layout = lay_out(doc, fonts);
+    number_contents(&mut layout);
     furniture(&mut layout, doc);
     let pages: Vec<PdfPage> = layout
         .pages

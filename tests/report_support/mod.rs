@@ -1,14 +1,17 @@
 //! Assessments for the evidence pack tests and the export benchmark, built through the
-//! same operations the front ends use (answers, notes and findings are audited), with
-//! reviews and a sign-off recorded as the review mode stores them.
+//! same operations the front ends use (answers, notes, findings and review decisions are
+//! audited), so they match their audit trails: `secassess verify` finds nothing wrong
+//! with them. The COMPLETE sample was signed off and changed afterwards;
+//! [`signed_off_sample`] is signed off and unchanged.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use secassess::assessment::audit;
+use secassess::assessment::audit::{self, Action, Change};
 use secassess::assessment::findings::{self, Actor, NewFinding};
 use secassess::assessment::record::*;
+use secassess::assessment::review::{self, Decision};
 use secassess::questionnaire::answer::parse_answer;
 use secassess::questionnaire::{load_embedded, AnswerKind, Catalogue};
 use secassess::report::{self, EvidenceCheck, Input};
@@ -130,18 +133,21 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
             a.set_notes(&question.id, &format!("Note {i}: {LONG}"), &who, now);
         }
     }
-    // Evidence files recorded by path, as an attach would.
+    // An evidence file recorded by path, as an attach would.
     if let Some(q) = questions.iter().find(|q| q.kind == AnswerKind::Evidence) {
-        if shape.answers > 0 {
-            if let Some(record) = a.answers.get_mut(&q.id) {
-                record.evidence = Some(secassess::questionnaire::EvidenceRef {
+        if a.answers.contains_key(&q.id) {
+            now += Duration::minutes(1);
+            let value = secassess::questionnaire::AnswerValue::Evidence(
+                secassess::questionnaire::EvidenceRef {
                     title: "Penetration test report".into(),
                     link: None,
                     path: Some("evidence/pentest.pdf".into()),
                     sha256: Some("ab".repeat(32)),
                     size: Some(1234),
-                });
-            }
+                },
+            );
+            a.set_answer(q, &value, &who, now)
+                .expect("evidence accepted");
         }
     }
     for i in 0..shape.extra_audit {
@@ -215,49 +221,125 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
     }
 
     if shape.reviews && !a.answers.is_empty() {
-        let signature = reviewer().signature();
+        // The reviewer accepts four answers and queries two; the lead then changes one
+        // of the queried answers, so that decision is stale.
+        let reviewer = reviewer();
         let ids: Vec<String> = a.answers.keys().cloned().collect();
         for (n, id) in ids.iter().enumerate().take(6) {
-            let record = &a.answers[id];
-            let stale = n == 1;
-            let query = n == 2 || n == 1;
-            a.reviews.insert(
-                id.clone(),
-                Review {
-                    decision: if query {
-                        ReviewDecision::Query
-                    } else {
-                        ReviewDecision::Accepted
-                    },
-                    answer_hash: if stale {
-                        "0".repeat(64)
-                    } else {
-                        audit::answer_hash(record)
-                    },
-                    reviewer: signature.clone(),
-                    decided_at: now,
-                    thread: if query {
-                        vec![Comment {
-                            author: signature.clone(),
-                            at: now,
-                            text: "Which supplier report is this based on?".into(),
-                        }]
-                    } else {
-                        Vec::new()
-                    },
-                    resolved: false,
-                },
-            );
+            now += Duration::minutes(1);
+            let decision = if n == 1 || n == 2 {
+                Decision::Query("Which supplier report is this based on?")
+            } else {
+                Decision::Accept
+            };
+            review::decide(&mut a, id, decision, &reviewer, now).expect("decision recorded");
         }
         if shape.findings > 10 {
-            a.sign_off = Some(SignOff {
-                signed_by: reviewer(),
-                signed_at: now,
-                statement: "Reviewed and accepted for go-live.".into(),
-                content_hash: "cd".repeat(32),
-            });
+            // Signed off as the review mode records it, though not everything was
+            // accepted (a sign-off from before the review rules were tightened), and
+            // changed afterwards.
+            now += Duration::minutes(1);
+            record_sign_off(&mut a, &reviewer, now);
+        }
+        if let Some(id) = ids.get(1) {
+            now += Duration::minutes(1);
+            a.set_notes(id, "Supplier report 2025-11, section 4.", &who, now);
         }
     }
+    a
+}
+
+/// Records a sign-off pinned to the content as it is, with its audit entry, without the
+/// review module's eligibility rules.
+pub fn record_sign_off(a: &mut Assessment, who: &Person, now: DateTime<Utc>) {
+    let statement = "Reviewed and accepted for go-live.";
+    let hash = review::content_hash(a);
+    a.sign_off = Some(SignOff {
+        signed_by: who.clone(),
+        signed_at: now,
+        statement: statement.into(),
+        content_hash: hash.clone(),
+    });
+    a.updated_at = now;
+    audit::append(
+        a,
+        who,
+        Change {
+            action: Action::SignOff,
+            subject: review::SIGN_OFF_SUBJECT,
+            old: String::new(),
+            new: statement.into(),
+            pin: hash,
+        },
+        now,
+    );
+}
+
+/// Every question answered, every applicable MUST gap recorded as a finding with a
+/// mitigation plan due on 2027-01-01, every answer accepted by the reviewer, and signed
+/// off through the review module (so it passed every sign-off rule on 2026-02-01).
+pub fn signed_off_sample(catalogue: &Catalogue) -> Assessment {
+    let mut a = sample(
+        catalogue,
+        Shape {
+            answers: usize::MAX,
+            findings: 0,
+            extra_audit: 0,
+            classification: Some("official-sensitive"),
+            long_texts: false,
+            reviews: false,
+        },
+    );
+    let who = assessor();
+    let mut now = a.updated_at + Duration::minutes(5);
+    let today = date(2026, 2, 1);
+    let (evaluation, _) = findings::evaluate(&a, catalogue);
+    let gaps: Vec<String> = findings::gaps_without_finding(&a.findings, &evaluation)
+        .into_iter()
+        .filter(|o| o.level == secassess::questionnaire::Level::Must)
+        .map(|o| o.id.clone())
+        .collect();
+    for obligation in gaps {
+        now += Duration::minutes(1);
+        let actor = Actor {
+            who: &who,
+            now,
+            today,
+        };
+        let id =
+            findings::create_from_obligation(&mut a, catalogue, &obligation, "Dev lead", &actor)
+                .expect("finding created");
+        findings::set_mitigation_plan(
+            &mut a,
+            catalogue,
+            &id,
+            MitigationPlan {
+                actions: "Planned for the next release.".into(),
+                owner: "Dev lead".into(),
+                target_date: date(2027, 1, 1),
+                completed_on: None,
+                evidence: None,
+            },
+            &actor,
+        )
+        .expect("plan recorded");
+    }
+    let (evaluation, _) = findings::evaluate(&a, catalogue);
+    let reviewer = reviewer();
+    for item in review::items(&a, catalogue, &evaluation, review::Filter::All) {
+        now += Duration::minutes(1);
+        review::decide(&mut a, &item.question, Decision::Accept, &reviewer, now).expect("accepted");
+    }
+    now += Duration::minutes(1);
+    review::sign_off(
+        &mut a,
+        catalogue,
+        today,
+        review::STANDARD_STATEMENT,
+        &reviewer,
+        now,
+    )
+    .expect("eligible for sign-off");
     a
 }
 

@@ -1,0 +1,276 @@
+//! The pack shows what the review and verify modules say: a stale review, a sign-off
+//! changed since, a tampered audit chain with its entry number, a finding edited outside
+//! secassess; and the one-line headline. Assessments are built in memory through the
+//! same operations the front ends use (the review module's test helpers).
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::assessment::review::tests::{at, catalogue, lead, reviewer, signed_off, today};
+use crate::assessment::review::{self, Decision};
+
+fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
+    let evidence = BTreeMap::new();
+    build(&Input {
+        assessment: a,
+        catalogue: c,
+        file_name: "system.secassess.toml",
+        file_sha256: "ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12cd34ef56ab12",
+        generated_at: a.updated_at,
+        today: today(),
+        tool_version: "0.0.0-test",
+        evidence: &evidence,
+        marking: None,
+    })
+    .expect("the pack builds")
+}
+
+/// Everything the document says, one block per line.
+fn text_of(pack: &Pack) -> String {
+    crate::report::markdown::render(&document(pack))
+}
+
+/// The first answered question that is asked and accepted.
+fn accepted_question(a: &Assessment) -> String {
+    a.reviews
+        .iter()
+        .find(|(id, r)| r.decision == ReviewDecision::Accepted && !review::status(a, id).stale)
+        .map(|(id, _)| id.clone())
+        .expect("an accepted answer")
+}
+
+/// Changes the notes of `question` through secassess, as the lead.
+fn change_notes(a: &mut Assessment, question: &str, seconds: i64) {
+    a.set_notes(question, "Changed after the review.", &lead(), at(seconds));
+}
+
+#[test]
+fn a_signed_off_assessment_says_valid_and_matches_its_audit_trail() {
+    let c = catalogue();
+    let a = signed_off(&c);
+    let pack = pack_of(&a, &c);
+    let s = pack.sign_off.as_ref().expect("signed off");
+    assert!(!s.changed_since);
+    assert_eq!(s.state, SIGN_OFF_VALID);
+    assert!(pack.integrity.matches_audit_trail, "{:?}", pack.integrity);
+    assert!(pack.integrity.verify_problems.is_empty());
+    assert_eq!(pack.reviews.stale, 0);
+    assert_eq!(pack.reviews.accepted, pack.reviews.answers);
+    let text = text_of(&pack);
+    assert!(text.contains("valid — nothing changed since sign-off"));
+    assert!(text.contains("the file matches its audit trail"));
+    assert!(!text.contains("DOES NOT MATCH"));
+    let line = headline(&pack);
+    assert!(
+        line.contains("signed off, valid — nothing changed since sign-off"),
+        "{line}"
+    );
+    assert!(line.contains("file matches its audit trail"), "{line}");
+}
+
+#[test]
+fn a_review_made_on_a_changed_answer_is_shown_stale() {
+    let c = catalogue();
+    let mut a = signed_off(&c);
+    let question = accepted_question(&a);
+    change_notes(&mut a, &question, 3000);
+    assert!(review::status(&a, &question).stale);
+
+    let pack = pack_of(&a, &c);
+    assert_eq!(pack.reviews.stale, 1);
+    let record = pack
+        .review_records
+        .iter()
+        .find(|r| r.question == question)
+        .expect("the review is listed");
+    assert!(record.stale);
+    assert_eq!(record.label, review::status(&a, &question).label());
+    let answer = pack
+        .sections
+        .iter()
+        .flat_map(|s| &s.answers)
+        .find(|v| v.question == question)
+        .expect("the answer is listed");
+    let words = answer.review.as_deref().unwrap_or_default();
+    assert!(words.starts_with(review::STALE_LABEL), "{words}");
+    assert!(text_of(&pack).contains(review::STALE_LABEL));
+    assert!(headline(&pack).contains("1 stale"));
+    // A change through secassess is no tampering.
+    assert!(pack.integrity.matches_audit_trail);
+}
+
+#[test]
+fn open_queries_come_from_the_review_module() {
+    let c = catalogue();
+    let mut a = signed_off(&c);
+    let question = accepted_question(&a);
+    review::decide(
+        &mut a,
+        &question,
+        Decision::Query("Which report is this based on?"),
+        &reviewer(),
+        at(3000),
+    )
+    .expect("queried");
+    let pack = pack_of(&a, &c);
+    assert_eq!(pack.reviews.open_queries, review::open_queries(&a).len());
+    assert_eq!(pack.reviews.open_query_questions, vec![question.clone()]);
+    let text = text_of(&pack);
+    let escaped = crate::report::markdown::escape(&question);
+    assert!(text.contains(&format!("open queries: {escaped}")));
+    assert!(text.contains("Which report is this based on?"));
+}
+
+#[test]
+fn a_change_after_the_sign_off_is_shown_as_changed_since_sign_off() {
+    let c = catalogue();
+    let mut a = signed_off(&c);
+    let question = accepted_question(&a);
+    change_notes(&mut a, &question, 3000);
+    assert_eq!(review::changed_since_sign_off(&a), Some(true));
+
+    let pack = pack_of(&a, &c);
+    let s = pack.sign_off.as_ref().expect("signed off");
+    assert!(s.changed_since);
+    assert_eq!(s.entries_after, 1);
+    assert!(s.state.starts_with(SIGN_OFF_CHANGED));
+    assert_ne!(s.content_hash, s.current_content_hash);
+    let text = text_of(&pack);
+    assert!(text.contains("CHANGED SINCE SIGN-OFF"));
+    assert!(text.contains("sign off again"));
+    assert!(pack.integrity.verify.starts_with("NOT PASSED"));
+    assert!(headline(&pack).contains("; CHANGED SINCE SIGN-OFF;"));
+}
+
+#[test]
+fn a_tampered_audit_entry_is_listed_with_its_number() {
+    let c = catalogue();
+    let mut a = signed_off(&c);
+    // Someone edits the third entry in a text editor.
+    a.audit[2].who = "Someone Else <x@example.org>".into();
+
+    let pack = pack_of(&a, &c);
+    assert!(!pack.integrity.matches_audit_trail);
+    assert!(!pack.audit.chain_intact);
+    let expected = verify::verify(&a).problems;
+    assert_eq!(pack.integrity.verify_problems.len(), expected.len());
+    for (shown, found) in pack.integrity.verify_problems.iter().zip(&expected) {
+        assert_eq!(shown.kind, found.kind);
+        assert_eq!(shown.entry, found.entry);
+        assert_eq!(shown.message, found.message);
+    }
+    let chain = pack
+        .integrity
+        .verify_problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::AuditChain)
+        .expect("a chain problem");
+    assert_eq!(chain.entry, Some(3));
+    assert!(chain.message.contains("audit entry 3"), "{}", chain.message);
+
+    let text = text_of(&pack);
+    assert!(text.contains("WARNING: THIS ASSESSMENT FILE DOES NOT MATCH ITS AUDIT TRAIL"));
+    assert!(text.contains("THE FILE DOES NOT MATCH ITS AUDIT TRAIL"));
+    assert!(text.contains("Chain verification: BROKEN"));
+    assert!(text.contains("audit entry 3 ("));
+    assert!(headline(&pack).contains("FILE DOES NOT MATCH ITS AUDIT TRAIL"));
+}
+
+#[test]
+fn a_finding_edited_outside_secassess_is_marked_in_the_register() {
+    let c = catalogue();
+    let mut a = signed_off(&c);
+    let index = a
+        .findings
+        .iter()
+        .position(|_| true)
+        .expect("the sample has findings");
+    a.findings[index].owner = "Nobody in particular".into();
+    let id = a.findings[index].id.clone();
+
+    let pack = pack_of(&a, &c);
+    let view = pack.findings.iter().find(|f| f.id == id).expect("listed");
+    assert!(view.edited_outside);
+    assert!(!view.treated, "an edited finding treats nothing");
+    assert!(pack
+        .findings
+        .iter()
+        .filter(|f| f.id != id)
+        .all(|f| !f.edited_outside && f.treated));
+    assert!(pack
+        .integrity
+        .verify_problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::Finding && p.subject == id));
+
+    let doc = document(&pack);
+    let register = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table { columns, rows, .. }
+                if columns.first().map(String::as_str) == Some("ID")
+                    && columns.iter().any(|c| c == "Flags") =>
+            {
+                Some(rows.clone())
+            }
+            _ => None,
+        })
+        .expect("the register table");
+    let row = register
+        .iter()
+        .find(|r| r.first() == Some(&id))
+        .expect("its row");
+    assert!(row
+        .iter()
+        .any(|cell| cell.contains("EDITED OUTSIDE SECASSESS")));
+    assert!(headline(&pack).contains("FILE DOES NOT MATCH ITS AUDIT TRAIL"));
+}
+
+#[test]
+fn the_cover_lists_the_parts_in_order_and_the_pack_says_how_to_check_it() {
+    let c = catalogue();
+    let a = signed_off(&c);
+    let pack = pack_of(&a, &c);
+    let doc = document(&pack);
+    let contents = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Contents { entries } => Some(entries.clone()),
+            _ => None,
+        })
+        .expect("a contents list");
+    let parts: Vec<String> = PARTS.iter().skip(1).map(|p| p.to_string()).collect();
+    assert_eq!(contents, parts);
+    let text = text_of(&pack);
+    assert!(text.contains("How to check this pack"));
+    assert!(text.contains("secassess export system.secassess.toml --pdf PACK.pdf --generated-at "));
+    assert!(text.contains(&format!("--date {}", today())));
+}
+
+#[test]
+fn the_headline_counts_must_obligations_and_findings() {
+    let c = catalogue();
+    let a = signed_off(&c);
+    let pack = pack_of(&a, &c);
+    let line = headline(&pack);
+    let must = |s: Status| {
+        pack.obligations
+            .iter()
+            .filter(|o| o.level == Level::Must && o.status == s)
+            .count()
+    };
+    assert!(
+        line.starts_with(&format!("The pack says: {};", pack.marking)),
+        "{line}"
+    );
+    assert!(line.contains(&format!(
+        "MUST obligations {} met, {} not met, {} unknown",
+        must(Status::Met),
+        must(Status::NotMet),
+        must(Status::Unknown)
+    )));
+    assert!(line.contains(&format!("findings 0 open, {} treated", pack.findings.len())));
+    assert!(!line.contains('\n'));
+}
