@@ -464,3 +464,25 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_evidence_pack_is_written_from_the_tui() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = answered_by_lead(home.path());
+    let file_text = file.display().to_string();
+    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file_text], (120, 40));
+    tui.wait_for("question 1 of");
+    tui.send("v");
+    tui.wait_for("evidence pack");
+    tui.send("P");
+    tui.wait_for("Written: PDF evidence pack");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), (true, false));
+    let pdf = home.path().join("data").join("ward-rota-evidence-pack.pdf");
+    let bytes = std::fs::read(&pdf).expect("the PDF was written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let markdown =
+        std::fs::read_to_string(home.path().join("data").join("ward-rota-evidence-pack.md"))
+            .expect("the Markdown was written");
+    assert!(markdown.contains("OFFICIAL-SENSITIVE"), "{markdown}");
+}

@@ -13,6 +13,7 @@ pub mod format;
 pub mod identity;
 pub mod locations;
 pub mod lock;
+pub mod pack;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -193,6 +193,8 @@ pub enum Effect {
     SaveIdentity(Person),
     /// Take over the stale lock of the open assessment (the user asked for it).
     TakeOver,
+    /// Write the evidence pack (PDF and Markdown) beside the assessment file.
+    ExportPack,
     /// Hash a local evidence file, then answer the question with it.
     AttachFile {
         question: String,
@@ -208,6 +210,8 @@ pub enum Msg {
     Saved(Result<DateTime<Utc>, String>),
     /// The shell could not do what an effect asked (open, create, attach).
     Failed(String),
+    /// The shell wrote the evidence pack: where, and what it says; or why not.
+    Exported(Result<String, String>),
     /// The shell opened an assessment: editable, or read-only with the reason.
     Opened {
         path: PathBuf,
@@ -455,6 +459,14 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Exported(Ok(summary)) => {
+            app.say(Tone::Good, format!("Written: {summary}"));
+            Vec::new()
+        }
+        Msg::Exported(Err(problem)) => {
+            app.say(Tone::Error, format!("No evidence pack written: {problem}"));
+            Vec::new()
+        }
         Msg::Key(key) => on_key(app, key, now),
     }
 }
@@ -494,6 +506,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         | Command::ShowOverview
         | Command::ShowFindings
         | Command::SignOff
+        | Command::ExportPack
         | Command::NextScreen
             if app.document.is_none() =>
         {
@@ -507,6 +520,10 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::SignOff => {
             register::sign_off_form(app);
             Vec::new()
+        }
+        Command::ExportPack => {
+            app.say(Tone::Info, "Writing the evidence pack...");
+            vec![Effect::ExportPack]
         }
         Command::NextScreen => {
             let next = match app.screen {

@@ -52,6 +52,8 @@ pub enum Command {
     ReviewComment,
     /// Review: sign off the whole assessment.
     SignOff,
+    /// Write the evidence pack beside the assessment.
+    ExportPack,
     /// Finish editing and keep the text.
     SaveEdit,
     NextField,
@@ -181,6 +183,13 @@ pub const BINDINGS: &[Binding] = &[
         "v",
         C::ShowOverview,
         "overview: progress and what to do next",
+    ),
+    bind(
+        X::Global,
+        &[ch('P')],
+        "P",
+        C::ExportPack,
+        "write the evidence pack (PDF and Markdown) beside the file",
     ),
     bind(
         X::Global,

@@ -27,7 +27,7 @@ use crate::assessment::record::{Assessment, Person};
 use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::Catalogue;
 use crate::session::{self, Session, SessionError};
-use crate::store::{self, evidence, identity, locations};
+use crate::store::{self, evidence, identity, locations, pack};
 
 /// Everything the TUI needs to start.
 pub struct Launch {
@@ -217,6 +217,31 @@ impl Shell {
                     Err(e) => app::update(app, Msg::Failed(e.to_string()), now),
                 }
             }
+            Effect::ExportPack => {
+                let Some(path) = app.document.as_ref().map(|d| d.path.clone()) else {
+                    return Vec::new();
+                };
+                // The pack is made from the file, so it must hold every answer first.
+                if let Some(saver) = &self.saver {
+                    saver.flush();
+                }
+                self.collect_save_results(app);
+                let options = pack::Options {
+                    generated_at: Some(now),
+                    today: now.with_timezone(&Local).date_naive(),
+                    marking: None,
+                };
+                let outputs = pack::beside(&path);
+                let message = match pack::export(&path, &self.catalogue, &outputs, &options) {
+                    Ok(written) => Msg::Exported(Ok(format!(
+                        "{} {}",
+                        written.files.join("; "),
+                        written.headline
+                    ))),
+                    Err(e) => Msg::Exported(Err(e.to_string())),
+                };
+                app::update(app, message, now)
+            }
             Effect::TakeOver => {
                 let Some(mut session) = self.held.take() else {
                     return Vec::new();
@@ -399,8 +424,14 @@ pub fn home_entries(data_dir: &Path, catalogue: &Catalogue) -> Vec<HomeEntry> {
 
 /// The worker thread that saves the open assessment. It owns the session (and so the
 /// lock); the UI thread sends it snapshots and hears back when each save is done.
+enum Request {
+    Save(Box<Assessment>),
+    /// Answer on the sender once every save asked for before has been done.
+    Flush(Sender<()>),
+}
+
 struct Saver {
-    requests: Sender<Assessment>,
+    requests: Sender<Request>,
     results: Receiver<Result<DateTime<Utc>, String>>,
     /// Ends with the problem of the last save, if it failed.
     worker: JoinHandle<Result<(), String>>,
@@ -408,20 +439,31 @@ struct Saver {
 
 impl Saver {
     fn start(mut session: Session) -> Saver {
-        let (requests, inbox) = mpsc::channel::<Assessment>();
+        let (requests, inbox) = mpsc::channel::<Request>();
         let (outbox, results) = mpsc::channel();
         let worker = std::thread::spawn(move || {
             let mut last_problem = None;
-            while let Ok(mut latest) = inbox.recv() {
+            let mut pending: Option<Assessment> = None;
+            let mut waiting: Vec<Sender<()>> = Vec::new();
+            while let Ok(first) = inbox.recv() {
                 // Only the newest snapshot matters: it contains every earlier change.
-                while let Ok(newer) = inbox.try_recv() {
-                    latest = newer;
+                let mut next = Some(first);
+                while let Some(request) = next.take().or_else(|| inbox.try_recv().ok()) {
+                    match request {
+                        Request::Save(assessment) => pending = Some(*assessment),
+                        Request::Flush(done) => waiting.push(done),
+                    }
                 }
-                let result = save(&mut session, latest);
-                last_problem = result.as_ref().err().cloned();
-                // The UI may have stopped listening when quitting; the result then only
-                // matters through `finish`.
-                let _ = outbox.send(result);
+                if let Some(latest) = pending.take() {
+                    let result = save(&mut session, latest);
+                    last_problem = result.as_ref().err().cloned();
+                    // The UI may have stopped listening when quitting; the result then
+                    // only matters through `finish`.
+                    let _ = outbox.send(result);
+                }
+                for done in waiting.drain(..) {
+                    let _ = done.send(());
+                }
             }
             // Dropping the session here releases the lock.
             match last_problem {
@@ -438,7 +480,15 @@ impl Saver {
 
     fn save(&self, assessment: Assessment) {
         // A send fails only if the worker has ended, which `finish` reports.
-        let _ = self.requests.send(assessment);
+        let _ = self.requests.send(Request::Save(Box::new(assessment)));
+    }
+
+    /// Waits until every save asked for so far is done (or has failed).
+    fn flush(&self) {
+        let (done, wait) = mpsc::channel();
+        if self.requests.send(Request::Flush(done)).is_ok() {
+            let _ = wait.recv();
+        }
     }
 
     fn result(&self) -> Option<Result<DateTime<Utc>, String>> {

@@ -208,6 +208,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             Screen::Overview => &[
                 (Command::ShowWalkthrough, Context::Global, "questions"),
                 (Command::ShowObligations, Context::Global, "obligations"),
+                (Command::ExportPack, Context::Global, "evidence pack"),
                 (Command::Help, Context::Global, "help"),
                 (Command::Quit, Context::Global, "quit"),
             ],
