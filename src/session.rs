@@ -45,6 +45,8 @@ pub enum SessionError {
     Answer(#[from] AnswerError),
     #[error("{what} {problem}")]
     InvalidText { what: &'static str, problem: String },
+    #[error("{0}")]
+    Evidence(#[from] store::evidence::EvidenceError),
 }
 
 /// Whether this session may change the file, and if not, why.
@@ -85,6 +87,24 @@ pub struct AnswerEffects {
 impl AnswerEffects {
     pub fn is_empty(&self) -> bool {
         self.obligations.is_empty() && self.new_notices.is_empty()
+    }
+}
+
+/// A local evidence file named in an answer gets its SHA-256, size and absolute path
+/// recorded, so a later change to the document can be detected; a file that cannot be
+/// read is an error rather than an unverifiable reference.
+fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, SessionError> {
+    match value {
+        AnswerValue::Evidence(mut evidence) if evidence.sha256.is_none() => {
+            if let Some(path) = evidence.path.clone() {
+                let print = store::evidence::fingerprint(Path::new(&path))?;
+                evidence.path = Some(print.path.display().to_string());
+                evidence.sha256 = Some(print.sha256);
+                evidence.size = Some(print.size);
+            }
+            Ok(AnswerValue::Evidence(evidence))
+        }
+        other => Ok(other),
     }
 }
 
@@ -344,6 +364,7 @@ impl Session {
                 .ok_or_else(|| SessionError::UnknownQuestion {
                     id: question_id.to_string(),
                 })?;
+        let value = fingerprint_local_evidence(value)?;
         let before_len = self.assessment.audit.len();
         self.assessment
             .set_answer(question, &value, &self.who, now)?;

@@ -109,3 +109,35 @@ fn a_file_open_elsewhere_is_refused() {
     assert!(stderr.contains("Bob"), "{stderr}");
     assert_eq!(std::fs::read(&file).expect("readable"), before);
 }
+
+#[test]
+fn a_local_evidence_file_is_fingerprinted_and_a_missing_one_refused() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = created(home.path());
+    let document = home.path().join("slsp.txt");
+    std::fs::write(&document, b"abc").expect("written");
+    let set = format!("slsp_document=file: {}", document.display());
+    let out = secassess(home.path(), &["answer", &file, "--set", &set]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read_to_string(&file).expect("saved");
+    // The SHA-256 of "abc" (FIPS 180-2 test vector) and its size.
+    assert!(
+        saved.contains("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        "{saved}"
+    );
+    assert!(saved.contains("size = 3"), "{saved}");
+
+    let before = std::fs::read(&file).expect("readable");
+    let missing = format!(
+        "slsp_document=file: {}",
+        home.path().join("gone.pdf").display()
+    );
+    let out = secassess(home.path(), &["answer", &file, "--set", &missing]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gone.pdf"));
+    assert_eq!(std::fs::read(&file).expect("readable"), before);
+}

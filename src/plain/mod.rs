@@ -377,7 +377,7 @@ fn options_text(question: &Question) -> String {
         ),
         AnswerKind::Date => String::from("Type the date as YYYY-MM-DD."),
         AnswerKind::Evidence => {
-            String::from("Type where the evidence is: a document title, or a link.")
+            String::from("Type where the evidence is: a document title, a link, or file: and the path of a local document (its SHA-256 is recorded).")
         }
     }
 }

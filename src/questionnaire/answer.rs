@@ -132,9 +132,34 @@ pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, Answ
                     "give a document title, a link, or dont-know",
                 ));
             }
+            let lower = trimmed.to_ascii_lowercase();
+            // "file: PATH" names a local document; whoever records the answer (a session)
+            // fingerprints it, because reading files is not this module's business.
+            if let Some(path) = lower
+                .starts_with("file:")
+                .then(|| trimmed["file:".len()..].trim())
+                .filter(|p| !p.starts_with("//"))
+            {
+                if path.is_empty() {
+                    return Err(invalid(
+                        question,
+                        trimmed,
+                        "give the file's path after file:, e.g. file: docs/slsp.pdf",
+                    ));
+                }
+                let title = std::path::Path::new(path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.to_string());
+                return Ok(AnswerValue::Evidence(EvidenceRef {
+                    title,
+                    path: Some(path.to_string()),
+                    ..EvidenceRef::default()
+                }));
+            }
             let is_link = ["https://", "http://", "file://"]
                 .iter()
-                .any(|p| trimmed.to_ascii_lowercase().starts_with(p));
+                .any(|p| lower.starts_with(p));
             Ok(AnswerValue::Evidence(EvidenceRef {
                 title: trimmed.to_string(),
                 link: is_link.then(|| trimmed.to_string()),
@@ -285,5 +310,23 @@ mod tests {
         )
         .is_err());
         assert!(check_answer(&question(AnswerKind::Single), &AnswerValue::DontKnow).is_ok());
+    }
+
+    #[test]
+    fn file_prefix_names_a_local_document_and_a_file_url_stays_a_link() {
+        let evidence = question(AnswerKind::Evidence);
+        let Ok(AnswerValue::Evidence(local)) = parse_answer(&evidence, "file: docs/SLSP v2.pdf")
+        else {
+            panic!("a local document");
+        };
+        assert_eq!(local.path.as_deref(), Some("docs/SLSP v2.pdf"));
+        assert_eq!(local.title, "SLSP v2.pdf");
+        assert_eq!(local.link, None);
+        let Ok(AnswerValue::Evidence(url)) = parse_answer(&evidence, "file:///srv/slsp.pdf") else {
+            panic!("a link");
+        };
+        assert_eq!(url.link.as_deref(), Some("file:///srv/slsp.pdf"));
+        assert_eq!(url.path, None);
+        assert!(parse_answer(&evidence, "file:").is_err());
     }
 }
