@@ -346,6 +346,37 @@ fn open_review<'a>(
 }
 
 /// Adds a reply (usually the project lead's) to the open query on `question`.
+/// What a comment on an answer turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    /// The person who gave the answer replied to the open query on it.
+    Reply,
+    /// A reviewer queried the answer.
+    Query,
+}
+
+/// A comment from a front end that has one "comment" action: the answer's author
+/// replying to an open query, otherwise a reviewer's query.
+pub fn comment(
+    assessment: &mut Assessment,
+    question: &str,
+    text: &str,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<CommentKind, ReviewError> {
+    let answered_by_them = assessment
+        .answers
+        .get(question)
+        .is_some_and(|r| r.answered_by == who.signature());
+    if status(assessment, question).open_query && answered_by_them {
+        reply(assessment, question, text, who, now)?;
+        Ok(CommentKind::Reply)
+    } else {
+        decide(assessment, question, Decision::Query(text), who, now)?;
+        Ok(CommentKind::Query)
+    }
+}
+
 pub fn reply(
     assessment: &mut Assessment,
     question: &str,

@@ -366,30 +366,13 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         FormKind::ReviewQuery => {
             let comment = form.value(0);
             let question = target.clone();
-            let lead_replying = app.document.as_ref().is_some_and(|d| {
-                review::status(&d.assessment, &question).open_query
-                    && app.who.as_ref().is_some_and(|w| {
-                        d.assessment
-                            .answers
-                            .get(&question)
-                            .is_some_and(|r| r.answered_by == w.signature())
-                    })
-            });
             change(app, now, |a, _, actor| {
-                if lead_replying {
-                    review::reply(a, &question, &comment, actor.who, actor.now)
-                        .map(|()| String::from("Reply saved."))
-                } else {
-                    review::decide(
-                        a,
-                        &question,
-                        Decision::Query(&comment),
-                        actor.who,
-                        actor.now,
-                    )
-                    .map(|()| String::from("Query saved."))
-                }
-                .map_err(|e| e.to_string())
+                review::comment(a, &question, &comment, actor.who, actor.now)
+                    .map(|kind| match kind {
+                        review::CommentKind::Reply => String::from("Reply saved."),
+                        review::CommentKind::Query => String::from("Query saved."),
+                    })
+                    .map_err(|e| e.to_string())
             })
         }
         _ => return Vec::new(),

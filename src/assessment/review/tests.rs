@@ -554,3 +554,24 @@ fn any_later_change_shows_changed_since_sign_off_but_saving_again_does_not() {
     .expect("ok");
     assert_eq!(changed_since_sign_off(&b), Some(true));
 }
+
+#[test]
+fn a_comment_is_a_query_from_a_reviewer_and_a_reply_from_the_answers_author() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let kind = comment(
+        &mut a,
+        "personal_data",
+        "Staff names?",
+        &reviewer(),
+        at(3000),
+    )
+    .expect("queried");
+    assert_eq!(kind, CommentKind::Query);
+    assert!(status(&a, "personal_data").open_query);
+    let kind = comment(&mut a, "personal_data", "None held.", &lead(), at(3001)).expect("replied");
+    assert_eq!(kind, CommentKind::Reply);
+    let thread = &a.reviews["personal_data"].thread;
+    assert_eq!(thread.len(), 2);
+    assert_eq!(thread[1].text, "None held.");
+}
