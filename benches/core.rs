@@ -1,6 +1,6 @@
 //! Benchmarks of the functional core, run with `cargo bench --bench core`.
 //!
-//! - `load_embedded`: parse and validate every embedded questionnaire, as each command
+//! - `load_embedded_and_validate`: parse and validate every embedded questionnaire, as each command
 //!   does at start-up. Target: under 5 ms.
 //! - `evaluate_*`: the rules engine over the whole catalogue, as the TUI does after each
 //!   answer: once with nothing answered, once with every question answered.
