@@ -76,10 +76,16 @@ pub fn run(launch: Launch) -> Result<(), ShellError> {
 
     let mut terminal = ratatui::try_init()?;
     let _restore = RestoreTerminal;
+    // Drawn only when something may have changed, so an idle TUI writes nothing.
+    let mut redraw = true;
     while !shell.quit {
-        terminal.draw(|frame| view::view(&app, frame))?;
+        if redraw {
+            terminal.draw(|frame| view::view(&app, frame))?;
+            redraw = false;
+        }
         // A short wait so save results show promptly even when no key is pressed.
         if event::poll(Duration::from_millis(200))? {
+            redraw = true;
             match event::read()? {
                 // Windows reports key releases too; only presses (and repeats) are input.
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
@@ -97,7 +103,7 @@ pub fn run(launch: Launch) -> Result<(), ShellError> {
                 _ => {}
             }
         }
-        shell.collect_save_results(&mut app);
+        redraw |= shell.collect_save_results(&mut app);
     }
     drop(terminal);
     shell.finish(&app)
@@ -322,13 +328,17 @@ impl Shell {
         ))
     }
 
-    fn collect_save_results(&mut self, app: &mut App) {
+    /// Applies the saver's news; says whether there was any.
+    fn collect_save_results(&mut self, app: &mut App) -> bool {
         let Some(saver) = &self.saver else {
-            return;
+            return false;
         };
+        let mut any = false;
         while let Some(result) = saver.result() {
             app::update(app, Msg::Saved(result), Utc::now());
+            any = true;
         }
+        any
     }
 
     /// After the loop: the last save must have happened. If it could not, a recovery copy
