@@ -141,3 +141,41 @@ fn a_local_evidence_file_is_fingerprinted_and_a_missing_one_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("gone.pdf"));
     assert_eq!(std::fs::read(&file).expect("readable"), before);
 }
+
+#[test]
+fn a_stale_lock_is_taken_over_only_when_asked() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = created(home.path());
+    // A lock left by a process that no longer exists on this host.
+    let lock = format!(
+        "holder = \"Bob <bob@example.org>\"\nhost = \"{}\"\npid = 0\nstarted_at = \"2026-11-23T09:00:00Z\"\n",
+        secassess::store::lock::this_host()
+    );
+    std::fs::write(format!("{file}.lock"), lock).expect("lock written");
+    let out = secassess(
+        home.path(),
+        &["answer", &file, "--set", "personal_data=yes"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--take-over"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = secassess(
+        home.path(),
+        &["answer", &file, "--take-over", "--set", "personal_data=yes"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&file)
+        .expect("saved")
+        .contains("personal_data"));
+    assert!(
+        !Path::new(&format!("{file}.lock")).exists(),
+        "released after saving"
+    );
+}

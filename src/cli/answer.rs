@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use secassess::session::{obligation_change_lines, Session};
+use secassess::session::{obligation_change_lines, Access, Session};
 use secassess::text::sanitise_line;
 
 use super::new::current_person;
@@ -25,6 +25,11 @@ pub struct Args {
     /// and values.
     #[arg(long = "set", value_name = "ID=VALUE", required = true)]
     set: Vec<String>,
+
+    /// Take over the file if it was left open by a secassess that is no longer running
+    /// (after a crash); a file open in a running secassess is never taken.
+    #[arg(long)]
+    take_over: bool,
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
@@ -38,10 +43,18 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let who = current_person(context, false)?;
     let now = Utc::now();
     let mut session = Session::open(&args.assessment, catalogue, who, now)?;
+    if args.take_over && matches!(session.access(), Access::StaleLock(_)) {
+        session.take_over(now)?;
+    }
     if let Some(reason) = session.read_only_reason() {
         return Err(CliError::Usage(format!(
-            "{} cannot be changed now: {reason}. Nothing was changed.",
-            sanitise_line(&args.assessment.display().to_string())
+            "{} cannot be changed now: {reason}. Nothing was changed.{}",
+            sanitise_line(&args.assessment.display().to_string()),
+            if matches!(session.access(), Access::StaleLock(_)) {
+                " Add --take-over to take it over."
+            } else {
+                ""
+            }
         )));
     }
     let mut out = std::io::stdout().lock();
