@@ -853,4 +853,5 @@ fn snapshot_findings_80x24() {
         ],
     );
     insta::assert_snapshot!("findings_80x24", render(&app, 80, 24).backend());
+    insta::assert_snapshot!("findings_120x40", render(&app, 120, 40).backend());
 }

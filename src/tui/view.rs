@@ -983,7 +983,8 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         &problems,
         app.today,
     );
-    let gaps = findings::gaps_without_finding(&assessment.findings, &document.evaluation);
+    let mut gaps = findings::gaps_without_finding(&assessment.findings, &document.evaluation);
+    gaps.sort_by_key(|o| o.level);
     let (list_area, detail_area) = if area.width >= 110 {
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(area);
@@ -998,7 +999,7 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         .filter(|v| v.treatment == "none" && v.finding.status != FindingStatus::Closed)
         .count();
     let title = format!(
-        " Findings: {} recorded, {open} untreated, {} gaps with no finding ",
+        " Findings: {}, {open} untreated; {} gaps without one ",
         views.len(),
         gaps.len()
     );
