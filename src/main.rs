@@ -47,12 +47,16 @@ struct Cli {
 
 const AFTER_HELP: &str = "\
 Examples:
+  secassess
+      The guided walkthrough: your assessments, or start a new one.
   secassess obligations --set classification=official --set personal_data=yes
       What applies to an OFFICIAL system that handles personal data, and why.
-  secassess questions
-      Every question, in the order they are asked.
-  secassess validate my-questionnaires/
-      Check questionnaire files before using them.";
+  secassess check ward-rota.secassess.toml
+      Exit 0 only when every applicable MUST obligation is met or treated.
+  secassess export ward-rota.secassess.toml --pdf ward-rota.pdf
+      The evidence pack for the Cyber Security team and the IG representative.
+  secassess review ward-rota.secassess.toml
+      Review the answers and sign off (IG representatives).";
 
 #[derive(Subcommand)]
 enum Command {

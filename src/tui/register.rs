@@ -65,10 +65,15 @@ pub fn selected_finding(app: &App) -> Option<String> {
         .map(|f| f.id.clone())
 }
 
+/// The severity rubric in a few lines, to fit a form on a 24-line terminal; the full
+/// wording (`findings::SEVERITY_RUBRIC`) is in the finding's detail and the exports.
 fn severity_hint() -> String {
     SEVERITY_RUBRIC
         .iter()
-        .map(|(s, text)| format!("{}: {text}", s.name()))
+        .map(|(s, text)| {
+            let short = text.split(';').next().unwrap_or(text).trim_end_matches('.');
+            format!("{}: {short}", s.name())
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
