@@ -791,17 +791,12 @@ fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         }
         EditPurpose::Answer => answer(app, &question, AnswerValue::Text(text), now),
         EditPurpose::Notes => {
-            let Some(who) = app.who.clone() else {
+            let Some(who) = editor_of_open_document(app) else {
                 return Vec::new();
             };
             let Some(document) = app.document.as_mut() else {
                 return Vec::new();
             };
-            if let Some(reason) = document.read_only() {
-                let message = format!("Read-only: {reason}");
-                app.say(Tone::Warning, message);
-                return Vec::new();
-            }
             document
                 .assessment
                 .set_notes(&question.id, &text, &who, now);
@@ -1034,17 +1029,12 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
             return effects;
         }
         Command::AnswerLater => {
-            let Some(who) = app.who.clone() else {
+            let Some(who) = editor_of_open_document(app) else {
                 return Vec::new();
             };
             let Some(d) = app.document.as_mut() else {
                 return Vec::new();
             };
-            if let Some(reason) = d.read_only() {
-                let message = format!("Read-only: {reason}");
-                app.say(Tone::Warning, message);
-                return Vec::new();
-            }
             let flagged = !d
                 .assessment
                 .answers
@@ -1165,6 +1155,18 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
     }
 }
 
+/// Who may change the open document now: the user, when one is open and not read-only.
+/// Otherwise `None`, having said why on the status line.
+fn editor_of_open_document(app: &mut App) -> Option<Person> {
+    let who = app.who.clone()?;
+    let reason = app.document.as_ref()?.read_only().map(str::to_string);
+    if let Some(reason) = reason {
+        app.say(Tone::Warning, format!("Read-only: {reason}"));
+        return None;
+    }
+    Some(who)
+}
+
 /// Records an answer, re-evaluates, announces obligations that started or stopped
 /// applying, and moves on to the next question.
 pub fn answer(
@@ -1173,17 +1175,12 @@ pub fn answer(
     value: AnswerValue,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(who) = app.who.clone() else {
+    let Some(who) = editor_of_open_document(app) else {
         return Vec::new();
     };
     let Some(document) = app.document.as_mut() else {
         return Vec::new();
     };
-    if let Some(reason) = document.read_only() {
-        let message = format!("Read-only: {reason}");
-        app.say(Tone::Warning, message);
-        return Vec::new();
-    }
     let before = applicable(&document.evaluation);
     if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
         let message = error.to_string();
