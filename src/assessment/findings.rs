@@ -207,6 +207,20 @@ fn problem(finding: &Finding, field: &str, problem: String, fix: &str) -> Consis
     }
 }
 
+/// Records a problem for each required text left blank. Each row is
+/// (value, field, what is wrong, how to fix it).
+fn require_text(
+    finding: &Finding,
+    rows: &[(&str, &str, &str, &str)],
+    out: &mut Vec<ConsistencyProblem>,
+) {
+    for &(value, field, what, fix) in rows {
+        if blank(value) {
+            out.push(problem(finding, field, what.to_string(), fix));
+        }
+    }
+}
+
 fn blank(text: &str) -> bool {
     text.trim().is_empty()
 }
@@ -494,22 +508,24 @@ pub fn finding_problems(
     evaluation: &Evaluation,
 ) -> Vec<ConsistencyProblem> {
     let mut out = Vec::new();
-    if blank(&finding.id) {
-        out.push(problem(
-            finding,
-            "id",
-            String::from("the finding has no id."),
-            "Give it the next free id (F-001, F-002, ...) in a text editor.",
-        ));
-    }
-    if blank(&finding.title) {
-        out.push(problem(
-            finding,
-            "title",
-            String::from("the finding has no title."),
-            "Give it a short title saying what is wrong.",
-        ));
-    }
+    require_text(
+        finding,
+        &[
+            (
+                &finding.id,
+                "id",
+                "the finding has no id.",
+                "Give it the next free id (F-001, F-002, ...) in a text editor.",
+            ),
+            (
+                &finding.title,
+                "title",
+                "the finding has no title.",
+                "Give it a short title saying what is wrong.",
+            ),
+        ],
+        &mut out,
+    );
     for id in &finding.obligations {
         if catalogue.obligation(id).is_none() {
             out.push(problem(
@@ -601,22 +617,24 @@ fn plan_problems(finding: &Finding, out: &mut Vec<ConsistencyProblem>) {
         }
         return;
     };
-    if blank(&plan.actions) {
-        out.push(problem(
-            finding,
-            "mitigation.actions",
-            String::from("the mitigation plan does not say what will be done."),
-            "Describe the actions that fix or reduce the risk.",
-        ));
-    }
-    if blank(&plan.owner) {
-        out.push(problem(
-            finding,
-            "mitigation.owner",
-            String::from("the mitigation plan has no owner."),
-            "Name the person responsible for carrying it out.",
-        ));
-    }
+    require_text(
+        finding,
+        &[
+            (
+                &plan.actions,
+                "mitigation.actions",
+                "the mitigation plan does not say what will be done.",
+                "Describe the actions that fix or reduce the risk.",
+            ),
+            (
+                &plan.owner,
+                "mitigation.owner",
+                "the mitigation plan has no owner.",
+                "Name the person responsible for carrying it out.",
+            ),
+        ],
+        out,
+    );
     if finding.status == FindingStatus::Mitigated
         && !plan.evidence.as_ref().is_some_and(has_evidence)
     {
@@ -641,30 +659,30 @@ fn acceptance_problems(finding: &Finding, out: &mut Vec<ConsistencyProblem>) {
         }
         return;
     };
-    if blank(&acceptance.accepted_by.name) {
-        out.push(problem(
-            finding,
-            "acceptance.accepted_by.name",
-            String::from("the risk acceptance does not say who accepted the risk."),
-            "Record the business owner's name.",
-        ));
-    }
-    if blank(&acceptance.accepted_by.role) {
-        out.push(problem(
-            finding,
-            "acceptance.accepted_by.role",
-            String::from("the risk acceptance does not give the acceptor's role."),
-            "Record their role (for example Business owner or Senior Responsible Owner).",
-        ));
-    }
-    if blank(&acceptance.rationale) {
-        out.push(problem(
-            finding,
-            "acceptance.rationale",
-            String::from("the risk acceptance gives no rationale."),
-            "Record why the business owner accepts the risk.",
-        ));
-    }
+    require_text(
+        finding,
+        &[
+            (
+                &acceptance.accepted_by.name,
+                "acceptance.accepted_by.name",
+                "the risk acceptance does not say who accepted the risk.",
+                "Record the business owner's name.",
+            ),
+            (
+                &acceptance.accepted_by.role,
+                "acceptance.accepted_by.role",
+                "the risk acceptance does not give the acceptor's role.",
+                "Record their role (for example Business owner or Senior Responsible Owner).",
+            ),
+            (
+                &acceptance.rationale,
+                "acceptance.rationale",
+                "the risk acceptance gives no rationale.",
+                "Record why the business owner accepts the risk.",
+            ),
+        ],
+        out,
+    );
     if acceptance.review_date <= acceptance.accepted_on {
         out.push(problem(
             finding,
@@ -682,22 +700,24 @@ fn exception_problems(finding: &Finding, catalogue: &Catalogue, out: &mut Vec<Co
     let Some(exception) = &finding.exception else {
         return;
     };
-    if blank(&exception.approved_by.name) {
-        out.push(problem(
-            finding,
-            "exception.approved_by.name",
-            String::from("the exception approval does not say who approved it."),
-            "Record the approver's name.",
-        ));
-    }
-    if blank(&exception.reference) {
-        out.push(problem(
-            finding,
-            "exception.reference",
-            String::from("the exception approval has no reference."),
-            "Record the approval's reference (for example the ticket or letter number).",
-        ));
-    }
+    require_text(
+        finding,
+        &[
+            (
+                &exception.approved_by.name,
+                "exception.approved_by.name",
+                "the exception approval does not say who approved it.",
+                "Record the approver's name.",
+            ),
+            (
+                &exception.reference,
+                "exception.reference",
+                "the exception approval has no reference.",
+                "Record the approval's reference (for example the ticket or letter number).",
+            ),
+        ],
+        out,
+    );
     let approvable = finding.obligations.iter().any(|id| {
         catalogue
             .obligation(id)
