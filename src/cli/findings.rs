@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use chrono::{Local, NaiveDate};
 use secassess::assessment::findings::{self, suggested_severity, ConsistencyProblem, FindingView};
 use secassess::assessment::record::FindingStatus;
+use secassess::report::csv;
 use secassess::rules::ObligationResult;
 use secassess::store;
 use secassess::text::{sanitise, sanitise_line};
@@ -267,42 +268,12 @@ fn write_csv(
 }
 
 fn write_csv_row(out: &mut impl Write, cells: &[String]) -> std::io::Result<()> {
-    let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-    // RFC 4180 ends records with CRLF.
-    write!(out, "{}\r\n", line.join(","))
-}
-
-/// One CSV field: a cell a spreadsheet would read as a formula (starting with = + - @,
-/// or a tab or carriage return before one) gets a leading single quote, and every field
-/// is quoted with inner quotes doubled.
-pub fn csv_cell(text: &str) -> String {
-    let risky = text
-        .trim_start_matches(['\t', '\r', '\n', ' '])
-        .starts_with(['=', '+', '-', '@'])
-        || text.starts_with(['\t', '\r']);
-    let text = if risky {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    format!("\"{}\"", text.replace('"', "\"\""))
+    out.write_all(csv::record(cells).as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("plain"), "\"plain\"");
-        assert_eq!(csv_cell("say \"hi\", then"), "\"say \"\"hi\"\", then\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        for lead in ["+1", "-1", "@SUM(A1)", " =1", "\t=1", "\r=1"] {
-            assert!(csv_cell(lead).starts_with("\"'"), "{lead:?}");
-        }
-        assert_eq!(csv_cell("a\nb"), "\"a\nb\"");
-        assert_eq!(csv_cell(""), "\"\"");
-    }
 
     #[test]
     fn dates_and_statuses_read_back_or_say_what_to_write() {

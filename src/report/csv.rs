@@ -6,10 +6,14 @@
 
 use super::model::{status_word, Pack};
 
-/// A cell safe for a spreadsheet: a text cell starting with a formula character gets a
-/// leading `'`.
+/// A cell safe for a spreadsheet: a text cell starting with a formula character (or a
+/// tab or carriage return), even after leading white space, gets a leading `'`.
 pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let risky = text
+        .trim_start_matches(['\t', '\r', '\n', ' '])
+        .starts_with(['=', '+', '-', '@'])
+        || text.starts_with(['\t', '\r']);
+    if risky {
         format!("'{text}")
     } else {
         text.to_string()
@@ -20,10 +24,14 @@ fn field(text: &str) -> String {
     format!("\"{}\"", neutralise(text).replace('"', "\"\""))
 }
 
-fn write_row(out: &mut String, cells: &[String]) {
+/// One CSV record: every field quoted and neutralised, ended with CRLF as RFC 4180 asks.
+pub fn record(cells: &[String]) -> String {
     let fields: Vec<String> = cells.iter().map(|c| field(c)).collect();
-    out.push_str(&fields.join(","));
-    out.push_str("\r\n");
+    format!("{}\r\n", fields.join(","))
+}
+
+fn write_row(out: &mut String, cells: &[String]) {
+    out.push_str(&record(cells));
 }
 
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
@@ -151,6 +159,8 @@ mod tests {
             "@SUM(A1)",
             "\t=1",
             "\r=1",
+            " =1",
+            "\n=1",
         ] {
             assert!(neutralise(hostile).starts_with('\''), "{hostile:?}");
         }
@@ -158,6 +168,7 @@ mod tests {
         assert_eq!(neutralise("a=b"), "a=b");
         assert_eq!(field("=1+\"2\""), "\"'=1+\"\"2\"\"\"");
         assert_eq!(field("two\nlines, comma"), "\"two\nlines, comma\"");
+        assert_eq!(field(""), "\"\"");
         let bytes = table(&["a", "b"], vec![vec!["1".into(), "-x".into()]]);
         assert_eq!(
             String::from_utf8(bytes).unwrap_or_default(),
