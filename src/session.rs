@@ -143,6 +143,31 @@ pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
     started.chain(stopped).collect()
 }
 
+/// The same changes on one status-bar line, ids only and sorted so the line reads the
+/// same whatever order the questionnaires define them in: "Now applies: a, b. No longer
+/// applies: c". None when nothing started or stopped applying.
+pub fn obligation_change_summary(effects: &AnswerEffects) -> Option<String> {
+    let ids = |applies: bool| -> Vec<String> {
+        let mut ids: Vec<String> = effects
+            .obligations
+            .iter()
+            .filter(|c| c.applies == applies)
+            .map(|c| sanitise_line(&c.id))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (started, stopped) = (ids(true), ids(false));
+    let mut parts = Vec::new();
+    if !started.is_empty() {
+        parts.push(format!("Now applies: {}", started.join(", ")));
+    }
+    if !stopped.is_empty() {
+        parts.push(format!("No longer applies: {}", stopped.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(". "))
+}
+
 /// How the session holds the file.
 #[derive(Debug)]
 enum Mode {
@@ -678,6 +703,30 @@ mod tests {
         let path = create_assessment(dir.path(), "Ward rota", "", &catalogue, &ann(), Utc::now())
             .expect("created");
         (dir, path, catalogue)
+    }
+
+    #[test]
+    fn change_summary_lists_sorted_ids_on_one_line() {
+        let change = |id: &str, applies: bool| ObligationChange {
+            id: id.into(),
+            level: Level::Must,
+            title: String::new(),
+            applies,
+            reason: String::new(),
+        };
+        let effects = AnswerEffects {
+            obligations: vec![
+                change("penetration-test", true),
+                change("iams-registration", true),
+                change("mfa-\u{1b}[2Jelevated", false),
+            ],
+            new_notices: Vec::new(),
+        };
+        assert_eq!(
+            obligation_change_summary(&effects).as_deref(),
+            Some("Now applies: iams-registration, penetration-test. No longer applies: mfa-\u{fffd}[2Jelevated")
+        );
+        assert_eq!(obligation_change_summary(&AnswerEffects::default()), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 use crate::rules::{Evaluation, Status};
+use crate::session;
 use crate::walkthrough::{self, Step, StepState};
 
 /// One assessment on the home screen.
@@ -1181,31 +1182,21 @@ pub fn answer(
     let Some(document) = app.document.as_mut() else {
         return Vec::new();
     };
-    let before = applicable(&document.evaluation);
     if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
         let message = error.to_string();
         app.say(Tone::Error, message);
         return Vec::new();
     }
-    document.evaluation = findings::evaluate(&document.assessment, &app.catalogue).0;
-    let after = applicable(&document.evaluation);
+    let after = findings::evaluate(&document.assessment, &app.catalogue).0;
+    let changes = session::effects(&document.evaluation, &after);
+    document.evaluation = after;
     document.dirty = true;
     document.save = SaveState::Saving;
-    let started: Vec<&str> = after.difference(&before).map(String::as_str).collect();
-    let stopped: Vec<&str> = before.difference(&after).map(String::as_str).collect();
-    let mut parts = Vec::new();
-    if !started.is_empty() {
-        parts.push(format!("Now applies: {}", started.join(", ")));
-    }
-    if !stopped.is_empty() {
-        parts.push(format!("No longer applies: {}", stopped.join(", ")));
-    }
     let step = document.step;
     let next = walkthrough::neighbour(&app.steps, step, true, &document.evaluation);
-    if parts.is_empty() {
-        app.say(Tone::Good, "Answer saved.");
-    } else {
-        app.say(Tone::Warning, parts.join(". "));
+    match session::obligation_change_summary(&changes) {
+        Some(summary) => app.say(Tone::Warning, summary),
+        None => app.say(Tone::Good, "Answer saved."),
     }
     match next {
         Some(next) => go_to_step(app, next),
@@ -1218,15 +1209,6 @@ pub fn answer(
         }
     }
     vec![Effect::Save]
-}
-
-fn applicable(evaluation: &Evaluation) -> BTreeSet<String> {
-    evaluation
-        .obligations
-        .iter()
-        .filter(|o| o.applies == Truth::True)
-        .map(|o| o.id.clone())
-        .collect()
 }
 
 /// Obligations in the order the obligations screen lists them: not met, then unknown,
