@@ -89,6 +89,14 @@ fn check_pdf(pdf: &[u8], marking: &str, must_contain: &[&str]) -> usize {
             "page {} lacks the marking at top and bottom",
             i + 1
         );
+        // Level and status words are never broken across lines in the obligations table.
+        for line in text.lines() {
+            assert!(
+                !["UNKNOW", "SHOUL", "NOT M"].contains(&line.trim()),
+                "page {} breaks a status or level word: {text}",
+                i + 1
+            );
+        }
     }
     let all = pages.concat();
     for wanted in must_contain {

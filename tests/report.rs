@@ -255,6 +255,31 @@ fn characters_the_font_lacks_are_replaced_and_reported() {
 }
 
 #[test]
+fn the_obligations_table_quotes_each_source_once() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, HALF);
+    let doc = document(&a, &catalogue, date(2026, 2, 1));
+    let table = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table { columns, rows, .. }
+                if columns.iter().any(|c| c == "Source (quoted)") =>
+            {
+                Some(rows)
+            }
+            _ => None,
+        })
+        .expect("the obligations table");
+    assert_eq!(table.len(), catalogue.obligations.len());
+    for row in table {
+        let (why, sources) = (&row[3], &row[4]);
+        assert!(!why.contains("Required by"), "{why}");
+        assert!(sources.contains('"'), "{} has no quoted source", row[0]);
+    }
+}
+
+#[test]
 fn markdown_snapshot_of_a_half_done_assessment() {
     let catalogue = catalogue();
     let a = sample(&catalogue, HALF);

@@ -32,7 +32,7 @@ use crate::assessment::verify::{self, ProblemKind, SignOffState};
 use crate::questionnaire::answer::{display_answer, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
-use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION};
+use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, REQUIRED_BY};
 
 /// The version of the JSON export's shape. Raised when a field is renamed or removed;
 /// adding a field does not raise it.
@@ -1519,7 +1519,15 @@ fn obligations(b: &mut Builder, pack: &Pack) {
         .obligations
         .iter()
         .map(|o| {
-            let mut why = format!("{}\n{}", o.title, o.reasons.join("\n"));
+            // The rules engine ends the reasons with "Required by ...", quoting the
+            // source; the next column quotes every source, so it is not said twice.
+            let reasons: Vec<&str> = o
+                .reasons
+                .iter()
+                .map(String::as_str)
+                .filter(|r| !r.starts_with(REQUIRED_BY))
+                .collect();
+            let mut why = format!("{}\n{}", o.title, reasons.join("\n"));
             if let Some(t) = &o.treatment {
                 why.push_str(&format!("\nTreatment: {t}"));
             }
@@ -1543,11 +1551,12 @@ fn obligations(b: &mut Builder, pack: &Pack) {
         .collect();
     b.table(
         &[
+            // Level and status columns are wide enough for SHOULD and UNKNOWN whole.
             ("ID", 14),
-            ("Level", 8),
-            ("Status", 9),
-            ("Obligation and why", 40),
-            ("Source (quoted)", 29),
+            ("Level", 10),
+            ("Status", 12),
+            ("Obligation and why", 37),
+            ("Source (quoted)", 27),
         ],
         rows,
     );

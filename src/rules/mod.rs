@@ -20,6 +20,10 @@ use facts::{describe_range, AnswerFacts};
 /// its name only to report it prominently; how it is worked out is in the content.
 pub const EFFECTIVE_CLASSIFICATION: &str = "effective_classification";
 
+/// How the last reason of an obligation that cites a source begins, so a document that
+/// quotes the sources elsewhere can leave that reason out.
+pub const REQUIRED_BY: &str = "Required by ";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -298,7 +302,7 @@ fn evaluate_obligation(
         .collect();
     if let Some(first) = sources.first() {
         reasons.push(format!(
-            "Required by {}, {}: \"{}\"",
+            "{REQUIRED_BY}{}, {}: \"{}\"",
             first.reference(),
             first.section,
             first.quote
