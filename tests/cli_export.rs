@@ -301,7 +301,7 @@ fn a_signed_off_assessment_exports_as_signed_off_and_matching_its_audit_trail() 
         "{last}"
     );
     assert!(
-        last.contains(" 0 open, "),
+        last.contains(" 0 untreated, "),
         "every finding is treated: {last}"
     );
 

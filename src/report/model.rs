@@ -1474,22 +1474,21 @@ fn summary(b: &mut Builder, pack: &Pack) {
         ],
         rows,
     );
-    b.heading(2, "Open findings by severity");
-    let open: Vec<&FindingView> = pack
-        .findings
-        .iter()
-        .filter(|f| f.status != FindingStatus::Closed && f.status != FindingStatus::Mitigated)
-        .collect();
+    // "Treated" is the sign-off's sense (a plan with an owner and date, a valid risk
+    // acceptance or exception, mitigated or closed), the same the headline counts.
+    b.heading(2, "Findings by severity");
     let rows = Severity::ALL
         .iter()
         .map(|s| {
+            let of_severity = || pack.findings.iter().filter(move |f| f.severity == *s);
             vec![
                 s.name().to_uppercase(),
-                open.iter().filter(|f| f.severity == *s).count().to_string(),
+                of_severity().filter(|f| !f.treated).count().to_string(),
+                of_severity().filter(|f| f.treated).count().to_string(),
             ]
         })
         .collect();
-    b.table(&[("Severity", 3), ("Open findings", 3)], rows);
+    b.table(&[("Severity", 2), ("Untreated", 2), ("Treated", 2)], rows);
     b.heading(2, "Overdue and escalation");
     let mut items = Vec::new();
     for f in &pack.findings {
@@ -2030,7 +2029,7 @@ pub fn headline(pack: &Pack) -> String {
         )
     };
     format!(
-        "The pack says: {}; MUST obligations {} met, {} not met, {} unknown; findings {} open, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
+        "The pack says: {}; MUST obligations {} met, {} not met, {} unknown; findings {} untreated, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
         pack.marking,
         must(Status::Met),
         must(Status::NotMet),
