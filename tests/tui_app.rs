@@ -609,9 +609,9 @@ fn the_why_pane_scrolls_and_resets_on_the_next_question() {
     let mut app = app();
     update(&mut app, key(KeyCode::Char('J')), now());
     update(&mut app, key(KeyCode::Char('J')), now());
-    assert_eq!(app.document.as_ref().expect("open").why_scroll, 6);
+    assert_eq!(app.document.as_ref().expect("open").detail_scroll, 6);
     update(&mut app, key(KeyCode::Char('K')), now());
-    assert_eq!(app.document.as_ref().expect("open").why_scroll, 3);
+    assert_eq!(app.document.as_ref().expect("open").detail_scroll, 3);
     let before = render(&app, 80, 24);
     press(&mut app, &[KeyCode::Char('K')]);
     let after = render(&app, 80, 24);
@@ -621,7 +621,7 @@ fn the_why_pane_scrolls_and_resets_on_the_next_question() {
         "scrolling changes what the pane shows"
     );
     press(&mut app, &[KeyCode::Char('J'), KeyCode::Right]);
-    assert_eq!(app.document.as_ref().expect("open").why_scroll, 0);
+    assert_eq!(app.document.as_ref().expect("open").detail_scroll, 0);
 }
 
 #[test]
@@ -854,4 +854,74 @@ fn snapshot_findings_80x24() {
     );
     insta::assert_snapshot!("findings_80x24", render(&app, 80, 24).backend());
     insta::assert_snapshot!("findings_120x40", render(&app, 120, 40).backend());
+}
+
+/// The rows of the detail pane (below the list at 80 columns) as text.
+fn screen_text(app: &App, width: u16, height: u16) -> String {
+    let terminal = render(app, width, height);
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn detail_panes_scroll_with_j_and_k_and_start_at_the_top_for_a_new_selection() {
+    let mut app = app_with_gaps();
+    press(&mut app, &[KeyCode::Char('o'), KeyCode::Char('c')]);
+    press(
+        &mut app,
+        &[
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+        ],
+    );
+    // At 80x24 the finding's detail is longer than its pane: the unmet obligations
+    // without a finding, at its end, are out of sight until it is scrolled.
+    let gaps_heading = "Not met, and no finding yet";
+    assert!(!screen_text(&app, 80, 24).contains(gaps_heading));
+    for _ in 0..6 {
+        press(&mut app, &[KeyCode::Char('J')]);
+    }
+    let scrolled = screen_text(&app, 80, 24);
+    assert!(scrolled.contains(gaps_heading), "{scrolled}");
+    assert!(!scrolled.contains("Severity high"), "{scrolled}");
+    press(&mut app, &[KeyCode::Char('K'); 6]);
+    assert!(screen_text(&app, 80, 24).contains("Severity high"));
+
+    // The obligations screen: scrolled, then a new selection starts at the top, whichever
+    // way the selection moves.
+    press(&mut app, &[KeyCode::Char('o')]);
+    let first_detail_row = |app: &App| {
+        let text = screen_text(app, 80, 24);
+        let rows: Vec<&str> = text.lines().collect();
+        let border = rows
+            .iter()
+            .position(|r| r.contains("Why (J/K scroll)"))
+            .expect("the detail pane");
+        rows[border + 1].to_string()
+    };
+    let top = first_detail_row(&app);
+    for step in [KeyCode::Down, KeyCode::Up] {
+        press(&mut app, &[KeyCode::Char('J'), KeyCode::Char('J')]);
+        assert_ne!(
+            first_detail_row(&app),
+            top,
+            "J scrolls the obligation's detail"
+        );
+        press(&mut app, &[step]);
+        let row = first_detail_row(&app);
+        assert!(
+            row.contains("MUST") || row.contains("SHOULD") || row.contains("MAY"),
+            "after {step:?} the detail starts with the level and title: {row}"
+        );
+    }
+    assert_eq!(first_detail_row(&app), top);
 }

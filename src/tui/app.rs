@@ -66,8 +66,10 @@ pub struct Document {
     pub obligation_cursor: usize,
     /// Selected row on the findings screen.
     pub finding_cursor: usize,
-    /// Lines scrolled in the "why this is asked" pane, which can be longer than the pane.
-    pub why_scroll: u16,
+    /// Lines scrolled in the pane beside the question or list (why this is asked, an
+    /// obligation's or a finding's detail), which can be longer than the pane. Back to
+    /// the top whenever the question, selection or screen changes.
+    pub detail_scroll: u16,
     /// Lines scrolled on the overview, which is longer than a small terminal.
     pub overview_scroll: u16,
     /// Read-only because the lock was left by a program that is no longer running: the
@@ -326,7 +328,7 @@ impl App {
             ticked: BTreeSet::new(),
             obligation_cursor: 0,
             finding_cursor: 0,
-            why_scroll: 0,
+            detail_scroll: 0,
             overview_scroll: 0,
             can_take_over,
         });
@@ -565,7 +567,20 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
 
 fn switch(app: &mut App, screen: Screen) -> Vec<Effect> {
     app.screen = screen;
+    if let Some(document) = app.document.as_mut() {
+        document.detail_scroll = 0;
+    }
     Vec::new()
+}
+
+/// J/K: scrolls the detail pane by three lines, and says whether the command was one.
+pub(crate) fn scroll_detail(document: &mut Document, command: Command) -> bool {
+    match command {
+        Command::ScrollDown => document.detail_scroll = document.detail_scroll.saturating_add(3),
+        Command::ScrollUp => document.detail_scroll = document.detail_scroll.saturating_sub(3),
+        _ => return false,
+    }
+    true
 }
 
 fn quit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
@@ -874,7 +889,7 @@ pub(crate) fn go_to_step(app: &mut App, step: usize) {
     let question = app.steps.get(step).map(|s| s.question.clone());
     if let Some(document) = app.document.as_mut() {
         document.step = step;
-        document.why_scroll = 0;
+        document.detail_scroll = 0;
         if document.assessment.last_question != question {
             document.assessment.last_question = question;
             document.dirty = true;
@@ -1057,14 +1072,9 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         Command::RaiseFinding => register::raise_for_question(app, &question.id),
         Command::ReviewAccept => return register::review_accept(app, &question.id, now),
         Command::ReviewComment => register::review_comment(app, &question.id),
-        Command::ScrollDown => {
+        Command::ScrollDown | Command::ScrollUp => {
             if let Some(d) = app.document.as_mut() {
-                d.why_scroll = d.why_scroll.saturating_add(3);
-            }
-        }
-        Command::ScrollUp => {
-            if let Some(d) = app.document.as_mut() {
-                d.why_scroll = d.why_scroll.saturating_sub(3);
+                scroll_detail(d, command);
             }
         }
         Command::Notes => {
@@ -1249,11 +1259,18 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
         return Vec::new();
     };
     let count = document.evaluation.obligations.len();
+    if scroll_detail(document, command) {
+        return Vec::new();
+    }
     match command {
-        Command::Up => document.obligation_cursor = document.obligation_cursor.saturating_sub(1),
+        Command::Up => {
+            document.obligation_cursor = document.obligation_cursor.saturating_sub(1);
+            document.detail_scroll = 0;
+        }
         Command::Down => {
             document.obligation_cursor =
-                (document.obligation_cursor + 1).min(count.saturating_sub(1))
+                (document.obligation_cursor + 1).min(count.saturating_sub(1));
+            document.detail_scroll = 0;
         }
         Command::RaiseFinding => {
             let order = obligation_order(&document.evaluation);

@@ -143,14 +143,19 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
         .as_ref()
         .map_or(0, |d| d.assessment.findings.len());
     if let Some(document) = app.document.as_mut() {
+        if super::app::scroll_detail(document, command) {
+            return Vec::new();
+        }
         match command {
             Command::Up => {
                 document.finding_cursor = document.finding_cursor.saturating_sub(1);
+                document.detail_scroll = 0;
                 return Vec::new();
             }
             Command::Down => {
                 document.finding_cursor =
                     (document.finding_cursor + 1).min(count.saturating_sub(1));
+                document.detail_scroll = 0;
                 return Vec::new();
             }
             _ => {}

@@ -550,7 +550,7 @@ fn draw_why(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((document.why_scroll, 0)),
+            .scroll((document.detail_scroll, 0)),
         inner,
     );
 }
@@ -679,7 +679,8 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block(app, " Why ", false)),
+            .scroll((document.detail_scroll, 0))
+            .block(block(app, " Why (J/K scroll) ", false)),
         detail_area,
     );
 }
@@ -1107,7 +1108,8 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block(app, " Finding ", false)),
+            .scroll((document.detail_scroll, 0))
+            .block(block(app, " Finding (J/K scroll) ", false)),
         detail_area,
     );
 }

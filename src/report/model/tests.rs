@@ -271,6 +271,9 @@ fn the_headline_counts_must_obligations_and_findings() {
         must(Status::NotMet),
         must(Status::Unknown)
     )));
-    assert!(line.contains(&format!("findings 0 untreated, {} treated", pack.findings.len())));
+    assert!(line.contains(&format!(
+        "findings 0 untreated, {} treated",
+        pack.findings.len()
+    )));
     assert!(!line.contains('\n'));
 }
