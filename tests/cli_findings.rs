@@ -720,6 +720,35 @@ fn an_edit_waits_for_whoever_has_the_file_open() {
 }
 
 #[test]
+fn a_lock_left_by_a_crashed_secassess_is_taken_over_only_when_asked() {
+    let ws = answered(OFFICIAL);
+    let lock = store::lock::lock_path(Path::new(&ws.file));
+    // pid 0 on this host: a holder that is certainly not running.
+    std::fs::write(
+        &lock,
+        format!(
+            "holder = \"Bob Other <bob@example.nhs.uk>\"\nhost = \"{}\"\npid = 0\nstarted_at = \"2026-11-23T09:00:00Z\"\n",
+            store::lock::this_host()
+        ),
+    )
+    .expect("lock written");
+    let before = ws.read();
+    let output = ws.run(&["finding", "add", ws.file(), "--title", "x", "--as", ME]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--take-over"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(ws.read(), before, "nothing changed");
+
+    ws.finding("add", &["--title", "Hand-raised issue", "--take-over"]);
+    assert!(ws.read().contains("Hand-raised issue"));
+    assert!(!lock.exists(), "the lock is released after saving");
+    ws.finding("close", &["F-001"]);
+}
+
+#[test]
 fn closing_a_met_finding_and_completing_a_plan_with_evidence() {
     let ws = answered(OFFICIAL);
     ws.finding("add", &["--title", "Hand-raised issue"]);

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use secassess::session::{obligation_change_lines, Access, Session};
+use secassess::session::obligation_change_lines;
 use secassess::text::sanitise_line;
 
 use super::new::current_person;
@@ -42,21 +42,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     }
     let who = current_person(context, false)?;
     let now = Utc::now();
-    let mut session = Session::open(&args.assessment, catalogue, who, now)?;
-    if args.take_over && matches!(session.access(), Access::StaleLock(_)) {
-        session.take_over(now)?;
-    }
-    if let Some(reason) = session.read_only_reason() {
-        return Err(CliError::Usage(format!(
-            "{} cannot be changed now: {reason}. Nothing was changed.{}",
-            sanitise_line(&args.assessment.display().to_string()),
-            if matches!(session.access(), Access::StaleLock(_)) {
-                " Add --take-over to take it over."
-            } else {
-                ""
-            }
-        )));
-    }
+    let mut session =
+        super::open_to_change(&args.assessment, catalogue.into(), who, args.take_over, now)?;
     let mut out = std::io::stdout().lock();
     for (id, value) in answers {
         let effects = session.answer(&id, value, now)?;

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use secassess::assessment::findings::{self, Actor, FindingError, NewFinding};
@@ -17,12 +18,10 @@ use secassess::assessment::record::{
 use secassess::assessment::Assessment;
 use secassess::questionnaire::{Catalogue, EvidenceRef};
 use secassess::session::check_text;
-use secassess::store::{self, Opened};
 use secassess::text::sanitise_line;
 
 use super::findings::{parse_date, today};
 use super::new::current_person;
-use super::show::local_time;
 use super::{CliError, Context};
 
 const MAX_LINE_CHARS: usize = 200;
@@ -69,6 +68,10 @@ pub struct AddArgs {
     /// What the issue is (taken from the obligation's reasons if not given).
     #[arg(long, value_name = "TEXT")]
     description: Option<String>,
+    /// Take over the file if it was left open by a secassess that is no longer running
+    /// (after a crash); a file open in a running secassess is never taken.
+    #[arg(long)]
+    take_over: bool,
 }
 
 #[derive(clap::Args)]
@@ -77,6 +80,10 @@ pub struct IdArgs {
     assessment: PathBuf,
     /// The finding, e.g. F-001.
     id: String,
+    /// Take over the file if it was left open by a secassess that is no longer running
+    /// (after a crash); a file open in a running secassess is never taken.
+    #[arg(long)]
+    take_over: bool,
 }
 
 #[derive(clap::Args)]
@@ -261,6 +268,7 @@ fn add(context: &Context, args: AddArgs) -> Result<ExitCode, CliError> {
     let target = IdArgs {
         assessment: args.assessment.clone(),
         id: String::new(),
+        take_over: args.take_over,
     };
     edit(context, &target, "new finding", |a, c, actor, _| {
         let mut new = match &args.obligation {
@@ -301,42 +309,27 @@ fn edit(
     what: &str,
     change: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>, &str) -> Result<(), FindingError>,
 ) -> Result<ExitCode, CliError> {
-    let catalogue = context.catalogue()?;
+    let catalogue = Arc::new(context.catalogue()?);
     let who = current_person(context, true)?;
     let now = Utc::now();
     let path = &target.assessment;
-    let (mut editor, loaded) = match store::open_for_edit(path, &who, now)? {
-        Opened::Editable(editor, loaded) => (editor, loaded),
-        Opened::ReadOnly(_, info) => {
-            return Err(CliError::Usage(format!(
-                "{} is open for editing by {} on {} since {}; nothing was changed. Try again once they have closed it.",
-                path.display(),
-                info.holder,
-                info.host,
-                local_time(info.started_at)
-            )))
-        }
-        Opened::Stale(_, info) => {
-            return Err(CliError::Usage(format!(
-                "{} was left open by {} (process {} on {}), which is no longer running; nothing was changed. Open it with `secassess open {}` to take it over, or delete {} if you are sure nobody is editing it.",
-                path.display(),
-                info.holder,
-                info.pid,
-                info.host,
-                path.display(),
-                store::lock::lock_path(path).display()
-            )))
-        }
-    };
-    let mut assessment = loaded.assessment;
+    let mut session = super::open_to_change(
+        path,
+        Arc::clone(&catalogue),
+        who.clone(),
+        target.take_over,
+        now,
+    )?;
+    let assessment = session.assessment_mut()?;
     let before: Vec<String> = assessment.findings.iter().map(|f| f.id.clone()).collect();
     let actor = Actor {
         who: &who,
         now,
         today: today(None),
     };
-    change(&mut assessment, &catalogue, &actor, target.id.trim())?;
-    editor.save(&assessment)?;
+    change(assessment, &catalogue, &actor, target.id.trim())?;
+    session.save()?;
+    let assessment = session.assessment();
     // `add` names no id: the finding is the one that was not there before.
     let id = if target.id.trim().is_empty() {
         assessment
@@ -348,7 +341,7 @@ fn edit(
     } else {
         target.id.trim().to_string()
     };
-    report(path, &assessment, &catalogue, &id, what, actor.today)?;
+    report(path, assessment, &catalogue, &id, what, actor.today)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,10 +1,15 @@
 //! The subcommands, one file each, and what they share: the context from global flags,
 //! the error type with its exit codes, and the output format flag.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use secassess::assessment::record::Person;
 use secassess::questionnaire::{self, Catalogue, LoadError};
+use secassess::session::{Access, Session};
 use secassess::store::StoreError;
+use secassess::text::sanitise_line;
 
 pub mod answer;
 pub mod check;
@@ -21,6 +26,35 @@ pub mod review;
 pub mod show;
 pub mod validate;
 pub mod verify;
+
+/// Opens an assessment for a command that changes it. A lock left by a secassess that is
+/// no longer running is taken over only when the user asked (`--take-over`); otherwise,
+/// and whenever the file is open in a running secassess, it refuses, saying why and that
+/// nothing was changed.
+pub fn open_to_change(
+    path: &Path,
+    catalogue: Arc<Catalogue>,
+    who: Person,
+    take_over: bool,
+    now: DateTime<Utc>,
+) -> Result<Session, CliError> {
+    let mut session = Session::open(path, catalogue, who, now)?;
+    if take_over && matches!(session.access(), Access::StaleLock(_)) {
+        session.take_over(now)?;
+    }
+    match session.read_only_reason() {
+        None => Ok(session),
+        Some(reason) => Err(CliError::Usage(format!(
+            "{} cannot be changed now: {reason}. Nothing was changed.{}",
+            sanitise_line(&path.display().to_string()),
+            if matches!(session.access(), Access::StaleLock(_)) {
+                " Add --take-over to take it over."
+            } else {
+                ""
+            }
+        ))),
+    }
+}
 
 /// What the global flags say.
 pub struct Context {
