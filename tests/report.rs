@@ -195,6 +195,23 @@ fn csv_neutralises_formulas_from_the_assessment() {
     assert!(text.contains("\"'=HYPERLINK(\"\"http://evil.invalid\"\")\""));
     assert!(!text.contains(",\"=HYPERLINK"));
     assert!(text.ends_with("\r\n"));
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header
+            .contains("\"needs_escalation\",\"treated\",\"edited_outside_secassess\",\"problems\""),
+        "{header}"
+    );
+    let treated = pack.findings.iter().filter(|f| f.treated).count();
+    assert!(
+        treated > 0 && treated < pack.findings.len(),
+        "the sample has both"
+    );
+    assert_eq!(
+        text.matches("\"no\",\"yes\",\"no\"").count()
+            + text.matches("\"yes\",\"yes\",\"no\"").count(),
+        treated,
+        "one treated=yes per treated finding"
+    );
     let obligations = String::from_utf8(csv::obligations(&pack)).expect("UTF-8");
     // Line breaks inside quoted fields are LF only, so CRLF counts the records.
     assert_eq!(

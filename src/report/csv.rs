@@ -95,7 +95,12 @@ pub fn obligations(pack: &Pack) -> Vec<u8> {
     )
 }
 
-/// One row per finding.
+fn yes_no(value: bool) -> String {
+    String::from(if value { "yes" } else { "no" })
+}
+
+/// One row per finding. "treated" is in the sign-off's sense; "edited_outside_secassess"
+/// marks a finding changed in a text editor, which treats nothing until acknowledged.
 pub fn findings(pack: &Pack) -> Vec<u8> {
     let rows = pack
         .findings
@@ -116,7 +121,9 @@ pub fn findings(pack: &Pack) -> Vec<u8> {
                 f.acceptance.clone().unwrap_or_default(),
                 f.exception.clone().unwrap_or_default(),
                 f.overdue.join("\n"),
-                if f.needs_escalation { "yes" } else { "no" }.to_string(),
+                yes_no(f.needs_escalation),
+                yes_no(f.treated),
+                yes_no(f.edited_outside),
                 f.problems.join("\n"),
                 pack.marking.clone(),
             ]
@@ -139,6 +146,8 @@ pub fn findings(pack: &Pack) -> Vec<u8> {
             "exception",
             "overdue",
             "needs_escalation",
+            "treated",
+            "edited_outside_secassess",
             "problems",
             "marking",
         ],
