@@ -839,24 +839,23 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
 }
 
-#[test]
-fn snapshot_findings_80x24() {
+/// The findings screen after raising a finding, pre-filled, from the first unmet
+/// obligation (o, c, then Enter through the form).
+fn app_with_one_raised_finding() -> App {
     let mut app = app_with_gaps();
     press(&mut app, &[KeyCode::Char('o'), KeyCode::Char('c')]);
-    press(
-        &mut app,
-        &[
-            KeyCode::Enter,
-            KeyCode::Enter,
-            KeyCode::Enter,
-            KeyCode::Enter,
-        ],
-    );
+    press(&mut app, &[KeyCode::Enter; 4]);
+    app
+}
+
+#[test]
+fn snapshot_findings_80x24() {
+    let app = app_with_one_raised_finding();
     insta::assert_snapshot!("findings_80x24", render(&app, 80, 24).backend());
     insta::assert_snapshot!("findings_120x40", render(&app, 120, 40).backend());
 }
 
-/// The rows of the detail pane (below the list at 80 columns) as text.
+/// The whole screen as text, one line per row.
 fn screen_text(app: &App, width: u16, height: u16) -> String {
     let terminal = render(app, width, height);
     let buffer = terminal.backend().buffer();
@@ -872,17 +871,7 @@ fn screen_text(app: &App, width: u16, height: u16) -> String {
 
 #[test]
 fn detail_panes_scroll_with_j_and_k_and_start_at_the_top_for_a_new_selection() {
-    let mut app = app_with_gaps();
-    press(&mut app, &[KeyCode::Char('o'), KeyCode::Char('c')]);
-    press(
-        &mut app,
-        &[
-            KeyCode::Enter,
-            KeyCode::Enter,
-            KeyCode::Enter,
-            KeyCode::Enter,
-        ],
-    );
+    let mut app = app_with_one_raised_finding();
     // At 80x24 the finding's detail is longer than its pane: the unmet obligations
     // without a finding, at its end, are out of sight until it is scrolled.
     let gaps_heading = "Not met, and no finding yet";
