@@ -994,6 +994,25 @@ pub fn complete_mitigation(
     )
 }
 
+/// A decision (an acceptance, an approval) is recorded once it has been given, so its date
+/// cannot be later than today.
+fn not_after_today(
+    finding: &Finding,
+    what: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), FindingError> {
+    if on > today {
+        return Err(invalid(
+            finding,
+            format!(
+                "the {what} date {on} is after today ({today}); record the {what} once it is given"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Records the business owner's acceptance of the risk. The status becomes "risk
 /// accepted", or stays "escalated" when the decision was made at the level the risk was
 /// escalated to. The acceptance date must not be in the future, the review date must be.
@@ -1006,15 +1025,7 @@ pub fn accept_risk(
 ) -> Result<(), FindingError> {
     let today = actor.today;
     modify(assessment, catalogue, id, actor, |f| {
-        if acceptance.accepted_on > today {
-            return Err(invalid(
-                f,
-                format!(
-                    "the acceptance date {} is after today ({today}); record the acceptance once it is given",
-                    acceptance.accepted_on
-                ),
-            ));
-        }
+        not_after_today(f, "acceptance", acceptance.accepted_on, today)?;
         if acceptance.review_date <= today {
             return Err(invalid(
                 f,
@@ -1048,15 +1059,7 @@ pub fn record_exception(
 ) -> Result<(), FindingError> {
     let today = actor.today;
     modify(assessment, catalogue, id, actor, |f| {
-        if approval.approved_on > today {
-            return Err(invalid(
-                f,
-                format!(
-                    "the approval date {} is after today ({today}); record the approval once it is given",
-                    approval.approved_on
-                ),
-            ));
-        }
+        not_after_today(f, "approval", approval.approved_on, today)?;
         f.exception = Some(ExceptionApproval {
             approved_by: trimmed(&approval.approved_by),
             reference: approval.reference.trim().to_string(),

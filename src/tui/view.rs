@@ -555,17 +555,20 @@ fn draw_why(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A list and the selected item's detail: side by side on a wide terminal, the detail
+/// below the list on a narrow one.
+fn list_and_detail(area: Rect) -> (Rect, Rect) {
+    let [list, detail] = if area.width >= 110 {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
+    };
+    (list, detail)
+}
+
 fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     let order = super::app::obligation_order(&document.evaluation);
-    let (list_area, detail_area) = if area.width >= 110 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(area);
-        (a, b)
-    } else {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
-        (a, b)
-    };
+    let (list_area, detail_area) = list_and_detail(area);
     let count = |s: Status| {
         document
             .evaluation
@@ -986,15 +989,7 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     );
     let mut gaps = findings::gaps_without_finding(&assessment.findings, &document.evaluation);
     gaps.sort_by_key(|o| o.level);
-    let (list_area, detail_area) = if area.width >= 110 {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(area);
-        (a, b)
-    } else {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
-        (a, b)
-    };
+    let (list_area, detail_area) = list_and_detail(area);
     let open = views
         .iter()
         .filter(|v| v.treatment == "none" && v.finding.status != FindingStatus::Closed)
