@@ -555,6 +555,43 @@ fn draw_why(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A list in its block, with the selected row highlighted.
+fn draw_list(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    frame_block: Block,
+    items: Vec<ListItem>,
+    selected: Option<usize>,
+) {
+    let mut state = ListState::default().with_selected(selected);
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(frame_block)
+            .highlight_style(app.theme.selected()),
+        area,
+        &mut state,
+    );
+}
+
+/// The selected item's detail: wrapped, scrolled with J/K, in an unfocused block.
+fn draw_detail(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    scroll: u16,
+) {
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(block(app, title, false)),
+        area,
+    );
+}
+
 /// A list and the selected item's detail: side by side on a wide terminal, the detail
 /// below the list on a narrow one.
 fn list_and_detail(area: Rect) -> (Rect, Rect) {
@@ -604,13 +641,13 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(document.obligation_cursor));
-    frame.render_stateful_widget(
-        List::new(items)
-            .block(block(app, title, true))
-            .highlight_style(app.theme.selected()),
+    draw_list(
+        app,
+        frame,
         list_area,
-        &mut state,
+        block(app, title, true),
+        items,
+        Some(document.obligation_cursor),
     );
     let Some(o) = order
         .get(document.obligation_cursor)
@@ -679,12 +716,13 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             Span::raw(clean(&o.guidance)),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((document.detail_scroll, 0))
-            .block(block(app, " Why (J/K scroll) ", false)),
+    draw_detail(
+        app,
+        frame,
         detail_area,
+        " Why (J/K scroll) ",
+        lines,
+        document.detail_scroll,
     );
 }
 
@@ -897,13 +935,13 @@ fn draw_jump(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
             ))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(cursor));
-    frame.render_stateful_widget(
-        List::new(items)
-            .block(block(app, " Jump to a section ", true))
-            .highlight_style(app.theme.selected()),
+    draw_list(
+        app,
+        frame,
         area,
-        &mut state,
+        block(app, " Jump to a section ", true),
+        items,
+        Some(cursor),
     );
 }
 
@@ -930,13 +968,13 @@ fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
         .map(|q| ListItem::new(Line::from(truncate(&sanitise_line(&q.prompt), 72))))
         .collect();
     let count = items.len();
-    let mut state = ListState::default().with_selected((count > 0).then_some(*cursor));
-    frame.render_stateful_widget(
-        List::new(items)
-            .block(block(app, format!(" {count} found "), false))
-            .highlight_style(app.theme.selected()),
+    draw_list(
+        app,
+        frame,
         results_area,
-        &mut state,
+        block(app, format!(" {count} found "), false),
+        items,
+        (count > 0).then_some(*cursor),
     );
 }
 
@@ -1026,13 +1064,13 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(document.finding_cursor));
-    frame.render_stateful_widget(
-        List::new(items)
-            .block(block(app, title, true))
-            .highlight_style(app.theme.selected()),
+    draw_list(
+        app,
+        frame,
         list_area,
-        &mut state,
+        block(app, title, true),
+        items,
+        Some(document.finding_cursor),
     );
     let mut lines: Vec<Line> = Vec::new();
     match views.get(document.finding_cursor) {
@@ -1100,11 +1138,12 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             )));
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((document.detail_scroll, 0))
-            .block(block(app, " Finding (J/K scroll) ", false)),
+    draw_detail(
+        app,
+        frame,
         detail_area,
+        " Finding (J/K scroll) ",
+        lines,
+        document.detail_scroll,
     );
 }
