@@ -4,12 +4,24 @@
 //!   does at start-up. Target: under 5 ms.
 //! - `evaluate_*`: the rules engine over the whole catalogue, as the TUI does after each
 //!   answer: once with nothing answered, once with every question answered.
+//! - `scale_*`: files near the 16 MiB cap (issue 22): reading and checking 60,000 findings
+//!   as `check` and `findings` do, and verifying 30,000 answers with 40,000 audit
+//!   entries as `verify` does. Target: about a second each, in time linear in the file.
+//!   `cargo bench --bench core -- scale`.
 
+#![allow(clippy::unwrap_used)]
+
+#[path = "../tests/scale_support/mod.rs"]
+mod scale_support;
+
+use std::path::Path;
 use std::sync::LazyLock;
 
+use secassess::assessment::{findings, verify};
 use secassess::questionnaire::answer::parse_answer;
 use secassess::questionnaire::{load_embedded, AnswerKind, Answers, Catalogue};
 use secassess::rules;
+use secassess::store::format;
 
 fn main() {
     divan::main();
@@ -60,4 +72,53 @@ fn evaluate_every_question_answered(bencher: divan::Bencher) {
     let catalogue = &*CATALOGUE;
     let answers = &*FULL_ANSWERS;
     bencher.bench(|| rules::evaluate(divan::black_box(catalogue), divan::black_box(answers)));
+}
+
+/// The text of the 60,000-findings file (about 15 MB).
+static SIXTY_THOUSAND_FINDINGS: LazyLock<String> =
+    LazyLock::new(|| format::encode(&scale_support::many_findings(&CATALOGUE, 60_000)).unwrap());
+
+/// The text of the file with 30,000 answers and 40,000 audit entries (about 15 MB).
+static LONG_AUDIT_TRAIL: LazyLock<String> = LazyLock::new(|| {
+    format::encode(&scale_support::many_answers(&CATALOGUE, 30_000, 40_000)).unwrap()
+});
+
+/// `secassess check` on 60,000 findings: parse the file, then the gate.
+#[divan::bench(sample_count = 5)]
+fn scale_check_60000_findings(bencher: divan::Bencher) {
+    let text = &*SIXTY_THOUSAND_FINDINGS;
+    let catalogue = &*CATALOGUE;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    bencher.bench(|| {
+        let decoded =
+            format::decode(Path::new("big.secassess.toml"), divan::black_box(text)).unwrap();
+        findings::gate(&decoded.assessment, catalogue, today)
+    });
+}
+
+/// `secassess findings` on 60,000 findings, after parsing: evaluation, consistency and
+/// one view per finding.
+#[divan::bench(sample_count = 5)]
+fn scale_findings_register_60000(bencher: divan::Bencher) {
+    let decoded =
+        format::decode(Path::new("big.secassess.toml"), &SIXTY_THOUSAND_FINDINGS).unwrap();
+    let assessment = &decoded.assessment;
+    let catalogue = &*CATALOGUE;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    bencher.bench(|| {
+        let (evaluation, _) = findings::evaluate(assessment, catalogue);
+        let problems = findings::check_consistency(assessment, catalogue);
+        findings::views(assessment, catalogue, &evaluation, &problems, today).len()
+    });
+}
+
+/// `secassess verify` on 30,000 answers and 40,000 audit entries: parse, then verify.
+#[divan::bench(sample_count = 5)]
+fn scale_verify_40000_audit_entries(bencher: divan::Bencher) {
+    let text = &*LONG_AUDIT_TRAIL;
+    bencher.bench(|| {
+        let decoded =
+            format::decode(Path::new("long.secassess.toml"), divan::black_box(text)).unwrap();
+        verify::verify(&decoded.assessment)
+    });
 }

@@ -43,7 +43,8 @@ pub enum SessionError {
     UnknownQuestion { id: String },
     #[error("{0}")]
     Answer(#[from] AnswerError),
-    #[error("{what} {problem}")]
+    /// Text the user typed that cannot go into the record; `problem` names `what`.
+    #[error("{problem}")]
     InvalidText { what: &'static str, problem: String },
     #[error("{0}")]
     Evidence(#[from] store::evidence::EvidenceError),
@@ -92,8 +93,11 @@ impl AnswerEffects {
 
 /// A local evidence file named in an answer gets its SHA-256, size and absolute path
 /// recorded, so a later change to the document can be detected; a file that cannot be
-/// read is an error rather than an unverifiable reference.
-fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, SessionError> {
+/// read (missing, a folder, a pipe or device, larger than the cap) is an error rather
+/// than an unverifiable reference. A value already fingerprinted is returned as it is,
+/// so a command can call this before taking the assessment's lock (reading a large file
+/// then holds nobody up) and [`Session::answer`] does not read the file again.
+pub fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, SessionError> {
     match value {
         AnswerValue::Evidence(mut evidence) if evidence.sha256.is_none() => {
             if let Some(path) = evidence.path.clone() {
@@ -105,6 +109,31 @@ fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, Session
             Ok(AnswerValue::Evidence(evidence))
         }
         other => Ok(other),
+    }
+}
+
+/// Refuses control characters (escape sequences, carriage returns, bidirectional
+/// overrides) in the free text of an answer, as every other input does: a text answer
+/// may have several lines; an evidence title, link or path is one line.
+pub fn check_answer_text(value: &AnswerValue) -> Result<(), SessionError> {
+    match value {
+        AnswerValue::Text(text) => check_text("the answer", text, MAX_DESCRIPTION_CHARS, true),
+        AnswerValue::Evidence(evidence) => {
+            check_text(
+                "the evidence title",
+                &evidence.title,
+                MAX_DESCRIPTION_CHARS,
+                false,
+            )?;
+            if let Some(link) = &evidence.link {
+                check_text("the evidence link", link, MAX_DESCRIPTION_CHARS, false)?;
+            }
+            if let Some(path) = &evidence.path {
+                check_text("the evidence path", path, MAX_DESCRIPTION_CHARS, false)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -197,7 +226,8 @@ pub struct Session {
 
 impl Session {
     /// Opens `path` as `who`: for editing if the lock can be taken, read-only otherwise.
-    /// Errors only when the file itself cannot be read.
+    /// Errors only when the file itself cannot be read. A symbolic link is followed
+    /// (`store::resolve_assessment`): [`Session::path`] is the file it points to.
     pub fn open(
         path: &Path,
         catalogue: impl Into<Arc<Catalogue>>,
@@ -205,6 +235,7 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<Session, SessionError> {
         let catalogue = catalogue.into();
+        let path = &store::resolve_assessment(path)?;
         let (mode, access, loaded) = match store::open_for_edit(path, &who, now) {
             Ok(Opened::Editable(editor, loaded)) => {
                 (Mode::Editable(editor), Access::Editable, loaded)
@@ -282,9 +313,9 @@ impl Session {
                 since(info.started_at)
             )),
             Access::Incomplete => Some(format!(
-                "the file does not end with the line '{}' that secassess always writes last, so it may have been cut short; compare it with {} before changing it",
+                "the file does not end with the line '{}' that secassess always writes last, so it may have been cut short; compare it with {} before changing it (if it is complete, add that line at the end)",
                 store::END_MARKER,
-                crate::store::atomic::backup_path(&self.path).display()
+                store::compare_hint(&self.path)
             )),
         }
     }
@@ -389,6 +420,7 @@ impl Session {
                 .ok_or_else(|| SessionError::UnknownQuestion {
                     id: question_id.to_string(),
                 })?;
+        check_answer_text(&value)?;
         let value = fingerprint_local_evidence(value)?;
         let before_len = self.assessment.audit.len();
         self.assessment
@@ -519,6 +551,16 @@ impl Session {
         }
     }
 
+    /// A warning when the file is nearing the size secassess can read (80 % of
+    /// `store::MAX_ASSESSMENT_BYTES` or more), as opened or last saved; `None` otherwise
+    /// and in a read-only session.
+    pub fn size_warning(&self) -> Option<String> {
+        match &self.mode {
+            Mode::Editable(editor) => editor.size_warning(),
+            Mode::ReadOnly => None,
+        }
+    }
+
     fn check_editable(&self) -> Result<(), SessionError> {
         match self.read_only_reason() {
             Some(reason) if !self.is_editable() => Err(SessionError::ReadOnly {
@@ -600,13 +642,15 @@ pub fn check_text(
     if text.chars().any(bad) {
         return Err(SessionError::InvalidText {
             what,
-            problem: String::from("contains control characters; type it as plain text"),
+            problem: format!("there are control characters in {what}; use plain text"),
         });
     }
     if text.chars().count() > max_chars {
         return Err(SessionError::InvalidText {
             what,
-            problem: format!("is longer than {max_chars} characters; shorten it"),
+            problem: format!(
+                "there are more than {max_chars} characters in {what}; shorten the text"
+            ),
         });
     }
     Ok(())

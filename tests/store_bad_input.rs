@@ -198,7 +198,27 @@ fn deep_nesting_is_refused_before_parsing() {
     let case = case(text.as_bytes(), false);
     let message = refused(&case);
     assert_eq!(position(&message, &case.path), (2, 37));
-    assert!(message.contains("nested more than 32 deep"), "{message}");
+    assert!(message.contains("nest more than 32 deep"), "{message}");
+}
+
+/// A dotted key nests like brackets (issue 22, point 10): 10,000 segments are refused at
+/// the segment that goes too deep, not at 1:1 as "recursion limit".
+#[test]
+fn a_deeply_dotted_key_is_refused_where_it_goes_too_deep() {
+    let text = format!(
+        "schema_version = 1
+{} = 1
+",
+        vec!["a"; 10_000].join(".")
+    );
+    let case = case(text.as_bytes(), false);
+    let message = refused(&case);
+    assert_eq!(position(&message, &case.path), (2, 66));
+    assert!(
+        message.contains("dotted keys (a.b.c) nest more than 32 deep"),
+        "{message}"
+    );
+    assert!(!message.contains("recursion limit"), "{message}");
 }
 
 #[test]

@@ -161,28 +161,16 @@ fn stamp(file: &Path) -> Option<(u64, u64, i64, i64)> {
     Some((m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
 }
 
-/// The temporary file a save by process `pid` writes first (see `store::atomic`).
-fn temp_of(file: &Path, pid: u32) -> PathBuf {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-    let temp = file.with_file_name(format!(".{}.{pid}.tmp", name.unwrap_or_default()));
-    let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned());
-    assert!(atomic::is_leftover_temp(
-        file,
-        &temp_name.unwrap_or_default()
-    ));
-    temp
-}
-
 /// Kills `child` once its save has visibly started (its temporary file is there, or the
 /// file itself changed), after `delay`. Returns false if it finished first. Polls with
 /// `stat` as fast as it can, so that even a write in place would be caught while the
 /// file is cut short.
 fn kill_when_saving(child: &mut Child, file: &Path, delay: Duration) -> bool {
-    let temp = temp_of(file, child.id());
     let before = stamp(file);
     let mut polls = 0u32;
     loop {
-        if stamp(file) != before || temp.exists() {
+        // Temporary names are random, so any new one in the folder is this save's.
+        if stamp(file) != before || !leftover_temps(file).is_empty() {
             if !delay.is_zero() {
                 std::thread::sleep(delay);
             }

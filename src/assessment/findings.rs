@@ -19,12 +19,13 @@
 //! - a finding with a consistency problem treats nothing, so `check` cannot be passed by
 //!   a half-recorded acceptance.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::audit::{self, Action, Change};
+use super::index::{linked_obligations, AuditIndex, FindingIds, ProblemsByFinding};
 use super::record::{
     timestamp, AnswerProblem, Assessment, ExceptionApproval, Finding, FindingStatus,
     MitigationPlan, Person, RiskAcceptance, Severity,
@@ -33,6 +34,7 @@ use crate::questionnaire::answer::{AnswerValue, Answers, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level, Obligation};
 use crate::rules::{self, Evaluation, ObligationResult, Status, EFFECTIVE_CLASSIFICATION};
+use crate::text::shorten;
 
 /// The classification value from which a MUST obligation's risk acceptance is flagged
 /// for escalation: the business owner alone should not sign off a MUST gap on a system
@@ -148,17 +150,17 @@ pub struct Actor<'a> {
 /// Why a change to the register was refused. Nothing is changed when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FindingError {
-    #[error("there is no finding {id}; `secassess findings FILE` lists the findings")]
+    #[error("there is no finding {}; `secassess findings FILE` lists the findings", shorten(.id))]
     NoSuchFinding { id: String },
-    #[error("finding id {id} is used by {count} findings, so secassess cannot tell which one to change; give each a different id in a text editor first")]
+    #[error("finding id {} is used by {count} findings, so secassess cannot tell which one to change; give each a different id in a text editor first", shorten(.id))]
     DuplicateId { id: String, count: usize },
-    #[error("there is no obligation '{id}' in the loaded questionnaires; `secassess obligations` lists their ids")]
+    #[error("there is no obligation '{}' in the loaded questionnaires; `secassess obligations` lists their ids", shorten(.id))]
     UnknownObligation { id: String },
-    #[error("{id} was changed outside secassess (or added in a text editor) since its last recorded change, so it was not changed again; check the file, then acknowledge the edit (`secassess finding acknowledge FILE {id}`) to record it in the audit trail")]
+    #[error("{} was changed outside secassess (or added in a text editor) since its last recorded change, so it was not changed again; check the file, then acknowledge the edit (`secassess finding acknowledge FILE {}`) to record it in the audit trail", shorten(.id), shorten(.id))]
     ChangedOutside { id: String },
-    #[error("{finding} was not changed: {problem}")]
+    #[error("{} was not changed: {problem}", shorten(.finding))]
     Invalid { finding: String, problem: String },
-    #[error("{finding} was not changed: {}", join_problems(.problems))]
+    #[error("{} was not changed: {}", shorten(.finding), join_problems(.problems))]
     Inconsistent {
         finding: String,
         problems: Vec<ConsistencyProblem>,
@@ -189,7 +191,10 @@ impl std::fmt::Display for ConsistencyProblem {
         write!(
             f,
             "{} ({}): {} {}",
-            self.finding, self.field, self.problem, self.fix
+            shorten(&self.finding),
+            self.field,
+            self.problem,
+            self.fix
         )
     }
 }
@@ -197,7 +202,7 @@ impl std::fmt::Display for ConsistencyProblem {
 fn problem(finding: &Finding, field: &str, problem: String, fix: &str) -> ConsistencyProblem {
     ConsistencyProblem {
         finding: if finding.id.trim().is_empty() {
-            format!("finding '{}'", finding.title)
+            format!("finding '{}'", shorten(&finding.title))
         } else {
             finding.id.clone()
         },
@@ -247,11 +252,13 @@ pub fn evaluate(
 /// matches): only their approvals can show an obligation as met, so an exception typed
 /// into the file by hand never does.
 pub fn trusted_findings(assessment: &Assessment) -> Vec<Finding> {
+    let ids = FindingIds::new(&assessment.findings);
+    let audit = AuditIndex::new(&assessment.audit);
     assessment
         .findings
         .iter()
-        .filter(|f| assessment.findings.iter().filter(|g| g.id == f.id).count() == 1)
-        .filter(|f| matches_audit_trail(assessment, f))
+        .filter(|f| ids.count(&f.id) == 1)
+        .filter(|f| audit.last_pin(&f.id, &FINDING_ACTIONS) == Some(finding_hash(f).as_str()))
         .cloned()
         .collect()
 }
@@ -422,50 +429,43 @@ fn consistency(
     evaluation: &Evaluation,
 ) -> Vec<ConsistencyProblem> {
     let mut problems = Vec::new();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let ids = FindingIds::new(&assessment.findings);
+    let audit = AuditIndex::new(&assessment.audit);
+    // Worked out once, and only when there are duplicates to name it for.
+    let mut free_id: Option<String> = None;
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for finding in &assessment.findings {
-        *counts.entry(finding.id.as_str()).or_default() += 1;
-    }
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for finding in &assessment.findings {
-        let count = counts.get(finding.id.as_str()).copied().unwrap_or(0);
+        let count = ids.count(&finding.id);
         let n = seen.entry(finding.id.as_str()).or_default();
         *n += 1;
         if count > 1 && !blank(&finding.id) && *n == 2 {
+            let free = free_id.get_or_insert_with(|| next_id(assessment));
             problems.push(problem(
                 finding,
                 "id",
-                format!("{count} findings have the id {}.", finding.id),
+                format!("{count} findings have the id {}.", shorten(&finding.id)),
                 &format!(
-                    "Give each a different id in a text editor (the next free one is {}); ids link the audit trail to the finding.",
-                    next_id(assessment)
+                    "Give each a different id in a text editor (the next free one is {free}); ids link the audit trail to the finding."
                 ),
             ));
         }
         problems.extend(finding_problems(finding, catalogue, evaluation));
         if count == 1 {
-            problems.extend(audit_problem(assessment, finding));
+            problems.extend(audit_problem(&audit, finding));
         }
     }
-    problems.extend(deleted_outside(assessment));
+    problems.extend(deleted_outside(&ids, &audit));
     problems
 }
 
 /// Findings the audit trail recorded that are no longer in the file: deleted in a text
 /// editor, which would otherwise silently drop a gap from the register.
-fn deleted_outside(assessment: &Assessment) -> Vec<ConsistencyProblem> {
-    let mut subjects: Vec<&str> = assessment
-        .audit
-        .iter()
-        .filter(|e| is_finding_action(&e.action))
-        .map(|e| e.subject.as_str())
-        .collect();
-    subjects.sort_unstable();
-    subjects.dedup();
-    subjects
+fn deleted_outside(ids: &FindingIds<'_>, audit: &AuditIndex<'_>) -> Vec<ConsistencyProblem> {
+    audit
+        .subjects(&FINDING_ACTIONS)
         .into_iter()
-        .filter(|id| !assessment.findings.iter().any(|f| f.id == *id))
-        .filter(|id| audit::last_pin(&assessment.audit, id, &FINDING_ACTIONS) != Some(DELETED_PIN))
+        .filter(|id| !ids.contains(id))
+        .filter(|id| audit.last_pin(id, &FINDING_ACTIONS) != Some(DELETED_PIN))
         .map(|id| ConsistencyProblem {
             finding: id.to_string(),
             field: String::from("id"),
@@ -479,8 +479,8 @@ fn deleted_outside(assessment: &Assessment) -> Vec<ConsistencyProblem> {
         .collect()
 }
 
-fn audit_problem(assessment: &Assessment, finding: &Finding) -> Option<ConsistencyProblem> {
-    let pin = audit::last_pin(&assessment.audit, &finding.id, &FINDING_ACTIONS);
+fn audit_problem(audit: &AuditIndex<'_>, finding: &Finding) -> Option<ConsistencyProblem> {
+    let pin = audit.last_pin(&finding.id, &FINDING_ACTIONS);
     let fix = "Check the change is genuine, then acknowledge it in secassess (which records it in the audit trail); until then it treats nothing and cannot be changed.";
     match pin {
         None => Some(problem(
@@ -532,7 +532,8 @@ pub fn finding_problems(
                 finding,
                 "obligations",
                 format!(
-                    "it links to obligation '{id}', which the loaded questionnaires do not have."
+                    "it links to obligation '{}', which the loaded questionnaires do not have.",
+                    shorten(id)
                 ),
                 "Correct the id (`secassess obligations` lists them) or remove the link.",
             ));
@@ -544,7 +545,8 @@ pub fn finding_problems(
                 finding,
                 "questions",
                 format!(
-                    "it links to question '{id}', which the loaded questionnaires do not have."
+                    "it links to question '{}', which the loaded questionnaires do not have.",
+                    shorten(id)
                 ),
                 "Correct the id (`secassess questions` lists them) or remove the link.",
             ));
@@ -588,7 +590,7 @@ pub fn finding_problems(
                     out.push(problem(
                         finding,
                         "status",
-                        format!("it is closed but obligation '{id}' is still not met."),
+                        format!("it is closed but obligation '{}' is still not met.", shorten(id)),
                         "Reopen it and treat it (mitigation plan or risk acceptance), or update the answers if the gap has been fixed.",
                     ));
                 }
@@ -1566,9 +1568,10 @@ pub fn standings(
     let sensitive = is_sensitive(catalogue, evaluation);
     // Only an approval on a finding without problems (in particular, one the audit trail
     // vouches for) counts as recorded.
+    let by_finding = ProblemsByFinding::new(problems);
     let sound: Vec<Finding> = findings
         .iter()
-        .filter(|f| !problems.iter().any(|p| p.finding == f.id))
+        .filter(|f| !by_finding.any(&f.id))
         .cloned()
         .collect();
     evaluation
@@ -1584,7 +1587,7 @@ pub fn standings(
             let mut treatments: Vec<Treatment> = linked
                 .iter()
                 .map(|f| {
-                    let has_problems = problems.iter().any(|p| p.finding == f.id);
+                    let has_problems = by_finding.any(&f.id);
                     treatment(f, definition, must_sensitive, has_problems, today)
                 })
                 .collect();
@@ -1668,6 +1671,7 @@ pub fn gaps_without_finding<'e>(
     findings: &[Finding],
     evaluation: &'e Evaluation,
 ) -> Vec<&'e ObligationResult> {
+    let linked = linked_obligations(findings);
     evaluation
         .obligations
         .iter()
@@ -1675,7 +1679,7 @@ pub fn gaps_without_finding<'e>(
             o.applies == Truth::True
                 && o.status == Status::NotMet
                 && matches!(o.level, Level::Must | Level::Should)
-                && !findings.iter().any(|f| f.obligations.contains(&o.id))
+                && !linked.contains(o.id.as_str())
         })
         .collect()
 }
@@ -1754,6 +1758,7 @@ pub fn views<'a>(
     problems: &[ConsistencyProblem],
     today: NaiveDate,
 ) -> Vec<FindingView<'a>> {
+    let by_finding = ProblemsByFinding::new(problems);
     assessment
         .findings
         .iter()
@@ -1762,11 +1767,7 @@ pub fn views<'a>(
             treatment: treatment_summary(f, today),
             overdue: overdue(f, today),
             needs_escalation: needs_escalation(f, catalogue, evaluation),
-            problems: problems
-                .iter()
-                .filter(|p| p.finding == f.id)
-                .cloned()
-                .collect(),
+            problems: by_finding.of(&f.id).iter().map(|p| (*p).clone()).collect(),
         })
         .collect()
 }
@@ -1880,7 +1881,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
         .collect();
     let mut warnings: Vec<String> = answer_problems.into_iter().map(|p| p.problem).collect();
     for view in views(assessment, catalogue, &evaluation, &problems, today) {
-        let id = &view.finding.id;
+        let id = shorten(&view.finding.id);
         if view.needs_escalation {
             warnings.push(format!(
                 "{id}: a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system is flagged for escalation; escalate it through the business owner to the directorate or organisation risk register"

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod diff;
 pub mod findings;
 pub mod identity;
+pub mod index;
 pub mod migrate;
 pub mod record;
 pub mod review;

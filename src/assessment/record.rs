@@ -16,6 +16,7 @@ use crate::questionnaire::answer::{
     check_answer, display_answer, AnswerValue, Answers, EvidenceRef,
 };
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
+use crate::text::shorten;
 
 /// The version of the file format this build writes. Older files are migrated on save;
 /// newer ones are refused.
@@ -68,11 +69,49 @@ pub struct QuestionnaireRef {
 }
 
 /// An answer value as stored: one string or a list of strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum StoredValue {
     One(String),
     Many(Vec<String>),
+}
+
+/// Read by hand rather than derived (`untagged`), so a value of the wrong type in a
+/// hand-edited file is reported as what it is and what to write instead, not as "data
+/// did not match any variant of untagged enum StoredValue".
+impl<'de> Deserialize<'de> for StoredValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StoredValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "text in quotes or a list of texts, e.g. value = \"yes\" or value = [\"a\", \"b\"]",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StoredValue, E> {
+                Ok(StoredValue::One(v.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<StoredValue, E> {
+                Ok(StoredValue::One(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StoredValue, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element::<String>()? {
+                    values.push(value);
+                }
+                Ok(StoredValue::Many(values))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// One answer with who gave it and when.
@@ -307,7 +346,8 @@ impl Assessment {
                 problems.push(AnswerProblem {
                     question: id.clone(),
                     problem: format!(
-                        "answer to '{id}', a question the current questionnaires do not have; it is kept in the file"
+                        "answer to '{}', a question the current questionnaires do not have; it is kept in the file",
+                        shorten(id)
                     ),
                 });
                 continue;
@@ -524,16 +564,17 @@ fn typed_value(question: &Question, record: &AnswerRecord) -> Result<Option<Answ
                 .map(AnswerValue::Date)
                 .map_err(|_| {
                     format!(
-                        "answer to '{}' is '{v}', which is not a date (YYYY-MM-DD)",
-                        question.id
+                        "answer to '{}' is '{}', which is not a date (YYYY-MM-DD)",
+                        question.id,
+                        shorten(v)
                     )
                 })?
         }
         (kind, value, _) => {
             return Err(format!(
-                "answer to '{}' ({:?}) does not fit a {} question; answer it again",
+                "answer to '{}' ({}) does not fit a {} question; answer it again",
                 question.id,
-                value,
+                shorten(&format!("{value:?}")),
                 kind.name()
             ))
         }

@@ -13,8 +13,10 @@ use serde::Serialize;
 
 use super::audit::{self, Action};
 use super::findings;
+use super::index::{AuditIndex, FindingIds};
 use super::record::{Assessment, AuditEntry};
 use super::review::{self, REVIEW_ACTIONS, SIGN_OFF_SUBJECT};
+use crate::text::shorten;
 
 const ANSWER_ACTIONS: [Action; 3] = [
     Action::AnswerSet,
@@ -113,9 +115,9 @@ pub fn last_entry<'a>(
 fn describe(position: usize, entry: &AuditEntry) -> String {
     format!(
         "audit entry {position} ({} {} by {} at {})",
-        entry.action,
-        entry.subject,
-        entry.who,
+        shorten(&entry.action),
+        shorten(&entry.subject),
+        shorten(&entry.who),
         entry.at.to_rfc3339()
     )
 }
@@ -169,8 +171,8 @@ struct Pinned<'a> {
     actions: &'a [Action],
 }
 
-fn pin_problem(entries: &[AuditEntry], p: Pinned<'_>) -> Option<Problem> {
-    match last_entry(entries, p.subject, p.actions) {
+fn pin_problem(audit: &AuditIndex<'_>, p: Pinned<'_>) -> Option<Problem> {
+    match audit.last_entry(p.subject, p.actions) {
         None => Some(Problem {
             kind: p.kind,
             subject: p.subject.to_string(),
@@ -179,7 +181,8 @@ fn pin_problem(entries: &[AuditEntry], p: Pinned<'_>) -> Option<Problem> {
             found: p.hash,
             message: format!(
                 "the {} '{}' is not in the audit trail: it was added outside secassess",
-                p.what, p.subject
+                p.what,
+                shorten(p.subject)
             ),
         }),
         Some((position, entry)) if entry.pin != p.hash => Some(Problem {
@@ -191,7 +194,7 @@ fn pin_problem(entries: &[AuditEntry], p: Pinned<'_>) -> Option<Problem> {
             message: format!(
                 "the {} '{}' was changed outside secassess: it does not match {}, its latest recorded change",
                 p.what,
-                p.subject,
+                shorten(p.subject),
                 describe(position, entry)
             ),
         }),
@@ -201,24 +204,18 @@ fn pin_problem(entries: &[AuditEntry], p: Pinned<'_>) -> Option<Problem> {
 
 /// Audit subjects with entries of `actions` whose thing is missing from the file.
 fn removed(
-    entries: &[AuditEntry],
+    audit: &AuditIndex<'_>,
     actions: &[Action],
     exists: impl Fn(&str) -> bool,
     kind: ProblemKind,
     what: &str,
 ) -> Vec<Problem> {
-    let mut subjects: Vec<&str> = entries
-        .iter()
-        .filter(|e| actions.iter().any(|a| a.name() == e.action))
-        .map(|e| e.subject.as_str())
-        .collect();
-    subjects.sort_unstable();
-    subjects.dedup();
-    subjects
+    audit
+        .subjects(actions)
         .into_iter()
         .filter(|s| !exists(s))
         .filter_map(|s| {
-            let (position, entry) = last_entry(entries, s, actions)?;
+            let (position, entry) = audit.last_entry(s, actions)?;
             Some(Problem {
                 kind,
                 subject: s.to_string(),
@@ -226,7 +223,8 @@ fn removed(
                 expected: entry.pin.clone(),
                 found: String::from("(missing)"),
                 message: format!(
-                    "the {what} '{s}' recorded in {} is missing from the file: it was removed outside secassess",
+                    "the {what} '{}' recorded in {} is missing from the file: it was removed outside secassess",
+                    shorten(s),
                     describe(position, entry)
                 ),
             })
@@ -313,6 +311,8 @@ fn sign_off_check(assessment: &Assessment, problems: &mut Vec<Problem>) -> SignO
 /// Checks everything; see the module documentation.
 pub fn verify(assessment: &Assessment) -> Report {
     let entries = &assessment.audit;
+    let audit = AuditIndex::new(entries);
+    let finding_ids = FindingIds::new(&assessment.findings);
     let mut problems = chain_problems(entries);
     let mut answers = 0;
     for (id, record) in &assessment.answers {
@@ -322,7 +322,7 @@ pub fn verify(assessment: &Assessment) -> Report {
         }
         answers += 1;
         problems.extend(pin_problem(
-            entries,
+            &audit,
             Pinned {
                 kind: ProblemKind::Answer,
                 what: "answer to",
@@ -333,7 +333,7 @@ pub fn verify(assessment: &Assessment) -> Report {
         ));
     }
     problems.extend(removed(
-        entries,
+        &audit,
         &ANSWER_ACTIONS,
         |s| assessment.answers.contains_key(s),
         ProblemKind::Answer,
@@ -341,7 +341,7 @@ pub fn verify(assessment: &Assessment) -> Report {
     ));
     for (id, review) in &assessment.reviews {
         problems.extend(pin_problem(
-            entries,
+            &audit,
             Pinned {
                 kind: ProblemKind::Review,
                 what: "review of",
@@ -352,24 +352,19 @@ pub fn verify(assessment: &Assessment) -> Report {
         ));
     }
     problems.extend(removed(
-        entries,
+        &audit,
         &REVIEW_ACTIONS,
         |s| assessment.reviews.contains_key(s),
         ProblemKind::Review,
         "review of",
     ));
     for finding in &assessment.findings {
-        let same_id = assessment
-            .findings
-            .iter()
-            .filter(|f| f.id == finding.id)
-            .count();
-        if same_id != 1 {
+        if finding_ids.count(&finding.id) != 1 {
             // Duplicate ids are reported by the findings register's own checks.
             continue;
         }
         problems.extend(pin_problem(
-            entries,
+            &audit,
             Pinned {
                 kind: ProblemKind::Finding,
                 what: "finding",
@@ -380,9 +375,9 @@ pub fn verify(assessment: &Assessment) -> Report {
         ));
     }
     problems.extend(removed(
-        entries,
+        &audit,
         &FINDING_ACTIONS,
-        |s| assessment.findings.iter().any(|f| f.id == s),
+        |s| finding_ids.contains(s),
         ProblemKind::Finding,
         "finding",
     ));

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use secassess::session::obligation_change_lines;
-use secassess::text::sanitise_line;
+use secassess::session::{check_answer_text, fingerprint_local_evidence, obligation_change_lines};
+use secassess::text::{sanitise_line, shorten};
 
 use super::new::current_person;
 use super::obligations::parse_set;
@@ -38,6 +38,11 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let mut answers = Vec::new();
     for set in &args.set {
         let (question, value) = parse_set(&catalogue, set)?;
+        check_answer_text(&value)
+            .map_err(|e| CliError::Usage(format!("--set {}: {e}", shorten(set))))?;
+        // Evidence files are read before the lock is taken, so a slow or large file
+        // holds nobody else up.
+        let value = fingerprint_local_evidence(value)?;
         answers.push((question.id.clone(), value));
     }
     let who = current_person(context, false)?;
@@ -53,10 +58,22 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         }
     }
     session.save()?;
-    writeln!(
-        out,
-        "Saved {}.",
-        sanitise_line(&args.assessment.display().to_string())
-    )?;
+    if let Some(warning) = session.size_warning() {
+        eprintln!("secassess: warning: {warning}");
+    }
+    if session.path() == args.assessment {
+        writeln!(
+            out,
+            "Saved {}.",
+            sanitise_line(&args.assessment.display().to_string())
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Saved {} (the file the link {} points to).",
+            sanitise_line(&session.path().display().to_string()),
+            sanitise_line(&args.assessment.display().to_string())
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -53,6 +53,13 @@ pub struct Args {
     /// It can never be marked lower.
     #[arg(long, value_name = "MARKING")]
     marking: Option<String>,
+
+    /// Re-check every local evidence file the assessment names, including those outside
+    /// its folder. By default only files in the assessment's folder (or below) are
+    /// re-read: an assessment received from someone else could name any of your files,
+    /// and the pack would show their SHA-256 and size. Use it for your own assessments.
+    #[arg(long)]
+    recheck_evidence: bool,
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
@@ -103,8 +110,12 @@ fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
             .or(explicit.map(|t| t.date_naive()))
             .unwrap_or_else(|| Local::now().date_naive()),
         marking: args.marking,
+        recheck_evidence: args.recheck_evidence,
     };
     let written = pack::export(&args.assessment, &catalogue, &outputs, &options)?;
+    for warning in &written.warnings {
+        eprintln!("secassess: warning: {warning}");
+    }
     let mut out = std::io::stdout().lock();
     for line in &written.files {
         let _ = writeln!(out, "{line}");

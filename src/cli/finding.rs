@@ -329,6 +329,9 @@ fn edit(
     };
     change(assessment, &catalogue, &actor, target.id.trim())?;
     session.save()?;
+    if let Some(warning) = session.size_warning() {
+        eprintln!("secassess: warning: {warning}");
+    }
     let assessment = session.assessment();
     // `add` names no id: the finding is the one that was not there before.
     let id = if target.id.trim().is_empty() {

@@ -12,11 +12,12 @@ use std::process::ExitCode;
 
 use chrono::{Local, NaiveDate};
 use secassess::assessment::findings::{self, suggested_severity, ConsistencyProblem, FindingView};
+use secassess::assessment::index::FindingIds;
 use secassess::assessment::record::FindingStatus;
 use secassess::report::csv;
 use secassess::rules::ObligationResult;
 use secassess::store;
-use secassess::text::{sanitise, sanitise_line};
+use secassess::text::{sanitise, sanitise_line, shorten};
 
 use super::{to_json, CliError, Context};
 
@@ -83,9 +84,10 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         Vec::new()
     };
     // Problems of findings no longer in the file (deleted by hand) belong to no view.
+    let ids = FindingIds::new(&assessment.findings);
     let orphans: Vec<&ConsistencyProblem> = problems
         .iter()
-        .filter(|p| !assessment.findings.iter().any(|f| f.id == p.finding))
+        .filter(|p| !ids.contains(&p.finding))
         .collect();
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -136,7 +138,7 @@ fn write_text(
         writeln!(
             out,
             "\n{}  [{}] {}: {}",
-            sanitise_line(&f.id),
+            shorten(&f.id),
             f.severity.name(),
             f.status.label(),
             sanitise_line(&f.title)
@@ -162,7 +164,7 @@ fn write_text(
             writeln!(
                 out,
                 "    ESCALATE: risk accepted on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it to the directorate or organisation risk owner (secassess finding escalate {file} {} --to NAME)",
-                sanitise_line(&f.id)
+                shorten(&f.id)
             )?;
         }
         for p in &view.problems {

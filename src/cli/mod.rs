@@ -127,6 +127,10 @@ impl CliError {
     }
 }
 
+/// Pretty JSON for stdout, with the characters a terminal could act on escaped
+/// (`text::escape_json`).
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
-    serde_json::to_string_pretty(value).map_err(|e| CliError::Output(std::io::Error::other(e)))
+    serde_json::to_string_pretty(value)
+        .map(secassess::text::escape_json)
+        .map_err(|e| CliError::Output(std::io::Error::other(e)))
 }

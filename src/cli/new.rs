@@ -11,7 +11,7 @@ use chrono::Utc;
 use secassess::assessment::identity::{check_person, resolve};
 use secassess::assessment::record::{Assessment, Person, System};
 use secassess::store::{self, identity, locations};
-use secassess::text::{is_unsafe_control, sanitise_line};
+use secassess::text::sanitise_line;
 
 use super::{CliError, Context};
 
@@ -77,19 +77,9 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_text(what: &str, text: &str, max: usize, multiline: bool) -> Result<(), CliError> {
-    let bad = |c: char| is_unsafe_control(c) || (!multiline && (c == '\n' || c == '\t'));
-    if text.chars().any(bad) {
-        return Err(CliError::Usage(format!(
-            "{what} contains control characters; type it as plain text"
-        )));
-    }
-    if text.chars().count() > max {
-        return Err(CliError::Usage(format!(
-            "{what} is longer than {max} characters; shorten it"
-        )));
-    }
-    Ok(())
+fn check_text(what: &'static str, text: &str, max: usize, multiline: bool) -> Result<(), CliError> {
+    secassess::session::check_text(what, text, max, multiline)
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Who is using secassess, if anyone has said: `--as`, then `SECASSESS_NAME`/`_EMAIL`/

@@ -14,7 +14,7 @@ use secassess::questionnaire::expr::Truth;
 use secassess::questionnaire::{Catalogue, Question};
 use secassess::rules::{self, Evaluation, ObligationResult, Status};
 use secassess::store;
-use secassess::text::{sanitise, sanitise_line};
+use secassess::text::{sanitise, sanitise_line, shorten};
 
 use super::{to_json, CliError, Context, Format};
 
@@ -52,9 +52,10 @@ pub fn parse_set<'c>(
     catalogue: &'c Catalogue,
     set: &str,
 ) -> Result<(&'c Question, AnswerValue), CliError> {
+    let shown = shorten(set);
     let Some((id, value)) = set.split_once('=') else {
         return Err(CliError::Usage(format!(
-            "--set {set}: write it as ID=VALUE, e.g. --set classification=official"
+            "--set {shown}: write it as ID=VALUE, e.g. --set classification=official"
         )));
     };
     let id = id.trim();
@@ -72,11 +73,12 @@ pub fn parse_set<'c>(
             format!(" Did you mean {}?", close.join(" or "))
         };
         return Err(CliError::Usage(format!(
-            "--set {set}: there is no question '{id}'.{hint} Run `secassess questions` to list question ids."
+            "--set {shown}: there is no question '{}'.{hint} Run `secassess questions` to list question ids.",
+            shorten(id)
         )));
     };
-    let value =
-        parse_answer(question, value).map_err(|e| CliError::Usage(format!("--set {set}: {e}")))?;
+    let value = parse_answer(question, value)
+        .map_err(|e| CliError::Usage(format!("--set {shown}: {e}")))?;
     Ok((question, value))
 }
 

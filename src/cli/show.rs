@@ -104,7 +104,10 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
 }
 
 fn ids(list: &[String]) -> String {
-    sanitise_line(&list.join(", "))
+    list.iter()
+        .map(|id| secassess::text::shorten(id))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn write_text(out: &mut impl Write, path: &Path, summary: &Summary) -> std::io::Result<()> {

@@ -33,8 +33,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         writeln!(
             out,
             "  {} {} ({})",
-            q.id,
-            q.version,
+            secassess::text::shorten(&q.id),
+            secassess::text::shorten(&q.version),
             secassess::text::sanitise_line(&q.origin)
         )?;
     }

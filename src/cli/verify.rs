@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use secassess::assessment::verify::{self, Report, SignOffState};
 use secassess::store;
-use secassess::text::sanitise_line;
+use secassess::text::{sanitise_line, shorten};
 
 use super::show::local_time;
 use super::{to_json, CliError, Context, Format};
@@ -90,7 +90,12 @@ fn write_text(out: &mut impl Write, path: &Path, report: &Report) -> std::io::Re
         writeln!(
             out,
             "Stale reviews (answer changed after review): {}",
-            sanitise_line(&report.stale_reviews.join(", "))
+            report
+                .stale_reviews
+                .iter()
+                .map(|id| shorten(id))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
     if report.problems.is_empty() {

@@ -109,6 +109,9 @@ pub fn run(
 ) -> Result<Outcome, PlainError> {
     let mut console = Console::new(input, output);
     introduce(&mut console, session)?;
+    if let Some(warning) = session.size_warning() {
+        console.say(&format!("Warning: {warning}"))?;
+    }
     if !session.is_editable() {
         summary(&mut console, session)?;
         return Ok(Outcome::ReadOnly);
@@ -511,8 +514,8 @@ fn write_notes(
             session.save()?;
             console.say("Notes saved. Now answer the question, or type skip.")?;
         }
-        Err(SessionError::InvalidText { what, problem }) => {
-            console.say(&format!("Not saved: {what} {problem}."))?;
+        Err(SessionError::InvalidText { problem, .. }) => {
+            console.say(&format!("Not saved: {problem}."))?;
         }
         Err(e) => return Err(e.into()),
     }

@@ -53,10 +53,12 @@ pub enum AnswerError {
     },
 }
 
+/// The value is shortened for the message (`text::shorten`): it may be a whole file's
+/// worth of text.
 fn invalid(question: &Question, value: &str, expected: impl Into<String>) -> AnswerError {
     AnswerError::Invalid {
         question: question.id.clone(),
-        value: value.to_string(),
+        value: crate::text::shorten(value),
         expected: expected.into(),
     }
 }

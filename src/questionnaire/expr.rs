@@ -74,6 +74,19 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// How deeply the expression nests: 1 for a comparison or a constant, one more for
+    /// each `not`, `and` or `or` around it. Evaluation recurses this deep; the rules
+    /// engine counts it against its depth limit (`model::MAX_DEPENDENCY_DEPTH`).
+    pub fn depth(&self) -> usize {
+        match self {
+            Expr::Not(inner) => 1 + inner.depth(),
+            Expr::And(items) | Expr::Or(items) => {
+                1 + items.iter().map(Expr::depth).max().unwrap_or(0)
+            }
+            _ => 1,
+        }
+    }
+
     /// Every question or derived name the expression reads, with where it is written.
     pub fn names(&self) -> Vec<(&str, Span)> {
         let mut out = Vec::new();

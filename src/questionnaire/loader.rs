@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::expr::{self, Expr};
 use super::model::*;
-use crate::text::line_column;
+use crate::text::{line_column, toml_too_deep};
 
 /// Largest questionnaire file accepted. The real ones are tens of kilobytes.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -209,7 +209,7 @@ fn declared_questionnaire_id(text: &str) -> Option<String> {
     struct HeaderId {
         id: Option<String>,
     }
-    if text.len() > MAX_FILE_BYTES || nesting_depth(text) > MAX_NESTING {
+    if text.len() > MAX_FILE_BYTES || toml_too_deep(text, MAX_NESTING).is_some() {
         return None;
     }
     toml::from_str::<Header>(text)
@@ -409,43 +409,6 @@ fn string_content_offset(text: &str, span: &Range<usize>) -> usize {
         }
     }
     usize::from(raw.starts_with('"') || raw.starts_with('\''))
-}
-
-/// How deeply `[` and `{` nest outside strings and comments. The TOML parser recurses on
-/// nesting, so a hostile file is refused before it gets there.
-fn nesting_depth(text: &str) -> usize {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut in_string: Option<char> = None;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for c in text.chars() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if let Some(quote) = in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' && quote == '"' {
-                escaped = true;
-            } else if c == quote {
-                in_string = None;
-            }
-            continue;
-        }
-        match c {
-            '#' => in_comment = true,
-            '"' | '\'' => in_string = Some(c),
-            '[' | '{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 // ---- validation ----
@@ -751,10 +714,13 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
             );
             continue;
         }
-        if nesting_depth(&file.text) > MAX_NESTING {
+        if let Some(offset) = toml_too_deep(&file.text, MAX_NESTING) {
             checker.error(
-                &whole,
-                format!("brackets nest more than {MAX_NESTING} deep; questionnaire files never need that"),
+                &At {
+                    file: index,
+                    span: offset..offset,
+                },
+                format!("brackets or dotted keys (a.b.c) nest more than {MAX_NESTING} deep; questionnaire files never need that"),
             );
             continue;
         }
@@ -1133,6 +1099,9 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
     // Dependency graph for cycle detection: question -> names in its ask_if; derived ->
     // its source question and the names in its raise conditions.
     let mut depends: BTreeMap<String, Vec<(String, At)>> = BTreeMap::new();
+    // How deeply each one's conditions nest: what it adds to a chain (see
+    // `MAX_DEPENDENCY_DEPTH`).
+    let mut weights: HashMap<String, usize> = HashMap::new();
 
     for (qid, pending) in pending_ask_if {
         type_check(&mut checker, &pending, &questions, &derived_from);
@@ -1143,6 +1112,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
             .map(|(name, span)| (name.to_string(), checker.inner(&pending, &span)))
             .collect();
         depends.insert(qid.clone(), edges);
+        weights.insert(qid.clone(), pending.expr.depth());
         if let Some(q) = questions.get_mut(&qid) {
             q.ask_if = Some((pending.expr, pending.text));
         }
@@ -1173,6 +1143,10 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
             }
         }
         depends.insert(d.id.get_ref().clone(), edges);
+        weights.insert(
+            d.id.get_ref().clone(),
+            raises.iter().map(|r| r.when.depth()).max().unwrap_or(1),
+        );
         derived.push(Derived {
             id: d.id.get_ref().clone(),
             short: d.short.clone(),
@@ -1180,7 +1154,11 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
             raise: raises,
         });
     }
+    let before = checker.diagnostics.len();
     report_cycles(&mut checker, &depends);
+    if checker.diagnostics.len() == before {
+        report_deep_chain(&mut checker, &depends, &weights);
+    }
 
     // Notices.
     let mut notices: Vec<Notice> = Vec::new();
@@ -1440,6 +1418,100 @@ fn report_cycles(checker: &mut Checker<'_>, depends: &BTreeMap<String, Vec<(Stri
     }
 }
 
+/// Refuses a chain of conditions deeper than the rules engine follows
+/// ([`MAX_DEPENDENCY_DEPTH`]): beyond it the engine would have to call "unknown" what the
+/// answers settle. Each question with an `ask_if` and each derived value on the chain
+/// counts as deep as its condition nests (`weights`; the engine's own count, or a little
+/// more, never less). Reports the deepest chain once. Only called on an acyclic graph.
+fn report_deep_chain(
+    checker: &mut Checker<'_>,
+    depends: &BTreeMap<String, Vec<(String, At)>>,
+    weights: &HashMap<String, usize>,
+) {
+    // For each node: the length of the longest chain starting there, and the next node
+    // on it. Iterative, so a long chain cannot overflow the stack.
+    let mut longest: HashMap<&str, (usize, Option<&str>)> = HashMap::new();
+    for start in depends.keys() {
+        if longest.contains_key(start.as_str()) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        let mut on_stack: HashSet<&str> = HashSet::from([start.as_str()]);
+        while let Some((node, edge)) = stack.last().cloned() {
+            let edges = depends.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some((next, _)) = edges.get(edge) {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                let next = next.as_str();
+                if depends.contains_key(next)
+                    && !longest.contains_key(next)
+                    && on_stack.insert(next)
+                {
+                    stack.push((next, 0));
+                }
+            } else {
+                let best = edges
+                    .iter()
+                    .filter_map(|(n, _)| longest.get(n.as_str()).map(|(len, _)| (*len, n.as_str())))
+                    .max_by_key(|(len, _)| *len);
+                let weight = weights.get(node).copied().unwrap_or(1);
+                longest.insert(
+                    node,
+                    (
+                        weight + best.map_or(0, |(len, _)| len),
+                        best.map(|(_, n)| n),
+                    ),
+                );
+                on_stack.remove(node);
+                stack.pop();
+            }
+        }
+    }
+    let Some((start, (length, _))) = longest
+        .iter()
+        .max_by_key(|(name, (len, _))| (*len, std::cmp::Reverse(**name)))
+    else {
+        return;
+    };
+    if *length <= MAX_DEPENDENCY_DEPTH {
+        return;
+    }
+    let mut chain = vec![*start];
+    while let Some(Some(next)) = chain
+        .last()
+        .and_then(|n| longest.get(n))
+        .map(|(_, next)| *next)
+    {
+        chain.push(next);
+    }
+    let shown = if chain.len() > 6 {
+        format!(
+            "{} -> ... -> {}",
+            chain[..3].join(" -> "),
+            chain[chain.len() - 2..].join(" -> ")
+        )
+    } else {
+        chain.join(" -> ")
+    };
+    let Some((_, at)) = depends.get(*start).and_then(|edges| {
+        edges
+            .iter()
+            .find(|(n, _)| Some(n.as_str()) == chain.get(1).copied())
+            .or(edges.first())
+    }) else {
+        return;
+    };
+    let at = at.clone();
+    checker.error(
+        &at,
+        format!(
+            "'{start}' depends, through ask_if and derived values, on a chain of {} conditions nesting {length} deep in all ({shown}); secassess follows at most {MAX_DEPENDENCY_DEPTH}, so shorten the chain or simplify its conditions (ask_if can name the question a chain starts from directly)",
+            chain.len()
+        ),
+    );
+}
+
 pub fn hex_sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
@@ -1603,6 +1675,49 @@ label = "High"
         );
         let text = format!("{HEADER}{}", yes_no("a", "ask_if = \"a == yes\""));
         assert!(errors(&text)[0].contains("circular condition: a -> a"));
+    }
+
+    #[test]
+    fn a_chain_deeper_than_the_engine_follows_is_refused() {
+        let chain = |n: usize| {
+            let mut text = String::from(HEADER);
+            text.push_str(&yes_no("q0", ""));
+            for i in 1..=n {
+                text.push_str(&yes_no(
+                    &format!("q{i}"),
+                    &format!("ask_if = \"q{} == yes\"", i - 1),
+                ));
+            }
+            text
+        };
+        assert!(load(&chain(MAX_DEPENDENCY_DEPTH)).is_ok());
+        let errs = errors(&chain(MAX_DEPENDENCY_DEPTH + 1));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].contains(&format!(
+                "'q{n}' depends, through ask_if and derived values, on a chain of {n} conditions nesting {n} deep in all (q{n} -> q{} -> q{} -> ... -> q2 -> q1)",
+                MAX_DEPENDENCY_DEPTH,
+                MAX_DEPENDENCY_DEPTH - 1,
+                n = MAX_DEPENDENCY_DEPTH + 1
+            )),
+            "{errs:?}"
+        );
+        assert!(errs[0].starts_with("t.toml:"), "{errs:?}");
+        // Nested conditions count as deep as they nest: five links of 63 levels each.
+        let mut nested = String::from(HEADER);
+        nested.push_str(&yes_no("q0", ""));
+        for i in 1..=5 {
+            let condition = format!("{}q{} == yes", "not not ".repeat(31), i - 1);
+            nested.push_str(&yes_no(
+                &format!("q{i}"),
+                &format!("ask_if = \"{condition}\""),
+            ));
+        }
+        let errs = errors(&nested);
+        assert!(
+            errs[0].contains("a chain of 5 conditions nesting 315 deep"),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -2,6 +2,15 @@
 //! derived values, notices and the standards they quote. Built only by the loader, so
 //! every cross-reference here has been checked and every expression type-checked.
 
+/// How deep the rules engine follows a chain of conditions: a question whose `ask_if`
+/// names a question whose `ask_if` names another, and so on (a derived value's `raise`
+/// conditions count as a link), each counted by how deeply its expression nests
+/// (`Expr::depth`: 1 for `q == yes`, 3 for `not (a or b == yes)`). Evaluation recurses
+/// that deep, so the limit keeps it well inside the smallest stack secassess runs on (a
+/// Windows main thread, 1 MiB). The loader refuses a catalogue with a deeper chain, so
+/// the engine never has to cut one short and call "unknown" what the answers settle.
+pub const MAX_DEPENDENCY_DEPTH: usize = 128;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

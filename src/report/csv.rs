@@ -1,8 +1,9 @@
 //! The obligations and the findings register as CSV, for spreadsheets: RFC 4180 (CRLF
 //! line ends, every field quoted, quotes doubled), one header row, and cells that a
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return) prefixed with a single quote so they show as text. Every row carries the
-//! protective marking in its last column.
+//! return) prefixed with a single quote so they show as text; control characters and
+//! bidirectional overrides replaced (U+FFFD). Every row carries the protective marking
+//! in its last column.
 
 use super::model::{status_word, Pack};
 
@@ -20,8 +21,12 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
+/// One quoted cell. Every cell passes `text::sanitise` here, at the exit, whatever it
+/// came from (the assessment, a questionnaire folder): whoever replaces this writer
+/// keeps that call.
 fn field(text: &str) -> String {
-    format!("\"{}\"", neutralise(text).replace('"', "\"\""))
+    let text = crate::text::sanitise(text);
+    format!("\"{}\"", neutralise(&text).replace('"', "\"\""))
 }
 
 /// One CSV record: every field quoted and neutralised, ended with CRLF as RFC 4180 asks.

@@ -4,8 +4,11 @@
 
 use super::model::{when, Block, Document};
 
-/// Escapes Markdown syntax in one line of text from the assessment.
+/// Escapes Markdown syntax in text from the assessment or the questionnaires, after
+/// replacing control characters and bidirectional overrides (`text::sanitise`): every
+/// string of the Markdown pack passes here.
 pub fn escape(text: &str) -> String {
+    let text = &*crate::text::sanitise(text);
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {

@@ -60,6 +60,9 @@ pub enum EvidenceCheck {
     NoRecordedHash { sha256: String, size: u64 },
     /// It could not be read (permissions, a folder, ...).
     Unreadable { reason: String },
+    /// Not read at export: the path is outside the assessment's folder and the user did
+    /// not ask for every file to be re-checked (`--recheck-evidence`).
+    NotRechecked,
 }
 
 impl EvidenceCheck {
@@ -75,11 +78,14 @@ impl EvidenceCheck {
                 "no hash was recorded when attached; at export it has SHA-256 {sha256} ({size} bytes)"
             ),
             EvidenceCheck::Unreadable { reason } => format!("UNREADABLE at export: {reason}"),
+            EvidenceCheck::NotRechecked => "not re-checked at export: outside the assessment's folder (secassess export --recheck-evidence re-checks it)".into(),
         }
     }
 
+    /// Changed, missing, unreadable or without a recorded hash. A file not re-checked
+    /// is not a problem of the assessment, and is counted separately.
     pub fn needs_attention(&self) -> bool {
-        !matches!(self, EvidenceCheck::Unchanged)
+        !matches!(self, EvidenceCheck::Unchanged | EvidenceCheck::NotRechecked)
     }
 }
 
@@ -101,6 +107,10 @@ pub struct Input<'a> {
     pub evidence: &'a BTreeMap<String, EvidenceCheck>,
     /// A marking the user asked for: it may raise the marking, never lower it.
     pub marking: Option<&'a str>,
+    /// Whether the file ends with the line secassess always writes last
+    /// (`store::END_MARKER`). A file without it may have been cut short, losing what came
+    /// last (often the end of the audit trail), so the pack says so and relies on nothing.
+    pub complete: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -232,6 +242,10 @@ pub struct SignOffView {
 
 /// The words for a sign-off whose content is still what was signed.
 pub const SIGN_OFF_VALID: &str = "valid — nothing changed since sign-off";
+/// A sign-off in a file that may have been cut short: nothing it says can be relied on.
+pub const SIGN_OFF_UNRELIABLE: &str = "CANNOT BE RELIED ON";
+/// What a file without its end marker means, in words.
+pub const INCOMPLETE: &str = "the file does not end with the line secassess always writes last, so it may have been cut short and whatever came last (often the end of the audit trail) may be missing; compare it with its previous version or the copy it came from";
 
 /// The words for a sign-off whose content has changed since.
 pub const SIGN_OFF_CHANGED: &str = "CHANGED SINCE SIGN-OFF";
@@ -400,6 +414,9 @@ pub struct IntegrityView {
     /// [`verify::verify`] found nothing: the audit chain is intact and every answer,
     /// review, finding and the sign-off match their audit entries.
     pub matches_audit_trail: bool,
+    /// The file ends with secassess's end marker; when false it may have been cut short
+    /// and the pack warns first, whatever else it found.
+    pub file_complete: bool,
     /// Exactly what [`verify::verify`] found, in its order.
     pub verify_problems: Vec<VerifyProblemView>,
     pub finding_problems: Vec<String>,
@@ -894,8 +911,11 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let evidence_files: Vec<EvidenceFileView> = evidence_files.into_values().collect();
 
     let review_summary = summarise_reviews(a, catalogue, &evaluation, &review_records);
-    let sign_off = sign_off_view(a, &report);
+    let sign_off = sign_off_view(a, &report, input.complete);
     let mut verify = Vec::new();
+    if !input.complete {
+        verify.push(String::from(INCOMPLETE));
+    }
     if !report.problems.is_empty() {
         verify.push(format!(
             "the file does not match its audit trail: {} problem(s), {} of them in the audit trail's own chain",
@@ -1012,6 +1032,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             audit_entries: a.audit.len(),
             audit_chain_intact: chain.is_empty(),
             matches_audit_trail: verify_problems.is_empty(),
+            file_complete: input.complete,
             verify_problems,
             finding_problems: problems
                 .iter()
@@ -1050,7 +1071,7 @@ fn summarise_reviews(
 
 /// The sign-off with where it stands: [`review::changed_since_sign_off`] decides, the
 /// verify report says how many audit entries came after it.
-fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView> {
+fn sign_off_view(a: &Assessment, report: &verify::Report, complete: bool) -> Option<SignOffView> {
     let s = a.sign_off.as_ref()?;
     let changed_since = review::changed_since_sign_off(a).unwrap_or(false);
     let entries_after = match &report.sign_off {
@@ -1062,6 +1083,8 @@ fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView>
             "{SIGN_OFF_CHANGED}: the content is no longer what was signed off ({entries_after} audit entr{} written after it); the reviewer needs to review the changes and sign off again",
             if entries_after == 1 { "y" } else { "ies" }
         )
+    } else if !complete {
+        format!("{SIGN_OFF_UNRELIABLE}: the content matches what was signed off, but {INCOMPLETE}")
     } else {
         SIGN_OFF_VALID.to_string()
     };
@@ -1314,7 +1337,9 @@ pub fn sign_off_words(pack: &Pack) -> String {
 /// Whether the file matches its audit trail, in one line.
 pub fn integrity_words(pack: &Pack) -> String {
     let i = &pack.integrity;
-    if i.matches_audit_trail {
+    if !i.file_complete {
+        format!("THE FILE MAY HAVE BEEN CUT SHORT: {INCOMPLETE}")
+    } else if i.matches_audit_trail {
         format!(
             "the file matches its audit trail: the chain of {} entries is intact and every answer, review{} matches its audit entry",
             i.audit_entries,
@@ -1335,6 +1360,11 @@ pub fn integrity_words(pack: &Pack) -> String {
 /// The warning printed at the top of the cover and the summary when the file does not
 /// match its audit trail.
 fn integrity_warning(pack: &Pack) -> Option<String> {
+    if !pack.integrity.file_complete {
+        return Some(format!(
+            "WARNING: THIS ASSESSMENT FILE MAY HAVE BEEN CUT SHORT: {INCOMPLETE}. Do not rely on this pack until that is explained."
+        ));
+    }
     (!pack.integrity.matches_audit_trail).then(|| {
         format!(
             "WARNING: THIS ASSESSMENT FILE DOES NOT MATCH ITS AUDIT TRAIL. {} problem(s) were found (listed in the integrity appendix): parts of it were changed outside secassess, or its audit trail was edited. Do not rely on this pack until that is explained.",
@@ -2000,6 +2030,16 @@ fn integrity(b: &mut Builder, pack: &Pack) {
             &[("Path", 30), ("Recorded SHA-256", 40), ("At export", 30)],
             rows,
         );
+        let not_rechecked = i
+            .evidence_files
+            .iter()
+            .filter(|e| e.check == Some(EvidenceCheck::NotRechecked))
+            .count();
+        if not_rechecked > 0 {
+            b.paragraph(format!(
+                "{not_rechecked} evidence file(s) outside the assessment's folder were not re-checked at this export, so this pack says nothing about their current content; the SHA-256 shown is the one recorded when each was attached. Whoever owns the files can re-check them with secassess export --recheck-evidence."
+            ));
+        }
     }
 }
 
@@ -2017,10 +2057,15 @@ pub fn headline(pack: &Pack) -> String {
     let r = &pack.reviews;
     let sign_off = match &pack.sign_off {
         Some(s) if s.changed_since => SIGN_OFF_CHANGED.to_string(),
+        Some(_) if !pack.integrity.file_complete => {
+            format!("signed off, {SIGN_OFF_UNRELIABLE}")
+        }
         Some(_) => format!("signed off, {SIGN_OFF_VALID}"),
         None => "not signed off".to_string(),
     };
-    let integrity = if pack.integrity.matches_audit_trail {
+    let integrity = if !pack.integrity.file_complete {
+        "FILE MAY HAVE BEEN CUT SHORT (no end marker)".to_string()
+    } else if pack.integrity.matches_audit_trail {
         "file matches its audit trail".to_string()
     } else {
         format!(

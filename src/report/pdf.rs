@@ -132,7 +132,8 @@ pub fn fonts() -> Result<&'static Fonts, PdfError> {
     }
 }
 
-/// Text the font can draw: tabs become spaces, other controls and characters without a
+/// Text the font can draw: tabs become spaces, other controls (those of
+/// `text::is_unsafe_control`, bidirectional overrides included) and characters without a
 /// glyph become [`REPLACEMENT`] (recorded in `replaced`). Newlines are kept.
 pub fn drawable(text: &str, fonts: &Fonts, replaced: &mut BTreeSet<char>) -> String {
     text.chars()
@@ -140,7 +141,7 @@ pub fn drawable(text: &str, fonts: &Fonts, replaced: &mut BTreeSet<char>) -> Str
         .map(|c| match c {
             '\n' => '\n',
             '\t' => ' ',
-            c if c.is_control() => {
+            c if c.is_control() || crate::text::is_unsafe_control(c) => {
                 replaced.insert(c);
                 REPLACEMENT
             }

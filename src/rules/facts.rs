@@ -2,17 +2,19 @@
 //! `ask_if`), the range a derived value such as the effective classification can take,
 //! and the sentence that describes each answer in a reason.
 //!
-//! Results are memoised per evaluation; the loader has proven the dependencies acyclic,
-//! and a depth guard turns any surprise into "unknown" rather than a stack overflow.
+//! Results are memoised per evaluation; the loader has proven the dependencies acyclic
+//! and no deeper than [`MAX_DEPENDENCY_DEPTH`], and a depth guard turns any surprise
+//! into "unknown" rather than a stack overflow. A result worked out while the guard cut
+//! something short is not memoised, so it cannot stand in later for the real answer.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use crate::questionnaire::answer::{AnswerValue, Answers};
 use crate::questionnaire::expr::{self, CompareOp, Fact, Facts, Truth};
-use crate::questionnaire::model::{Catalogue, Derived, Question};
+use crate::questionnaire::model::{Catalogue, Derived, Question, MAX_DEPENDENCY_DEPTH};
 
-const MAX_DEPTH: usize = 256;
+const MAX_DEPTH: usize = MAX_DEPENDENCY_DEPTH;
 
 /// The possible values of a derived value, as option indices of its source question.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub struct AnswerFacts<'a> {
     asked: RefCell<HashMap<String, Truth>>,
     derived: RefCell<HashMap<String, DerivedRange>>,
     depth: Cell<usize>,
+    /// Set when the depth guard has cut an evaluation short since it was last cleared.
+    cut: Cell<bool>,
 }
 
 impl<'a> AnswerFacts<'a> {
@@ -45,17 +49,32 @@ impl<'a> AnswerFacts<'a> {
             asked: RefCell::new(HashMap::new()),
             derived: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
+            cut: Cell::new(false),
         }
     }
 
-    fn guarded<T>(&self, fallback: T, work: impl FnOnce() -> T) -> T {
-        if self.depth.get() >= MAX_DEPTH {
+    /// Runs `work`, an evaluation nesting `weight` deep (`Expr::depth`), unless that
+    /// would go deeper than [`MAX_DEPTH`] in all: then `fallback`, and the cut is noted.
+    fn guarded<T>(&self, weight: usize, fallback: T, work: impl FnOnce() -> T) -> T {
+        let depth = self.depth.get();
+        if depth + weight > MAX_DEPTH {
+            self.cut.set(true);
             return fallback;
         }
-        self.depth.set(self.depth.get() + 1);
+        self.depth.set(depth + weight);
         let result = work();
-        self.depth.set(self.depth.get() - 1);
+        self.depth.set(depth);
         result
+    }
+
+    /// Runs `work`, and says whether the depth guard cut anything short inside it (so
+    /// its result must not be memoised). Keeps an outer cut visible to the caller.
+    fn watching_cuts<T>(&self, work: impl FnOnce() -> T) -> (T, bool) {
+        let outer = self.cut.replace(false);
+        let result = work();
+        let cut = self.cut.get();
+        self.cut.set(outer || cut);
+        (result, cut)
     }
 
     /// Whether a question is asked: true, false (its `ask_if` is false) or unknown (its
@@ -64,13 +83,15 @@ impl<'a> AnswerFacts<'a> {
         if let Some(t) = self.asked.borrow().get(&question.id) {
             return *t;
         }
-        let truth = match &question.ask_if {
+        let (truth, cut) = self.watching_cuts(|| match &question.ask_if {
             None => Truth::True,
-            Some((condition, _)) => {
-                self.guarded(Truth::Unknown, || expr::evaluate(condition, self).truth)
-            }
-        };
-        self.asked.borrow_mut().insert(question.id.clone(), truth);
+            Some((condition, _)) => self.guarded(condition.depth(), Truth::Unknown, || {
+                expr::evaluate(condition, self).truth
+            }),
+        });
+        if !cut {
+            self.asked.borrow_mut().insert(question.id.clone(), truth);
+        }
         truth
     }
 
@@ -78,6 +99,18 @@ impl<'a> AnswerFacts<'a> {
         if let Some(r) = self.derived.borrow().get(&derived.id) {
             return Some(r.clone());
         }
+        let (range, cut) = self.watching_cuts(|| self.work_out_range(derived));
+        if !cut {
+            if let Some(range) = &range {
+                self.derived
+                    .borrow_mut()
+                    .insert(derived.id.clone(), range.clone());
+            }
+        }
+        range
+    }
+
+    fn work_out_range(&self, derived: &Derived) -> Option<DerivedRange> {
         let from = self.catalogue.question(&derived.from)?;
         let top = from.options.len().saturating_sub(1);
         let declared = match (self.asked(from), self.answers.get(&from.id)) {
@@ -96,7 +129,9 @@ impl<'a> AnswerFacts<'a> {
             let Some((to, _)) = from.option(&raise.to) else {
                 continue;
             };
-            let truth = self.guarded(Truth::Unknown, || expr::evaluate(&raise.when, self).truth);
+            let truth = self.guarded(raise.when.depth(), Truth::Unknown, || {
+                expr::evaluate(&raise.when, self).truth
+            });
             match truth {
                 Truth::True => {
                     if to > range.low {
@@ -109,9 +144,6 @@ impl<'a> AnswerFacts<'a> {
                 Truth::False => {}
             }
         }
-        self.derived
-            .borrow_mut()
-            .insert(derived.id.clone(), range.clone());
         Some(range)
     }
 
@@ -441,5 +473,107 @@ mod tests {
         assert_eq!(compare_range(2, 2, Eq, 2), Truth::True);
         assert_eq!(compare_range(2, 2, Gt, 2), Truth::False);
         assert_eq!(compare_range(0, 1, Le, 1), Truth::True);
+    }
+
+    /// A questionnaire of `n + 1` yes-no questions, each asked only when the one before
+    /// is answered yes: a chain of `n` conditions.
+    pub(crate) fn chain(n: usize) -> String {
+        chain_with(n, "")
+    }
+
+    /// [`chain`] with `prefix` before each condition (e.g. "not not ", to nest it).
+    pub(crate) fn chain_with(n: usize, prefix: &str) -> String {
+        let mut text = String::from(
+            "[questionnaire]\nid = \"t\"\nversion = \"1\"\ntitle = \"T\"\n\n[[sections]]\nid = \"s\"\ntitle = \"S\"\n",
+        );
+        for i in 0..=n {
+            text.push_str(&format!(
+                "\n[[questions]]\nid = \"q{i}\"\nsection = \"s\"\nkind = \"yes-no\"\nprompt = \"p\"\nhelp = \"h\"\nwho_can_answer = \"w\"\nwhen_yes = \"y\"\nwhen_no = \"n\"\n"
+            ));
+            if i > 0 {
+                text.push_str(&format!("ask_if = \"{prefix}q{} == yes\"\n", i - 1));
+            }
+        }
+        text
+    }
+
+    fn load_chain(n: usize) -> Catalogue {
+        load_text(chain(n))
+    }
+
+    fn load_text(text: String) -> Catalogue {
+        crate::questionnaire::loader::load_files(vec![crate::questionnaire::loader::SourceFile {
+            name: "chain.toml".into(),
+            text,
+        }])
+        .expect("the chain loads")
+    }
+
+    fn all_yes(catalogue: &Catalogue) -> Answers {
+        catalogue
+            .questions
+            .keys()
+            .map(|id| (id.clone(), AnswerValue::YesNo(true)))
+            .collect()
+    }
+
+    /// Evaluates the last question of `text`'s chain with every answer yes, in a thread
+    /// with a 1 MiB stack: the main thread's on Windows, the smallest secassess runs on.
+    fn asked_in_small_stack(text: String, last: String) -> Option<Truth> {
+        std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || {
+                let catalogue = load_text(text);
+                let answers = all_yes(&catalogue);
+                let facts = AnswerFacts::new(&catalogue, &answers);
+                let asked = catalogue.question(&last).map(|q| facts.asked(q));
+                asked
+            })
+            .expect("thread")
+            .join()
+            .expect("no panic")
+    }
+
+    #[test]
+    fn the_deepest_chains_the_loader_accepts_are_evaluated_to_the_end() {
+        // The longest chain of simple conditions.
+        let n = MAX_DEPENDENCY_DEPTH;
+        assert_eq!(
+            asked_in_small_stack(chain(n), format!("q{n}")),
+            Some(Truth::True)
+        );
+        // Two conditions nested as deep as an expression may (63), and two more.
+        let mut text = chain_with(2, &"not not ".repeat(31));
+        text.push_str(
+            &chain(4)
+                .split("[[questions]]")
+                .skip(4)
+                .map(|q| format!("[[questions]]{q}"))
+                .collect::<String>(),
+        );
+        let catalogue = load_text(text.clone());
+        assert_eq!(catalogue.questions.len(), 5);
+        assert_eq!(
+            asked_in_small_stack(text, String::from("q4")),
+            Some(Truth::True)
+        );
+    }
+
+    #[test]
+    fn a_result_cut_short_by_the_guard_is_not_remembered() {
+        let catalogue = load_chain(20);
+        let answers = all_yes(&catalogue);
+        let facts = AnswerFacts::new(&catalogue, &answers);
+        let last = catalogue.question("q20").expect("q20");
+        // As if already deep inside another chain: the guard cuts this one short.
+        facts.depth.set(MAX_DEPTH - 5);
+        assert!(!facts.cut.get());
+        assert_eq!(facts.asked(last), Truth::Unknown);
+        facts.depth.set(0);
+        assert_eq!(facts.asked(last), Truth::True);
+        for i in 0..=20 {
+            let q = catalogue.question(&format!("q{i}")).expect("question");
+            assert_eq!(facts.asked(q), Truth::True, "q{i}");
+        }
     }
 }

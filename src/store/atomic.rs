@@ -3,6 +3,14 @@
 //! the same directory, flush and fsync it, rename it over the old file, then fsync the
 //! directory so the rename itself is durable.
 //!
+//! Writes cannot be redirected, even in a folder shared with others: the temporary file
+//! has a random name and is created with `O_CREAT|O_EXCL` (the `tempfile` crate), so a
+//! symbolic link planted at its name is never followed and an existing file is never
+//! truncated; the rename then replaces the target's directory entry, so a target that is
+//! itself a symbolic link is replaced rather than written through. The one place a link
+//! is followed on purpose is an assessment the user opened through a link: the store
+//! resolves it first (`store::resolve_assessment`) and saves the file it points to.
+//!
 //! Permissions: a file secassess creates is readable and writable by its owner only
 //! (0600 on Unix, in a 0700 directory when secassess creates the directory). When a file
 //! is replaced, its existing permissions are kept, so an assessment deliberately shared
@@ -13,6 +21,12 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use tempfile::{Builder, NamedTempFile};
+
+/// Random characters in a temporary file's name: 62^10, so a name cannot be guessed and
+/// planted in advance.
+const RANDOM_CHARS: usize = 10;
 
 /// `FILE.bak`: the version before the last save.
 pub fn backup_path(path: &Path) -> PathBuf {
@@ -34,106 +48,103 @@ pub fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// The temporary file a save writes first: hidden, next to the target (a rename across
-/// file systems is not atomic), and named after the process so two processes never
-/// write the same one.
-pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+/// The name a temporary file for `path` starts with: hidden, and next to the target (a
+/// rename across file systems is not atomic).
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    )
+}
+
+/// Creates the temporary file a save of `path` writes first: `.NAME.RANDOM.tmp` in the
+/// target's folder, new (never an existing file or a link), owner-only on Unix.
+fn new_temp(path: &Path) -> io::Result<NamedTempFile> {
+    Builder::new()
+        .prefix(&temp_prefix(path))
+        .suffix(".tmp")
+        .rand_bytes(RANDOM_CHARS)
+        .tempfile_in(parent_dir(path))
 }
 
 /// Whether a directory entry is a temporary file (or backup staging file) left by a save
-/// to `path` that was interrupted, by any process.
+/// to `path` that was interrupted, by any process: `.NAME.RANDOM.tmp`,
+/// `.NAME.RANDOM.bak.tmp`, or the `.NAME.PID.tmp[.bak]` of older versions.
 pub fn is_leftover_temp(path: &Path, entry_name: &str) -> bool {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
     entry_name
-        .strip_prefix(&format!(".{name}."))
+        .strip_prefix(&temp_prefix(path))
         .and_then(|rest| {
             rest.strip_suffix(".tmp.bak")
+                .or_else(|| rest.strip_suffix(".bak.tmp"))
                 .or_else(|| rest.strip_suffix(".tmp"))
         })
-        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .is_some_and(|random| {
+            !random.is_empty() && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// A temporary file that could not be renamed into place, as the `io::Error` it carries
+/// (the temporary file itself is removed when the error is dropped).
+fn persist_error<F>(e: tempfile::PersistError<F>) -> io::Error {
+    e.error
 }
 
 /// Replaces `path` with `bytes` atomically. With `keep_backup`, the old content (if any)
-/// stays as `FILE.bak`.
+/// stays as `FILE.bak`, a real file. A `path` that is a symbolic link is replaced by a
+/// regular file (the link is not followed): resolve it first to write its target.
 pub fn replace(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let existing = fs::metadata(path).ok();
-    let result = (|| {
-        write_synced(&tmp, bytes, existing.as_ref())?;
-        if keep_backup && existing.is_some() {
-            refresh_backup(path)?;
-        }
-        fs::rename(&tmp, path)?;
-        sync_dir(parent_dir(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let existing = fs::symlink_metadata(path).ok();
+    let tmp = new_temp(path)?;
+    write_synced(tmp.as_file(), bytes, existing.as_ref())?;
+    if keep_backup && existing.is_some() {
+        refresh_backup(path)?;
     }
-    result
+    tmp.persist(path).map_err(persist_error)?;
+    sync_dir(parent_dir(path))
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename), owner-only (0600
 /// on Unix) whether or not a file was there before: for exports, which leave the
-/// assessment's folder and should not inherit a shared file's permissions.
+/// assessment's folder and should not inherit a shared file's permissions. A `path`
+/// that is a symbolic link is replaced, never written through.
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        write_synced(&tmp, bytes, None)?;
-        fs::rename(&tmp, path)?;
-        sync_dir(parent_dir(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let tmp = new_temp(path)?;
+    write_synced(tmp.as_file(), bytes, None)?;
+    tmp.persist(path).map_err(persist_error)?;
+    sync_dir(parent_dir(path))
 }
 
 /// Creates `path` with `bytes`, failing with `AlreadyExists` rather than replacing
-/// anything. The content appears all at once (a hard link of a finished temporary file);
-/// on file systems without hard links (FAT on a USB stick) it falls back to checking
-/// first and renaming, which leaves a moment in which a file created by someone else at
-/// the same path would be replaced.
+/// anything (a symbolic link included, even one pointing nowhere). The content appears
+/// all at once (a rename that refuses to replace, or a hard link of the finished
+/// temporary file); on file systems with neither (FAT on a USB stick) it falls back to
+/// checking first and renaming, which leaves a moment in which a file created by
+/// someone else at the same path would be replaced.
 pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        write_synced(&tmp, bytes, None)?;
-        match fs::hard_link(&tmp, path) {
-            Ok(()) => fs::remove_file(&tmp)?,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
-            Err(_) => {
-                if fs::symlink_metadata(path).is_ok() {
-                    return Err(io::Error::from(io::ErrorKind::AlreadyExists));
-                }
-                fs::rename(&tmp, path)?;
+    let tmp = new_temp(path)?;
+    write_synced(tmp.as_file(), bytes, None)?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => return Err(e.error),
+        Err(e) => {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(io::Error::from(io::ErrorKind::AlreadyExists));
             }
+            e.file.persist(path).map_err(persist_error)?;
         }
-        sync_dir(parent_dir(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
+    sync_dir(parent_dir(path))
 }
 
-/// Writes and fsyncs a new file, with the permissions of the file it will replace or
-/// owner-only for a new one.
-fn write_synced(tmp: &Path, bytes: &[u8], replacing: Option<&fs::Metadata>) -> io::Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(tmp)?;
-    // A leftover temporary file from an interrupted save keeps its old mode when reopened,
-    // so the mode is set explicitly either way.
+/// Writes and fsyncs a new file, with the permissions of the regular file it will
+/// replace, or owner-only for a new one (or one replacing a link).
+fn write_synced(mut file: &File, bytes: &[u8], replacing: Option<&fs::Metadata>) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = replacing.map_or(0o600, |m| m.permissions().mode() & 0o7777);
+        let mode = replacing
+            .filter(|m| m.is_file())
+            .map_or(0o600, |m| m.permissions().mode() & 0o7777);
         file.set_permissions(fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
@@ -144,16 +155,49 @@ fn write_synced(tmp: &Path, bytes: &[u8], replacing: Option<&fs::Metadata>) -> i
 
 /// Makes `FILE.bak` the current content of `FILE`, atomically: a hard link needs no copy
 /// and the old inode stays as the backup when `FILE` is replaced. Falls back to a copy
-/// where hard links are not supported.
+/// where hard links are not supported, and copies (rather than links) anything that is
+/// not a regular file, so the backup is always a real file. The staging name is random
+/// and created new, like every temporary file here.
 fn refresh_backup(path: &Path) -> io::Result<()> {
-    let backup = backup_path(path);
-    let staging = sibling(&temp_path(path), ".bak");
-    let _ = fs::remove_file(&staging);
-    if fs::hard_link(path, &staging).is_err() {
-        fs::copy(path, &staging)?;
-        File::open(&staging)?.sync_all()?;
+    let regular = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    let staging = Builder::new()
+        .prefix(&temp_prefix(path))
+        .suffix(".bak.tmp")
+        .rand_bytes(RANDOM_CHARS)
+        .make_in(parent_dir(path), |staging| {
+            if regular {
+                match fs::hard_link(path, staging) {
+                    Ok(()) => return Ok(()),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            copy_new(path, staging)
+        })?;
+    staging.persist(backup_path(path)).map_err(persist_error)?;
+    Ok(())
+}
+
+/// Copies `from` into a new file `to` (which must not exist), with `from`'s permissions,
+/// and fsyncs it.
+fn copy_new(from: &Path, to: &Path) -> io::Result<()> {
+    let mut source = File::open(from)?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    fs::rename(&staging, &backup)
+    let mut target = options.open(to)?;
+    io::copy(&mut source, &mut target)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = source.metadata()?.permissions().mode() & 0o7777;
+        target.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    target.sync_all()
 }
 
 /// Makes renames and new names in `dir` durable. Windows has no equivalent for a
@@ -189,18 +233,81 @@ mod tests {
 
     #[test]
     fn temporary_files_are_recognised_by_their_name_only() {
-        let path = Path::new("/x/portal.secassess.toml");
-        let tmp = temp_path(path);
-        let tmp_name = tmp.file_name().map(|n| n.to_string_lossy().into_owned());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("portal.secassess.toml");
+        let tmp = new_temp(&path).expect("temporary file");
+        let tmp_name = tmp
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         assert!(is_leftover_temp(
-            path,
+            &path,
             tmp_name.as_deref().unwrap_or_default()
         ));
+        let path = Path::new("/x/portal.secassess.toml");
         assert!(is_leftover_temp(path, ".portal.secassess.toml.12.tmp.bak"));
+        assert!(is_leftover_temp(
+            path,
+            ".portal.secassess.toml.a1B2c3.bak.tmp"
+        ));
         assert!(!is_leftover_temp(path, ".portal.secassess.toml.12.tmp.old"));
-        assert!(!is_leftover_temp(path, ".portal.secassess.toml.x.tmp"));
+        assert!(!is_leftover_temp(path, ".portal.secassess.toml.x-y.tmp"));
+        assert!(!is_leftover_temp(path, ".portal.secassess.toml..tmp"));
         assert!(!is_leftover_temp(path, "portal.secassess.toml"));
         assert_eq!(backup_path(path), Path::new("/x/portal.secassess.toml.bak"));
         assert_eq!(parent_dir(Path::new("a.toml")), Path::new("."));
+    }
+
+    #[test]
+    fn temporary_names_are_random() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("pack.md");
+        let a = new_temp(&path).expect("first");
+        let b = new_temp(&path).expect("second");
+        assert_ne!(a.path(), b.path());
+        assert!(!a
+            .path()
+            .to_string_lossy()
+            .contains(&std::process::id().to_string()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_target_is_replaced_never_written_through() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"precious").expect("victim");
+        let out = dir.path().join("pack.md");
+        std::os::unix::fs::symlink(&victim, &out).expect("link");
+        write_private(&out, b"pack").expect("written");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+        assert!(fs::symlink_metadata(&out).expect("out").is_file());
+        assert_eq!(fs::read(&out).expect("out"), b"pack");
+
+        // Creating never replaces anything, a dangling link included.
+        let dangling = dir.path().join("new.secassess.toml");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("link");
+        let refused = create_new(&dangling, b"x").expect_err("refused");
+        assert_eq!(refused.kind(), io::ErrorKind::AlreadyExists);
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_backup_is_a_real_file_with_the_old_content() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.secassess.toml");
+        fs::write(&path, b"one").expect("first");
+        replace(&path, b"two", true).expect("second");
+        let backup = backup_path(&path);
+        assert!(fs::symlink_metadata(&backup).expect("bak").is_file());
+        assert_eq!(fs::read(&backup).expect("bak"), b"one");
+        assert_eq!(fs::read(&path).expect("file"), b"two");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .filter(|e| is_leftover_temp(&path, &e.file_name().to_string_lossy()))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }

@@ -24,8 +24,9 @@ const HEADER: &str = "\
 # secassess keeps the previous version next to it as <this file>.bak.
 ";
 
-/// Deepest bracket nesting accepted, checked before the TOML parser sees the text so a
-/// hostile file cannot exhaust the stack. A real assessment nests three or four deep.
+/// Deepest nesting accepted (brackets and dotted keys, see `text::toml_too_deep`),
+/// checked before the TOML parser sees the text so a hostile file cannot exhaust the
+/// stack. A real assessment nests three or four deep.
 pub const MAX_NESTING: usize = 32;
 
 /// Largest assessment accepted. A complete assessment with a long audit trail is well
@@ -85,10 +86,10 @@ pub fn decode_with(path: &Path, text: &str, steps: &[Step]) -> Result<Decoded, S
             size: text.len() as u64,
         });
     }
-    if let Some(offset) = too_deep(text) {
+    if let Some(offset) = crate::text::toml_too_deep(text, MAX_NESTING) {
         return Err(invalid(
             offset,
-            format!("brackets are nested more than {MAX_NESTING} deep, which no assessment needs; this is not an assessment file"),
+            format!("brackets or dotted keys (a.b.c) nest more than {MAX_NESTING} deep, which no assessment needs; this is not an assessment file"),
         ));
     }
     if text.trim().is_empty() {
@@ -173,76 +174,4 @@ pub fn decode_with(path: &Path, text: &str, steps: &[Step]) -> Result<Decoded, S
         migrations,
         complete,
     })
-}
-
-/// The byte offset where bracket nesting first goes deeper than [`MAX_NESTING`], ignoring
-/// brackets inside strings and comments.
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            quote @ (b'"' | b'\'') => {
-                let triple = bytes[i..].starts_with(if quote == b'"' { b"\"\"\"" } else { b"'''" });
-                i += if triple { 3 } else { 1 };
-                while i < bytes.len() {
-                    if quote == b'"' && bytes[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if bytes[i] == quote && (!triple || bytes[i..].starts_with(&[quote; 3])) {
-                        i += if triple { 3 } else { 1 };
-                        break;
-                    }
-                    // An unterminated one-line string ends at the newline, as in TOML.
-                    if !triple && bytes[i] == b'\n' {
-                        break;
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nesting_counts_brackets_outside_strings_and_comments() {
-        let deep = format!(
-            "a = {}{}",
-            "[".repeat(MAX_NESTING + 1),
-            "]".repeat(MAX_NESTING + 1)
-        );
-        assert_eq!(too_deep(&deep), Some(4 + MAX_NESTING));
-        let quoted = format!(
-            "a = \"{}\"\n# {}\nb = '''{}'''",
-            "[".repeat(99),
-            "{".repeat(99),
-            "[".repeat(99)
-        );
-        assert_eq!(too_deep(&quoted), None);
-        let escaped = format!("a = \"\\\"{}\"", "[".repeat(99));
-        assert_eq!(too_deep(&escaped), None);
-        assert_eq!(too_deep("[answers.x]\nv = [[1], [2]]"), None);
-    }
 }

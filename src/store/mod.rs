@@ -61,6 +61,13 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot create {path}: {source}. Nothing was written; check that the folder exists and that you can write to it, or choose another with --output.")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot save {path}: the new version would be {size} bytes, more than the {MAX_ASSESSMENT_BYTES} bytes secassess can read back, so it was not written and the previous version on disk is unchanged. Shorten long notes, descriptions or answers, or start a new assessment for the next round (secassess new) and keep this one as the record.")]
+    WouldBeTooLarge { path: PathBuf, size: u64 },
     #[error("{path} already exists; open it with `secassess show {path}`, or choose another name or --output")]
     AlreadyExists { path: PathBuf },
     #[error("cannot use the lock file {path}: {source}")]
@@ -94,6 +101,12 @@ fn compare_with(backup: Option<&Path>) -> String {
         Some(b) => format!("its previous version {}", b.display()),
         None => String::from("the copy it came from"),
     }
+}
+
+/// What to compare a possibly cut-short file with: "its previous version FILE.bak" when
+/// that exists, otherwise "the copy it came from" (never a backup that is not there).
+pub fn compare_hint(path: &Path) -> String {
+    compare_with(existing_backup(path).as_deref())
 }
 
 /// The backup of `path`, if there is one, to offer in an error.
@@ -191,23 +204,49 @@ fn read_text(path: &Path) -> Result<String, StoreError> {
     })
 }
 
+/// Size from which saving warns: 80 % of [`MAX_ASSESSMENT_BYTES`].
+pub const WARN_ASSESSMENT_BYTES: u64 = MAX_ASSESSMENT_BYTES / 5 * 4;
+
+/// A warning for a file of `size` bytes that is nearing the size secassess reads (from
+/// [`WARN_ASSESSMENT_BYTES`]), saying what to do; `None` below that.
+pub fn size_warning(path: &Path, size: u64) -> Option<String> {
+    (size >= WARN_ASSESSMENT_BYTES).then(|| {
+        format!(
+            "{} is {size} bytes, {}% of the {MAX_ASSESSMENT_BYTES} bytes secassess can read; past that it cannot be saved. Shorten long notes, descriptions or answers, or start a new assessment for the next round (secassess new) and keep this one as the record.",
+            crate::text::sanitise_line(&path.display().to_string()),
+            size * 100 / MAX_ASSESSMENT_BYTES
+        )
+    })
+}
+
+/// The text of an assessment, refused when it would be larger than a load accepts: a
+/// save must never write a file that every later command refuses.
 fn encode(path: &Path, assessment: &Assessment) -> Result<String, StoreError> {
-    format::encode(assessment).map_err(|e| StoreError::Write {
+    let text = format::encode(assessment).map_err(|e| StoreError::Write {
         path: path.to_path_buf(),
         source: std::io::Error::other(e),
-    })
+    })?;
+    if text.len() as u64 > MAX_ASSESSMENT_BYTES {
+        return Err(StoreError::WouldBeTooLarge {
+            path: path.to_path_buf(),
+            size: text.len() as u64,
+        });
+    }
+    Ok(text)
 }
 
 /// Saves an assessment over `path` atomically, keeping the previous version as `FILE.bak`.
 /// Synchronous and fast (a few milliseconds for hundreds of answers, including fsync), so
 /// a front end can call it after every answer from a worker thread. Callers editing an
-/// existing file should hold its lock: see [`Editor`].
-pub fn save(path: &Path, assessment: &Assessment) -> Result<(), StoreError> {
+/// existing file should hold its lock: see [`Editor`]. Returns the size written, in
+/// bytes; [`StoreError::WouldBeTooLarge`] (nothing written) past [`MAX_ASSESSMENT_BYTES`].
+pub fn save(path: &Path, assessment: &Assessment) -> Result<u64, StoreError> {
     let text = encode(path, assessment)?;
     atomic::replace(path, text.as_bytes(), true).map_err(|source| StoreError::Write {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    Ok(text.len() as u64)
 }
 
 /// Writes a new assessment file, refusing to replace an existing one.
@@ -218,7 +257,7 @@ pub fn create(path: &Path, assessment: &Assessment) -> Result<(), StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(StoreError::AlreadyExists {
             path: path.to_path_buf(),
         }),
-        Err(source) => Err(StoreError::Write {
+        Err(source) => Err(StoreError::Create {
             path: path.to_path_buf(),
             source,
         }),
@@ -227,7 +266,7 @@ pub fn create(path: &Path, assessment: &Assessment) -> Result<(), StoreError> {
 
 /// Creates a data or config directory private to the user, if it is not there yet.
 pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
-    atomic::create_private_dir(dir).map_err(|source| StoreError::Write {
+    atomic::create_private_dir(dir).map_err(|source| StoreError::Create {
         path: dir.to_path_buf(),
         source,
     })
@@ -240,6 +279,8 @@ pub struct Editor {
     lock: LockGuard,
     /// Set while the file on disk is in an older format not yet kept aside.
     keep_original: Option<u32>,
+    /// Size of the file, in bytes, as loaded or last saved.
+    size: u64,
 }
 
 impl Editor {
@@ -264,7 +305,14 @@ impl Editor {
             lock,
             keep_original: (loaded.schema_version < SCHEMA_VERSION)
                 .then_some(loaded.schema_version),
+            size: std::fs::metadata(path).map_or(0, |m| m.len()),
         })
+    }
+
+    /// A warning when the file is nearing the size secassess can read (see
+    /// [`size_warning`]), as loaded or last saved.
+    pub fn size_warning(&self) -> Option<String> {
+        size_warning(&self.path, self.size)
     }
 
     pub fn path(&self) -> &Path {
@@ -292,7 +340,8 @@ impl Editor {
             }
             self.keep_original = None;
         }
-        save(&self.path, assessment)
+        self.size = save(&self.path, assessment)?;
+        Ok(())
     }
 }
 
@@ -325,9 +374,28 @@ pub enum Opened {
     Stale(Box<Loaded>, LockInfo),
 }
 
+/// The file to edit when the user names `path`: `path` itself, or, when it is a
+/// symbolic link, the file it points to (every link resolved). The lock, the temporary
+/// file and `FILE.bak` then sit beside the real file and the save replaces it in place,
+/// so the link keeps working, the backup is a real copy, and someone opening the real
+/// file directly meets the same lock. A link pointing nowhere is a read error.
+pub fn resolve_assessment(path: &Path) -> Result<PathBuf, StoreError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|source| StoreError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
 /// Opens an assessment for editing as `who`: takes the lock, then reads the file (so what
-/// is read is what nobody else is changing).
+/// is read is what nobody else is changing). A symbolic link is resolved first (see
+/// [`resolve_assessment`]); the editor's [`Editor::path`] is the real file.
 pub fn open_for_edit(path: &Path, who: &Person, now: DateTime<Utc>) -> Result<Opened, StoreError> {
+    let path = &resolve_assessment(path)?;
     match lock::acquire(path, who, now)? {
         LockOutcome::Acquired(guard) => {
             let loaded = load(path)?;

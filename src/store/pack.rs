@@ -74,8 +74,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Hashes a local evidence file and compares it with what was recorded.
-fn check_evidence(base: &Path, path: &str, recorded: Option<&str>) -> EvidenceCheck {
-    match store::evidence::fingerprint(&base.join(path)) {
+fn check_evidence(file: &Path, recorded: Option<&str>) -> EvidenceCheck {
+    match store::evidence::fingerprint(file) {
         Ok(print) => match recorded {
             Some(r) if r.eq_ignore_ascii_case(&print.sha256) => EvidenceCheck::Unchanged,
             Some(_) => EvidenceCheck::Changed {
@@ -87,20 +87,21 @@ fn check_evidence(base: &Path, path: &str, recorded: Option<&str>) -> EvidenceCh
                 size: print.size,
             },
         },
-        Err(store::evidence::EvidenceError::Read { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
-            EvidenceCheck::Missing
-        }
+        Err(e) if e.is_missing() => EvidenceCheck::Missing,
         Err(e) => EvidenceCheck::Unreadable {
             reason: e.to_string(),
         },
     }
 }
 
+/// Re-checks every local evidence file the assessment names. Paths outside the
+/// assessment's folder (`base`) are re-read only with `recheck_all`: an assessment
+/// received from someone else must not make the pack reveal anything about files of
+/// the person exporting it (see [`store::evidence::within_folder`]).
 fn evidence_checks(
     assessment: &crate::assessment::record::Assessment,
     base: &Path,
+    recheck_all: bool,
 ) -> BTreeMap<String, EvidenceCheck> {
     let mut refs = Vec::new();
     for record in assessment.answers.values() {
@@ -117,9 +118,17 @@ fn evidence_checks(
     let mut checks = BTreeMap::new();
     for evidence in refs {
         if let Some(path) = &evidence.path {
-            checks
-                .entry(path.clone())
-                .or_insert_with(|| check_evidence(base, path, evidence.sha256.as_deref()));
+            checks.entry(path.clone()).or_insert_with(|| {
+                let file = if recheck_all {
+                    Some(base.join(path))
+                } else {
+                    store::evidence::within_folder(base, path)
+                };
+                match file {
+                    Some(file) => check_evidence(&file, evidence.sha256.as_deref()),
+                    None => EvidenceCheck::NotRechecked,
+                }
+            });
         }
     }
     checks
@@ -153,6 +162,10 @@ pub struct Options {
     pub today: NaiveDate,
     /// A marking higher than the effective classification.
     pub marking: Option<String>,
+    /// Re-read evidence files outside the assessment's folder too (`--recheck-evidence`):
+    /// only for an assessment the user trusts, since the pack then states the SHA-256
+    /// and size of whatever files it names.
+    pub recheck_evidence: bool,
 }
 
 /// What was written.
@@ -164,6 +177,9 @@ pub struct Written {
     pub headline: String,
     /// Characters the PDF font lacks, printed as a replacement.
     pub replaced: Vec<char>,
+    /// What the user should know about the file exported (it may be cut short), one
+    /// sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// Exports `assessment_path` to `outputs`.
@@ -215,14 +231,14 @@ pub fn export(
         path: assessment_path.to_path_buf(),
         source: std::io::Error::other("the file is not UTF-8 text"),
     })?;
-    let assessment =
-        store::parse_assessment(assessment_path, &text).map_err(|e| ExportError::Read {
-            path: assessment_path.to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+    let decoded = store::format::decode(assessment_path, &text).map_err(|e| ExportError::Read {
+        path: assessment_path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let assessment = decoded.assessment;
     let fingerprint = sha256_hex(text.as_bytes());
     let base = atomic::parent_dir(assessment_path).to_path_buf();
-    let evidence = evidence_checks(&assessment, &base);
+    let evidence = evidence_checks(&assessment, &base, options.recheck_evidence);
     let file_name = assessment_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -237,6 +253,7 @@ pub fn export(
         tool_version: env!("CARGO_PKG_VERSION"),
         evidence: &evidence,
         marking: options.marking.as_deref(),
+        complete: decoded.complete,
     };
     let pack = report::build(&input)?;
     let document = report::document(&pack);
@@ -245,7 +262,16 @@ pub fn export(
         files: Vec::new(),
         headline: report::model::headline(&pack),
         replaced: Vec::new(),
+        warnings: Vec::new(),
     };
+    if !decoded.complete {
+        written.warnings.push(format!(
+            "{} does not end with the line '{}' that secassess always writes last, so it may have been cut short; the pack says so on its cover. Compare it with {}.",
+            sanitise_line(&assessment_path.display().to_string()),
+            store::END_MARKER,
+            store::compare_hint(assessment_path)
+        ));
+    }
     if let Some(path) = &outputs.pdf {
         let rendered = report::pdf::render(&document)?;
         write("the PDF evidence pack", path, &rendered.bytes)?;

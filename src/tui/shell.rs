@@ -236,6 +236,7 @@ impl Shell {
                     generated_at: Some(now),
                     today: now.with_timezone(&Local).date_naive(),
                     marking: None,
+                    recheck_evidence: false,
                 };
                 let outputs = pack::beside(&path);
                 let message = match pack::export(&path, &self.catalogue, &outputs, &options) {

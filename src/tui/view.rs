@@ -1085,7 +1085,11 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
                 f.severity.name(),
                 f.severity.rubric(),
                 f.status.label(),
-                if f.owner.is_empty() { "not set" } else { &f.owner }
+                if f.owner.is_empty() {
+                    String::from("not set")
+                } else {
+                    clean(&f.owner)
+                }
             )));
             if !f.obligations.is_empty() {
                 lines.push(Line::from(format!(

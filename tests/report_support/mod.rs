@@ -360,6 +360,7 @@ pub fn input<'a>(
         tool_version: "0.1.0",
         evidence,
         marking: None,
+        complete: true,
     }
 }
 

@@ -21,6 +21,7 @@ fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
         tool_version: "0.0.0-test",
         evidence: &evidence,
         marking: None,
+        complete: true,
     })
     .expect("the pack builds")
 }
