@@ -857,4 +857,38 @@ mod tests {
             Err(SessionError::Store(StoreError::AlreadyExists { .. }))
         ));
     }
+
+    #[test]
+    fn text_and_evidence_answers_refuse_control_characters_in_plain_words() {
+        let (_dir, path, catalogue) = setup();
+        let mut session = Session::open(&path, catalogue, ann(), Utc::now()).expect("opens");
+        let refused = session
+            .answer(
+                "hosting_and_support",
+                AnswerValue::Text(String::from("Azure\u{1b}[2J")),
+                Utc::now(),
+            )
+            .expect_err("refused");
+        assert_eq!(
+            refused.to_string(),
+            "there are control characters in the answer; use plain text"
+        );
+        let evidence = crate::questionnaire::answer::EvidenceRef {
+            title: String::from("Policy"),
+            link: Some(String::from("https://example.org/\u{202e}fdp.exe")),
+            ..Default::default()
+        };
+        assert!(session
+            .answer("slsp_document", AnswerValue::Evidence(evidence), Utc::now())
+            .is_err());
+        // "the notes contains" read badly: the message no longer agrees a verb with it.
+        let notes = session
+            .set_notes("hosting_and_support", "a\u{9b}b", Utc::now())
+            .expect_err("refused");
+        assert_eq!(
+            notes.to_string(),
+            "there are control characters in the notes; use plain text"
+        );
+        assert!(!session.is_dirty());
+    }
 }

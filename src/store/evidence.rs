@@ -57,8 +57,9 @@ pub struct Fingerprint {
     pub size: u64,
 }
 
-/// What kind of thing a path that is not a regular file is, in words.
-fn kind_of(file_type: std::fs::FileType) -> Option<&'static str> {
+/// What kind of thing a path that is not a regular file is, in words ("a folder", "a
+/// named pipe (FIFO)", "a device", ...); `None` for a regular file.
+pub fn kind_of(file_type: std::fs::FileType) -> Option<&'static str> {
     if file_type.is_file() {
         return None;
     }
@@ -96,8 +97,8 @@ fn not_regular(path: &Path, kind: &'static str) -> EvidenceError {
 }
 
 /// Opens `path` for reading without blocking (a pipe with no writer) and without making
-/// a terminal the controlling one.
-fn open_nonblocking(path: &Path) -> io::Result<File> {
+/// a terminal the controlling one. Check the handle's type before reading from it.
+pub fn open_nonblocking(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -186,12 +186,17 @@ fn classify(path: &Path) -> Option<LockOutcome> {
 }
 
 /// The lock file's content: `Ok(None)` when it exists but cannot be parsed.
+/// Only a regular file is read, and at most 64 KiB of it: a lock file planted in a
+/// shared folder as a named pipe or a link to `/dev/zero` would otherwise hang every
+/// opener; it reads as unreadable, which can be taken over.
 fn read_info(path: &Path) -> io::Result<Option<LockInfo>> {
     let metadata = fs::metadata(path)?;
-    if metadata.len() > 64 * 1024 {
+    if !metadata.is_file() || metadata.len() > 64 * 1024 {
         return Ok(None);
     }
-    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut text = String::new();
+    let _ = super::evidence::open_nonblocking(path)
+        .and_then(|file| io::Read::read_to_string(&mut io::Read::take(file, 64 * 1024), &mut text));
     Ok(toml::from_str::<LockInfo>(&text).ok())
 }
 

@@ -33,6 +33,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{path} is {kind}, not an assessment file; nothing was read or changed.")]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{path} is {size} bytes, larger than any assessment ({MAX_ASSESSMENT_BYTES} bytes at most); is it the right file? It was not changed.")]
     TooLarge { path: PathBuf, size: u64 },
     #[error("{path}:{line}:{column}: {message}. The file was not changed; fix it in a text editor{}", backup_hint(.backup.as_deref()))]
@@ -164,13 +166,37 @@ pub fn parse_assessment(path: &Path, text: &str) -> Result<Assessment, StoreErro
     format::decode(path, text).map(|decoded| decoded.assessment)
 }
 
+/// Opens an assessment file for reading: only a regular file, checked before opening (a
+/// device is never opened) and on the handle, opened non-blocking (a named pipe planted
+/// in a shared folder cannot hang `list` or `open`). Returns the file and its size in
+/// bytes.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), StoreError> {
+    let read_error = |source| StoreError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let not_a_file = |kind| StoreError::NotAFile {
+        path: path.to_path_buf(),
+        kind,
+    };
+    let before = std::fs::metadata(path).map_err(read_error)?;
+    if let Some(kind) = evidence::kind_of(before.file_type()) {
+        return Err(not_a_file(kind));
+    }
+    let file = evidence::open_nonblocking(path).map_err(read_error)?;
+    let metadata = file.metadata().map_err(read_error)?;
+    if let Some(kind) = evidence::kind_of(metadata.file_type()) {
+        return Err(not_a_file(kind));
+    }
+    Ok((file, metadata.len()))
+}
+
 fn read_text(path: &Path) -> Result<String, StoreError> {
     let read_error = |source| StoreError::Read {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let size = file.metadata().map_err(read_error)?.len();
+    let (file, size) = open_regular(path)?;
     if size > MAX_ASSESSMENT_BYTES {
         return Err(StoreError::TooLarge {
             path: path.to_path_buf(),

@@ -222,9 +222,11 @@ pub fn export(
         source,
     };
     let mut bytes = Vec::new();
-    std::fs::File::open(assessment_path)
-        .map_err(read_error)?
-        .take(MAX_ASSESSMENT_BYTES + 1)
+    let (file, _) = store::open_regular(assessment_path).map_err(|e| ExportError::Read {
+        path: assessment_path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    file.take(MAX_ASSESSMENT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
     let text = String::from_utf8(bytes).map_err(|_| ExportError::Read {
