@@ -208,7 +208,7 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
         }
         if !upgrade.reconfirm.is_empty() {
             console.say(&format!(
-                "These answered questions have changed; check your answers with `secassess show`: {}.",
+                "These answered questions have changed since they were answered, and are asked again so you can confirm or change your answers: {}.",
                 sanitise_line(&upgrade.reconfirm.join(", "))
             ))?;
         }
@@ -322,6 +322,14 @@ fn show_question(console: &mut Console<'_>, session: &Session, index: usize) -> 
     console.say(&sanitise(&question.prompt))?;
     if !question.help.trim().is_empty() {
         console.say(&sanitise(question.help.trim()))?;
+    }
+    if session.evaluation().reconfirm.contains(&question.id) {
+        if let Some(value) = session.answers().get(&question.id) {
+            console.say(&format!(
+                "This question changed after you answered it. Your answer was: {}. Answer again to confirm it, or change it.",
+                sanitise_line(&display_answer(question, value))
+            ))?;
+        }
     }
     if let Some(record) = session.assessment().answers.get(&question.id) {
         if record.flagged {

@@ -15,6 +15,7 @@ use super::register;
 use super::theme::Theme;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
+use crate::assessment::upgrade;
 use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
@@ -290,19 +291,31 @@ impl App {
         self.open_with(path, assessment, read_only, false);
     }
 
+    /// Returns whether the assessment changed on opening (it was moved onto the current
+    /// questionnaire versions) and needs saving.
     fn open_with(
         &mut self,
         path: PathBuf,
-        assessment: Assessment,
+        mut assessment: Assessment,
         read_only: Option<String>,
         can_take_over: bool,
-    ) {
+    ) -> bool {
+        // What changed in the questionnaires since it was answered: said once on opening;
+        // an editable assessment then follows the current versions (answers to changed
+        // questions stay marked until confirmed).
+        let upgrade = upgrade::upgrade_report(&assessment, &self.catalogue);
+        let accepted = read_only.is_none() && !upgrade.questionnaires.is_empty();
+        if accepted {
+            upgrade::accept_current_questionnaires(&mut assessment, &self.catalogue);
+        }
+        let start_over = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
         // With recorded approvals applied: a pre-approval obligation is met only with one.
         let (evaluation, problems) = findings::evaluate(&assessment, &self.catalogue);
         let resume = assessment
             .last_question
             .as_ref()
-            .and_then(|id| self.steps.iter().position(|s| s.question == *id));
+            .and_then(|id| self.steps.iter().position(|s| s.question == *id))
+            .filter(|_| !start_over);
         let step = resume
             .or_else(|| {
                 walkthrough::next_open(
@@ -322,7 +335,7 @@ impl App {
             assessment,
             evaluation,
             save,
-            dirty: false,
+            dirty: accepted,
             step,
             cursor: 0,
             ticked: BTreeSet::new(),
@@ -345,6 +358,41 @@ impl App {
                 p.problem
             ),
         });
+        if !upgrade.is_empty() {
+            let changed: Vec<String> = upgrade
+                .questionnaires
+                .iter()
+                .map(|q| match &q.change {
+                    upgrade::VersionChange::Upgraded { from, to } => {
+                        format!("{} {from} -> {to}", q.id)
+                    }
+                    upgrade::VersionChange::Added { version } => {
+                        format!("{} {version} (new)", q.id)
+                    }
+                    upgrade::VersionChange::ContentChanged { version } => {
+                        format!("{} {version} (edited)", q.id)
+                    }
+                    upgrade::VersionChange::Removed { version } => {
+                        format!("{} {version} (removed)", q.id)
+                    }
+                })
+                .collect();
+            let mut text = format!(
+                "The questionnaires changed since this was answered ({}): {} new question(s) to answer, {} answer(s) to confirm again{}.",
+                changed.join(", "),
+                upgrade.new_questions.len(),
+                upgrade.reconfirm.len(),
+                if start_over { "; starting at the first" } else { "" }
+            );
+            if let Some(previous) = self.status.take() {
+                text.push(' ');
+                text.push_str(&previous.text);
+            }
+            self.status = Some(StatusMessage {
+                tone: Tone::Warning,
+                text,
+            });
+        }
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
             let heading = if can_take_over {
                 "Read-only (press T to take it over)"
@@ -356,6 +404,7 @@ impl App {
                 text: format!("{heading}: {reason}"),
             });
         }
+        accepted
     }
 
     pub fn current_question(&self) -> Option<&Question> {
@@ -455,12 +504,20 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             assessment,
             access,
         } => {
-            match access {
+            let changed = match access {
                 Access::Editable => app.open_with(path, *assessment, None, false),
                 Access::ReadOnly(reason) => app.open_with(path, *assessment, Some(reason), false),
                 Access::StaleLock(reason) => app.open_with(path, *assessment, Some(reason), true),
+            };
+            // Moving onto the current questionnaire versions is saved at once.
+            if changed {
+                if let Some(d) = app.document.as_mut() {
+                    d.save = SaveState::Saving;
+                }
+                vec![Effect::Save]
+            } else {
+                Vec::new()
             }
-            Vec::new()
         }
         Msg::Exported(Ok(summary)) => {
             app.say(Tone::Good, format!("Written: {summary}"));
@@ -1027,6 +1084,18 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
             if let Some(d) = app.document.as_mut() {
                 if let Some(option) = question.options.get(d.cursor) {
                     if !d.ticked.remove(&option.value) {
+                        // An exclusive option ("Nobody") and the others rule each other out.
+                        let exclusive: Vec<&str> = question
+                            .options
+                            .iter()
+                            .filter(|o| o.exclusive)
+                            .map(|o| o.value.as_str())
+                            .collect();
+                        if option.exclusive {
+                            d.ticked.clear();
+                        } else {
+                            d.ticked.retain(|v| !exclusive.contains(&v.as_str()));
+                        }
                         d.ticked.insert(option.value.clone());
                     }
                 }
@@ -1306,11 +1375,11 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
                 .filter_map(|n| app.steps.iter().position(|s| s.question == *n))
                 .collect();
             let open = positions.iter().copied().find(|&p| {
-                walkthrough::needs_answer(walkthrough::step_state(
+                walkthrough::wants_answer(
                     &app.steps[p].question,
                     &document.evaluation,
                     &document.assessment,
-                ))
+                )
             });
             match open.or(positions.first().copied()) {
                 Some(step) => go_to_step(app, step),
