@@ -250,9 +250,16 @@ fn subject_phrase(question: &Question) -> String {
     question.subject().to_string()
 }
 
-/// The facts that decided an outcome, as one clause: "a, b and c".
+/// The facts that decided an outcome, as one clause: "a, b and c". Two questions can
+/// give the same reason (both skipped because "it has no administrator accounts"); it is
+/// said once.
 pub fn sentence_of(outcome: &expr::Outcome) -> String {
-    let texts: Vec<&str> = outcome.because.iter().map(|f| f.text.as_str()).collect();
+    let mut texts: Vec<&str> = Vec::new();
+    for fact in &outcome.because {
+        if !texts.contains(&fact.text.as_str()) {
+            texts.push(&fact.text);
+        }
+    }
     match texts.as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
