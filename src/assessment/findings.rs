@@ -747,14 +747,14 @@ fn exception_problems(finding: &Finding, catalogue: &Catalogue, out: &mut Vec<Co
     let approvable = finding.obligations.iter().any(|id| {
         catalogue
             .obligation(id)
-            .is_some_and(|o| o.requires_approval.is_some())
+            .is_some_and(|o| o.exception_approver.is_some())
     });
     if !approvable {
         out.push(problem(
             finding,
             "exception",
-            String::from("it records an exception approval but links to no obligation that needs pre-approval."),
-            "Link it to the obligation the approval is for (such as shared-account-exception), or record a risk acceptance instead.",
+            String::from("it records an exception approval but links to no obligation whose standard names who approves exceptions."),
+            "Link it to the obligation the approval is for (such as shared-account-exception or mfa-elevated-accounts), or record a risk acceptance instead.",
         ));
     }
 }

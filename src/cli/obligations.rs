@@ -213,9 +213,6 @@ fn write_text(
     problems: &[String],
     standings: &[Standing],
 ) -> std::io::Result<()> {
-    if let Some(name) = system {
-        writeln!(out, "System: {}", sanitise_line(name))?;
-    }
     // Outside self-assessment is said first, before anything that could read as a
     // checklist to complete.
     for stop in evaluation.stops() {
@@ -228,6 +225,9 @@ fn write_text(
             out,
             "  The obligations below are NOT sufficient for this system: they are the baseline for OFFICIAL systems only.\n"
         )?;
+    }
+    if let Some(name) = system {
+        writeln!(out, "System: {}", sanitise_line(name))?;
     }
     if let Some(ec) = &evaluation.effective_classification {
         let value = ec
