@@ -527,18 +527,20 @@ fn combine(items: &[Expr], facts: &dyn Facts, dominant: Truth) -> Outcome {
     // those facts is in: "the penetration test is booked" explains both "done" and
     // "(earlier version and no significant change)" being false, so the second does
     // not add "it is new or going through significant change".
+    // The same goes for an unknown result: the first missing answer named is the one to
+    // give (the gate lists every question that decides it separately).
     let every_branch_needed = truth != dominant;
     let mut deciding: Vec<(bool, Vec<Fact>)> = items
         .iter()
         .zip(outcomes)
         .filter(|(_, outcome)| outcome.truth == truth)
         .map(|(item, outcome)| {
-            let any_one_fact = every_branch_needed
-                && match item {
-                    Expr::And(_) => truth == Truth::False,
-                    Expr::Or(_) => truth == Truth::True,
-                    _ => false,
-                };
+            let any_one_fact = match item {
+                Expr::And(_) | Expr::Or(_) if truth == Truth::Unknown => true,
+                Expr::And(_) => every_branch_needed && truth == Truth::False,
+                Expr::Or(_) => every_branch_needed && truth == Truth::True,
+                _ => false,
+            };
             (any_one_fact, outcome.because)
         })
         .collect();

@@ -1154,7 +1154,10 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             }
             if v.needs_escalation {
                 lines.push(Line::styled(
-                    "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information needs escalating to organisation level (e).",
+                    format!(
+                        "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information is flagged for escalation to organisation level (e); {}.",
+                        findings::ESCALATION_POLICY
+                    ),
                     app.theme.warning(),
                 ));
             }
