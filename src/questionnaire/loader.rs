@@ -1654,6 +1654,81 @@ when_chosen = "it is high"
     }
 
     #[test]
+    fn reasons_need_their_phrases_so_no_prompt_or_label_is_pasted_in() {
+        // A question used in a condition without `short`.
+        let bare = yes_no("a", "").replace("short = \"a\"\n", "");
+        let text = format!("{HEADER}{bare}{}", yes_no("b", "ask_if = \"a == yes\""));
+        assert!(
+            errors(&text)
+                .iter()
+                .any(|e| e.contains("'a' is used in a condition, so it needs `short`")),
+            "{:?}",
+            errors(&text)
+        );
+        // An unordered choice option without `when_chosen`; a multiple-choice option without
+        // `when_not_chosen`; two exclusive options.
+        let choice = r#"
+[[questions]]
+id = "c"
+section = "s"
+kind = "multiple"
+short = "c"
+prompt = "p"
+help = "h"
+who_can_answer = "w"
+[[questions.options]]
+value = "none"
+label = "Nobody"
+exclusive = true
+when_chosen = "nobody"
+[[questions.options]]
+value = "other"
+label = "Other"
+exclusive = true
+when_chosen = "other"
+[[questions.options]]
+value = "staff"
+label = "Staff"
+"#;
+        let errs = errors(&format!("{HEADER}{choice}"));
+        for expected in [
+            "option 'staff' needs `when_chosen`",
+            "option 'staff' of a multiple-choice question needs `when_not_chosen`",
+            "only one `exclusive` option",
+        ] {
+            assert!(
+                errs.iter().any(|e| e.contains(expected)),
+                "{expected}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_obligation_quoting_a_standard_with_an_exception_route_inherits_its_approver() {
+        let catalogue = load_embedded().unwrap_or_else(|e| panic!("{e}"));
+        let standard = catalogue.standards.get("authentication").expect("exists");
+        assert_eq!(
+            standard.exceptions_approved_by.as_deref(),
+            Some("Architecture Review Board")
+        );
+        let login = catalogue
+            .obligation("login-data-encrypted")
+            .expect("exists");
+        assert_eq!(
+            login.exception_approver.as_deref(),
+            Some("Architecture Review Board")
+        );
+        // `requires_approval` names the approver of the exception it is.
+        let shared = catalogue
+            .obligation("shared-account-exception")
+            .expect("exists");
+        assert_eq!(
+            shared.exception_approver.as_deref(),
+            Some("Cyber Security team")
+        );
+    }
+
+    #[test]
     fn cycles_are_reported_once_with_their_path() {
         let text = format!(
             "{HEADER}{}{}{}",

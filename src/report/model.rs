@@ -946,14 +946,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         outside_self_assessment: gate
             .outside_self_assessment
             .iter()
-            .map(|n| {
-                clean_line(&format!(
-                    "{}: {} Take the system to the {}.",
-                    n.title.trim_end_matches('.'),
-                    n.text,
-                    n.contact.as_deref().unwrap_or("Cyber Security team")
-                ))
-            })
+            .map(|n| clean_line(&format!("{}: {}", n.title.trim_end_matches('.'), n.text)))
             .collect(),
         must: gate.must,
         met: gate.met,
@@ -1161,6 +1154,8 @@ fn next_steps(
         ));
     }
     match sign_off {
+        // A system outside self-assessment is not signed off as a self-assessment.
+        None if !gate.outside_self_assessment.is_empty() => {}
         None => {
             steps.push("Ask the reviewer to sign off the assessment once it is complete.".into())
         }
@@ -1446,7 +1441,8 @@ fn cover(b: &mut Builder, pack: &Pack) {
             pack.integrity.assessment_sha256.clone(),
         ),
     ]);
-    for notice in &pack.notices {
+    // Stop notices were said first, above.
+    for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
         b.paragraph(format!(
             "{}: {}. {}",
             notice.severity, notice.title, notice.text

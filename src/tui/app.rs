@@ -377,12 +377,13 @@ impl App {
                     }
                 })
                 .collect();
+            // The counts first: the versions can run past the status lines.
             let mut text = format!(
-                "The questionnaires changed since this was answered ({}): {} new question(s) to answer, {} answer(s) to confirm again{}.",
-                changed.join(", "),
+                "The questionnaires changed since this was answered: {} new question(s) to answer, {} answer(s) to confirm again{} ({}).",
                 upgrade.new_questions.len(),
                 upgrade.reconfirm.len(),
-                if start_over { "; starting at the first" } else { "" }
+                if start_over { "; starting at the first" } else { "" },
+                changed.join(", "),
             );
             if let Some(previous) = self.status.take() {
                 text.push(' ');
