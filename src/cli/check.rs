@@ -175,12 +175,9 @@ fn write_text(
             "\nOrganisation context (the organisation's duties, not the project's; they never block):"
         )?;
         for duty in &report.organisation {
-            let status = match duty.status {
-                secassess::rules::Status::Met => "met",
-                secassess::rules::Status::NotMet => "not met",
-                secassess::rules::Status::Unknown => "not known yet",
-                secassess::rules::Status::NotApplicable => "not applicable",
-            };
+            // The first reason says it is the organisation's duty, as the heading does;
+            // the rest say whether it is met and why ("Met: the organisation submitted
+            // its DSPT with the result Approaching Standards ...").
             let why = duty
                 .reasons
                 .iter()
@@ -190,7 +187,7 @@ fn write_text(
                 .join(" ");
             writeln!(
                 out,
-                "  {}  {}: {status}. {why}",
+                "  {}  {}\n      {why}",
                 duty.obligation,
                 sanitise_line(&duty.title)
             )?;

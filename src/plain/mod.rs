@@ -645,7 +645,11 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
         evaluation
             .obligations
             .iter()
-            .filter(move |o| o.applies == Truth::True && o.status == status)
+            .filter(move |o| {
+                o.applies == Truth::True
+                    && o.status == status
+                    && o.scope == crate::questionnaire::model::Scope::System
+            })
             .collect::<Vec<_>>()
     };
     let list = |console: &mut Console<'_>,
@@ -679,9 +683,23 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
     let musts_met = evaluation
         .obligations
         .iter()
-        .filter(|o| o.level == Level::Must && o.status == Status::Met)
+        .filter(|o| {
+            o.level == Level::Must
+                && o.status == Status::Met
+                && o.scope == crate::questionnaire::model::Scope::System
+        })
         .count();
     console.say(&format!("MUST obligations met: {musts_met}."))?;
+    // Organisation duties are context: their status, never the project's to meet.
+    for o in evaluation.obligations.iter().filter(|o| {
+        o.scope == crate::questionnaire::model::Scope::Organisation && o.applies == Truth::True
+    }) {
+        console.say(&format!(
+            "Organisation context (not the project's to meet): {} is {}.",
+            sanitise_line(&o.id),
+            o.status.name()
+        ))?;
+    }
     console.say(&format!(
         "Next: {}",
         sanitise_line(&session.next_thing_to_do())
