@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Types a fixed sequence of keys into a full-screen program in a pseudo-terminal.
 
-Usage: drive-tui.py [--size COLSxROWS] [--timeout SECONDS] [--transcript FILE] KEYS -- COMMAND...
+Usage: drive-tui.py [--size COLSxROWS] [--ready TEXT] [--timeout SECONDS] [--transcript FILE]
+                    KEYS -- COMMAND...
 
 scripts/windows-smoke.sh runs the same KEYS through secassess.exe under Wine and through
 the Linux build, then compares the answers each saved. The screen is not checked: Wine 8's
-console garbles the drawing, so this only waits for the program to go quiet before each
-key (it has drawn and is waiting for input) and never reads what it drew.
+console garbles the drawing, so this reads what it drew only to know it has started (TEXT,
+which it draws in one piece, has appeared), then waits for it to go quiet before each key
+(it has drawn and is waiting for input).
 
 KEYS is a string of single characters sent one at a time; "\\r" (backslash r) is Enter.
 The program must end by itself (the sequence ends with its quit key). Exits with the
@@ -30,6 +32,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100x30", help="terminal size, COLSxROWS")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds in all")
+    parser.add_argument(
+        "--ready", default="", help="text the program draws once it is reading keys"
+    )
     parser.add_argument("--transcript", help="file to write everything the program drew")
     parser.add_argument("keys", help='the keys, one character each; "\\r" is Enter')
     parser.add_argument("command", nargs=argparse.REMAINDER)
@@ -86,7 +91,14 @@ def main() -> int:
                 return True
         return True
 
-    alive = settle(first_output_within=args.timeout, quiet=1.0)
+    alive = True
+    while args.ready.encode() not in transcript and time.monotonic() < deadline:
+        if not read_for(0.05):
+            alive = False
+            break
+    if args.ready.encode() not in transcript:
+        print(f"drive-tui: {command[0]} never drew {args.ready!r}", file=sys.stderr)
+    alive = alive and settle(first_output_within=0.0, quiet=0.5)
     for key in keys:
         if not alive:
             break

@@ -24,7 +24,8 @@
 #   SECASSESS_EXE=PATH and SECASSESS_LINUX_BIN=PATH. Installs Wine (Debian's wine64), qpdf
 #   and python3 when missing (apt-get needs root, or sudo). Everything happens in a
 #   throwaway folder and Wine prefix, removed at the end (kept on failure, and always
-#   with SECASSESS_SMOKE_KEEP=1). About 30 s with Wine installed.
+#   with SECASSESS_SMOKE_KEEP=1). About 45 s with Wine installed, 70 s with its install,
+#   measured on 2 cores busy with other builds.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -296,8 +297,8 @@ drive() {
     local build=$1
     shift
     local status=0
-    python3 "$root/scripts/drive-tui.py" --timeout 30 --transcript "$logs/tui.$build.screen" \
-        "$keys" -- "$@" || status=$?
+    python3 "$root/scripts/drive-tui.py" --timeout 30 --ready " secassess " \
+        --transcript "$logs/tui.$build.screen" "$keys" -- "$@" || status=$?
     printf -v "tui_status_$build" '%s' "$status"
 }
 drive win env "SECASSESS_CONFIG_DIR=$(winpath "$work/win-config")" "$wine" "$exe" \

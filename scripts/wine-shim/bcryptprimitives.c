@@ -9,9 +9,10 @@
  * users get is the one tested, and it needs nothing on real Windows 10 and later, which
  * ship bcryptprimitives.dll.
  *
- * When it can go: Wine 9.0 and later have bcryptprimitives.dll with ProcessPrng. Once CI
- * runs on a machine whose Wine is 9 or later (Debian 13 has Wine 10), delete this folder
- * and the shim step in scripts/windows-smoke.sh.
+ * When it can go: Wine 9.0 and later have bcryptprimitives.dll with ProcessPrng (it came
+ * in development release 8.13), and scripts/windows-smoke.sh already skips this shim for
+ * them. Once CI runs on a machine whose Wine is 9 or later (Debian 13's is 10), delete
+ * this folder and the shim step in scripts/windows-smoke.sh.
  *
  * What it does: fills the buffer from RtlGenRandom (advapi32's SystemFunction036), the
  * system's cryptographic generator, in chunks because RtlGenRandom takes a 32-bit length.
