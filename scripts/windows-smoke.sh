@@ -20,8 +20,8 @@
 #
 # Usage: scripts/windows-smoke.sh
 #   Builds dist/secassess.exe (scripts/build-windows.sh) and the Linux debug build
-#   (cargo build; .ci/run's cargo test has built it already) unless given
-#   SECASSESS_EXE=PATH and SECASSESS_LINUX_BIN=PATH. Installs Wine (Debian's wine64), qpdf
+#   (cargo build) unless given SECASSESS_EXE=PATH and SECASSESS_LINUX_BIN=PATH (.ci/run
+#   gives the ones it has just built and tested). Installs Wine (Debian's wine64), qpdf
 #   and python3 when missing (apt-get needs root, or sudo). Everything happens in a
 #   throwaway folder and Wine prefix, removed at the end (kept on failure, and always
 #   with SECASSESS_SMOKE_KEEP=1). About 45 s with Wine installed, 70 s with its install,
