@@ -135,8 +135,8 @@ count=0
 
 # Each build has its own settings folder, so neither sees what the other saved.
 mkdir -p "$work/win-config" "$work/lin-config"
-win_exe() { SECASSESS_CONFIG_DIR=$(winpath "$work/win-config") "$wine" "$exe" "$@"; }
-lin_exe() { SECASSESS_CONFIG_DIR="$work/lin-config" "$linux" "$@"; }
+win_exe() { SECASSESS_CONFIG_DIR=$(winpath "$work/win-config") "$wine" "$exe" "$@" </dev/null; }
+lin_exe() { SECASSESS_CONFIG_DIR="$work/lin-config" "$linux" "$@" </dev/null; }
 
 # run BUILD NAME ARGS...: runs the Windows (win) or Linux (lin) build in the current
 # folder, keeping its stdout in $logs/N-NAME.BUILD.out; any exit but 0 fails the test.
@@ -179,7 +179,7 @@ both() {
 # scripts/wine-shim/bcryptprimitives.c. It goes into the throwaway prefix, never into dist/.
 wine_major=$("$wine" --version | sed -n 's/^wine-\([0-9]*\).*/\1/p')
 say "making a throwaway Wine prefix"
-"$wine" wineboot --init >"$logs/wineboot.log" 2>&1 || {
+"$wine" wineboot --init </dev/null >"$logs/wineboot.log" 2>&1 || {
     cat "$logs/wineboot.log" >&2
     fail "wineboot could not make a Wine prefix"
 }
