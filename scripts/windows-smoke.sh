@@ -113,7 +113,9 @@ unset SECASSESS_DATA_DIR SECASSESS_QUESTIONNAIRES SECASSESS_PLAIN
 finish() {
     local status=$?
     # Whatever happened, no Wine process outlives the smoke test.
-    [ -n "${wineserver:-}" ] && [ -d "$WINEPREFIX" ] && "$wineserver" -k 2>/dev/null || true
+    if [ -n "${wineserver:-}" ] && [ -d "$WINEPREFIX" ]; then
+        "$wineserver" -k 2>/dev/null || true
+    fi
     if [ "$status" -eq 0 ] && [ -z "${SECASSESS_SMOKE_KEEP:-}" ]; then
         rm -rf "$work"
     else
@@ -218,7 +220,7 @@ say "ok: new wrote $(winpath "$file")"
 # temporary file and no lock left behind.
 only_file_and_backup() {
     local found expected
-    found=$(cd "$data" && ls -A | sort)
+    found=$(find "$data" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)
     expected=$(printf '%s\n' ward-rota.secassess.toml ward-rota.secassess.toml.bak | sort)
     [ "$found" = "$expected" ] || fail "after $1 the folder holds:
 $found
