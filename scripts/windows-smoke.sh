@@ -247,12 +247,15 @@ cd "$data"
 both verify verify ward-rota.secassess.toml
 
 # ---- 5. The evidence pack: byte-identical to the Linux build's.
-export SOURCE_DATE_EPOCH=1790000000
+# One "generated" time and one "today" for both builds, so the two packs can be compared.
+SOURCE_DATE_EPOCH=$(date +%s)
+export SOURCE_DATE_EPOCH
+today=$(date -u -d "@$SOURCE_DATE_EPOCH" +%F)
 mkdir -p "$work/pack-win" "$work/pack-lin"
-run win export export ward-rota.secassess.toml --date 2026-09-21 \
+run win export export ward-rota.secassess.toml --date "$today" \
     --pdf "$(winpath "$work/pack-win")\\pack.pdf" --markdown "$(winpath "$work/pack-win")\\pack.md" \
     --json "$(winpath "$work/pack-win")\\pack.json" --csv "$(winpath "$work/pack-win")\\pack.csv"
-run lin export export ward-rota.secassess.toml --date 2026-09-21 \
+run lin export export ward-rota.secassess.toml --date "$today" \
     --pdf "$work/pack-lin/pack.pdf" --markdown "$work/pack-lin/pack.md" \
     --json "$work/pack-lin/pack.json" --csv "$work/pack-lin/pack.csv"
 unset SOURCE_DATE_EPOCH
