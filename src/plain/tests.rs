@@ -106,9 +106,10 @@ fn a_short_walkthrough_is_saved_answer_by_answer() {
         .answers
         .values()
         .all(|r| r.answered_by == ann().signature()));
-    assert_eq!(a.audit.len(), 3, "one audit entry per answer");
+    assert_eq!(a.audit.len(), 4, "the creation, then one audit entry per answer");
     assert!(a.audit.iter().all(|e| e.who == ann().signature()));
-    assert_eq!(a.audit[0].subject, "classification");
+    assert_eq!(a.audit[0].action, "created");
+    assert_eq!(a.audit[1].subject, "classification");
     // The question on screen when the input ended is where it resumes.
     assert_eq!(a.last_question.as_deref(), Some("public_information_only"));
 }
@@ -151,7 +152,11 @@ fn invalid_input_is_asked_again_with_the_reason() {
     assert!(output.contains("Not used: 'maybe' is not a valid answer to 'personal_data': answer yes, no or dont-know"), "{output}");
     assert_eq!(one(&path, "classification").as_deref(), Some("official"));
     assert_eq!(one(&path, "personal_data").as_deref(), Some("yes"));
-    assert_eq!(saved(&path).audit.len(), 2, "invalid input records nothing");
+    assert_eq!(
+        saved(&path).audit.len(),
+        3,
+        "the creation and two answers: invalid input records nothing"
+    );
 }
 
 #[test]

@@ -11,8 +11,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{command_for, Command, Context};
-use super::register;
+use super::{changes, register};
 use super::theme::Theme;
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
 use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
@@ -75,6 +76,10 @@ pub struct Document {
     /// Read-only because the lock was left by a program that is no longer running: the
     /// user may take it over (`T`).
     pub can_take_over: bool,
+    /// The local evidence files as the shell last found them (`Msg::EvidenceChecked`).
+    pub evidence: EvidenceFiles,
+    /// The user agreed to change this assessment although it is signed off.
+    pub after_sign_off: bool,
 }
 
 impl Document {
@@ -100,6 +105,12 @@ pub enum FormKind {
     Exception,
     ReviewQuery,
     SignOff,
+    /// Escalate a finding: to whom (name, role).
+    Escalate,
+    /// The system's name and description.
+    System,
+    /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
+    ConfirmChange,
 }
 
 pub struct Form {
@@ -114,6 +125,8 @@ pub struct Form {
     pub target: Option<String>,
     /// A new finding's links (obligations, questions) kept while its details are typed.
     pub draft: Option<crate::assessment::findings::NewFinding>,
+    /// The key to carry out once the user agrees (a [`FormKind::ConfirmChange`]).
+    pub replay: Option<KeyEvent>,
 }
 
 impl Form {
@@ -130,6 +143,7 @@ impl Form {
             hint: None,
             target: None,
             draft: None,
+            replay: None,
         }
     }
 
@@ -204,6 +218,9 @@ pub enum Effect {
         title: String,
         path: PathBuf,
     },
+    /// Look at the open assessment's local evidence files again and report them
+    /// (`Msg::EvidenceChecked`).
+    CheckEvidence,
 }
 
 /// A message to the app: a key, or news from the shell.
@@ -221,6 +238,8 @@ pub enum Msg {
         assessment: Box<Assessment>,
         access: Access,
     },
+    /// The shell looked at the open assessment's local evidence files.
+    EvidenceChecked(EvidenceFiles),
 }
 
 /// Whether an opened assessment can be changed, as the shell found it.
@@ -252,6 +271,8 @@ pub struct App {
     /// The user's date as of the last message, for overdue dates (rendering reads it
     /// rather than the clock).
     pub today: NaiveDate,
+    /// `S` was pressed: the sign-off form opens once the evidence files are checked.
+    pub sign_off_waiting: bool,
 }
 
 impl App {
@@ -278,6 +299,7 @@ impl App {
             quitting: false,
             local_offset: chrono::Offset::fix(&Utc),
             today: NaiveDate::MIN,
+            sign_off_waiting: false,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -331,6 +353,8 @@ impl App {
             detail_scroll: 0,
             overview_scroll: 0,
             can_take_over,
+            evidence: EvidenceFiles::not_checked(),
+            after_sign_off: false,
         });
         self.screen = Screen::Walkthrough;
         self.overlay = None;
@@ -356,6 +380,7 @@ impl App {
                 text: format!("{heading}: {reason}"),
             });
         }
+        changes::show_open_queries(self);
     }
 
     pub fn current_question(&self) -> Option<&Question> {
@@ -462,6 +487,15 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::EvidenceChecked(files) => {
+            if let Some(document) = app.document.as_mut() {
+                document.evidence = files;
+            }
+            if std::mem::take(&mut app.sign_off_waiting) {
+                register::sign_off_form(app);
+            }
+            Vec::new()
+        }
         Msg::Exported(Ok(summary)) => {
             app.say(Tone::Good, format!("Written: {summary}"));
             Vec::new()
@@ -474,7 +508,7 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     // Ctrl-C always quits, even while typing: the answers are already saved.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(app, now);
@@ -498,6 +532,9 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(command) = command_for(&key, contexts) else {
         return Vec::new();
     };
+    if let Some(effects) = changes::guard(app, command, key) {
+        return effects;
+    }
     match command {
         Command::Quit => quit(app, now),
         Command::Help => {
@@ -509,6 +546,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         | Command::ShowOverview
         | Command::ShowFindings
         | Command::SignOff
+        | Command::EditSystem
         | Command::ExportPack
         | Command::NextScreen
             if app.document.is_none() =>
@@ -521,7 +559,12 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowOverview => switch(app, Screen::Overview),
         Command::ShowFindings => switch(app, Screen::Findings),
         Command::SignOff => {
-            register::sign_off_form(app);
+            // The evidence files may have changed since the file was opened.
+            app.sign_off_waiting = true;
+            vec![Effect::CheckEvidence]
+        }
+        Command::EditSystem => {
+            changes::system_form(app);
             Vec::new()
         }
         Command::ExportPack => {
@@ -686,7 +729,10 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::AcceptRisk
         | FormKind::Exception
         | FormKind::ReviewQuery
+        | FormKind::Escalate
         | FormKind::SignOff => register::submit(app, now),
+        FormKind::System => changes::submit_system(app, now),
+        FormKind::ConfirmChange => changes::agreed(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),
@@ -813,6 +859,12 @@ fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             let Some(document) = app.document.as_mut() else {
                 return Vec::new();
             };
+            if let Err(why) =
+                crate::assessment::roles::may_change_answers(&document.assessment, &who)
+            {
+                app.say(Tone::Error, format!("Not changed: {why}."));
+                return Vec::new();
+            }
             document
                 .assessment
                 .set_notes(&question.id, &text, &who, now);
@@ -1072,6 +1124,7 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         Command::RaiseFinding => register::raise_for_question(app, &question.id),
         Command::ReviewAccept => return register::review_accept(app, &question.id, now),
         Command::ReviewComment => register::review_comment(app, &question.id),
+        Command::NextQuery => changes::next_query(app),
         Command::ScrollDown | Command::ScrollUp => {
             if let Some(d) = app.document.as_mut() {
                 scroll_detail(d, command);
@@ -1192,6 +1245,10 @@ pub fn answer(
     let Some(document) = app.document.as_mut() else {
         return Vec::new();
     };
+    if let Err(why) = crate::assessment::roles::may_change_answers(&document.assessment, &who) {
+        app.say(Tone::Error, format!("Not changed: {why}."));
+        return Vec::new();
+    }
     if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
         let message = error.to_string();
         app.say(Tone::Error, message);
