@@ -95,7 +95,7 @@ fn answering_records_the_answer_saves_and_moves_on() {
     let document = app.document.as_ref().expect("open");
     let record = &document.assessment.answers["classification"];
     assert_eq!(record.answered_by, "Ann Lead <ann.lead@example.nhs.uk>");
-    assert_eq!(document.assessment.audit.len(), 1);
+    assert_eq!(document.assessment.audit.len(), 2, "the creation and the answer");
     assert_eq!(document.save, SaveState::Saving);
     assert_eq!(current_id(&app), "personal_data");
     update(&mut app, Msg::Saved(Ok(now())), now());
@@ -826,17 +826,29 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     let text = format!("{:?}", render(&app, 80, 24).backend());
     assert!(text.contains("Review: queried"), "{text}");
 
-    // The answer changes after the review: the overview says so.
+    // A reviewer queries rather than changes the lead's answers.
+    assert!(press(&mut app, &[KeyCode::Char('1')]).is_empty());
+    assert!(
+        status(&app).contains("a reviewer does not change the project lead's answers"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(current_id(&app), question);
+
+    // The lead changes the answer after the review: the overview says so.
+    let lead = app.document.as_ref().expect("open").assessment.assessor.clone();
+    app.who = Some(lead);
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
     assert!(
         text.contains("Changed since the last review: personal_data"),
         "{text}"
     );
-    // A reviewer cannot review their own answer.
+    // The project lead does not review their own assessment.
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
     assert_eq!(current_id(&app), question);
     assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
+    assert!(status(&app).contains("project lead does not review"), "{}", status(&app));
 }
 
 /// The findings screen after raising a finding, pre-filled, from the first unmet
