@@ -51,11 +51,11 @@ pub enum SessionError {
     Evidence(#[from] store::evidence::EvidenceError),
     /// The change would be the one that marks a signed-off assessment changed, and the
     /// user has not agreed to it ([`Session::agree_to_change_after_sign_off`]).
-    #[error("the assessment is {notice}. Nothing was changed")]
+    #[error("the assessment is {notice}. Nothing was changed.")]
     SignedOff { notice: String },
     /// The person's part in the assessment does not allow the change (see
     /// `assessment::roles`).
-    #[error("{0}. Nothing was changed")]
+    #[error("{0}. Nothing was changed.")]
     Role(String),
 }
 

@@ -131,7 +131,7 @@ fn write_text(out: &mut impl Write, path: &Path, report: &Report) -> std::io::Re
     if !report.stale_reviews.is_empty() {
         writeln!(
             out,
-            "Stale reviews (answer changed after review): {}",
+            "Stale reviews (answer or its evidence file changed after review): {}",
             sanitise_line(&report.stale_reviews.join(", "))
         )?;
     }
