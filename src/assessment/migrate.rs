@@ -44,6 +44,15 @@ fn pin_header_v2(table: &mut Table) -> Result<(), String> {
     let mut assessment: Assessment = Value::Table(table.clone())
         .try_into()
         .map_err(|e: toml::de::Error| format!("cannot read it as a format 1 assessment: {e}"))?;
+    let pinned = assessment
+        .audit
+        .iter()
+        .any(|e| super::record::HEADER_ACTIONS.iter().any(|a| a.name() == e.action));
+    if pinned {
+        // Format 1 never wrote these entries: the version number was edited. Pinning the
+        // details as they are now would hide an edit, so `verify` checks the entries there.
+        return Ok(());
+    }
     let at = assessment
         .audit
         .last()
@@ -177,6 +186,17 @@ mod tests {
         assert_eq!(new.audit[0].who, MIGRATION_ACTOR);
         assert_eq!(new.audit[0].at, at);
         assert_eq!(new.audit[0].pin, header_pin(&new));
+
+        // A format 2 file whose version was edited back to 1 is not pinned again: its
+        // edited details still show in verify.
+        let mut edited = new.clone();
+        edited.schema_version = 1;
+        edited.system.name = "Something else".into();
+        let mut t = Table::try_from(&edited).expect("serialises");
+        migrate(&mut t, 1, 2, STEPS).expect("migrates");
+        let after: Assessment = Value::Table(t).try_into().expect("reads");
+        assert_eq!(after.audit.len(), 1, "nothing appended");
+        assert_ne!(after.audit[0].pin, header_pin(&after));
     }
 
     #[test]
