@@ -926,3 +926,35 @@ fn detail_panes_scroll_with_j_and_k_and_start_at_the_top_for_a_new_selection() {
     }
     assert_eq!(first_detail_row(&app), top);
 }
+
+#[test]
+fn the_systems_name_and_description_are_changed_through_an_audited_form() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('E')]);
+    let form = app.form.as_ref().expect("the system form");
+    assert_eq!(form.value(0), "Staff rota");
+    assert_eq!(form.value(1), "Shift planning for the regional office");
+    // An empty name is refused and the form stays open.
+    press(&mut app, &[KeyCode::End]);
+    for _ in 0.."Staff rota".len() {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert!(effects.is_empty());
+    assert!(app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.as_deref())
+        .is_some_and(|e| e.contains("the system name is empty")));
+    press(&mut app, &[KeyCode::Tab]);
+    type_text(&mut app, "Ward rota");
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(effects, vec![Effect::Save], "{}", status(&app));
+    let assessment = &app.document.as_ref().expect("open").assessment;
+    assert_eq!(assessment.system.name, "Ward rota");
+    let last = assessment.audit.last().expect("an entry");
+    assert_eq!(last.action, "system-changed");
+    assert_eq!(last.pin, secassess::assessment::record::header_pin(assessment));
+}

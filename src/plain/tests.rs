@@ -349,3 +349,54 @@ fn identity_is_asked_until_usable() {
         None
     );
 }
+
+#[test]
+fn a_change_to_a_signed_off_assessment_is_asked_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalogue = catalogue();
+    // Signed off before a question existed (as after a questionnaire upgrade): the
+    // question is asked, and answering it would change what was signed.
+    let mut a = crate::assessment::review::tests::signed_off(&catalogue);
+    let steps = walkthrough::steps(&catalogue);
+    // A yes/no question whose answer no other question depends on: without it, it is
+    // the only one to ask.
+    let id = catalogue
+        .questions_in_order()
+        .filter(|q| q.kind == AnswerKind::YesNo && a.answers.contains_key(&q.id))
+        .map(|q| q.id.clone())
+        .find(|id| {
+            let mut b = a.clone();
+            b.answers.remove(id);
+            let (evaluation, _) = crate::assessment::findings::evaluate(&b, &catalogue);
+            let open: Vec<&walkthrough::Step> = steps
+                .iter()
+                .filter(|s| {
+                    walkthrough::needs_answer(walkthrough::step_state(&s.question, &evaluation, &b))
+                })
+                .collect();
+            open.len() == 1 && open[0].question == *id
+        })
+        .expect("an answered yes/no question nothing depends on");
+    a.answers.remove(&id);
+    a.reviews.remove(&id);
+    let hash = crate::assessment::sign_off::content_hash(&a);
+    if let Some(s) = a.sign_off.as_mut() {
+        s.content_hash = hash;
+    }
+    let path = dir.path().join("rota.secassess.toml");
+    store::create(&path, &a).expect("saved");
+
+    let (_, output) = run_plain(&path, &catalogue, "1\nno\n");
+    assert!(
+        output.contains("This assessment is signed off by Ivy Reviewer <ivy@example.org> on "),
+        "{output}"
+    );
+    assert!(output.contains("changing this will mark the assessment changed since sign-off until it is reviewed again."));
+    assert!(output.contains("Change it anyway? Type yes or no"));
+    assert!(output.contains("Not changed."), "{output}");
+    assert!(!saved(&path).answers.contains_key(&id));
+
+    let (_, output) = run_plain(&path, &catalogue, "1\nyes\n");
+    assert!(output.contains("Saved: Yes."), "{output}");
+    assert_eq!(one(&path, &id).as_deref(), Some("yes"));
+}
