@@ -205,7 +205,9 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
 
     let o = verify(dir, "ward-rota.secassess.toml");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("the content and evidence are what was signed off, and it is still ready to sign off"));
+    assert!(stdout(&o).contains(
+        "the content and evidence are what was signed off, and it is still ready to sign off"
+    ));
     assert!(stdout(&o).contains("Result: OK"));
 
     // What changed against the file before the review.

@@ -104,10 +104,16 @@ fn point_2_evidence_replaced_after_sign_off_shows_everywhere() {
     let (code, out) = verify(dir, &[]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("CHANGED SINCE SIGN-OFF") && out.contains("  - evidence for pen_test_report changed"),
+        out.contains("CHANGED SINCE SIGN-OFF")
+            && out.contains("  - evidence for pen_test_report changed"),
         "{out}"
     );
-    assert!(out.contains("Stale reviews (answer or its evidence file changed after review): pen_test_report"), "{out}");
+    assert!(
+        out.contains(
+            "Stale reviews (answer or its evidence file changed after review): pen_test_report"
+        ),
+        "{out}"
+    );
 
     let o = secassess(dir, LEAD, &["check", FILE], "");
     assert!(
@@ -128,12 +134,22 @@ fn point_2_evidence_replaced_after_sign_off_shows_everywhere() {
         cover.contains("CHANGED SINCE SIGN-OFF: evidence for pen\\_test\\_report changed"),
         "{cover}"
     );
-    assert!(cover.contains("**Gate:** PASSED"), "the gate beside it: {cover}");
+    assert!(
+        cover.contains("**Gate:** PASSED"),
+        "the gate beside it: {cover}"
+    );
 
     // The reviewer sees the review stale and cannot accept the changed file.
-    let out = ok(dir, REVIEWER, &["review", FILE, "--only", "unreviewed"], "a\n");
+    let out = ok(
+        dir,
+        REVIEWER,
+        &["review", FILE, "--only", "unreviewed"],
+        "a\n",
+    );
     assert!(
-        out.contains("[stale — evidence file changed after review (was accepted)]: pen_test_report"),
+        out.contains(
+            "[stale — evidence file changed after review (was accepted)]: pen_test_report"
+        ),
         "{out}"
     );
     assert!(out.contains("cannot be accepted as it stands"), "{out}");
@@ -142,7 +158,10 @@ fn point_2_evidence_replaced_after_sign_off_shows_everywhere() {
     std::fs::remove_file(dir.join(EVIDENCE)).expect("removed");
     let (code, out) = verify(dir, &[]);
     assert_eq!(code, Some(1));
-    assert!(out.contains("evidence for pen_test_report is missing"), "{out}");
+    assert!(
+        out.contains("evidence for pen_test_report is missing"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -153,14 +172,22 @@ fn point_3_what_the_pack_states_is_pinned_and_audited() {
     let text = std::fs::read_to_string(dir.path().join(FILE)).expect("readable");
     let audit = text.split("[[audit]]").nth(1).expect("an entry");
     assert!(audit.contains("action = \"created\""), "{audit}");
-    assert!(audit.contains("who = \"Ann Lead <ann@example.nhs.uk>\""), "{audit}");
+    assert!(
+        audit.contains("who = \"Ann Lead <ann@example.nhs.uk>\""),
+        "{audit}"
+    );
     assert!(audit.contains("system: Ward rota"), "{audit}");
 
     // Changing the system's details is an audited change.
     let out = ok(
         dir.path(),
         LEAD,
-        &["system", FILE, "--description", "Rota for ward staff, hosted by Acme"],
+        &[
+            "system",
+            FILE,
+            "--description",
+            "Rota for ward staff, hosted by Acme",
+        ],
         "",
     );
     assert!(out.contains("Saved in"), "{out}");
@@ -170,7 +197,8 @@ fn point_3_what_the_pack_states_is_pinned_and_audited() {
     assert!(text.contains("action = \"system-changed\""));
 
     // Each fact edited in a text editor is named by verify (every field: see tamper.rs).
-    let edits: [(&str, fn(String) -> String); 4] = [
+    type TextEdit = fn(String) -> String;
+    let edits: [(&str, TextEdit); 4] = [
         ("system.name", |t| {
             t.replacen("name = \"Ward rota\"", "name = \"Ward rota (approved)\"", 1)
         }),
@@ -233,8 +261,16 @@ fn point_4_the_same_person_under_another_name_or_case_cannot_review_their_answer
         "{out}"
     );
     // And the project lead does not review their own assessment.
-    let out = ok(dir, "ANN LEAD <Ann@Example.nhs.uk>", &["review", FILE], "a\nquit\n");
-    assert!(out.contains("the project lead does not review or sign off their own assessment"), "{out}");
+    let out = ok(
+        dir,
+        "ANN LEAD <Ann@Example.nhs.uk>",
+        &["review", FILE],
+        "a\nquit\n",
+    );
+    assert!(
+        out.contains("the project lead does not review or sign off their own assessment"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -265,7 +301,11 @@ fn point_5_escalation_says_to_whom_with_a_role() {
         "",
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("an escalation goes to someone else"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("an escalation goes to someone else"),
+        "{}",
+        stderr(&o)
+    );
     ok(
         dir,
         LEAD,
@@ -281,13 +321,9 @@ fn point_5_escalation_says_to_whom_with_a_role() {
         ],
         "",
     );
-    let json: serde_json::Value = serde_json::from_str(&ok(
-        dir,
-        LEAD,
-        &["findings", FILE, "--format", "json"],
-        "",
-    ))
-    .expect("JSON");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(dir, LEAD, &["findings", FILE, "--format", "json"], ""))
+            .expect("JSON");
     let f = json["findings"]
         .as_array()
         .and_then(|fs| fs.iter().find(|f| f["id"] == "F-001"))
@@ -318,22 +354,37 @@ fn point_6_a_signed_off_assessment_is_changed_only_on_purpose_and_not_by_its_rev
     ] {
         let o = secassess(dir, LEAD, args, "");
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).contains("add --after-sign-off"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("add --after-sign-off"),
+            "{}",
+            stderr(&o)
+        );
     }
-    assert_eq!(std::fs::read(dir.join(FILE)).expect("readable"), before, "nothing changed");
+    assert_eq!(
+        std::fs::read(dir.join(FILE)).expect("readable"),
+        before,
+        "nothing changed"
+    );
     // Saying the same thing again is no change.
-    let current = if String::from_utf8_lossy(&before).contains("[answers.code_review]\nvalue = \"no\"") {
-        "code_review=no"
-    } else {
-        "code_review=yes"
-    };
+    let current =
+        if String::from_utf8_lossy(&before).contains("[answers.code_review]\nvalue = \"no\"") {
+            "code_review=no"
+        } else {
+            "code_review=yes"
+        };
     ok(dir, LEAD, &["answer", FILE, "--set", current], "");
 
     // The reviewer queries rather than changes an answer.
     let o = secassess(
         dir,
         REVIEWER,
-        &["answer", FILE, "--set", "code_review=yes", "--after-sign-off"],
+        &[
+            "answer",
+            FILE,
+            "--set",
+            "code_review=yes",
+            "--after-sign-off",
+        ],
         "",
     );
     assert_eq!(o.status.code(), Some(2));
@@ -346,7 +397,13 @@ fn point_6_a_signed_off_assessment_is_changed_only_on_purpose_and_not_by_its_rev
     ok(
         dir,
         LEAD,
-        &["answer", FILE, "--set", "code_review=yes", "--after-sign-off"],
+        &[
+            "answer",
+            FILE,
+            "--set",
+            "code_review=yes",
+            "--after-sign-off",
+        ],
         "",
     );
     let (code, out) = verify(dir, &[]);
@@ -369,8 +426,16 @@ fn point_7_the_lead_is_told_of_open_queries_on_opening() {
         out.contains("The reviewer has 1 open query(ies) on: classification."),
         "{out}"
     );
-    let out = ok(dir, LEAD, &["review", FILE, "--reply"], "r\nAcme Cloud, under the G-Cloud contract.\n");
-    assert!(out.contains("Which supplier hosts it?") && out.contains("Reply saved."), "{out}");
+    let out = ok(
+        dir,
+        LEAD,
+        &["review", FILE, "--reply"],
+        "r\nAcme Cloud, under the G-Cloud contract.\n",
+    );
+    assert!(
+        out.contains("Which supplier hosts it?") && out.contains("Reply saved."),
+        "{out}"
+    );
 }
 
 #[test]
@@ -384,13 +449,25 @@ fn point_8_answers_no_longer_asked_are_shown_apart_and_their_findings_flagged() 
         .map_or(0, Vec::len);
     // External users no longer: the Okta question is no longer asked, and the Okta
     // obligation (with its finding) no longer applies.
-    ok(dir, LEAD, &["answer", FILE, "--set", "audience=internal"], "");
+    ok(
+        dir,
+        LEAD,
+        &["answer", FILE, "--set", "audience=internal"],
+        "",
+    );
     let out = ok(dir, LEAD, &["findings", FILE], "");
     let flagged = out
         .lines()
-        .find(|l| l.contains("NO LONGER APPLIES: its obligation no longer applies to this system: sso-okta"))
+        .find(|l| {
+            l.contains(
+                "NO LONGER APPLIES: its obligation no longer applies to this system: sso-okta",
+            )
+        })
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(flagged.contains(&format!("close it (secassess finding close {FILE} F-")), "{flagged}");
+    assert!(
+        flagged.contains(&format!("close it (secassess finding close {FILE} F-")),
+        "{flagged}"
+    );
 
     let (_, md) = export_markdown(dir);
     let apart = md
@@ -415,7 +492,10 @@ fn point_8_answers_no_longer_asked_are_shown_apart_and_their_findings_flagged() 
         .iter()
         .map(|b| format!("{}: {}", b["subject"], b["reason"]))
         .collect();
-    assert!(!reasons.iter().any(|r| r.contains("sso_okta")), "{reasons:?}");
+    assert!(
+        !reasons.iter().any(|r| r.contains("sso_okta")),
+        "{reasons:?}"
+    );
     assert!(blockers_before > 0);
 }
 
@@ -433,7 +513,10 @@ fn verify_catches_the_sign_offs_role_and_a_deleted_sign_off() {
     });
     let (code, out) = verify(dir.path(), &[]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("the sign-off's signed_by.role was changed outside secassess"), "{out}");
+    assert!(
+        out.contains("the sign-off's signed_by.role was changed outside secassess"),
+        "{out}"
+    );
     assert!(!out.contains("it is still ready to sign off"), "{out}");
 
     let dir = signed_copy();
@@ -451,7 +534,10 @@ fn verify_catches_the_sign_offs_role_and_a_deleted_sign_off() {
     let (code, out) = verify(dir.path(), &[]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("Sign-off: not signed off."), "{out}");
-    assert!(out.contains("is missing from the file: the [sign_off] table was removed"), "{out}");
+    assert!(
+        out.contains("is missing from the file: the [sign_off] table was removed"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -476,7 +562,10 @@ fn verify_catches_duplicate_and_unrecorded_findings() {
     });
     let (code, out) = verify(dir.path(), &[]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("the finding 'F-900' is not in the audit trail"), "{out}");
+    assert!(
+        out.contains("the finding 'F-900' is not in the audit trail"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -487,7 +576,10 @@ fn verify_catches_a_shortened_questions_list() {
     });
     let (code, out) = verify(dir.path(), &[]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("the assessment's questionnaires was changed outside secassess"), "{out}");
+    assert!(
+        out.contains("the assessment's questionnaires was changed outside secassess"),
+        "{out}"
+    );
 }
 
 #[test]

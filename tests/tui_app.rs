@@ -95,7 +95,11 @@ fn answering_records_the_answer_saves_and_moves_on() {
     let document = app.document.as_ref().expect("open");
     let record = &document.assessment.answers["classification"];
     assert_eq!(record.answered_by, "Ann Lead <ann.lead@example.nhs.uk>");
-    assert_eq!(document.assessment.audit.len(), 2, "the creation and the answer");
+    assert_eq!(
+        document.assessment.audit.len(),
+        2,
+        "the creation and the answer"
+    );
     assert_eq!(document.save, SaveState::Saving);
     assert_eq!(current_id(&app), "personal_data");
     update(&mut app, Msg::Saved(Ok(now())), now());
@@ -836,7 +840,13 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     assert_eq!(current_id(&app), question);
 
     // The lead changes the answer after the review: the overview says so.
-    let lead = app.document.as_ref().expect("open").assessment.assessor.clone();
+    let lead = app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .assessor
+        .clone();
     app.who = Some(lead);
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
@@ -848,7 +858,11 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
     assert_eq!(current_id(&app), question);
     assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
-    assert!(status(&app).contains("project lead does not review"), "{}", status(&app));
+    assert!(
+        status(&app).contains("project lead does not review"),
+        "{}",
+        status(&app)
+    );
 }
 
 /// The findings screen after raising a finding, pre-filled, from the first unmet
@@ -956,5 +970,8 @@ fn the_systems_name_and_description_are_changed_through_an_audited_form() {
     assert_eq!(assessment.system.name, "Ward rota");
     let last = assessment.audit.last().expect("an entry");
     assert_eq!(last.action, "system-changed");
-    assert_eq!(last.pin, secassess::assessment::record::header_pin(assessment));
+    assert_eq!(
+        last.pin,
+        secassess::assessment::record::header_pin(assessment)
+    );
 }

@@ -136,6 +136,10 @@ fn point_7_the_lead_is_taken_to_the_open_queries_on_opening() {
     // The reviewer is not taken anywhere: the queries are theirs.
     let tui = open(dir.path(), IVY);
     tui.wait_for("[saved");
-    assert!(!tui.screen().contains("open review query"), "{}", tui.screen());
+    assert!(
+        !tui.screen().contains("open review query"),
+        "{}",
+        tui.screen()
+    );
     quit(tui);
 }

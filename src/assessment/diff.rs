@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::audit::Action;
+use super::evidence::EvidenceFiles;
 use super::findings;
 use super::record::{AnswerRecord, Assessment, AuditEntry, FindingStatus, StoredValue};
-use super::evidence::EvidenceFiles;
 use super::review;
 use super::sign_off::{self, SIGN_OFF_SUBJECT};
 use crate::questionnaire::answer::{display_answer, Answers};
@@ -399,6 +399,9 @@ mod tests {
         assert!(s.changed);
         assert_eq!(s.answers_changed, ["classification"]);
         assert_eq!(s.entries.len(), 1);
-        assert_eq!(s.entries[0].position, 4, "after the creation, the answer and the sign-off");
+        assert_eq!(
+            s.entries[0].position, 4,
+            "after the creation, the answer and the sign-off"
+        );
     }
 }

@@ -38,9 +38,14 @@ pub struct EvidenceFiles {
 #[serde(tag = "drift", rename_all = "kebab-case")]
 pub enum Drift {
     /// Different content (or size) from what was attached.
-    Changed { sha256: String, size: u64 },
+    Changed {
+        sha256: String,
+        size: u64,
+    },
     Missing,
-    Unreadable { reason: String },
+    Unreadable {
+        reason: String,
+    },
 }
 
 impl Drift {
@@ -152,7 +157,10 @@ mod tests {
                 size: 3,
             },
         );
-        assert!(matches!(files.drift(&evidence), Some(Drift::Changed { .. })));
+        assert!(matches!(
+            files.drift(&evidence),
+            Some(Drift::Changed { .. })
+        ));
         files.insert(
             "/docs/pentest.pdf",
             FileState::Present {
@@ -160,7 +168,10 @@ mod tests {
                 size: 4,
             },
         );
-        assert!(matches!(files.drift(&evidence), Some(Drift::Changed { .. })));
+        assert!(matches!(
+            files.drift(&evidence),
+            Some(Drift::Changed { .. })
+        ));
         files.insert("/docs/pentest.pdf", FileState::Missing);
         assert_eq!(files.drift(&evidence), Some(Drift::Missing));
         assert_eq!(Drift::Missing.verb(), "is missing");

@@ -44,10 +44,11 @@ fn pin_header_v2(table: &mut Table) -> Result<(), String> {
     let mut assessment: Assessment = Value::Table(table.clone())
         .try_into()
         .map_err(|e: toml::de::Error| format!("cannot read it as a format 1 assessment: {e}"))?;
-    let pinned = assessment
-        .audit
-        .iter()
-        .any(|e| super::record::HEADER_ACTIONS.iter().any(|a| a.name() == e.action));
+    let pinned = assessment.audit.iter().any(|e| {
+        super::record::HEADER_ACTIONS
+            .iter()
+            .any(|a| a.name() == e.action)
+    });
     if pinned {
         // Format 1 never wrote these entries: the version number was edited. Pinning the
         // details as they are now would hide an edit, so `verify` checks the entries there.
@@ -64,7 +65,9 @@ fn pin_header_v2(table: &mut Table) -> Result<(), String> {
     pin_header(
         &mut assessment,
         Action::Migrated,
-        String::from("file format 1: system, assessor, creation time and questionnaires not pinned"),
+        String::from(
+            "file format 1: system, assessor, creation time and questionnaires not pinned",
+        ),
         &who,
         at,
     );

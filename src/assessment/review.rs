@@ -20,9 +20,7 @@ use serde::Serialize;
 use super::audit::{self, Action, Change};
 use super::evidence::EvidenceFiles;
 use super::identity::same_person;
-use super::record::{
-    timestamp, AnswerRecord, Assessment, Comment, Person, Review, ReviewDecision,
-};
+use super::record::{timestamp, AnswerRecord, Assessment, Comment, Person, Review, ReviewDecision};
 use super::roles::{self, Role};
 use super::sign_off::Blocker;
 use crate::questionnaire::expr::Truth;
@@ -58,7 +56,10 @@ pub enum ReviewError {
     #[error("'{question}' is answered \"don't know yet\", which cannot be accepted; query it, or the project lead answers it first")]
     DontKnow { question: String },
     #[error("the evidence file of '{question}' {what} since it was attached, so it cannot be accepted as it stands; the project lead attaches it again, then it can be reviewed")]
-    EvidenceChanged { question: String, what: &'static str },
+    EvidenceChanged {
+        question: String,
+        what: &'static str,
+    },
     /// The person's part in the assessment does not allow this (see [`super::roles`]).
     #[error("{0}")]
     Role(String),
@@ -451,7 +452,14 @@ pub fn comment(
         reply(assessment, question, text, who, now)?;
         Ok(CommentKind::Reply)
     } else {
-        decide(assessment, question, Decision::Query(text), who, now, evidence)?;
+        decide(
+            assessment,
+            question,
+            Decision::Query(text),
+            who,
+            now,
+            evidence,
+        )?;
         Ok(CommentKind::Query)
     }
 }

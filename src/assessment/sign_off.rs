@@ -376,10 +376,9 @@ pub fn sign_off(
             walkthrough::step_state(&s.question, &evaluation, assessment) != StepState::Skipped
         })
         .filter(|s| {
-            assessment
-                .answers
-                .get(&s.question)
-                .is_some_and(|r| review::has_answer(r) && same_person(&r.answered_by, &who.signature()))
+            assessment.answers.get(&s.question).is_some_and(|r| {
+                review::has_answer(r) && same_person(&r.answered_by, &who.signature())
+            })
         })
         .map(|s| s.question)
         .collect();
@@ -617,7 +616,11 @@ pub fn state(
         reasons.extend(changes);
     }
     for (id, record) in &assessment.answers {
-        if let Some(drift) = record.evidence.as_ref().and_then(|e| judged.evidence.drift(e)) {
+        if let Some(drift) = record
+            .evidence
+            .as_ref()
+            .and_then(|e| judged.evidence.drift(e))
+        {
             reasons.push(format!("evidence for {id} {}", drift.verb()));
         }
     }

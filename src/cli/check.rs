@@ -49,12 +49,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             ),
         );
     }
-    let (sign_off, readiness) = super::verify::sign_off_standing(
-        &assessment,
-        &args.assessment,
-        &catalogue,
-        report.today,
-    );
+    let (sign_off, readiness) =
+        super::verify::sign_off_standing(&assessment, &args.assessment, &catalogue, report.today);
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => {
@@ -67,9 +63,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             });
             writeln!(out, "{}", to_json(&json)?)
         }
-        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report).and_then(
-            |()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness),
-        ),
+        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report)
+            .and_then(|()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness)),
     };
     // `secassess check FILE | head` must not turn a failed gate into a pass.
     match written {

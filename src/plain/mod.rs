@@ -243,10 +243,8 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
             session.accept_questionnaire_upgrade(Utc::now())?;
         }
     }
-    let queries = crate::assessment::review::open_queries_in_order(
-        session.assessment(),
-        session.catalogue(),
-    );
+    let queries =
+        crate::assessment::review::open_queries_in_order(session.assessment(), session.catalogue());
     if !queries.is_empty() {
         let ids: Vec<&str> = queries.iter().map(|q| q.question.as_str()).collect();
         console.say(&format!(

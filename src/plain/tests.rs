@@ -106,7 +106,11 @@ fn a_short_walkthrough_is_saved_answer_by_answer() {
         .answers
         .values()
         .all(|r| r.answered_by == ann().signature()));
-    assert_eq!(a.audit.len(), 4, "the creation, then one audit entry per answer");
+    assert_eq!(
+        a.audit.len(),
+        4,
+        "the creation, then one audit entry per answer"
+    );
     assert!(a.audit.iter().all(|e| e.who == ann().signature()));
     assert_eq!(a.audit[0].action, "created");
     assert_eq!(a.audit[1].subject, "classification");
@@ -391,7 +395,9 @@ fn a_change_to_a_signed_off_assessment_is_asked_first() {
         output.contains("This assessment is signed off by Ivy Reviewer <ivy@example.org> on "),
         "{output}"
     );
-    assert!(output.contains("changing this will mark the assessment changed since sign-off until it is reviewed again."));
+    assert!(output.contains(
+        "changing this will mark the assessment changed since sign-off until it is reviewed again."
+    ));
     assert!(output.contains("Change it anyway? Type yes or no"));
     assert!(output.contains("Not changed."), "{output}");
     assert!(!saved(&path).answers.contains_key(&id));

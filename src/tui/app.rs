@@ -11,8 +11,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{command_for, Command, Context};
-use super::{changes, register};
 use super::theme::Theme;
+use super::{changes, register};
 use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};

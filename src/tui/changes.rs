@@ -130,7 +130,9 @@ pub fn show_open_queries(app: &mut App) {
     );
     // A read-only reason, said first, stays in front.
     match app.status.take() {
-        Some(previous) if previous.tone == Tone::Warning && previous.text.starts_with("Read-only") => {
+        Some(previous)
+            if previous.tone == Tone::Warning && previous.text.starts_with("Read-only") =>
+        {
             app.say(Tone::Warning, format!("{} {text}", previous.text));
         }
         _ => app.say(Tone::Warning, text),

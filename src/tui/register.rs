@@ -478,8 +478,15 @@ fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<Stri
 pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<Effect> {
     let evidence = evidence_of(app);
     let result = change(app, now, |a, _, actor| {
-        review::decide(a, question, Decision::Accept, actor.who, actor.now, &evidence)
-            .map_err(|e| e.to_string())
+        review::decide(
+            a,
+            question,
+            Decision::Accept,
+            actor.who,
+            actor.now,
+            &evidence,
+        )
+        .map_err(|e| e.to_string())
     });
     if let Err(problem) = result {
         app.say(Tone::Error, problem);

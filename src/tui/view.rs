@@ -482,7 +482,8 @@ fn question_lines(
         ));
     }
     let review_status = review::status(&document.assessment, &question.id, &document.evidence);
-    if let Some(drift) = review::evidence_drift(&document.assessment, &question.id, &document.evidence)
+    if let Some(drift) =
+        review::evidence_drift(&document.assessment, &question.id, &document.evidence)
     {
         lines.push(Line::styled(
             format!(

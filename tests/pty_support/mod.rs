@@ -155,4 +155,3 @@ impl Tui {
 fn non_zero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("a terminal size is never zero")
 }
-

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use secassess::assessment::audit::{self, Action, Change};
+use secassess::assessment::evidence::EvidenceFiles;
 use secassess::assessment::findings::{self, Actor, NewFinding};
 use secassess::assessment::record::*;
-use secassess::assessment::evidence::EvidenceFiles;
 use secassess::assessment::review::{self, Decision};
 use secassess::assessment::sign_off;
 use secassess::questionnaire::answer::parse_answer;
@@ -25,7 +25,8 @@ pub fn unchecked() -> EvidenceFiles {
 
 /// What the samples' local evidence file holds: write it at [`PENTEST_PATH`] beside the
 /// assessment for the file to be found unchanged.
-pub const PENTEST_REPORT: &[u8] = b"%PDF-1.4 Penetration test report: no high or critical findings.\n";
+pub const PENTEST_REPORT: &[u8] =
+    b"%PDF-1.4 Penetration test report: no high or critical findings.\n";
 
 /// Where the samples record their local evidence file, relative to the assessment.
 pub const PENTEST_PATH: &str = "evidence/pentest.pdf";
@@ -351,7 +352,13 @@ pub fn signed_off_sample(catalogue: &Catalogue) -> Assessment {
     }
     let (evaluation, _) = findings::evaluate(&a, catalogue);
     let reviewer = reviewer();
-    for item in review::items(&a, catalogue, &evaluation, &unchecked(), review::Filter::All) {
+    for item in review::items(
+        &a,
+        catalogue,
+        &evaluation,
+        &unchecked(),
+        review::Filter::All,
+    ) {
         now += Duration::minutes(1);
         review::decide(
             &mut a,
@@ -369,8 +376,14 @@ pub fn signed_off_sample(catalogue: &Catalogue) -> Assessment {
         evidence: &unchecked(),
         today,
     };
-    sign_off::sign_off(&mut a, &judged, sign_off::STANDARD_STATEMENT, &reviewer, now)
-        .expect("eligible for sign-off");
+    sign_off::sign_off(
+        &mut a,
+        &judged,
+        sign_off::STANDARD_STATEMENT,
+        &reviewer,
+        now,
+    )
+    .expect("eligible for sign-off");
     a
 }
 

@@ -55,12 +55,7 @@ pub fn stderr(o: &Output) -> String {
 /// Runs and expects success.
 pub fn ok(dir: &Path, who: &str, args: &[&str], input: &str) -> String {
     let o = secassess(dir, who, args, input);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}{}",
-        stdout(&o),
-        stderr(&o)
-    );
+    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
     stdout(&o)
 }
 

@@ -872,18 +872,25 @@ fn escalating_says_to_whom_name_and_role_and_never_to_oneself() {
         email: String::new(),
     };
     escalate(&mut f.assessment, &f.catalogue, &id, &dee, &actor).expect("escalated");
-    assert_eq!(f.finding(&id).owner, "Dee Director (Organisation risk owner)");
+    assert_eq!(
+        f.finding(&id).owner,
+        "Dee Director (Organisation risk owner)"
+    );
     let report = f.gate(today());
     assert!(
-        report.blockers[0]
-            .reason
-            .contains("escalated to Dee Director (Organisation risk owner) with no decision recorded yet"),
+        report.blockers[0].reason.contains(
+            "escalated to Dee Director (Organisation risk owner) with no decision recorded yet"
+        ),
         "{:?}",
         report.blockers
     );
     // The audit entry records to whom.
     let last = f.assessment.audit.last().expect("an entry");
-    assert!(last.new.contains("Dee Director (Organisation risk owner)"), "{}", last.new);
+    assert!(
+        last.new.contains("Dee Director (Organisation risk owner)"),
+        "{}",
+        last.new
+    );
 }
 
 #[test]
@@ -899,8 +906,14 @@ fn a_finding_whose_obligation_no_longer_applies_is_flagged_with_a_suggestion_to_
         }
     }
     let why = no_longer_applies(f.finding(&id), &evaluation).expect("flagged");
-    assert!(why.contains("use-mfa (does not apply because the system has no accounts)"), "{why}");
-    assert!(why.contains(&format!("secassess finding close FILE {id}")), "{why}");
+    assert!(
+        why.contains("use-mfa (does not apply because the system has no accounts)"),
+        "{why}"
+    );
+    assert!(
+        why.contains(&format!("secassess finding close FILE {id}")),
+        "{why}"
+    );
 }
 
 // ------------------------------------------------------------------ pre-approval

@@ -459,11 +459,24 @@ fn the_same_person_under_another_name_or_case_cannot_review_their_answer() {
         },
     ] {
         assert!(matches!(
-            decide(&mut a, "personal_data", Decision::Accept, &disguise, at(101)),
+            decide(
+                &mut a,
+                "personal_data",
+                Decision::Accept,
+                &disguise,
+                at(101)
+            ),
             Err(ReviewError::OwnAnswer { .. })
         ));
     }
-    decide(&mut a, "personal_data", Decision::Accept, &reviewer(), at(102)).expect("another person");
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Accept,
+        &reviewer(),
+        at(102),
+    )
+    .expect("another person");
 }
 
 #[test]
@@ -474,7 +487,13 @@ fn dont_know_and_changed_evidence_cannot_be_accepted_and_the_lead_cannot_review(
     a.set_answer(q, &AnswerValue::DontKnow, &lead(), at(100))
         .expect("fits");
     assert_eq!(
-        decide(&mut a, "personal_data", Decision::Accept, &reviewer(), at(101)),
+        decide(
+            &mut a,
+            "personal_data",
+            Decision::Accept,
+            &reviewer(),
+            at(101)
+        ),
         Err(ReviewError::DontKnow {
             question: "personal_data".into()
         })

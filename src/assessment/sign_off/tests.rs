@@ -223,7 +223,6 @@ fn any_later_change_shows_changed_since_sign_off_but_saving_again_does_not() {
     assert_eq!(changed_since_sign_off(&b), Some(true));
 }
 
-
 #[test]
 fn dont_know_and_flagged_answers_block_and_so_does_a_failing_gate() {
     let c = catalogue();
@@ -334,7 +333,10 @@ fn a_sign_off_holds_only_while_content_evidence_and_readiness_hold() {
     let s = state(&a, &judged(&c, &replaced), &problems);
     assert_eq!(
         s.words(),
-        format!("CHANGED SINCE SIGN-OFF: evidence for {} changed", evidence.id)
+        format!(
+            "CHANGED SINCE SIGN-OFF: evidence for {} changed",
+            evidence.id
+        )
     );
     let mut gone = files.clone();
     gone.insert("/reports/pentest.pdf", FileState::Missing);
@@ -363,7 +365,11 @@ fn a_sign_off_holds_only_while_content_evidence_and_readiness_hold() {
         .expect("fits");
     assert_eq!(change_notice(&b), None, "already changed: nothing to ask");
     let s = state(&b, &j, &verify::record_problems(&b));
-    assert!(s.words().contains("answer to personal_data changed"), "{}", s.words());
+    assert!(
+        s.words().contains("answer to personal_data changed"),
+        "{}",
+        s.words()
+    );
 }
 
 #[test]
@@ -389,8 +395,13 @@ fn the_project_lead_and_the_answers_author_cannot_sign_off() {
         })
         .expect("an answered text question")
         .clone();
-    a.set_answer(&q, &AnswerValue::Text("Checked by Tom.".into()), &tech, at(2001))
-        .expect("fits");
+    a.set_answer(
+        &q,
+        &AnswerValue::Text("Checked by Tom.".into()),
+        &tech,
+        at(2001),
+    )
+    .expect("fits");
     decide(&mut a, &q.id, Decision::Accept, &reviewer(), at(2002)).expect("ok");
     let err = sign_off(&mut a, &j, STANDARD_STATEMENT, &tech, at(2003)).expect_err("refused");
     assert!(err.to_string().contains(&q.id), "{err}");

@@ -217,7 +217,11 @@ fn the_sign_offs_role_and_a_deleted_sign_off_are_problems() {
 #[test]
 fn duplicate_and_unrecorded_findings_are_problems() {
     let mut a = signed_off(&catalogue());
-    let first = a.findings.first().cloned().expect("the sample has findings");
+    let first = a
+        .findings
+        .first()
+        .cloned()
+        .expect("the sample has findings");
     a.findings.push(first.clone());
     let report = verify(&a);
     assert!(
@@ -240,15 +244,20 @@ fn duplicate_and_unrecorded_findings_are_problems() {
 
 #[test]
 fn the_assessments_own_details_are_pinned_field_by_field() {
-    let edits: [(&str, fn(&mut Assessment)); 8] = [
+    type RecordEdit = fn(&mut Assessment);
+    let edits: [(&str, RecordEdit); 8] = [
         ("system.name", |a| a.system.name = "Something else".into()),
         ("system.description", |a| {
             a.system.description = "Now with patient data".into()
         }),
         ("assessor.name", |a| a.assessor.name = "Someone".into()),
         ("assessor.role", |a| a.assessor.role = "SIRO".into()),
-        ("assessor.email", |a| a.assessor.email = "x@example.org".into()),
-        ("created_at", |a| a.created_at -= chrono::Duration::days(200)),
+        ("assessor.email", |a| {
+            a.assessor.email = "x@example.org".into()
+        }),
+        ("created_at", |a| {
+            a.created_at -= chrono::Duration::days(200)
+        }),
         ("questionnaires", |a| {
             a.questionnaires[0].questions.pop();
         }),

@@ -8,7 +8,9 @@ use chrono::Utc;
 
 use super::*;
 use crate::assessment::record::{Person, ReviewDecision};
-use crate::assessment::review::tests::{answered, catalogue, judged, lead, reviewer, today, unchecked};
+use crate::assessment::review::tests::{
+    answered, catalogue, judged, lead, reviewer, today, unchecked,
+};
 use crate::questionnaire::model::Catalogue;
 use crate::store;
 
@@ -19,7 +21,14 @@ fn setup(dir: &Path) -> (Arc<Catalogue>, PathBuf, usize) {
     store::create(&path, &assessment).expect("created");
     let (typed, _) = assessment.typed_answers(&catalogue);
     let evaluation = crate::rules::evaluate(&catalogue, &typed);
-    let count = review::items(&assessment, &catalogue, &evaluation, unchecked(), Filter::All).len();
+    let count = review::items(
+        &assessment,
+        &catalogue,
+        &evaluation,
+        unchecked(),
+        Filter::All,
+    )
+    .len();
     (catalogue, path, count)
 }
 

@@ -9,8 +9,8 @@ use super::*;
 use crate::assessment::review::tests::{
     at, catalogue, judged, lead, reviewer, signed_off, today, unchecked,
 };
-use crate::assessment::sign_off;
 use crate::assessment::review::{self, Decision};
+use crate::assessment::sign_off;
 
 fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
     let evidence = BTreeMap::new();
@@ -37,7 +37,9 @@ fn text_of(pack: &Pack) -> String {
 fn accepted_question(a: &Assessment) -> String {
     a.reviews
         .iter()
-        .find(|(id, r)| r.decision == ReviewDecision::Accepted && !review::status(a, id, unchecked()).stale)
+        .find(|(id, r)| {
+            r.decision == ReviewDecision::Accepted && !review::status(a, id, unchecked()).stale
+        })
         .map(|(id, _)| id.clone())
         .expect("an accepted answer")
 }
@@ -87,7 +89,10 @@ fn a_review_made_on_a_changed_answer_is_shown_stale() {
         .find(|r| r.question == question)
         .expect("the review is listed");
     assert!(record.stale);
-    assert_eq!(record.label, review::status(&a, &question, unchecked()).label());
+    assert_eq!(
+        record.label,
+        review::status(&a, &question, unchecked()).label()
+    );
     let answer = pack
         .sections
         .iter()
@@ -144,7 +149,9 @@ fn a_change_after_the_sign_off_is_shown_as_changed_since_sign_off() {
     assert!(text.contains("sign off again"));
     assert!(pack.integrity.verify.starts_with("NOT PASSED"));
     assert!(
-        headline(&pack).contains(&format!("; CHANGED SINCE SIGN-OFF: answer to {question} changed;")),
+        headline(&pack).contains(&format!(
+            "; CHANGED SINCE SIGN-OFF: answer to {question} changed;"
+        )),
         "{}",
         headline(&pack)
     );
