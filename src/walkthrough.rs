@@ -261,6 +261,13 @@ pub fn next_thing_to_do(
         .obligations
         .iter()
         .filter(|o| o.level == Level::Must && o.status == Status::NotMet)
+        // One with a finding is being dealt with; the register says how.
+        .filter(|o| {
+            !assessment
+                .findings
+                .iter()
+                .any(|f| f.obligations.contains(&o.id))
+        })
         .map(|o| o.id.as_str())
         .collect();
     if !unmet.is_empty() {
