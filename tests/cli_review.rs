@@ -309,7 +309,9 @@ fn verify_detects_an_answer_edited_by_hand() {
     );
     assert!(out.contains("expected: ") && out.contains("found:    "));
     assert!(out.contains("CHANGED SINCE SIGN-OFF"));
-    assert!(out.contains("Stale reviews (answer or its evidence file changed after review): personal_data"));
+    assert!(out.contains(
+        "Stale reviews (answer or its evidence file changed after review): personal_data"
+    ));
 }
 
 #[test]

@@ -289,6 +289,13 @@ pub fn run(
         return Ok(Outcome::ReadOnly);
     }
     progress(&mut console, session)?;
+    if let Err(why) = crate::assessment::roles::may_review(session.assessment(), session.who()) {
+        console.say(&format!(
+            "{}. To answer the reviewer's queries, run secassess review FILE --reply.",
+            sanitise_line(&why)
+        ))?;
+        return Ok(Outcome::Finished);
+    }
     let items = review::items(
         session.assessment(),
         session.catalogue(),

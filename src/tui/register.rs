@@ -533,6 +533,14 @@ pub fn sign_off_form(app: &mut App) {
     let Some(document) = app.document.as_ref() else {
         return;
     };
+    if let Some(Err(why)) = app
+        .who
+        .as_ref()
+        .map(|who| crate::assessment::roles::may_review(&document.assessment, who))
+    {
+        app.say(Tone::Warning, format!("Not signed off: {why}."));
+        return;
+    }
     let judged = Judged {
         catalogue: &app.catalogue,
         evidence: &document.evidence,

@@ -175,12 +175,17 @@ fn query_reply_change_accept_and_sign_off() {
 fn refusals_are_said_and_the_walk_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (catalogue, path, _) = setup(dir.path());
-    // The project lead does not review their own assessment.
+    // The project lead does not review their own assessment: told once, with what to do.
     let (outcome, output) = drive(&path, &catalogue, lead(), "a\nquit\n", false, Filter::All);
-    assert_eq!(outcome, Outcome::Quit);
+    assert_eq!(outcome, Outcome::Finished);
     assert!(output.contains(
-        "Not done: Ann Lead <ann@example.org> is this assessment's project lead (its assessor), and the project lead does not review or sign off their own assessment"
+        "Ann Lead <ann@example.org> is this assessment's project lead (its assessor), and the project lead does not review or sign off their own assessment"
     ), "{output}");
+    assert!(
+        output.contains("run secassess review FILE --reply"),
+        "{output}"
+    );
+    assert!(!output.contains("Answer 1 of"), "{output}");
     // An empty query is refused; unknown words are explained; resolving with no query is
     // refused.
     let (outcome, output) = drive(
