@@ -17,6 +17,8 @@ mod scale_support;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use secassess::assessment::evidence::EvidenceFiles;
+use secassess::assessment::sign_off::{self, Judged};
 use secassess::assessment::{findings, verify};
 use secassess::questionnaire::answer::parse_answer;
 use secassess::questionnaire::{load_embedded, AnswerKind, Answers, Catalogue};
@@ -83,16 +85,33 @@ static LONG_AUDIT_TRAIL: LazyLock<String> = LazyLock::new(|| {
     format::encode(&scale_support::many_answers(&CATALOGUE, 30_000, 40_000)).unwrap()
 });
 
-/// `secassess check` on 60,000 findings: parse the file, then the gate.
+fn bench_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+}
+
+/// `secassess check` on 60,000 findings: parse the file, the gate, then where the
+/// sign-off stands and whether it is ready for one, as `check` prints after the gate.
 #[divan::bench(sample_count = 5)]
 fn scale_check_60000_findings(bencher: divan::Bencher) {
     let text = &*SIXTY_THOUSAND_FINDINGS;
     let catalogue = &*CATALOGUE;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let evidence = EvidenceFiles::not_checked();
+    let judged = Judged {
+        catalogue,
+        evidence: &evidence,
+        today: bench_day(),
+    };
     bencher.bench(|| {
         let decoded =
             format::decode(Path::new("big.secassess.toml"), divan::black_box(text)).unwrap();
-        findings::gate(&decoded.assessment, catalogue, today)
+        let a = &decoded.assessment;
+        let gate = findings::gate(a, catalogue, judged.today);
+        let problems = verify::record_problems(a);
+        (
+            gate,
+            sign_off::state(a, &judged, &problems),
+            sign_off::readiness(a, &judged),
+        )
     });
 }
 
@@ -104,11 +123,10 @@ fn scale_findings_register_60000(bencher: divan::Bencher) {
         format::decode(Path::new("big.secassess.toml"), &SIXTY_THOUSAND_FINDINGS).unwrap();
     let assessment = &decoded.assessment;
     let catalogue = &*CATALOGUE;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     bencher.bench(|| {
         let (evaluation, _) = findings::evaluate(assessment, catalogue);
         let problems = findings::check_consistency(assessment, catalogue);
-        findings::views(assessment, catalogue, &evaluation, &problems, today).len()
+        findings::views(assessment, catalogue, &evaluation, &problems, bench_day()).len()
     });
 }
 
@@ -116,9 +134,15 @@ fn scale_findings_register_60000(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn scale_verify_40000_audit_entries(bencher: divan::Bencher) {
     let text = &*LONG_AUDIT_TRAIL;
+    let evidence = EvidenceFiles::not_checked();
+    let judged = Judged {
+        catalogue: &CATALOGUE,
+        evidence: &evidence,
+        today: bench_day(),
+    };
     bencher.bench(|| {
         let decoded =
             format::decode(Path::new("long.secassess.toml"), divan::black_box(text)).unwrap();
-        verify::verify(&decoded.assessment)
+        verify::verify(&decoded.assessment, &judged)
     });
 }

@@ -72,6 +72,8 @@ enum Command {
     List(cli::list::Args),
     /// Summarise one assessment file.
     Show(cli::show::Args),
+    /// Change the system's name or description (recorded in the audit trail).
+    System(cli::system::Args),
     /// Work through an assessment's questions (with no FILE: run `secassess` alone).
     Open(cli::open::Args),
     /// Answer questions from the command line or a script: --set ID=VALUE.
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
         Some(Command::New(args)) => cli::new::run(&context, args),
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
+        Some(Command::System(args)) => cli::system::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
         Some(Command::Answer(args)) => cli::answer::run(&context, args),
         Some(Command::Review(args)) => cli::review::run(&context, args),
@@ -129,7 +132,7 @@ fn main() -> ExitCode {
 /// The one place an error is shown: its message, then the exit code it maps to.
 fn report(error: &CliError) -> ExitCode {
     // `secassess obligations | head` closing the pipe early is not a failure.
-    if matches!(error, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe) {
+    if matches!(error, CliError::Output(e) if cli::reader_went_away(e)) {
         return ExitCode::SUCCESS;
     }
     eprintln!(

@@ -556,7 +556,7 @@ fn validate_refuses_a_chain_deeper_than_the_engine_follows() {
     let n = secassess::questionnaire::model::MAX_DEPENDENCY_DEPTH + 1;
     for i in 0..=n {
         toml.push_str(&format!(
-            "\n[[questions]]\nid = \"deep_{i}\"\nsection = \"deep-s\"\nkind = \"yes-no\"\nprompt = \"Q{i}?\"\nhelp = \"h\"\nwho_can_answer = \"w\"\nwhen_yes = \"y\"\nwhen_no = \"n\"\n"
+            "\n[[questions]]\nid = \"deep_{i}\"\nsection = \"deep-s\"\nkind = \"yes-no\"\nprompt = \"Q{i}?\"\nhelp = \"h\"\nwho_can_answer = \"w\"\nwhen_yes = \"y\"\nwhen_no = \"n\"\nshort = \"deep {i}\"\n"
         ));
         if i > 0 {
             toml.push_str(&format!("ask_if = \"deep_{} == yes\"\n", i - 1));

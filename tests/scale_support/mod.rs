@@ -64,7 +64,8 @@ pub fn many_findings(catalogue: &Catalogue, n: usize) -> Assessment {
 }
 
 /// An assessment with `answers` answers (to questions the catalogue does not have, which
-/// `verify` does not mind) and `entries` audit entries chained through `audit::append`:
+/// `verify` does not mind) and `entries` audit entries (after the one that records its
+/// creation) chained through `audit::append`:
 /// each answer set once, the first `entries - answers` changed a second time, every pin
 /// matching, so `verify` finds nothing wrong and has to look at everything.
 pub fn many_answers(catalogue: &Catalogue, answers: usize, entries: usize) -> Assessment {
@@ -110,5 +111,7 @@ pub fn many_answers(catalogue: &Catalogue, answers: usize, entries: usize) -> As
             );
         }
     }
+    // The last change is the last audit entry's time, as a save through secassess has it.
+    assessment.updated_at = at(2);
     assessment
 }
