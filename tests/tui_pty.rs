@@ -203,7 +203,7 @@ fn first_run_answer_quit_and_resume() {
 }
 
 #[test]
-fn ctrl_c_quits_keeping_typed_text_and_restores_the_terminal() {
+fn ctrl_c_while_typing_asks_and_keeps_the_text_when_told() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
     let path = assessment_file(home.path());
@@ -216,6 +216,8 @@ fn ctrl_c_quits_keeping_typed_text_and_restores_the_terminal() {
         tui.send(&c.to_string());
     }
     tui.send("\x03");
+    tui.wait_for("Keep what you typed?");
+    tui.send("k");
     assert_eq!(tui.wait_exit(), (true, false));
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("ask IG about rota data"), "{saved}");
@@ -439,13 +441,13 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     for _ in 0..200 {
         if reviewer
             .screen()
-            .contains("No answer is waiting for review")
+            .contains("No answer is waiting")
         {
             break;
         }
         reviewer.send("A");
     }
-    reviewer.wait_for("No answer is waiting for review");
+    reviewer.wait_for("No answer is waiting");
     reviewer.send("S");
     reviewer.wait_for("Sign off the assessment");
     reviewer.send("\r");

@@ -48,7 +48,7 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     for (id, value) in answers {
         let effects = session.answer(&id, value, now)?;
         writeln!(out, "Answered {}.", sanitise_line(&id))?;
-        for line in obligation_change_lines(&effects) {
+        for line in obligation_change_lines(&effects, context.verbose) {
             writeln!(out, "  {line}")?;
         }
     }
