@@ -19,14 +19,14 @@
 use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
 use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::DefaultTerminal;
 
 use super::app::{self, Access, App, Effect, HomeEntry, Msg, Zone};
@@ -94,7 +94,6 @@ pub fn run(launch: Launch) -> Result<Ended, ShellError> {
         held: None,
         pending_open: None,
         quit: false,
-        dropped: None,
     };
     if let Some(path) = launch.open {
         shell.open_when_known(&mut app, path);
@@ -102,11 +101,21 @@ pub fn run(launch: Launch) -> Result<Ended, ShellError> {
 
     let mut terminal = ratatui::try_init()?;
     let restore = RestoreTerminal::start();
-    let looped = event_loop(&mut terminal, &mut app, &mut shell, &stops);
-    drop(terminal);
-    drop(restore);
+    let inputs = spawn_input_reader();
+    let looped = event_loop(&mut terminal, &mut app, &mut shell, &stops, &inputs);
     let stop = stops.requested();
-    let dropped = shell.dropped.take();
+    let mut dropped = None;
+    if stop.is_some() {
+        // Nobody can be asked about text still being typed: it is not kept, and is
+        // shown on stderr instead.
+        dropped = typed_text(&app);
+        let effects = app::update(&mut app, Msg::Stop, Utc::now());
+        shell.carry_out(&mut app, effects);
+    }
+    // Not dropped: ratatui's drop prints to stderr when the terminal has gone (after
+    // SIGHUP), and printing to a closed terminal panics. The terminal is restored below.
+    std::mem::forget(terminal);
+    drop(restore);
     let finished = shell.finish(&app);
     if let Some(stop) = stop {
         report_stop(stop, dropped.as_deref(), finished.as_ref().err());
@@ -117,21 +126,36 @@ pub fn run(launch: Launch) -> Result<Ended, ShellError> {
     Ok(Ended::Quit)
 }
 
-/// Reads keys and pastes and hands them to the app until it quits, or a stop is asked
-/// for (then the app is told, so it saves what it must and keeps nothing half-typed).
+/// Reads the terminal on its own thread and sends each burst of events (see
+/// [`read_burst`]), or the error that ended reading. Reading never blocks the event loop:
+/// when the terminal goes away, crossterm 0.29 can spin inside `event::read` for ever
+/// (crossterm issue 793) and that must not stop the loop from seeing SIGHUP, saving and
+/// releasing the lock. The thread ends with the process.
+fn spawn_input_reader() -> Receiver<io::Result<Vec<Event>>> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || loop {
+        let burst = read_burst();
+        let failed = burst.is_err();
+        if sender.send(burst).is_err() || failed {
+            return;
+        }
+    });
+    receiver
+}
+
+/// Hands keys and pastes to the app until it quits or a stop is asked for (the caller
+/// then tells the app).
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     shell: &mut Shell,
     stops: &StopRequests,
+    inputs: &Receiver<io::Result<Vec<Event>>>,
 ) -> io::Result<()> {
     // Drawn only when something may have changed, so an idle TUI writes nothing.
     let mut redraw = true;
     while !shell.quit {
         if stops.requested().is_some() {
-            shell.dropped = typed_text(app);
-            let effects = app::update(app, Msg::Stop, Utc::now());
-            shell.carry_out(app, effects);
             return Ok(());
         }
         if redraw {
@@ -140,20 +164,26 @@ fn event_loop(
         }
         // A short wait so save results and stop requests are seen promptly even when no
         // key is pressed.
-        if event::poll(Duration::from_millis(100))? {
-            redraw = true;
-            for input in input::coalesce(read_burst()?) {
-                let msg = match input {
-                    Input::Key(key) => Msg::Key(key),
-                    Input::Paste(text) => Msg::Paste(text),
-                    // A resize needs nothing but the redraw at the top of the loop.
-                    Input::Redraw => continue,
-                };
-                let effects = app::update(app, msg, Utc::now());
-                shell.carry_out(app, effects);
-                if shell.quit {
-                    break;
+        match inputs.recv_timeout(Duration::from_millis(100)) {
+            Ok(burst) => {
+                redraw = true;
+                for input in input::coalesce(burst?) {
+                    let msg = match input {
+                        Input::Key(key) => Msg::Key(key),
+                        Input::Paste(text) => Msg::Paste(text),
+                        // A resize needs nothing but the redraw at the top of the loop.
+                        Input::Redraw => continue,
+                    };
+                    let effects = app::update(app, msg, Utc::now());
+                    shell.carry_out(app, effects);
+                    if shell.quit {
+                        break;
+                    }
                 }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(io::Error::other("reading the terminal stopped"))
             }
         }
         redraw |= shell.collect_save_results(app);
@@ -213,7 +243,8 @@ fn report_stop(stop: Stop, dropped: Option<&str>, problem: Option<&ShellError>) 
 }
 
 /// Restores the terminal when the event loop ends for any reason, errors included, and
-/// turns bracketed paste off again (also on a panic).
+/// turns bracketed paste off again (also on a panic). Quietly: after SIGHUP the terminal
+/// is gone, every write fails, and nobody is there to read about it.
 struct RestoreTerminal;
 
 impl RestoreTerminal {
@@ -232,8 +263,13 @@ impl RestoreTerminal {
 
 impl Drop for RestoreTerminal {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
     }
 }
 
@@ -248,8 +284,6 @@ struct Shell {
     /// A file to open once the user has said who they are.
     pending_open: Option<PathBuf>,
     quit: bool,
-    /// Text being typed when a stop came, to show on stderr since it was not saved.
-    dropped: Option<String>,
 }
 
 impl Shell {
