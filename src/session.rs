@@ -638,7 +638,12 @@ fn holder_phrase(info: &LockInfo) -> String {
 }
 
 /// Why a stale lock keeps the file read-only, and what the user can do about it.
-fn stale_reason(info: &LockInfo, staleness: Staleness, lock_file: &Path, now: DateTime<Utc>) -> String {
+fn stale_reason(
+    info: &LockInfo,
+    staleness: Staleness,
+    lock_file: &Path,
+    now: DateTime<Utc>,
+) -> String {
     let holder = holder_phrase(info);
     let since = since(info.started_at, now);
     let age = age(info.started_at, now);
@@ -830,9 +835,17 @@ mod tests {
         };
         let effects = AnswerEffects {
             obligations: vec![
-                change("penetration-test", "Have the system penetration tested", true),
+                change(
+                    "penetration-test",
+                    "Have the system penetration tested",
+                    true,
+                ),
                 change("iams-registration", "Register the system in IAMS", true),
-                change("mfa-elevated", "Use MFA on \u{1b}[2Jelevated accounts", false),
+                change(
+                    "mfa-elevated",
+                    "Use MFA on \u{1b}[2Jelevated accounts",
+                    false,
+                ),
             ],
             new_notices: Vec::new(),
         };
@@ -841,8 +854,11 @@ mod tests {
             Some("Now applies: Have the system penetration tested; Register the system in IAMS. No longer applies: Use MFA on \u{fffd}[2Jelevated accounts")
         );
         let mut many = effects.clone();
-        many.obligations
-            .push(change("it-health-check", "Carry out an IT Health Check", true));
+        many.obligations.push(change(
+            "it-health-check",
+            "Carry out an IT Health Check",
+            true,
+        ));
         many.obligations
             .push(change("dspt", "Record personal data processing", true));
         assert_eq!(

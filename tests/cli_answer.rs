@@ -54,7 +54,10 @@ fn answers_are_saved_audited_and_announced() {
         ),
         "{stdout}"
     );
-    assert!(!stdout.contains("iams-registration"), "ids only with --verbose: {stdout}");
+    assert!(
+        !stdout.contains("iams-registration"),
+        "ids only with --verbose: {stdout}"
+    );
     // --verbose adds the ids.
     let out = secassess(
         home.path(),

@@ -266,8 +266,18 @@ fn ctrl_c_while_typing_asks_and_keep_saves_then_quits() {
     let (mut app, id) = typing_an_answer("Hosted in Azure UK South");
     assert!(update(&mut app, ctrl('c'), now()).is_empty(), "nothing yet");
     let prompt = app.prompt.as_ref().expect("asks first");
-    assert!(prompt.message.contains("not saved yet"), "{}", prompt.message);
-    assert!(app.document.as_ref().expect("open").assessment.answers.is_empty());
+    assert!(
+        prompt.message.contains("not saved yet"),
+        "{}",
+        prompt.message
+    );
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
     let effects = press(&mut app, &[KeyCode::Char('k')]);
     assert_eq!(effects, vec![Effect::Save, Effect::Quit]);
     let record = &app.document.as_ref().expect("open").assessment.answers[&id];
@@ -287,19 +297,41 @@ fn ctrl_c_while_typing_can_throw_the_text_away_or_go_back() {
     assert!(press(&mut app, &[KeyCode::Char('b')]).is_empty());
     assert!(app.prompt.is_none());
     type_text(&mut app, "ght");
-    let text = app.editor.as_ref().map(|e| e.area.text()).unwrap_or_default();
+    let text = app
+        .editor
+        .as_ref()
+        .map(|e| e.area.text())
+        .unwrap_or_default();
     assert_eq!(text, "half a thought");
     // Discard: quits, and the half-typed text is not an answer.
     update(&mut app, ctrl('c'), now());
     let effects = press(&mut app, &[KeyCode::Char('d')]);
     assert_eq!(effects, vec![Effect::Quit]);
-    assert!(app.document.as_ref().expect("open").assessment.answers.is_empty());
-    assert!(app.document.as_ref().expect("open").assessment.audit.is_empty());
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .audit
+        .is_empty());
     // A second Ctrl-C at the prompt does the same, as the prompt says.
     let (mut app, _) = typing_an_answer("x");
     update(&mut app, ctrl('c'), now());
     assert_eq!(update(&mut app, ctrl('c'), now()), vec![Effect::Quit]);
-    assert!(app.document.as_ref().expect("open").assessment.answers.is_empty());
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
 }
 
 #[test]
@@ -660,7 +692,10 @@ fn a_stale_lock_can_be_taken_over_and_a_held_one_cannot() {
     let prompt = app.prompt.as_ref().expect("asks");
     assert!(prompt.message.contains("WARD-PC-17"), "{}", prompt.message);
     assert!(prompt.message.contains("sure nobody"), "{}", prompt.message);
-    assert!(press(&mut app, &[KeyCode::Esc]).is_empty(), "Esc: not taken");
+    assert!(
+        press(&mut app, &[KeyCode::Esc]).is_empty(),
+        "Esc: not taken"
+    );
     assert!(status(&app).contains("Not taken over"), "{}", status(&app));
     update(&mut app, key(KeyCode::Char('T')), now());
     assert_eq!(
@@ -919,7 +954,10 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     // The answer changes after the review: the overview says so.
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
-    assert!(text.contains("Changed since the last review: Will"), "{text}");
+    assert!(
+        text.contains("Changed since the last review: Will"),
+        "{text}"
+    );
     assert!(!text.contains("personal_data"), "{text}");
     // A reviewer cannot review their own answer.
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
@@ -1033,13 +1071,18 @@ fn enter_on_an_unanswered_question_answers_nothing_and_says_how() {
     assert!(message.contains("press the option's number"), "{message}");
     assert_eq!(current_id(&app), "classification", "it stays put");
     // Moving, then Enter, answers; so does a number.
-    assert_eq!(press(&mut app, &[KeyCode::Down, KeyCode::Enter]), vec![Effect::Save]);
+    assert_eq!(
+        press(&mut app, &[KeyCode::Down, KeyCode::Enter]),
+        vec![Effect::Save]
+    );
     assert_eq!(current_id(&app), "personal_data");
     assert_eq!(press(&mut app, &[KeyCode::Char('2')]), vec![Effect::Save]);
     let answers = &app.document.as_ref().expect("open").assessment.answers;
     assert_eq!(
         answers["classification"].value,
-        Some(secassess::assessment::record::StoredValue::One("official".into()))
+        Some(secassess::assessment::record::StoredValue::One(
+            "official".into()
+        ))
     );
     assert_eq!(
         answers["personal_data"].value,
@@ -1055,10 +1098,7 @@ fn a_paste_on_a_question_changes_nothing_and_says_so() {
     let mut app = app();
     press(&mut app, &[KeyCode::Char('1')]);
     let before = app.document.as_ref().expect("open").assessment.clone();
-    for text in [
-        "2 day release window; details to follow",
-        "1\n2\nd\nyes\n",
-    ] {
+    for text in ["2 day release window; details to follow", "1\n2\nd\nyes\n"] {
         assert!(paste(&mut app, text).is_empty());
         assert_eq!(app.document.as_ref().expect("open").assessment, before);
         assert!(app.editor.is_none() && app.form.is_none());
@@ -1085,10 +1125,19 @@ fn a_paste_goes_into_the_open_text_box_whole() {
 
     // A one-line field joins the lines with spaces; the description keeps them.
     let catalogue = load_embedded().expect("loads");
-    let mut app = App::new(catalogue, Theme::from_env(None, None), Some(who()), Vec::new());
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
     press(&mut app, &[KeyCode::Char('n')]);
     assert!(paste(&mut app, "Ward\nrota").is_empty());
-    assert!(status(&app).contains("line breaks became spaces"), "{}", status(&app));
+    assert!(
+        status(&app).contains("line breaks became spaces"),
+        "{}",
+        status(&app)
+    );
     press(&mut app, &[KeyCode::Tab]);
     paste(&mut app, "Staff rota\nfor wards\n");
     assert_eq!(
@@ -1119,7 +1168,10 @@ fn q_and_esc_close_the_innermost_thing_first() {
     let mut app = app();
     press(&mut app, &[KeyCode::Char('?')]);
     assert!(app.overlay.is_some());
-    assert!(press(&mut app, &[KeyCode::Char('q')]).is_empty(), "q closes help");
+    assert!(
+        press(&mut app, &[KeyCode::Char('q')]).is_empty(),
+        "q closes help"
+    );
     assert!(app.overlay.is_none());
     press(&mut app, &[KeyCode::Char('g')]);
     assert!(press(&mut app, &[KeyCode::Esc]).is_empty());
@@ -1131,7 +1183,12 @@ fn q_and_esc_close_the_innermost_thing_first() {
 #[test]
 fn enter_on_an_empty_required_field_says_so_next_to_it() {
     let catalogue = load_embedded().expect("loads");
-    let mut app = App::new(catalogue, Theme::from_env(None, None), Some(who()), Vec::new());
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
     press(&mut app, &[KeyCode::Char('n')]);
     assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
     let form = app.form.as_ref().expect("still open");
@@ -1171,7 +1228,13 @@ fn a_bad_evidence_path_keeps_the_form_and_what_was_typed() {
         .error
         .as_deref()
         .is_some_and(|e| e.contains("no such file")));
-    assert!(app.document.as_ref().expect("open").assessment.answers.is_empty());
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
     // A readable file: the shell says so, the form closes and the answer is recorded.
     let effects = update(
         &mut app,
@@ -1189,7 +1252,13 @@ fn a_bad_evidence_path_keeps_the_form_and_what_was_typed() {
     );
     assert_eq!(effects, vec![Effect::Save]);
     assert!(app.form.is_none());
-    assert!(app.document.as_ref().expect("open").assessment.answers.contains_key(&question));
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .contains_key(&question));
 }
 
 #[test]
@@ -1274,15 +1343,17 @@ fn unmet_obligations_with_a_finding_are_marked_and_the_legend_explains() {
         .count();
     assert_eq!(marked, 1, "{screen}");
     assert!(screen.contains("F has a finding"), "{screen}");
-    assert!(screen.contains("~MUST may apply, answers will tell"), "{screen}");
+    assert!(
+        screen.contains("~MUST may apply, answers will tell"),
+        "{screen}"
+    );
 }
 
 #[test]
 fn times_are_shown_in_the_app_time_zone() {
     let mut app = app();
-    app.zone = secassess::tui::app::Zone::Fixed(
-        chrono::FixedOffset::east_opt(3600).expect("an offset"),
-    );
+    app.zone =
+        secassess::tui::app::Zone::Fixed(chrono::FixedOffset::east_opt(3600).expect("an offset"));
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Left]);
     let screen = screen_text(&app, 120, 40);
     // Answered at 09:41 UTC.

@@ -40,7 +40,7 @@ fn saved(path: &Path) -> Assessment {
     store::load(path).expect("the file loads").assessment
 }
 
-/// 1. A paste on a question, bracketed or as a burst of keys (a terminal without
+/// Point 1: a paste on a question, bracketed or as a burst of keys (a terminal without
 /// bracketed paste, the Windows console), one line or four: ignored with a message, the
 /// file unchanged.
 #[test]
@@ -64,7 +64,7 @@ fn a_paste_on_a_question_changes_nothing_byte_for_byte() {
     assert_eq!(bytes(&file), before, "nothing was saved");
 }
 
-/// 1. In a form and in the notes, a paste goes in whole: joined with spaces in a one-line
+/// Point 1: in a form and in the notes, a paste goes in whole: joined with spaces in a one-line
 /// field, line breaks kept where the box takes several lines.
 #[test]
 fn a_paste_goes_whole_into_the_open_text_box() {
@@ -111,7 +111,7 @@ fn a_paste_goes_whole_into_the_open_text_box() {
     );
 }
 
-/// 2. Pre-filled text takes typing at its end, and the usual editing keys work.
+/// Point 2: pre-filled text takes typing at its end, and the usual editing keys work.
 #[test]
 fn pre_filled_fields_take_typing_at_their_end() {
     let home = tempfile::tempdir().expect("temp dir");
@@ -139,12 +139,18 @@ fn pre_filled_fields_take_typing_at_their_end() {
     assert_eq!(tui.wait_exit(), (true, false));
     let identity = std::fs::read_to_string(home.path().join("config").join("identity.toml"))
         .expect("identity kept");
-    assert!(identity.contains("role = \"Project manager\""), "{identity}");
+    assert!(
+        identity.contains("role = \"Project manager\""),
+        "{identity}"
+    );
     assert!(identity.contains("name = \"Zoë O'Brien\""), "{identity}");
-    assert_eq!(saved(&assessment_file(home.path())).system.name, "Ward rota");
+    assert_eq!(
+        saved(&assessment_file(home.path())).system.name,
+        "Ward rota"
+    );
 }
 
-/// 3. Enter on an unanswered question answers nothing and says how; moving then Enter,
+/// Point 3: Enter on an unanswered question answers nothing and says how; moving then Enter,
 /// or a number, answers.
 #[test]
 fn enter_alone_never_answers_an_unanswered_question() {
@@ -178,7 +184,11 @@ fn enter_alone_never_answers_an_unanswered_question() {
             .map(|v| format!("{v:?}"))
             .unwrap_or_default()
     };
-    assert!(value("personal_data").contains("yes"), "{}", value("personal_data"));
+    assert!(
+        value("personal_data").contains("yes"),
+        "{}",
+        value("personal_data")
+    );
     assert!(
         value("commercially_sensitive").contains("no"),
         "{}",
@@ -186,7 +196,7 @@ fn enter_alone_never_answers_an_unanswered_question() {
     );
 }
 
-/// 4. Leaving is safe: Ctrl-C and Esc in a text box ask, `q` closes help first, an empty
+/// Point 4: leaving is safe: Ctrl-C and Esc in a text box ask, `q` closes help first, an empty
 /// required field says so.
 #[test]
 fn leaving_a_text_box_asks_and_q_closes_help_first() {
@@ -232,7 +242,7 @@ fn leaving_a_text_box_asks_and_q_closes_help_first() {
     assert_eq!(tui.wait_exit(), (true, false));
 }
 
-/// 5. SIGTERM and SIGHUP: the terminal is restored (modes read back with `stty -a`),
+/// Point 5: SIGTERM and SIGHUP: the terminal is restored (modes read back with `stty -a`),
 /// the last answer is in the file, half-typed notes are not, the lock is released, and
 /// the process ends by that signal.
 fn stopped_by(signal: i32, name: &str) {
@@ -287,7 +297,7 @@ fn write_lock(file: &Path, text: &str) {
     std::fs::write(lock_of(file), text).expect("lock written");
 }
 
-/// 6. A lock naming a process id that a different, running program now has (it started
+/// Point 6: a lock naming a process id that a different, running program now has (it started
 /// at another time) is recognised as stale and taken over.
 #[cfg(target_os = "linux")]
 #[test]
@@ -324,7 +334,7 @@ fn a_lock_whose_process_id_was_reused_is_taken_over() {
     assert!(!lock_of(&file).exists());
 }
 
-/// 6. A lock from another computer says whose, where and how old, refuses changes, and
+/// Point 6: a lock from another computer says whose, where and how old, refuses changes, and
 /// is taken over only after a warning (in the TUI) or with --take-over (which names
 /// what it overrode).
 #[test]
@@ -387,7 +397,11 @@ fn a_lock_from_another_computer_is_taken_over_deliberately() {
         "--set",
         "commercially_sensitive=no",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("Took over the lock held by Bob Other <bob@example.org>'s secassess on computer WARD-PC-17"),
@@ -396,7 +410,7 @@ fn a_lock_from_another_computer_is_taken_over_deliberately() {
     assert!(!lock_of(&file).exists());
 }
 
-/// 7. The marking in the header is never cut, notes keep their line breaks, status
+/// Point 7: the marking in the header is never cut, notes keep their line breaks, status
 /// messages name obligations by title, the help has every findings key, and the
 /// obligations list explains its marks.
 #[test]
@@ -410,7 +424,11 @@ fn the_screen_keeps_the_marking_line_breaks_and_every_key_in_help() {
             .env("SECASSESS_CONFIG_DIR", home.path().join("config"))
             .output()
             .expect("secassess runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     let name = "Regional workforce rostering, e-rostering and staff bank booking platform";
     run(&["new", name]);
@@ -427,7 +445,10 @@ fn the_screen_keeps_the_marking_line_breaks_and_every_key_in_help() {
     tui.wait_for_text("Now applies: Have the system penetration tested");
     let header = tui.screen().lines().next().unwrap_or_default().to_string();
     assert!(header.contains("│ OFFICIAL-SENSITIVE"), "{header}");
-    assert!(header.contains("Regional workforce") && header.contains("..."), "{header}");
+    assert!(
+        header.contains("Regional workforce") && header.contains("..."),
+        "{header}"
+    );
     tui.send("n");
     tui.wait_for("Ctrl-S");
     tui.paste("first line\nsecond line");

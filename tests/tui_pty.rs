@@ -271,10 +271,7 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
     reviewer.wait_for("question 1 of");
     for _ in 0..200 {
-        if reviewer
-            .screen()
-            .contains("No answer is waiting")
-        {
+        if reviewer.screen().contains("No answer is waiting") {
             break;
         }
         reviewer.send("A");

@@ -144,7 +144,10 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
             "Take it over and edit it? Type yes or no, then Enter."
         };
         let reason = session.read_only_reason().unwrap_or_default();
-        console.say(&format!("This assessment is read-only for now: {}.", sanitise_line(&reason)))?;
+        console.say(&format!(
+            "This assessment is read-only for now: {}.",
+            sanitise_line(&reason)
+        ))?;
         loop {
             match console.ask(question)? {
                 Line::Text(t)

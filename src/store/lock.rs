@@ -513,7 +513,6 @@ fn process_alive(_pid: u32) -> bool {
     true
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -659,7 +658,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         drop(theirs);
-        assert!(lock_path(&assessment).exists(), "theirs did not remove ours");
+        assert!(
+            lock_path(&assessment).exists(),
+            "theirs did not remove ours"
+        );
     }
 
     #[test]

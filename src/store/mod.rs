@@ -69,10 +69,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("not saved: the lock {lock} was taken over by {} on host {} at {} (UTC), so saving now would write over their work; your changes are not in the file. Close this copy and open the file again to see theirs.", .by.holder, .by.host, .by.started_at.format("%Y-%m-%d %H:%M"))]
-    LockTakenOver {
-        lock: PathBuf,
-        by: Box<LockInfo>,
-    },
+    LockTakenOver { lock: PathBuf, by: Box<LockInfo> },
     #[error("cannot list {path}: {source}. Check --data-dir or SECASSESS_DATA_DIR.")]
     Directory {
         path: PathBuf,

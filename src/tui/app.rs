@@ -218,7 +218,10 @@ pub enum Access {
     ReadOnly(String),
     /// Read-only because its lock is stale; the user may take it over, after a warning
     /// when `warn` (its holder may still be working on it).
-    StaleLock { reason: String, warn: bool },
+    StaleLock {
+        reason: String,
+        warn: bool,
+    },
 }
 
 pub struct App {
@@ -511,7 +514,11 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             let Some(question) = app.catalogue.question(&question).cloned() else {
                 return Vec::new();
             };
-            if app.form.as_ref().is_some_and(|f| f.kind == FormKind::Evidence) {
+            if app
+                .form
+                .as_ref()
+                .is_some_and(|f| f.kind == FormKind::Evidence)
+            {
                 app.form = None;
             }
             answer(app, &question, AnswerValue::Evidence(evidence), now)
@@ -621,7 +628,10 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
                 Vec::new()
             }
             _ => {
-                app.say(Tone::Info, "Nothing to take over: the assessment is yours to change.");
+                app.say(
+                    Tone::Info,
+                    "Nothing to take over: the assessment is yours to change.",
+                );
                 Vec::new()
             }
         },
@@ -733,7 +743,10 @@ fn on_prompt_answer(app: &mut App, ask: Ask, answer: Answer, now: DateTime<Utc>)
             effects
         }
         (Ask::LeaveText { quit: leave }, Answer::Discard) => {
-            let identity = app.form.as_ref().is_some_and(|f| f.kind == FormKind::Identity);
+            let identity = app
+                .form
+                .as_ref()
+                .is_some_and(|f| f.kind == FormKind::Identity);
             if leave {
                 return quit(app);
             }

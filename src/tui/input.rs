@@ -40,7 +40,9 @@ fn typed(event: &Event) -> Option<char> {
         return None;
     };
     if key.kind == KeyEventKind::Release
-        || key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        || key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     {
         return None;
     }
@@ -68,9 +70,7 @@ pub fn coalesce(events: Vec<Event>) -> Vec<Input> {
             0 => {}
             1 => inputs.push(Input::Key(run[0])),
             _ => inputs.push(Input::Paste(
-                run.iter()
-                    .filter_map(|k| typed(&Event::Key(*k)))
-                    .collect(),
+                run.iter().filter_map(|k| typed(&Event::Key(*k))).collect(),
             )),
         }
         run.clear();
@@ -119,10 +119,16 @@ mod tests {
 
     #[test]
     fn one_key_is_a_key_and_its_release_is_dropped() {
-        let inputs = coalesce(vec![press('2'), key(KeyCode::Char('2'), KeyEventKind::Release)]);
+        let inputs = coalesce(vec![
+            press('2'),
+            key(KeyCode::Char('2'), KeyEventKind::Release),
+        ]);
         assert_eq!(
             inputs,
-            vec![Input::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE))]
+            vec![Input::Key(KeyEvent::new(
+                KeyCode::Char('2'),
+                KeyModifiers::NONE
+            ))]
         );
     }
 

@@ -457,7 +457,13 @@ pub const BINDINGS: &[Binding] = &[
         C::Escalate,
         "escalate to the directorate or organisation risk owner",
     ),
-    bind(X::Findings, &[ch('c')], "c", C::CloseFinding, "close the finding"),
+    bind(
+        X::Findings,
+        &[ch('c')],
+        "c",
+        C::CloseFinding,
+        "close the finding",
+    ),
     bind(
         X::Overview,
         &[key(KeyCode::Down), ch('j')],
@@ -533,10 +539,7 @@ pub const TEXT_BOX_KEYS: &[(&str, &str)] = &[
     ("Ctrl-Z/Ctrl-R", "undo, redo"),
     ("Enter", "a new line (answers and notes)"),
     ("paste", "goes in whole, as text, never as keys"),
-    (
-        "Ctrl-C",
-        "quit; asks first whether to keep what you typed",
-    ),
+    ("Ctrl-C", "quit; asks first whether to keep what you typed"),
 ];
 
 /// The key groups of the help overlay, the current screen's first.

@@ -153,9 +153,18 @@ mod tests {
     fn esc_and_q_change_nothing_and_letters_choose() {
         let prompt = Prompt::leave_text("the notes", false);
         assert_eq!(prompt.answer_for(&key(KeyCode::Esc)), Some(Answer::Back));
-        assert_eq!(prompt.answer_for(&key(KeyCode::Char('q'))), Some(Answer::Back));
-        assert_eq!(prompt.answer_for(&key(KeyCode::Char('K'))), Some(Answer::Keep));
-        assert_eq!(prompt.answer_for(&key(KeyCode::Char('d'))), Some(Answer::Discard));
+        assert_eq!(
+            prompt.answer_for(&key(KeyCode::Char('q'))),
+            Some(Answer::Back)
+        );
+        assert_eq!(
+            prompt.answer_for(&key(KeyCode::Char('K'))),
+            Some(Answer::Keep)
+        );
+        assert_eq!(
+            prompt.answer_for(&key(KeyCode::Char('d'))),
+            Some(Answer::Discard)
+        );
         assert_eq!(prompt.answer_for(&key(KeyCode::Enter)), None);
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(prompt.answer_for(&ctrl_c), Some(Answer::Back));

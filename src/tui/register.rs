@@ -339,7 +339,13 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
         })
         .map(|()| format!("{id} escalated.")),
         Command::CloseFinding => change(app, now, |a, c, actor| {
-            Ok(findings::set_status(a, c, &id, FindingStatus::Closed, actor)?)
+            Ok(findings::set_status(
+                a,
+                c,
+                &id,
+                FindingStatus::Closed,
+                actor,
+            )?)
         })
         .map(|()| format!("{id} closed.")),
         _ => return Vec::new(),
@@ -532,11 +538,7 @@ fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn submit_details(
-    app: &mut App,
-    form: &Form,
-    now: DateTime<Utc>,
-) -> Result<String, FormProblem> {
+fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<String, FormProblem> {
     let severity_text = form.value(1);
     let severity = Severity::parse(&severity_text).ok_or_else(|| {
         (

@@ -221,7 +221,11 @@ fn typed_text(app: &App) -> Option<String> {
         .filter(|f| f.text.changed())
         .map(|f| format!("{}: {}", f.label, f.text.text()))
         .collect();
-    Some(format!("the form \"{}\":\n{}", form.title, fields.join("\n")))
+    Some(format!(
+        "the form \"{}\":\n{}",
+        form.title,
+        fields.join("\n")
+    ))
 }
 
 /// Says on stderr, once the terminal is back to normal, why secassess stopped and what

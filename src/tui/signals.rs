@@ -101,8 +101,8 @@ mod platform {
 
     use windows_sys::core::BOOL;
     use windows_sys::Win32::System::Console::{
-        SetConsoleCtrlHandler, CTRL_BREAK_EVENT, CTRL_CLOSE_EVENT, CTRL_C_EVENT,
-        CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT,
+        SetConsoleCtrlHandler, CTRL_BREAK_EVENT, CTRL_CLOSE_EVENT, CTRL_C_EVENT, CTRL_LOGOFF_EVENT,
+        CTRL_SHUTDOWN_EVENT,
     };
 
     use super::{Stop, StopRequests};
@@ -118,13 +118,16 @@ mod platform {
     unsafe extern "system" fn on_event(event: u32) -> BOOL {
         match event {
             CTRL_C_EVENT | CTRL_BREAK_EVENT => {
-                let _ = REQUESTED.compare_exchange(0, event + 1, Ordering::SeqCst, Ordering::SeqCst);
+                let _ =
+                    REQUESTED.compare_exchange(0, event + 1, Ordering::SeqCst, Ordering::SeqCst);
                 1
             }
             CTRL_CLOSE_EVENT | CTRL_LOGOFF_EVENT | CTRL_SHUTDOWN_EVENT => {
-                let _ = REQUESTED.compare_exchange(0, event + 1, Ordering::SeqCst, Ordering::SeqCst);
+                let _ =
+                    REQUESTED.compare_exchange(0, event + 1, Ordering::SeqCst, Ordering::SeqCst);
                 let started = Instant::now();
-                while !DONE.load(Ordering::SeqCst) && started.elapsed() < Duration::from_millis(4500)
+                while !DONE.load(Ordering::SeqCst)
+                    && started.elapsed() < Duration::from_millis(4500)
                 {
                     std::thread::sleep(Duration::from_millis(20));
                 }

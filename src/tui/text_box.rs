@@ -160,7 +160,13 @@ impl TextBox {
 fn one_line(text: &str) -> String {
     text.replace("\r\n", " ")
         .chars()
-        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -219,8 +225,14 @@ mod tests {
                 dropped: 1
             }
         );
-        assert_eq!(one.text(), "Window: 2 day release window; details[2J to follow ");
-        assert_eq!(one.value(), "Window: 2 day release window; details[2J to follow");
+        assert_eq!(
+            one.text(),
+            "Window: 2 day release window; details[2J to follow "
+        );
+        assert_eq!(
+            one.value(),
+            "Window: 2 day release window; details[2J to follow"
+        );
 
         let mut many = TextBox::new("", true);
         many.paste("one\ntwo\r\nthree\rfour");

@@ -28,7 +28,6 @@ use crate::rules::{citation, Status};
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough::{self, StepState};
 
-
 /// The smallest terminal the layout is designed for (a classic 80x24).
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -43,11 +42,7 @@ fn text_lines(text: &str, style: Style) -> Vec<Line<'static>> {
     labelled_lines(None, text, style)
 }
 
-fn labelled_lines(
-    label: Option<(&str, Style)>,
-    text: &str,
-    style: Style,
-) -> Vec<Line<'static>> {
+fn labelled_lines(label: Option<(&str, Style)>, text: &str, style: Style) -> Vec<Line<'static>> {
     let clean_text = clean(text);
     let mut lines: Vec<Line> = Vec::new();
     for (i, line) in clean_text.split('\n').enumerate() {
@@ -163,10 +158,7 @@ fn fit(text: &str, width: usize) -> String {
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     let title = " secassess ";
     let Some(d) = &app.document else {
-        frame.render_widget(
-            Paragraph::new(Line::styled(title, app.theme.title())),
-            area,
-        );
+        frame.render_widget(Paragraph::new(Line::styled(title, app.theme.title())), area);
         return;
     };
     let (save, save_style) = match &d.save {
@@ -183,7 +175,9 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
     // The protective marking is never cut: the system name gets what is left.
     let fixed = width_of(title)
         + width_of("│ ")
-        + marking.as_ref().map_or(0, |m| width_of(" │ ") + width_of(m))
+        + marking
+            .as_ref()
+            .map_or(0, |m| width_of(" │ ") + width_of(m))
         + 1
         + width_of(&save);
     let name_room = usize::from(area.width).saturating_sub(fixed);

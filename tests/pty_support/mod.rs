@@ -107,7 +107,10 @@ impl Tui {
     /// The screen as running text: rows joined, runs of white space as one space, so a
     /// message wrapped over several rows can be found whole.
     pub fn text(&self) -> String {
-        self.screen().split_whitespace().collect::<Vec<_>>().join(" ")
+        self.screen()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Waits until the screen, read as running text, holds `text`.

@@ -72,11 +72,7 @@ pub(super) fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect)
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
-            .block(block(
-                app,
-                " Keys (↑/↓ scroll; Esc, q or ? closes) ",
-                true,
-            )),
+            .block(block(app, " Keys (↑/↓ scroll; Esc, q or ? closes) ", true)),
         area,
     );
 }
@@ -143,13 +139,7 @@ pub(super) fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
     let [query_area, results_area] =
         Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
-    let widget = text_box_widget(
-        app,
-        query,
-        Line::from(" Search questions "),
-        true,
-        false,
-    );
+    let widget = text_box_widget(app, query, Line::from(" Search questions "), true, false);
     frame.render_widget(&widget, query_area);
     let items: Vec<ListItem> = app
         .search_results()
@@ -242,8 +232,7 @@ pub(super) fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     constraints.push(Constraint::Min(0));
     let areas = Layout::vertical(constraints).split(inner);
     for (i, field) in form.fields.iter().enumerate() {
-        let (Some(field_area), Some(error_area)) = (areas.get(2 * i), areas.get(2 * i + 1))
-        else {
+        let (Some(field_area), Some(error_area)) = (areas.get(2 * i), areas.get(2 * i + 1)) else {
             continue;
         };
         let mut title = vec![Span::raw(format!(" {}", clean(&field.label)))];
