@@ -1359,3 +1359,18 @@ fn times_are_shown_in_the_app_time_zone() {
     // Answered at 09:41 UTC.
     assert!(screen.contains("on 2026-11-23 at 10:41"), "{screen}");
 }
+
+#[test]
+fn f1_opens_the_help_over_a_form_and_question_marks_are_typed() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(catalogue, Theme::from_env(None, None), None, Vec::new());
+    type_text(&mut app, "Who?");
+    assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));
+    press(&mut app, &[KeyCode::F(1)]);
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("Keys ("), "{screen}");
+    assert!(screen.contains("Ctrl-U/Ctrl-K"), "editing keys shown: {screen}");
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));
+}

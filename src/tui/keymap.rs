@@ -149,7 +149,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('?'), key(KeyCode::F(1))],
         "?",
         C::Help,
-        "show or hide this help",
+        "show or hide this help (F1 too, also while typing)",
     ),
     bind(
         X::Global,
@@ -171,7 +171,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('T')],
         "T",
         C::TakeOver,
-        "take over a file left open by a program that has stopped",
+        "take over a stale lock, or one from another computer (asks)",
     ),
     bind(
         X::Global,
@@ -555,8 +555,14 @@ pub fn help_order(current: Context) -> Vec<Context> {
         Context::Editor,
         Context::Form,
     ];
+    // A form's fields are text boxes: their editing keys come next.
+    let second = (current == Context::Form).then_some(Context::Editor);
     std::iter::once(current)
-        .chain(all.into_iter().filter(|c| *c != current))
+        .chain(second)
+        .chain(
+            all.into_iter()
+                .filter(|c| *c != current && Some(*c) != second),
+        )
         .collect()
 }
 

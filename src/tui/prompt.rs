@@ -106,7 +106,7 @@ impl Prompt {
             ask: Ask::TakeOver,
             title: String::from("Take over this assessment?"),
             message: format!(
-                "The assessment {reason}.\n\nTake it over only if you are sure nobody is working on it: if they are, changes made on both sides cannot be merged, and theirs will be refused when they next save."
+                "This assessment: {reason}.\n\nTake it over only if you are sure nobody is working on it there: changes made on both sides cannot be merged."
             ),
             choices: vec![
                 Choice {

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::app::{App, Effect, Form, FormKind, SaveState, Screen, Tone};
 use super::keymap::Command;
+use super::typing::capitalised;
 use crate::assessment::findings::{self, Actor, FindingError, NewFinding, SEVERITY_RUBRIC};
 use crate::assessment::identity::parse_signature;
 use crate::assessment::record::{
@@ -528,14 +529,6 @@ fn submit_exception(
         Ok(findings::record_exception(a, c, target, approval, actor)?)
     })?;
     Ok(format!("Exception approval recorded on {target}."))
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<String, FormProblem> {

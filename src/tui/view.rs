@@ -94,13 +94,16 @@ pub fn view(app: &App, frame: &mut Frame) {
     draw_status(app, frame, status);
     draw_hints(app, frame, hints);
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => popups::draw_help(app, *scroll, frame, body),
         Some(Overlay::Jump { cursor }) => popups::draw_jump(app, *cursor, frame, body),
         Some(Overlay::Search { .. }) => popups::draw_search(app, frame, body),
-        None => {}
+        _ => {}
     }
     if let Some(form) = &app.form {
         popups::draw_form(app, form, frame, body);
+    }
+    // Help can be opened over a form (F1), so it goes on top.
+    if let Some(Overlay::Help { scroll }) = &app.overlay {
+        popups::draw_help(app, *scroll, frame, body);
     }
     if let Some(prompt) = &app.prompt {
         popups::draw_prompt(app, prompt, frame, body);
@@ -257,12 +260,16 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             (Command::NextField, Context::Form, "next field"),
             (Command::Confirm, Context::Form, "next / save"),
             (Command::Back, Context::Global, "cancel"),
-            (Command::Help, Context::Global, "keys"),
         ]
     } else if app.editor.is_some() {
         &[
             (Command::SaveEdit, Context::Editor, "keep the text"),
             (Command::Back, Context::Editor, "stop typing"),
+        ]
+    } else if matches!(app.overlay, Some(Overlay::Help { .. })) {
+        &[
+            (Command::Down, Context::Global, "scroll"),
+            (Command::Back, Context::Global, "close"),
         ]
     } else if app.overlay.is_some() {
         &[
@@ -314,10 +321,15 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             ],
         }
     };
-    let spans: Vec<Span> = items
+    let mut spans: Vec<Span> = items
         .iter()
         .flat_map(|(command, context, text)| hint(app, *command, *context, text))
         .collect();
+    if (app.form.is_some() || app.editor.is_some()) && app.overlay.is_none() {
+        // `?` is typed in a text box; F1 opens the help there.
+        spans.push(Span::styled(" F1", app.theme.key()));
+        spans.push(Span::styled(" keys ", app.theme.hint()));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
