@@ -1369,7 +1369,10 @@ fn f1_opens_the_help_over_a_form_and_question_marks_are_typed() {
     press(&mut app, &[KeyCode::F(1)]);
     let screen = screen_text(&app, 80, 24);
     assert!(screen.contains("Keys ("), "{screen}");
-    assert!(screen.contains("Ctrl-U/Ctrl-K"), "editing keys shown: {screen}");
+    assert!(
+        screen.contains("Ctrl-U/Ctrl-K"),
+        "editing keys shown: {screen}"
+    );
     press(&mut app, &[KeyCode::Esc]);
     assert!(app.overlay.is_none());
     assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));

@@ -2,8 +2,10 @@
 //! user might not mean: keep or throw away what was typed, take over a lock that may
 //! still be in use. A prompt is a message and a few choices, each with its own key; Esc
 //! (and `q`) always picks the choice that changes nothing. What a choice does is up to
-//! `app`, which matches on the prompt's [`Ask`] and the [`Answer`] picked: a new kind of
-//! question is a new `Ask` variant (carrying whatever it needs) and its arm there.
+//! `typing::on_prompt_answer`, which matches on the prompt's [`Ask`] and the [`Answer`]
+//! picked: a new kind of question is a new `Ask` variant (carrying whatever it needs, such
+//! as a change waiting to be confirmed), built with [`Prompt::yes_no`] or
+//! [`Prompt::notice`], and its arm there.
 //!
 //! Pure state: no terminal.
 
@@ -99,30 +101,59 @@ impl Prompt {
         }
     }
 
-    /// Asks before taking over a lock that may still be in use; `reason` says whose it is
-    /// and why this computer cannot tell.
-    pub fn take_over(reason: &str) -> Prompt {
+    /// A yes/no question about `ask`: `y` picks [`Answer::Yes`], `n` (and Esc, `q`)
+    /// [`Answer::No`], which must be the choice that changes nothing.
+    pub fn yes_no(ask: Ask, title: &str, message: String, yes: &str, no: &str) -> Prompt {
         Prompt {
-            ask: Ask::TakeOver,
-            title: String::from("Take over this assessment?"),
-            message: format!(
-                "This assessment: {reason}.\n\nTake it over only if you are sure nobody is working on it there: changes made on both sides cannot be merged."
-            ),
+            ask,
+            title: title.to_string(),
+            message,
             choices: vec![
                 Choice {
                     key: 'y',
-                    label: String::from("Yes, take it over"),
+                    label: yes.to_string(),
                     answer: Answer::Yes,
                 },
                 Choice {
                     key: 'n',
-                    label: String::from("No, keep it read-only"),
+                    label: no.to_string(),
                     answer: Answer::No,
                 },
             ],
             cancel: Answer::No,
             interrupt: None,
         }
+    }
+
+    /// Something the user must see before going on, with one choice (`o`, or Esc, `q`):
+    /// [`Answer::Back`].
+    pub fn notice(ask: Ask, title: &str, message: String) -> Prompt {
+        Prompt {
+            ask,
+            title: title.to_string(),
+            message,
+            choices: vec![Choice {
+                key: 'o',
+                label: String::from("OK"),
+                answer: Answer::Back,
+            }],
+            cancel: Answer::Back,
+            interrupt: None,
+        }
+    }
+
+    /// Asks before taking over a lock that may still be in use; `reason` says whose it is
+    /// and why this computer cannot tell.
+    pub fn take_over(reason: &str) -> Prompt {
+        Prompt::yes_no(
+            Ask::TakeOver,
+            "Take over this assessment?",
+            format!(
+                "This assessment: {reason}.\n\nTake it over only if you are sure nobody is working on it there: changes made on both sides cannot be merged."
+            ),
+            "Yes, take it over",
+            "No, keep it read-only",
+        )
     }
 
     /// The choice a key picks, if any.
@@ -174,5 +205,15 @@ mod tests {
             Prompt::take_over("x").answer_for(&key(KeyCode::Esc)),
             Some(Answer::No)
         );
+        assert_eq!(
+            Prompt::take_over("x").answer_for(&key(KeyCode::Char('y'))),
+            Some(Answer::Yes)
+        );
+        let notice = Prompt::notice(Ask::TakeOver, "t", String::from("m"));
+        assert_eq!(
+            notice.answer_for(&key(KeyCode::Char('o'))),
+            Some(Answer::Back)
+        );
+        assert_eq!(notice.answer_for(&key(KeyCode::Char('y'))), None);
     }
 }

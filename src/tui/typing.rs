@@ -105,6 +105,13 @@ fn on_prompt_answer(app: &mut App, ask: Ask, answer: Answer, now: DateTime<Utc>)
 
 /// A paste: into the open text box, whole; with none open, nowhere (never as keys).
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    if matches!(app.overlay, Some(Overlay::Help { .. })) {
+        app.say(
+            Tone::Warning,
+            "Pasted text ignored: close the help first (Esc), then paste.",
+        );
+        return;
+    }
     if app.prompt.is_some() {
         app.say(
             Tone::Warning,
