@@ -927,6 +927,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lock_s_age_is_said_in_rough_words() {
+        let now = Utc::now();
+        assert_eq!(age(now, now), "just now");
+        assert_eq!(age(now - chrono::Duration::minutes(1), now), "1 minute ago");
+        assert_eq!(age(now - chrono::Duration::hours(5), now), "5 hours ago");
+        assert_eq!(age(now - chrono::Duration::days(3), now), "3 days ago");
+        assert_eq!(age(now - chrono::Duration::days(61), now), "2 months ago");
+        assert_eq!(age(now - chrono::Duration::days(800), now), "2 years ago");
+    }
+
+    #[test]
     fn a_stale_lock_can_be_taken_over() {
         let (_dir, path, catalogue) = setup();
         let stale = LockInfo {
@@ -941,7 +952,11 @@ mod tests {
         std::fs::write(lock::lock_path(&path), text).expect("lock written");
         let mut session = Session::open(&path, catalogue, bob(), Utc::now()).expect("opens");
         assert!(matches!(session.access(), Access::StaleLock(..)));
-        session.take_over(Utc::now()).expect("taken over");
+        let notice = session.take_over(Utc::now()).expect("taken over");
+        assert!(
+            notice.is_some_and(|n| n.starts_with("Took over the lock held by Ann Lead")),
+            "says whose lock it overrode"
+        );
         assert!(session.is_editable());
         session
             .answer("personal_data", AnswerValue::YesNo(true), Utc::now())
