@@ -225,6 +225,8 @@ pub struct Session {
     migrations: Vec<&'static str>,
     /// When it was opened: the age of a lock is told relative to this.
     opened_at: DateTime<Utc>,
+    /// The questionnaires had new questions or changed answered ones when it was opened.
+    upgraded_at_open: bool,
 }
 
 impl Session {
@@ -258,6 +260,7 @@ impl Session {
         let (answers, _) = loaded.assessment.typed_answers(&catalogue);
         let (evaluation, problems) = findings::evaluate(&loaded.assessment, &catalogue);
         let upgrade = upgrade_report(&loaded.assessment, &catalogue);
+        let upgraded_at_open = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
         Ok(Session {
             path: path.to_path_buf(),
             catalogue,
@@ -273,6 +276,7 @@ impl Session {
             dirty: false,
             migrations: loaded.migrations,
             opened_at: now,
+            upgraded_at_open,
         })
     }
 
@@ -508,12 +512,20 @@ impl Session {
             .as_deref()
             .and_then(|id| self.steps.iter().position(|s| s.question == id));
         match last {
+            // After a questionnaire upgrade, new questions and answers to confirm again
+            // come first, wherever the user had got to.
+            _ if self.upgraded_at_open => walkthrough::next_open(
+                &self.steps,
+                self.steps.len().saturating_sub(1),
+                &self.evaluation,
+                &self.assessment,
+            ),
             Some(index)
-                if walkthrough::needs_answer(walkthrough::step_state(
+                if walkthrough::wants_answer(
                     &self.steps[index].question,
                     &self.evaluation,
                     &self.assessment,
-                )) =>
+                ) =>
             {
                 Some(index)
             }

@@ -72,8 +72,17 @@ pub fn needs_answer(state: StepState) -> bool {
     matches!(state, StepState::Open | StepState::Pending)
 }
 
-/// The next step after `from` (exclusive) that is asked and not yet answered, wrapping
-/// round to the start; `None` when everything asked has an answer.
+/// Whether moving on should stop at this question: it needs an answer, or its answer was
+/// given to an earlier version of the question and is to be confirmed again (and it is
+/// still asked).
+pub fn wants_answer(question: &str, evaluation: &Evaluation, assessment: &Assessment) -> bool {
+    let state = step_state(question, evaluation, assessment);
+    needs_answer(state) || (state != StepState::Skipped && evaluation.reconfirm.contains(question))
+}
+
+/// The next step after `from` (exclusive) that is asked and not yet answered (or whose
+/// answer is to be confirmed again), wrapping round to the start; `None` when everything
+/// asked has a current answer.
 pub fn next_open(
     steps: &[Step],
     from: usize,
@@ -83,7 +92,7 @@ pub fn next_open(
     let count = steps.len();
     (1..=count)
         .map(|offset| (from + offset) % count)
-        .find(|&i| needs_answer(step_state(&steps[i].question, evaluation, assessment)))
+        .find(|&i| wants_answer(&steps[i].question, evaluation, assessment))
 }
 
 /// The next (or previous) step that is not skipped, without wrapping.
@@ -187,9 +196,9 @@ pub fn section_progress(
 /// Counts that say how far from done an assessment is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outstanding {
-    /// Applicable MUST obligations whose status is not known yet.
+    /// Applicable MUST obligations of the system whose status is not known yet.
     pub unknown_musts: usize,
-    /// Applicable MUST obligations that are not met.
+    /// Applicable MUST obligations of the system that are not met.
     pub unmet_musts: usize,
     /// Questions flagged "answer later".
     pub flagged: usize,
@@ -198,10 +207,12 @@ pub struct Outstanding {
 }
 
 pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstanding {
-    let musts = evaluation
-        .obligations
-        .iter()
-        .filter(|o| o.level == Level::Must && o.applies != Truth::False);
+    // Organisation duties are context, not the project's to meet.
+    let musts = evaluation.obligations.iter().filter(|o| {
+        o.level == Level::Must
+            && o.scope == crate::questionnaire::model::Scope::System
+            && o.applies != Truth::False
+    });
     let mut result = Outstanding::default();
     for o in musts {
         match o.status {
@@ -228,8 +239,8 @@ pub fn next_thing_to_do(
         .find(|n| n.severity == crate::questionnaire::model::NoticeSeverity::Stop)
     {
         return format!(
-            "{}: contact the {} before going further.",
-            stop.title,
+            "{}: take the system to the {}; it cannot be self-assessed, whatever the obligations say.",
+            stop.title.trim_end_matches('.'),
             stop.contact.as_deref().unwrap_or("Cyber Security team")
         );
     }

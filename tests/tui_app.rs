@@ -955,7 +955,7 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
     assert!(
-        text.contains("Changed since the last review: Will"),
+        text.contains("Changed since the last review: Personal data"),
         "{text}"
     );
     assert!(!text.contains("personal_data"), "{text}");

@@ -371,17 +371,27 @@ impl Assessment {
             AnswerValue::Evidence(e) => record.evidence = Some(e.clone()),
         }
         let pin = audit::answer_hash(&record);
-        // Saying the same thing again changes nothing and records nothing.
-        if previous
+        // Saying the same thing again changes nothing and records nothing, unless the
+        // question changed since (a questionnaire upgrade): then it confirms the answer
+        // for the new version of the question, which is recorded.
+        let same_value = previous
             .as_ref()
-            .is_some_and(|p| audit::answer_hash(p) == pin)
-        {
+            .is_some_and(|p| audit::answer_hash(p) == pin);
+        let confirms = previous
+            .as_ref()
+            .is_some_and(|p| p.question_fingerprint != record.question_fingerprint);
+        if same_value && !confirms {
             return Ok(());
         }
         let action = if old_text.is_empty() {
             audit::Action::AnswerSet
         } else {
             audit::Action::AnswerChanged
+        };
+        let old_text = if same_value {
+            format!("{old_text} (given to an earlier version of the question)")
+        } else {
+            old_text
         };
         self.answers.insert(question.id.clone(), record);
         self.updated_at = now;

@@ -380,7 +380,8 @@ fn report(
     if findings::needs_escalation(finding, catalogue, &evaluation) {
         writeln!(
             out,
-            "    ESCALATE: a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it (secassess finding escalate {file} {} --to NAME)",
+            "    ESCALATE ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it (secassess finding escalate {file} {} --to NAME)",
+            findings::ESCALATION_POLICY,
             sanitise_line(id)
         )?;
     }

@@ -161,7 +161,8 @@ fn write_text(
         if view.needs_escalation {
             writeln!(
                 out,
-                "    ESCALATE: risk accepted on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it to the directorate or organisation risk owner (secassess finding escalate {file} {} --to NAME)",
+                "    ESCALATE ({}): risk accepted on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it to the directorate or organisation risk owner (secassess finding escalate {file} {} --to NAME)",
+                findings::ESCALATION_POLICY,
                 sanitise_line(&f.id)
             )?;
         }

@@ -218,7 +218,7 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
         }
         if !upgrade.reconfirm.is_empty() {
             console.say(&format!(
-                "These answered questions have changed; check your answers with `secassess show`: {}.",
+                "These answered questions have changed since they were answered, and are asked again so you can confirm or change your answers: {}.",
                 sanitise_line(&upgrade.reconfirm.join(", "))
             ))?;
         }
@@ -332,6 +332,14 @@ fn show_question(console: &mut Console<'_>, session: &Session, index: usize) -> 
     console.say(&sanitise(&question.prompt))?;
     if !question.help.trim().is_empty() {
         console.say(&sanitise(question.help.trim()))?;
+    }
+    if session.evaluation().reconfirm.contains(&question.id) {
+        if let Some(value) = session.answers().get(&question.id) {
+            console.say(&format!(
+                "This question changed after you answered it. Your answer was: {}. Answer again to confirm it, or change it.",
+                sanitise_line(&display_answer(question, value))
+            ))?;
+        }
     }
     if let Some(record) = session.assessment().answers.get(&question.id) {
         if record.flagged {
@@ -647,7 +655,11 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
         evaluation
             .obligations
             .iter()
-            .filter(move |o| o.applies == Truth::True && o.status == status)
+            .filter(move |o| {
+                o.applies == Truth::True
+                    && o.status == status
+                    && o.scope == crate::questionnaire::model::Scope::System
+            })
             .collect::<Vec<_>>()
     };
     let list = |console: &mut Console<'_>,
@@ -681,9 +693,23 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
     let musts_met = evaluation
         .obligations
         .iter()
-        .filter(|o| o.level == Level::Must && o.status == Status::Met)
+        .filter(|o| {
+            o.level == Level::Must
+                && o.status == Status::Met
+                && o.scope == crate::questionnaire::model::Scope::System
+        })
         .count();
     console.say(&format!("MUST obligations met: {musts_met}."))?;
+    // Organisation duties are context: their status, never the project's to meet.
+    for o in evaluation.obligations.iter().filter(|o| {
+        o.scope == crate::questionnaire::model::Scope::Organisation && o.applies == Truth::True
+    }) {
+        console.say(&format!(
+            "Organisation context (not the project's to meet): {} is {}.",
+            sanitise_line(&o.id),
+            o.status.name()
+        ))?;
+    }
     console.say(&format!(
         "Next: {}",
         sanitise_line(&session.next_thing_to_do())

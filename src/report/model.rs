@@ -31,8 +31,8 @@ use crate::assessment::review;
 use crate::assessment::verify::{self, ProblemKind, SignOffState};
 use crate::questionnaire::answer::{display_answer, EvidenceRef};
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{Catalogue, Level};
-use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, REQUIRED_BY};
+use crate::questionnaire::model::{Catalogue, Level, Scope};
+use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, GOOD_PRACTICE_BASIS, REQUIRED_BY};
 
 /// The version of the JSON export's shape. Raised when a field is renamed or removed;
 /// adding a field does not raise it.
@@ -239,6 +239,10 @@ pub const SIGN_OFF_CHANGED: &str = "CHANGED SINCE SIGN-OFF";
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
     pub passed: bool,
+    /// Why the system is outside self-assessment ("SECRET and above is outside
+    /// self-assessment: ..."), when a stop notice shows: the pack then never presents
+    /// itself as a completed self-assessment.
+    pub outside_self_assessment: Vec<String>,
     pub must: usize,
     pub met: usize,
     pub treated: usize,
@@ -264,6 +268,11 @@ pub struct NoticeView {
 pub struct ObligationView {
     pub id: String,
     pub level: Level,
+    /// `organisation` for an organisation duty: context, never the project's blocker.
+    pub scope: Scope,
+    /// Who must approve an exception when it is not met (a risk acceptance does not
+    /// treat it).
+    pub exception_approver: Option<String>,
     pub title: String,
     pub status: Status,
     /// "yes", "no" or "not known yet".
@@ -816,6 +825,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             ObligationView {
                 id: o.id.clone(),
                 level: o.level,
+                scope: o.scope,
+                exception_approver: o.exception_approver.clone(),
                 title: o.title.clone(),
                 status: standing.map_or(o.status, |s| s.status),
                 applies: truth_word(o.applies).to_string(),
@@ -932,6 +943,11 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
 
     let gate_view = GateView {
         passed: gate.passed,
+        outside_self_assessment: gate
+            .outside_self_assessment
+            .iter()
+            .map(|n| clean_line(&format!("{}: {}", n.title.trim_end_matches('.'), n.text)))
+            .collect(),
         must: gate.must,
         met: gate.met,
         treated: gate.treated,
@@ -970,7 +986,11 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     Ok(Pack {
         schema: PACK_SCHEMA,
         schema_version: PACK_SCHEMA_VERSION,
-        title: format!("Security self-assessment: {}", system.name),
+        title: if gate.outside_self_assessment.is_empty() {
+            format!("Security self-assessment: {}", system.name)
+        } else {
+            format!("Outside self-assessment: {}", system.name)
+        },
         marking,
         generated_at: input.generated_at,
         dates_checked_on: input.today,
@@ -1090,6 +1110,9 @@ fn next_steps(
     evidence_attention: usize,
 ) -> Vec<String> {
     let mut steps = Vec::new();
+    for stop in &gate.outside_self_assessment {
+        steps.push(format!("First: {stop}"));
+    }
     let open = progress.total.saturating_sub(progress.answered);
     if open > 0 {
         steps.push(format!(
@@ -1114,7 +1137,8 @@ fn next_steps(
     let escalate = findings.iter().filter(|f| f.needs_escalation).count();
     if escalate > 0 {
         steps.push(format!(
-            "Escalate the {escalate} risk acceptance(s) on MUST obligations of this OFFICIAL-SENSITIVE system to the directorate or organisation risk register."
+            "Escalate the {escalate} risk acceptance(s) on MUST obligations of this OFFICIAL-SENSITIVE system to the directorate or organisation risk register ({}).",
+            findings::ESCALATION_POLICY
         ));
     }
     if reviews.stale > 0 {
@@ -1130,6 +1154,8 @@ fn next_steps(
         ));
     }
     match sign_off {
+        // A system outside self-assessment is not signed off as a self-assessment.
+        None if !gate.outside_self_assessment.is_empty() => {}
         None => {
             steps.push("Ask the reviewer to sign off the assessment once it is complete.".into())
         }
@@ -1261,10 +1287,11 @@ impl Builder {
     }
 }
 
+/// Obligations of the system (organisation duties are counted apart) at one level.
 fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
     pack.obligations
         .iter()
-        .filter(|o| o.level == level && o.status == status)
+        .filter(|o| o.scope == Scope::System && o.level == level && o.status == status)
         .count()
 }
 
@@ -1286,10 +1313,17 @@ pub fn document(pack: &Pack) -> Document {
     integrity(&mut b, pack);
     Document {
         title: pack.title.clone(),
-        subject: format!(
-            "Security self-assessment evidence pack ({}), generated by secassess {}",
-            pack.marking, pack.tool_version
-        ),
+        subject: if pack.gate.outside_self_assessment.is_empty() {
+            format!(
+                "Security self-assessment evidence pack ({}), generated by secassess {}",
+                pack.marking, pack.tool_version
+            )
+        } else {
+            format!(
+                "Record of answers for a system outside self-assessment ({}), generated by secassess {}",
+                pack.marking, pack.tool_version
+            )
+        },
         author: pack.assessor.clone(),
         marking: pack.marking.clone(),
         generated_at: pack.generated_at,
@@ -1345,7 +1379,19 @@ fn integrity_warning(pack: &Pack) -> Option<String> {
 
 fn cover(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[0]);
-    b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    // A system outside self-assessment is said first, and the pack does not call itself
+    // a self-assessment of it.
+    for stop in &pack.gate.outside_self_assessment {
+        b.paragraph(format!("OUTSIDE SELF-ASSESSMENT. {stop}"));
+    }
+    if pack.gate.outside_self_assessment.is_empty() {
+        b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    } else {
+        b.paragraph(format!(
+            "Answers recorded for {}. This is NOT a completed self-assessment and does not show the system is secure enough: it is outside self-assessment, and the obligations in this pack are the OFFICIAL baseline only.",
+            pack.system.name
+        ));
+    }
     if let Some(warning) = integrity_warning(pack) {
         b.paragraph(warning);
     }
@@ -1395,7 +1441,8 @@ fn cover(b: &mut Builder, pack: &Pack) {
             pack.integrity.assessment_sha256.clone(),
         ),
     ]);
-    for notice in &pack.notices {
+    // Stop notices were said first, above.
+    for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
         b.paragraph(format!(
             "{}: {}. {}",
             notice.severity, notice.title, notice.text
@@ -1422,7 +1469,9 @@ fn summary(b: &mut Builder, pack: &Pack) {
         b.paragraph(warning);
     }
     let p = &pack.progress;
-    let gate = if pack.gate.passed {
+    let gate = if let Some(stop) = pack.gate.outside_self_assessment.first() {
+        format!("NOT PASSED: OUTSIDE SELF-ASSESSMENT. {stop}")
+    } else if pack.gate.passed {
         format!(
             "PASSED: every applicable MUST obligation is met ({}) or treated ({}).",
             pack.gate.met, pack.gate.treated
@@ -1455,7 +1504,7 @@ fn summary(b: &mut Builder, pack: &Pack) {
         Status::NotApplicable,
     ];
     let mut rows = Vec::new();
-    for level in [Level::Must, Level::Should, Level::May] {
+    for level in Level::ALL {
         let mut row = vec![level.name().to_string()];
         row.extend(
             statuses
@@ -1464,6 +1513,16 @@ fn summary(b: &mut Builder, pack: &Pack) {
         );
         rows.push(row);
     }
+    // Organisation duties are context, counted apart from the system's obligations.
+    let mut row = vec!["Organisation (context)".to_string()];
+    row.extend(statuses.iter().map(|s| {
+        pack.obligations
+            .iter()
+            .filter(|o| o.scope == Scope::Organisation && o.status == *s)
+            .count()
+            .to_string()
+    }));
+    rows.push(row);
     b.table(
         &[
             ("Level", 2),
@@ -1497,8 +1556,8 @@ fn summary(b: &mut Builder, pack: &Pack) {
         }
         if f.needs_escalation {
             items.push(format!(
-                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system",
-                f.id, f.title
+                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system ({})",
+                f.id, f.title, findings::ESCALATION_POLICY
             ));
         }
     }
@@ -1513,7 +1572,10 @@ fn summary(b: &mut Builder, pack: &Pack) {
 
 fn obligations(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[2]);
-    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted.");
+    if !pack.gate.outside_self_assessment.is_empty() {
+        b.paragraph("OUTSIDE SELF-ASSESSMENT: the obligations below are the baseline for OFFICIAL systems only and are NOT sufficient for this system, whatever their status.");
+    }
+    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted. Organisation duties (level marked \"organisation\") are the organisation's, not the project's: context that never blocks the gate. Good practice is advice that supports a standard, not a requirement of it.");
     let rows = pack
         .obligations
         .iter()
@@ -1524,9 +1586,14 @@ fn obligations(b: &mut Builder, pack: &Pack) {
                 .reasons
                 .iter()
                 .map(String::as_str)
-                .filter(|r| !r.starts_with(REQUIRED_BY))
+                .filter(|r| !r.starts_with(REQUIRED_BY) && !r.starts_with(GOOD_PRACTICE_BASIS))
                 .collect();
             let mut why = format!("{}\n{}", o.title, reasons.join("\n"));
+            if let (Some(who), false) = (&o.exception_approver, o.status == Status::Met) {
+                why.push_str(&format!(
+                    "\nExceptions: only the {who} can approve one; a risk acceptance does not treat a gap."
+                ));
+            }
             if let Some(t) = &o.treatment {
                 why.push_str(&format!("\nTreatment: {t}"));
             }
@@ -1539,9 +1606,13 @@ fn obligations(b: &mut Builder, pack: &Pack) {
                 .map(citation_words)
                 .collect::<Vec<_>>()
                 .join("\n");
+            let level = match o.scope {
+                Scope::Organisation => format!("{}, organisation", o.level.name()),
+                Scope::System => o.level.name().to_string(),
+            };
             vec![
                 o.id.clone(),
-                o.level.name().to_string(),
+                level,
                 status_word(o.status).to_string(),
                 why,
                 sources,
@@ -1641,7 +1712,7 @@ fn findings_register(b: &mut Builder, pack: &Pack) {
         if f.needs_escalation {
             rows.push((
                 "ESCALATE",
-                "a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register".into(),
+                format!("a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register ({})", findings::ESCALATION_POLICY),
             ));
         }
         for p in &f.problems {
@@ -2010,7 +2081,7 @@ pub fn headline(pack: &Pack) -> String {
     let must = |status: Status| {
         pack.obligations
             .iter()
-            .filter(|o| o.level == Level::Must && o.status == status)
+            .filter(|o| o.level == Level::Must && o.scope == Scope::System && o.status == status)
             .count()
     };
     let treated = pack.findings.iter().filter(|f| f.treated).count();
@@ -2028,8 +2099,13 @@ pub fn headline(pack: &Pack) -> String {
             pack.integrity.verify_problems.len()
         )
     };
+    let outside = if pack.gate.outside_self_assessment.is_empty() {
+        String::new()
+    } else {
+        "OUTSIDE SELF-ASSESSMENT (not a completed self-assessment: take the system to the Cyber Security team); ".to_string()
+    };
     format!(
-        "The pack says: {}; MUST obligations {} met, {} not met, {} unknown; findings {} untreated, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
+        "The pack says: {outside}{}; MUST obligations {} met, {} not met, {} unknown; findings {} untreated, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
         pack.marking,
         must(Status::Met),
         must(Status::NotMet),

@@ -25,6 +25,7 @@ use super::typing::{capitalised, on_editor_key, on_paste, on_prompt_key, typed_t
 pub use super::zone::Zone;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
+use crate::assessment::upgrade;
 use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
@@ -290,19 +291,31 @@ impl App {
     }
 
     /// `take_over`: the lock is stale and may be taken over; `Some(true)` after a warning.
+    /// Returns whether the assessment changed on opening (it was moved onto the current
+    /// questionnaire versions) and needs saving.
     fn open_with(
         &mut self,
         path: PathBuf,
-        assessment: Assessment,
+        mut assessment: Assessment,
         read_only: Option<String>,
         take_over: Option<bool>,
-    ) {
+    ) -> bool {
+        // What changed in the questionnaires since it was answered: said once on opening;
+        // an editable assessment then follows the current versions (answers to changed
+        // questions stay marked until confirmed).
+        let upgrade = upgrade::upgrade_report(&assessment, &self.catalogue);
+        let accepted = read_only.is_none() && !upgrade.questionnaires.is_empty();
+        if accepted {
+            upgrade::accept_current_questionnaires(&mut assessment, &self.catalogue);
+        }
+        let start_over = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
         // With recorded approvals applied: a pre-approval obligation is met only with one.
         let (evaluation, problems) = findings::evaluate(&assessment, &self.catalogue);
         let resume = assessment
             .last_question
             .as_ref()
-            .and_then(|id| self.steps.iter().position(|s| s.question == *id));
+            .and_then(|id| self.steps.iter().position(|s| s.question == *id))
+            .filter(|_| !start_over);
         let step = resume
             .or_else(|| {
                 walkthrough::next_open(
@@ -322,7 +335,7 @@ impl App {
             assessment,
             evaluation,
             save,
-            dirty: false,
+            dirty: accepted,
             step,
             cursor: None,
             ticked: BTreeSet::new(),
@@ -347,6 +360,42 @@ impl App {
                 p.problem
             ),
         });
+        if !upgrade.is_empty() {
+            let changed: Vec<String> = upgrade
+                .questionnaires
+                .iter()
+                .map(|q| match &q.change {
+                    upgrade::VersionChange::Upgraded { from, to } => {
+                        format!("{} {from} -> {to}", q.id)
+                    }
+                    upgrade::VersionChange::Added { version } => {
+                        format!("{} {version} (new)", q.id)
+                    }
+                    upgrade::VersionChange::ContentChanged { version } => {
+                        format!("{} {version} (edited)", q.id)
+                    }
+                    upgrade::VersionChange::Removed { version } => {
+                        format!("{} {version} (removed)", q.id)
+                    }
+                })
+                .collect();
+            // The counts first: the versions can run past the status lines.
+            let mut text = format!(
+                "The questionnaires changed since this was answered: {} new question(s) to answer, {} answer(s) to confirm again{} ({}).",
+                upgrade.new_questions.len(),
+                upgrade.reconfirm.len(),
+                if start_over { "; starting at the first" } else { "" },
+                changed.join(", "),
+            );
+            if let Some(previous) = self.status.take() {
+                text.push(' ');
+                text.push_str(&previous.text);
+            }
+            self.status = Some(StatusMessage {
+                tone: Tone::Warning,
+                text,
+            });
+        }
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
             let heading = match take_over {
                 Some(false) => "Read-only (press T to take it over)",
@@ -358,6 +407,7 @@ impl App {
                 text: format!("{heading}: {reason}"),
             });
         }
+        accepted
     }
 
     pub fn current_question(&self) -> Option<&Question> {
@@ -484,14 +534,22 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             assessment,
             access,
         } => {
-            match access {
+            let changed = match access {
                 Access::Editable => app.open_with(path, *assessment, None, None),
                 Access::ReadOnly(reason) => app.open_with(path, *assessment, Some(reason), None),
                 Access::StaleLock { reason, warn } => {
                     app.open_with(path, *assessment, Some(reason), Some(warn))
                 }
+            };
+            // Moving onto the current questionnaire versions is saved at once.
+            if changed {
+                if let Some(d) = app.document.as_mut() {
+                    d.save = SaveState::Saving;
+                }
+                vec![Effect::Save]
+            } else {
+                Vec::new()
             }
-            Vec::new()
         }
         Msg::Paste(text) => {
             on_paste(app, &text);
@@ -1160,6 +1218,18 @@ fn toggle(app: &mut App, question: &Question) {
         return;
     };
     if !d.ticked.remove(&option.value) {
+        // An exclusive option ("Nobody") and the others rule each other out.
+        let exclusive: Vec<&str> = question
+            .options
+            .iter()
+            .filter(|o| o.exclusive)
+            .map(|o| o.value.as_str())
+            .collect();
+        if option.exclusive {
+            d.ticked.clear();
+        } else {
+            d.ticked.retain(|v| !exclusive.contains(&v.as_str()));
+        }
         d.ticked.insert(option.value.clone());
     }
 }
@@ -1404,11 +1474,11 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
                 .filter_map(|n| app.steps.iter().position(|s| s.question == *n))
                 .collect();
             let open = positions.iter().copied().find(|&p| {
-                walkthrough::needs_answer(walkthrough::step_state(
+                walkthrough::wants_answer(
                     &app.steps[p].question,
                     &document.evaluation,
                     &document.assessment,
-                ))
+                )
             });
             match open.or(positions.first().copied()) {
                 Some(step) => go_to_step(app, step),

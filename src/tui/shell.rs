@@ -467,7 +467,7 @@ impl Shell {
             (false, _) => Access::ReadOnly(session.read_only_reason().unwrap_or_default()),
         };
         let editable = access == Access::Editable;
-        app::update(
+        let effects = app::update(
             app,
             Msg::Opened {
                 path,
@@ -481,6 +481,9 @@ impl Shell {
         } else {
             self.held = Some(session);
         }
+        // Opening may have changed it (moved onto the current questionnaire versions):
+        // saved once the saver is there.
+        self.carry_out(app, effects);
     }
 
     /// Waits for the open assessment's saves and releases its lock. When the last save

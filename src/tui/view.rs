@@ -23,8 +23,8 @@ use crate::assessment::record::{FindingStatus, ReviewDecision};
 use crate::assessment::review;
 use crate::questionnaire::answer::display_answer;
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{AnswerKind, NoticeSeverity, Question};
-use crate::rules::{citation, Status};
+use crate::questionnaire::model::{AnswerKind, Level, NoticeSeverity, Question, Scope};
+use crate::rules::{citation, ObligationResult, Status};
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough::{self, StepState};
 
@@ -501,6 +501,11 @@ fn question_lines(
             })
             .unwrap_or_default();
         lines.push(Line::styled(reason, app.theme.dimmed()));
+    } else if document.evaluation.reconfirm.contains(&question.id) {
+        lines.push(Line::styled(
+            "This question changed after you answered it: check your answer and confirm it (Enter).",
+            app.theme.warning(),
+        ));
     }
     lines.push(Line::from(""));
     if !with_answer {
@@ -728,8 +733,14 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             .filter(|o| o.status == s)
             .count()
     };
+    let outside = document.evaluation.stops().next().is_some();
     let title = format!(
-        " Obligations: {} not met, {} unknown, {} met, {} n/a ",
+        " {}Obligations: {} not met, {} unknown, {} met, {} n/a ",
+        if outside {
+            "OUTSIDE SELF-ASSESSMENT · not sufficient · "
+        } else {
+            ""
+        },
         count(Status::NotMet),
         count(Status::Unknown),
         count(Status::Met),
@@ -764,7 +775,7 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
                 ),
                 Span::styled(finding, app.theme.key()),
                 Span::raw(maybe),
-                Span::styled(format!("{:<7}", o.level.name()), app.theme.heading()),
+                Span::styled(format!("{:<7}", level_tag(o)), app.theme.heading()),
                 Span::raw(clean(&o.title)),
             ]))
         })
@@ -789,7 +800,20 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     else {
         return;
     };
-    let mut lines = vec![
+    let mut lines = Vec::new();
+    // Outside self-assessment is said first, on every obligation: none of them is enough.
+    for stop in document.evaluation.stops() {
+        lines.push(Line::styled(
+            format!(
+                "STOP: {}. Take the system to the {}; these obligations are the OFFICIAL baseline only and are not sufficient.",
+                clean(stop.title.trim_end_matches('.')),
+                clean(stop.contact.as_deref().unwrap_or("Cyber Security team"))
+            ),
+            app.theme.error(),
+        ));
+        lines.push(Line::from(""));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled(format!("{} ", o.level.name()), app.theme.heading()),
             Span::styled(clean(&o.title), app.theme.heading()),
@@ -806,7 +830,7 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             ),
         ]),
         Line::from(""),
-    ];
+    ]);
     for reason in &o.reasons {
         lines.push(Line::from(clean(reason)));
     }
@@ -867,6 +891,16 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     );
 }
 
+/// The level column of the obligations list: "MUST", or "ORG" for an organisation duty
+/// (context, never the project's blocker), or "GOOD" for good practice.
+fn level_tag(o: &ObligationResult) -> &'static str {
+    match (o.scope, o.level) {
+        (Scope::Organisation, _) => "ORG",
+        (_, Level::GoodPractice) => "GOOD",
+        (_, level) => level.name(),
+    }
+}
+
 fn bar(ratio: f64, width: usize) -> String {
     let filled = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
     format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
@@ -877,13 +911,28 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let mut lines: Vec<Line> = Vec::new();
+    for stop in document.evaluation.stops() {
+        lines.push(Line::styled(
+            format!(
+                "STOP: {}. Take the system to the {}. The obligations are not sufficient for it, and `secassess check` will not pass it.",
+                clean(stop.title.trim_end_matches('.')),
+                clean(stop.contact.as_deref().unwrap_or("Cyber Security team"))
+            ),
+            app.theme.error(),
+        ));
+    }
     if let Some(ec) = &document.evaluation.effective_classification {
         lines.push(Line::from(vec![
             Span::styled("Classification: ", app.theme.hint()),
             Span::styled(clean(&ec.explanation), app.theme.heading()),
         ]));
     }
-    for notice in &document.evaluation.notices {
+    for notice in document
+        .evaluation
+        .notices
+        .iter()
+        .filter(|n| n.severity != NoticeSeverity::Stop)
+    {
         let style = match notice.severity {
             NoticeSeverity::Stop => app.theme.error(),
             NoticeSeverity::Warning => app.theme.warning(),
@@ -1100,7 +1149,10 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             }
             if v.needs_escalation {
                 lines.push(Line::styled(
-                    "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information needs escalating to organisation level (e).",
+                    format!(
+                        "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information is flagged for escalation to organisation level (e); {}.",
+                        findings::ESCALATION_POLICY
+                    ),
                     app.theme.warning(),
                 ));
             }

@@ -258,7 +258,11 @@ fn the_headline_counts_must_obligations_and_findings() {
     let must = |s: Status| {
         pack.obligations
             .iter()
-            .filter(|o| o.level == Level::Must && o.status == s)
+            .filter(|o| {
+                o.level == Level::Must
+                    && o.scope == crate::questionnaire::model::Scope::System
+                    && o.status == s
+            })
             .count()
     };
     assert!(
