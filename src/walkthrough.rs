@@ -221,8 +221,11 @@ pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstand
             _ => {}
         }
     }
-    result.flagged = assessment.answers.values().filter(|a| a.flagged).count();
-    result.dont_know = assessment.answers.values().filter(|a| a.dont_know).count();
+    // Answers to questions no longer asked count for nothing.
+    let asked = |id: &String| evaluation.asked.get(id) != Some(&Truth::False);
+    let records = || assessment.answers.iter().filter(|(id, _)| asked(id));
+    result.flagged = records().filter(|(_, a)| a.flagged).count();
+    result.dont_know = records().filter(|(_, a)| a.dont_know).count();
     result
 }
 
@@ -254,7 +257,7 @@ pub fn next_thing_to_do(
     let dont_know: Vec<&str> = assessment
         .answers
         .iter()
-        .filter(|(_, a)| a.dont_know)
+        .filter(|(id, a)| a.dont_know && evaluation.asked.get(*id) != Some(&Truth::False))
         .filter_map(|(id, _)| catalogue.question(id))
         .map(|q| q.who_can_answer.as_str())
         .collect();
@@ -269,6 +272,13 @@ pub fn next_thing_to_do(
         .obligations
         .iter()
         .filter(|o| o.level == Level::Must && o.status == Status::NotMet)
+        // One with a finding is being dealt with; the register says how.
+        .filter(|o| {
+            !assessment
+                .findings
+                .iter()
+                .any(|f| f.obligations.contains(&o.id))
+        })
         .map(|o| o.id.as_str())
         .collect();
     if !unmet.is_empty() {
@@ -281,6 +291,30 @@ pub fn next_thing_to_do(
     String::from(
         "Everything is answered: ask your Information Governance representative to review it.",
     )
+}
+
+/// Why a question is not asked, in words from its `ask_if` and the answers that decide
+/// it ("the system is not a web application"); empty when it is asked or has no
+/// condition.
+pub fn why_not_asked(
+    catalogue: &Catalogue,
+    answers: &crate::questionnaire::answer::Answers,
+    question: &crate::questionnaire::model::Question,
+) -> String {
+    let Some((condition, _)) = &question.ask_if else {
+        return String::new();
+    };
+    let facts = crate::rules::facts::AnswerFacts::new(catalogue, answers);
+    let outcome = crate::questionnaire::expr::evaluate(condition, &facts);
+    if outcome.truth != Truth::False {
+        return String::new();
+    }
+    let texts: Vec<&str> = outcome.because.iter().map(|f| f.text.as_str()).collect();
+    match texts.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A value worth showing next to a question in a list ("Yes", "OFFICIAL", ...).

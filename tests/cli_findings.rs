@@ -306,7 +306,7 @@ fn check_exits_2_for_unreadable_input() {
     );
 
     let text = ws.read();
-    ws.write(&text.replacen("schema_version = 1", "schema_version = [", 1));
+    ws.write(&text.replacen("schema_version = 2", "schema_version = [", 1));
     let broken = ws.check(&["--format", "json"]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(stdout(&broken).is_empty());
@@ -381,9 +381,21 @@ fn a_risk_acceptance_is_shown_as_not_met_and_flagged_on_a_sensitive_system() {
     assert_eq!(check.status.code(), Some(0), "a valid acceptance treats it");
     let check = stdout(&check);
     assert!(check.contains("flagged for escalation"), "{check}");
-    ws.finding("escalate", &["F-001", "--to", "Dee Director"]);
+    ws.finding(
+        "escalate",
+        &[
+            "F-001",
+            "--to",
+            "Dee Director <dee@example.nhs.uk>",
+            "--role",
+            "Director of Digital",
+        ],
+    );
     let json = findings_json(&ws, &["--status", "escalated"]);
-    assert_eq!(json["findings"][0]["owner"], "Dee Director");
+    assert_eq!(
+        json["findings"][0]["owner"],
+        "Dee Director <dee@example.nhs.uk> (Director of Digital)"
+    );
     assert_eq!(json["findings"][0]["needs_escalation"], false);
 }
 

@@ -146,7 +146,9 @@ fn opening_it_asks_the_new_profile_questions_and_the_changed_answers_again() {
         .expect("answered");
     assert!(!session.evaluation().reconfirm.contains("dspt_status"));
     assert!(session.evaluation().reconfirm.contains("pen_test_status"));
-    session.accept_questionnaire_upgrade().expect("accepted");
+    session
+        .accept_questionnaire_upgrade(Utc::now())
+        .expect("accepted");
     session.save().expect("saved");
     let saved = store::load(&file).expect("saved file loads");
     let report = upgrade_report(&saved.assessment, &load_embedded().expect("content"));

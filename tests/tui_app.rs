@@ -95,7 +95,11 @@ fn answering_records_the_answer_saves_and_moves_on() {
     let document = app.document.as_ref().expect("open");
     let record = &document.assessment.answers["classification"];
     assert_eq!(record.answered_by, "Ann Lead <ann.lead@example.nhs.uk>");
-    assert_eq!(document.assessment.audit.len(), 1);
+    assert_eq!(
+        document.assessment.audit.len(),
+        2,
+        "the creation and the answer"
+    );
     assert_eq!(document.save, SaveState::Saving);
     assert_eq!(current_id(&app), "personal_data");
     update(&mut app, Msg::Saved(Ok(now())), now());
@@ -304,23 +308,11 @@ fn ctrl_c_while_typing_can_throw_the_text_away_or_go_back() {
         .unwrap_or_default();
     assert_eq!(text, "half a thought");
     // Discard: quits, and the half-typed text is not an answer.
+    let before = app.document.as_ref().expect("open").assessment.clone();
     update(&mut app, ctrl('c'), now());
     let effects = press(&mut app, &[KeyCode::Char('d')]);
     assert_eq!(effects, vec![Effect::Quit]);
-    assert!(app
-        .document
-        .as_ref()
-        .expect("open")
-        .assessment
-        .answers
-        .is_empty());
-    assert!(app
-        .document
-        .as_ref()
-        .expect("open")
-        .assessment
-        .audit
-        .is_empty());
+    assert_eq!(app.document.as_ref().expect("open").assessment, before);
     // A second Ctrl-C at the prompt does the same, as the prompt says.
     let (mut app, _) = typing_an_answer("x");
     update(&mut app, ctrl('c'), now());
@@ -951,7 +943,24 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     let text = format!("{:?}", render(&app, 80, 24).backend());
     assert!(text.contains("Review: queried"), "{text}");
 
-    // The answer changes after the review: the overview says so.
+    // A reviewer queries rather than changes the lead's answers.
+    assert!(press(&mut app, &[KeyCode::Char('1')]).is_empty());
+    assert!(
+        status(&app).contains("a reviewer does not change the project lead's answers"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(current_id(&app), question);
+
+    // The lead changes the answer after the review: the overview says so.
+    let lead = app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .assessor
+        .clone();
+    app.who = Some(lead);
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
     assert!(
@@ -959,10 +968,15 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
         "{text}"
     );
     assert!(!text.contains("personal_data"), "{text}");
-    // A reviewer cannot review their own answer.
+    // The project lead does not review their own assessment.
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
     assert_eq!(current_id(&app), question);
     assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
+    assert!(
+        status(&app).contains("project lead does not review"),
+        "{}",
+        status(&app)
+    );
 }
 
 /// The findings screen after raising a finding, pre-filled, from the first unmet
@@ -1062,10 +1076,10 @@ fn step_of_kind(app: &App, kind: AnswerKind) -> usize {
 fn enter_on_an_unanswered_question_answers_nothing_and_says_how() {
     let mut app = app();
     assert_eq!(app.document.as_ref().expect("open").cursor, None);
+    let before = app.document.as_ref().expect("open").assessment.clone();
     assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
     let document = app.document.as_ref().expect("open");
-    assert!(document.assessment.answers.is_empty());
-    assert!(document.assessment.audit.is_empty());
+    assert_eq!(document.assessment, before, "nothing changed");
     let message = status(&app);
     assert!(message.contains("Nothing is chosen yet"), "{message}");
     assert!(message.contains("press the option's number"), "{message}");
@@ -1250,7 +1264,7 @@ fn a_bad_evidence_path_keeps_the_form_and_what_was_typed() {
         },
         now(),
     );
-    assert_eq!(effects, vec![Effect::Save]);
+    assert_eq!(effects, vec![Effect::Save, Effect::CheckEvidence]);
     assert!(app.form.is_none());
     assert!(app
         .document
@@ -1376,4 +1390,39 @@ fn f1_opens_the_help_over_a_form_and_question_marks_are_typed() {
     press(&mut app, &[KeyCode::Esc]);
     assert!(app.overlay.is_none());
     assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));
+}
+
+#[test]
+fn the_systems_name_and_description_are_changed_through_an_audited_form() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('E')]);
+    let form = app.form.as_ref().expect("the system form");
+    assert_eq!(form.value(0), "Staff rota");
+    assert_eq!(form.value(1), "Shift planning for the regional office");
+    // An empty name is refused and the form stays open.
+    press(&mut app, &[KeyCode::End]);
+    for _ in 0.."Staff rota".len() {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert!(effects.is_empty());
+    assert!(app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.as_deref())
+        .is_some_and(|e| e.contains("the system name is empty")));
+    press(&mut app, &[KeyCode::Tab]);
+    type_text(&mut app, "Ward rota");
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(effects, vec![Effect::Save], "{}", status(&app));
+    let assessment = &app.document.as_ref().expect("open").assessment;
+    assert_eq!(assessment.system.name, "Ward rota");
+    let last = assessment.audit.last().expect("an entry");
+    assert_eq!(last.action, "system-changed");
+    assert_eq!(
+        last.pin,
+        secassess::assessment::record::header_pin(assessment)
+    );
 }

@@ -25,7 +25,7 @@ const CTRL_S: &str = "\x13";
 
 fn open(home: &Path, size: (u16, u16)) -> Tui {
     let file = assessment_file(home).display().to_string();
-    Tui::start(home, &["--as", LEAD, "open", &file], size)
+    Tui::start(home, &["--as", LEAD, "open", &file], size, &[])
 }
 
 fn bytes(path: &Path) -> Vec<u8> {
@@ -70,7 +70,7 @@ fn a_paste_on_a_question_changes_nothing_byte_for_byte() {
 fn a_paste_goes_whole_into_the_open_text_box() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
-    let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24));
+    let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24), &[]);
     tui.wait_for("Your assessments");
     tui.send("n");
     tui.wait_for("New assessment");
@@ -115,7 +115,7 @@ fn a_paste_goes_whole_into_the_open_text_box() {
 #[test]
 fn pre_filled_fields_take_typing_at_their_end() {
     let home = tempfile::tempdir().expect("temp dir");
-    let mut tui = Tui::start(home.path(), &[], (80, 24));
+    let mut tui = Tui::start(home.path(), &[], (80, 24), &[]);
     tui.wait_for("Who are you?");
     tui.type_text("Zoë O'Brien");
     tui.send("\t");
@@ -231,7 +231,7 @@ fn leaving_a_text_box_asks_and_q_closes_help_first() {
     assert_eq!(tui.wait_exit(), (true, false));
     assert_eq!(bytes(&file), before, "nothing half-typed was saved");
 
-    let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24));
+    let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24), &[]);
     tui.wait_for("Your assessments");
     tui.send("n");
     tui.wait_for("New assessment");
@@ -439,7 +439,12 @@ fn the_screen_keeps_the_marking_line_breaks_and_every_key_in_help() {
         .find(|path| path.to_string_lossy().ends_with(".secassess.toml"))
         .expect("the new assessment");
     let file_text = file.display().to_string();
-    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file_text], (80, 24));
+    let mut tui = Tui::start(
+        home.path(),
+        &["--as", LEAD, "open", &file_text],
+        (80, 24),
+        &[],
+    );
     tui.wait_for("question 1 of");
     tui.send("2");
     tui.wait_for_text("Have the system penetration tested");
@@ -530,7 +535,7 @@ fn times_are_shown_with_the_offset_in_force_when_they_happened() {
 
     let file_text = file.display().to_string();
     // The UK's rules as a POSIX TZ string, so no time zone database is needed.
-    let mut tui = Tui::start_with(
+    let mut tui = Tui::start(
         home.path(),
         &["--as", LEAD, "open", &file_text],
         (100, 30),

@@ -27,7 +27,7 @@ fn first_run_answer_quit_and_resume() {
 
     // Reopening goes straight back to where the user left off.
     let path_text = path.display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.wait_for("[saved");
     tui.send("q");
@@ -40,7 +40,7 @@ fn ctrl_c_while_typing_asks_and_keeps_the_text_when_told() {
     first_run(home.path());
     let path = assessment_file(home.path());
     let path_text = path.display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.send("n"); // notes on this question
     tui.wait_for("Ctrl-S");
@@ -60,7 +60,7 @@ fn resizing_redraws_and_too_small_says_so() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
     let path_text = assessment_file(home.path()).display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.resize(60, 20);
     tui.wait_for("needs at least 80x24");
@@ -77,9 +77,9 @@ fn a_second_instance_is_read_only_and_says_who_has_it() {
     first_run(home.path());
     let path = assessment_file(home.path());
     let path_text = path.display().to_string();
-    let mut first = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut first = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     first.wait_for("[saved");
-    let mut second = Tui::start(home.path(), &["open", &path_text], (100, 30));
+    let mut second = Tui::start(home.path(), &["open", &path_text], (100, 30), &[]);
     second.wait_for("[read-only]");
     second.wait_for("Ann Lead");
     let before = std::fs::read_to_string(&path).expect("readable");
@@ -200,7 +200,7 @@ fn plan_for_gaps(home: &Path, file: &str) {
 fn a_gap_goes_from_not_met_to_risk_accepted_through_the_tui() {
     let home = tempfile::tempdir().expect("temp dir");
     let file = answered_by_lead(home.path()).display().to_string();
-    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30), &[]);
     tui.wait_for("question 1 of");
     tui.send("o");
     tui.wait_for("[!] NOT MET");
@@ -241,7 +241,12 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     plan_for_gaps(home.path(), &file);
 
     // The reviewer queries the classification.
-    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    let mut reviewer = Tui::start(
+        home.path(),
+        &["--as", REVIEWER, "open", &file],
+        (100, 30),
+        &[],
+    );
     reviewer.wait_for("question 1 of");
     reviewer.send("Q");
     reviewer.wait_for("Review comment");
@@ -252,7 +257,7 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     assert_eq!(reviewer.wait_exit(), (true, false));
 
     // The lead sees the query, changes the answer and replies.
-    let mut lead = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    let mut lead = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30), &[]);
     lead.wait_for("Review: queried");
     lead.wait_for("Why only OFFICIAL?");
     lead.send("2");
@@ -268,7 +273,12 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     assert_eq!(lead.wait_exit(), (true, false));
 
     // The reviewer accepts every answer, then signs off.
-    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    let mut reviewer = Tui::start(
+        home.path(),
+        &["--as", REVIEWER, "open", &file],
+        (100, 30),
+        &[],
+    );
     reviewer.wait_for("question 1 of");
     for _ in 0..200 {
         if reviewer.screen().contains("No answer is waiting") {
@@ -301,7 +311,12 @@ fn the_evidence_pack_is_written_from_the_tui() {
     let home = tempfile::tempdir().expect("temp dir");
     let file = answered_by_lead(home.path());
     let file_text = file.display().to_string();
-    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file_text], (120, 40));
+    let mut tui = Tui::start(
+        home.path(),
+        &["--as", LEAD, "open", &file_text],
+        (120, 40),
+        &[],
+    );
     tui.wait_for("question 1 of");
     tui.send("v");
     tui.wait_for("evidence pack");

@@ -175,8 +175,8 @@ pub enum FindingError {
         finding: String,
         problem: String,
         /// The field at fault, as in [`ConsistencyProblem::field`]
-        /// (`mitigation.target_date`), when it is one field: a form shows the problem
-        /// next to it.
+        /// (`mitigation.target_date`, or a part of one such as `owner.role`), when it is
+        /// one field: a form shows the problem next to it.
         field: Option<&'static str>,
     },
     #[error("{finding} was not changed: {}", join_problems(.problems))]
@@ -1121,23 +1121,82 @@ pub fn record_exception(
     })
 }
 
-/// Escalates the risk to the directorate or organisation risk owner named in `to`, who
-/// becomes the finding's owner; with `to` blank the current owner stays (and must be
-/// named).
+/// Escalates the risk to the directorate or organisation risk owner `to` (a name and a
+/// role, an email if known), who becomes the finding's owner, recorded as "Name <email>
+/// (Role)". Refused without a name or a role, and to the person escalating: an
+/// escalation goes to someone else.
 pub fn escalate(
     assessment: &mut Assessment,
     catalogue: &Catalogue,
     id: &str,
-    to: &str,
+    to: &Person,
     actor: &Actor<'_>,
 ) -> Result<(), FindingError> {
+    let to = trimmed(to);
     modify(assessment, catalogue, id, actor, |f| {
-        if !blank(to) {
-            f.owner = to.trim().to_string();
+        if blank(&to.name) || blank(&to.role) {
+            // The part left out, so a form can point at it.
+            let part = if blank(&to.name) {
+                "owner"
+            } else {
+                "owner.role"
+            };
+            return Err(invalid(
+                f,
+                part,
+                String::from("say to whom it is escalated: their name and their role (for example Director of Digital, or the organisation risk owner)"),
+            ));
         }
+        if super::identity::same(&to, actor.who) {
+            return Err(invalid(
+                f,
+                "owner",
+                format!(
+                    "{} is escalating it, and an escalation goes to someone else: the directorate or organisation risk owner",
+                    actor.who.signature()
+                ),
+            ));
+        }
+        f.owner = person_words(&to);
         f.status = FindingStatus::Escalated;
         Ok(())
     })
+}
+
+/// When every obligation a finding is about no longer applies to the system (and it is
+/// not closed): why, and the suggestion to close it. `None` otherwise, and for a finding
+/// raised by hand (no obligation). The evaluation should come from [`evaluate`].
+pub fn no_longer_applies(finding: &Finding, evaluation: &Evaluation) -> Option<String> {
+    if finding.status == FindingStatus::Closed || finding.obligations.is_empty() {
+        return None;
+    }
+    let results: Vec<&ObligationResult> = finding
+        .obligations
+        .iter()
+        .map(|id| evaluation.obligation(id))
+        .collect::<Option<Vec<_>>>()?;
+    if !results.iter().all(|o| o.applies == Truth::False) {
+        return None;
+    }
+    let why: Vec<String> = results
+        .iter()
+        .map(|o| {
+            let reason = o.reasons.first().map_or(String::new(), |r| {
+                let r = r.trim_end_matches('.');
+                let mut chars = r.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default()
+            });
+            format!("{} ({reason})", o.id)
+        })
+        .collect();
+    Some(format!(
+        "its obligation no longer applies to this system: {}; if the gap it recorded has gone, close it (secassess finding close FILE {})",
+        why.join(", "),
+        finding.id
+    ))
 }
 
 /// Changes the status, refusing one the finding's record does not support (for
@@ -1751,6 +1810,9 @@ pub struct FindingView<'a> {
     pub overdue: Vec<Overdue>,
     pub needs_escalation: bool,
     pub problems: Vec<ConsistencyProblem>,
+    /// Its obligations no longer apply: why, and the suggestion to close it
+    /// ([`no_longer_applies`]).
+    pub no_longer_applies: Option<String>,
 }
 
 /// Every treatment recorded on a finding, in words: "mitigation planned by Sam Tech,
@@ -1823,6 +1885,7 @@ pub fn views<'a>(
             treatment: treatment_summary(f, today),
             overdue: overdue(f, today),
             needs_escalation: needs_escalation(f, catalogue, evaluation),
+            no_longer_applies: no_longer_applies(f, evaluation),
             problems: problems
                 .iter()
                 .filter(|p| p.finding == f.id)

@@ -29,6 +29,11 @@ pub struct Args {
     /// The day to judge target and review dates against, instead of today.
     #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     date: Option<NaiveDate>,
+
+    /// Also fail (exit 1) unless the assessment is signed off and the sign-off still
+    /// holds (nothing changed, evidence files as attached, still ready to sign off).
+    #[arg(long)]
+    require_sign_off: bool,
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
@@ -45,6 +50,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             ),
         );
     }
+    let (sign_off, readiness) =
+        super::verify::sign_off_standing(&assessment, &args.assessment, &catalogue, report.today);
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => {
@@ -52,21 +59,26 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
                 "file": args.assessment,
                 "system": assessment.system.name,
                 "report": report,
+                "sign_off": sign_off,
+                "ready_for_sign_off": readiness,
             });
             writeln!(out, "{}", to_json(&json)?)
         }
-        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report),
+        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report)
+            .and_then(|()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness)),
     };
     // `secassess check FILE | head` must not turn a failed gate into a pass.
     match written {
         Err(e) if reader_went_away(&e) => {}
         other => other?,
     }
-    Ok(if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if report.passed && (!args.require_sign_off || sign_off.holds()) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn write_text(

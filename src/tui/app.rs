@@ -18,11 +18,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use super::form::{Field, Form, FormKind, FormStep};
 use super::keymap::{command_for, Command, Context};
 pub use super::prompt::{Answer, Ask, Prompt};
-use super::register;
 use super::text_box::TextBox;
 use super::theme::Theme;
 use super::typing::{capitalised, on_editor_key, on_paste, on_prompt_key, typed_text_at_risk};
 pub use super::zone::Zone;
+use super::{changes, register};
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
 use crate::assessment::upgrade;
@@ -89,6 +90,10 @@ pub struct Document {
     /// Taking it over needs a warning first: the holder may still be working on it (a
     /// lock from another computer, or one this computer cannot check).
     pub take_over_warning: bool,
+    /// The local evidence files as the shell last found them (`Msg::EvidenceChecked`).
+    pub evidence: EvidenceFiles,
+    /// The user agreed to change this assessment although it is signed off.
+    pub after_sign_off: bool,
 }
 
 impl Document {
@@ -181,6 +186,9 @@ pub enum Effect {
         title: String,
         path: PathBuf,
     },
+    /// Look at the open assessment's local evidence files again and report them
+    /// (`Msg::EvidenceChecked`).
+    CheckEvidence,
 }
 
 /// A message to the app: a key, a paste, or news from the shell.
@@ -210,6 +218,8 @@ pub enum Msg {
         assessment: Box<Assessment>,
         access: Access,
     },
+    /// The shell looked at the open assessment's local evidence files.
+    EvidenceChecked(EvidenceFiles),
 }
 
 /// Whether an opened assessment can be changed, as the shell found it.
@@ -250,6 +260,8 @@ pub struct App {
     /// The user's date as of the last message, for overdue dates (rendering reads it
     /// rather than the clock).
     pub today: NaiveDate,
+    /// `S` was pressed: the sign-off form opens once the evidence files are checked.
+    pub sign_off_waiting: bool,
 }
 
 impl App {
@@ -278,6 +290,7 @@ impl App {
             zone: Zone::default(),
             verbose: false,
             today: NaiveDate::MIN,
+            sign_off_waiting: false,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -286,8 +299,10 @@ impl App {
     }
 
     /// Puts an assessment in front of the user, resuming where they left off.
+    /// Accepting newer questionnaire versions is audited at the Unix epoch here; the
+    /// shell opens through [`update`] with the real time.
     pub fn open(&mut self, path: PathBuf, assessment: Assessment, read_only: Option<String>) {
-        self.open_with(path, assessment, read_only, None);
+        self.open_with(path, assessment, read_only, None, DateTime::UNIX_EPOCH);
     }
 
     /// `take_over`: the lock is stale and may be taken over; `Some(true)` after a warning.
@@ -299,15 +314,20 @@ impl App {
         mut assessment: Assessment,
         read_only: Option<String>,
         take_over: Option<bool>,
+        now: DateTime<Utc>,
     ) -> bool {
         // What changed in the questionnaires since it was answered: said once on opening;
         // an editable assessment then follows the current versions (answers to changed
         // questions stay marked until confirmed).
         let upgrade = upgrade::upgrade_report(&assessment, &self.catalogue);
-        let accepted = read_only.is_none() && !upgrade.questionnaires.is_empty();
-        if accepted {
-            upgrade::accept_current_questionnaires(&mut assessment, &self.catalogue);
-        }
+        // Who accepts the newer versions is audited; without a known person (the identity
+        // form is still open) the versions stay as they are until the next opening.
+        let accepted = match (&read_only, &self.who) {
+            (None, Some(who)) if !upgrade.questionnaires.is_empty() => {
+                upgrade::accept_current_questionnaires(&mut assessment, &self.catalogue, who, now)
+            }
+            _ => false,
+        };
         let start_over = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
         // With recorded approvals applied: a pre-approval obligation is met only with one.
         let (evaluation, problems) = findings::evaluate(&assessment, &self.catalogue);
@@ -345,6 +365,8 @@ impl App {
             overview_scroll: 0,
             can_take_over: take_over.is_some(),
             take_over_warning: take_over == Some(true),
+            evidence: EvidenceFiles::not_checked(),
+            after_sign_off: false,
         });
         self.screen = Screen::Walkthrough;
         self.overlay = None;
@@ -407,6 +429,7 @@ impl App {
                 text: format!("{heading}: {reason}"),
             });
         }
+        changes::show_open_queries(self);
         accepted
     }
 
@@ -535,10 +558,12 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             access,
         } => {
             let changed = match access {
-                Access::Editable => app.open_with(path, *assessment, None, None),
-                Access::ReadOnly(reason) => app.open_with(path, *assessment, Some(reason), None),
+                Access::Editable => app.open_with(path, *assessment, None, None, now),
+                Access::ReadOnly(reason) => {
+                    app.open_with(path, *assessment, Some(reason), None, now)
+                }
                 Access::StaleLock { reason, warn } => {
-                    app.open_with(path, *assessment, Some(reason), Some(warn))
+                    app.open_with(path, *assessment, Some(reason), Some(warn), now)
                 }
             };
             // Moving onto the current questionnaire versions is saved at once.
@@ -574,12 +599,23 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             {
                 app.form = None;
             }
-            answer(app, &question, AnswerValue::Evidence(evidence), now)
+            let mut effects = answer(app, &question, AnswerValue::Evidence(evidence), now);
+            effects.push(Effect::CheckEvidence);
+            effects
         }
         Msg::AttachFailed(problem) => {
             match app.form.as_mut() {
                 Some(form) if form.kind == FormKind::Evidence => form.field_error(1, problem),
                 _ => app.say(Tone::Error, problem),
+            }
+            Vec::new()
+        }
+        Msg::EvidenceChecked(files) => {
+            if let Some(document) = app.document.as_mut() {
+                document.evidence = files;
+            }
+            if std::mem::take(&mut app.sign_off_waiting) {
+                register::sign_off_form(app);
             }
             Vec::new()
         }
@@ -595,7 +631,7 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     if app.prompt.is_some() {
         return on_prompt_key(app, key, now);
     }
@@ -636,6 +672,9 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(command) = command_for(&key, contexts) else {
         return Vec::new();
     };
+    if let Some(effects) = changes::guard(app, command, key) {
+        return effects;
+    }
     match command {
         Command::Quit => quit(app),
         Command::Help => {
@@ -647,6 +686,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         | Command::ShowOverview
         | Command::ShowFindings
         | Command::SignOff
+        | Command::EditSystem
         | Command::ExportPack
         | Command::NextScreen
             if app.document.is_none() =>
@@ -659,7 +699,12 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowOverview => switch(app, Screen::Overview),
         Command::ShowFindings => switch(app, Screen::Findings),
         Command::SignOff => {
-            register::sign_off_form(app);
+            // The evidence files may have changed since the file was opened.
+            app.sign_off_waiting = true;
+            vec![Effect::CheckEvidence]
+        }
+        Command::EditSystem => {
+            changes::system_form(app);
             Vec::new()
         }
         Command::ExportPack => {
@@ -821,7 +866,10 @@ pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::AcceptRisk
         | FormKind::Exception
         | FormKind::ReviewQuery
+        | FormKind::Escalate
         | FormKind::SignOff => register::submit(app, now),
+        FormKind::System => changes::submit_system(app, now),
+        FormKind::ConfirmChange => changes::agreed(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),
@@ -1188,6 +1236,7 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         Command::RaiseFinding => register::raise_for_question(app, &question.id),
         Command::ReviewAccept => return register::review_accept(app, &question.id, now),
         Command::ReviewComment => register::review_comment(app, &question.id),
+        Command::NextQuery => changes::next_query(app),
         Command::ScrollDown | Command::ScrollUp => {
             if let Some(d) = app.document.as_mut() {
                 scroll_detail(d, command);
@@ -1360,6 +1409,10 @@ pub fn answer(
     let Some(document) = app.document.as_mut() else {
         return Vec::new();
     };
+    if let Err(why) = crate::assessment::roles::may_change_answers(&document.assessment, &who) {
+        app.say(Tone::Error, format!("Not changed: {why}."));
+        return Vec::new();
+    }
     if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
         let message = error.to_string();
         app.say(Tone::Error, message);

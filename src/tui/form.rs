@@ -31,6 +31,12 @@ pub enum FormKind {
     Exception,
     ReviewQuery,
     SignOff,
+    /// Escalate a finding: to whom (name, role).
+    Escalate,
+    /// The system's name and description.
+    System,
+    /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
+    ConfirmChange,
 }
 
 /// One field of a form.
@@ -60,6 +66,8 @@ pub struct Form {
     pub target: Option<String>,
     /// A new finding's links (obligations, questions) kept while its details are typed.
     pub draft: Option<NewFinding>,
+    /// The key to carry out once the user agrees (a [`FormKind::ConfirmChange`]).
+    pub replay: Option<KeyEvent>,
 }
 
 /// What a key did to a form, for the app to act on.
@@ -97,6 +105,7 @@ impl Form {
             hint: None,
             target: None,
             draft: None,
+            replay: None,
         }
     }
 

@@ -408,6 +408,13 @@ impl Shell {
                 };
                 app::update(app, message, now)
             }
+            Effect::CheckEvidence => {
+                let Some(document) = app.document.as_ref() else {
+                    return Vec::new();
+                };
+                let files = session::observe_evidence(&document.assessment, &document.path);
+                app::update(app, Msg::EvidenceChecked(files), now)
+            }
             Effect::TakeOver => {
                 let Some(mut session) = self.held.take() else {
                     return Vec::new();
@@ -467,6 +474,7 @@ impl Shell {
             (false, _) => Access::ReadOnly(session.read_only_reason().unwrap_or_default()),
         };
         let editable = access == Access::Editable;
+        let evidence = session.evidence().clone();
         let effects = app::update(
             app,
             Msg::Opened {
@@ -476,6 +484,7 @@ impl Shell {
             },
             now,
         );
+        app::update(app, Msg::EvidenceChecked(evidence), now);
         if editable {
             self.saver = Some(Saver::start(session));
         } else {

@@ -201,6 +201,12 @@ pub(super) fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             let Some(document) = app.document.as_mut() else {
                 return Vec::new();
             };
+            if let Err(why) =
+                crate::assessment::roles::may_change_answers(&document.assessment, &who)
+            {
+                app.say(Tone::Error, format!("Not changed: {why}."));
+                return Vec::new();
+            }
             if let Err(problem) =
                 session::check_text("the notes", &text, session::MAX_DESCRIPTION_CHARS, true)
             {

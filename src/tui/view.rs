@@ -21,6 +21,7 @@ use super::theme::{status_label, step_marker};
 use crate::assessment::findings;
 use crate::assessment::record::{FindingStatus, ReviewDecision};
 use crate::assessment::review;
+use crate::assessment::{sign_off, verify};
 use crate::questionnaire::answer::display_answer;
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Level, NoticeSeverity, Question, Scope};
@@ -601,7 +602,18 @@ fn question_lines(
             app.theme.warning(),
         ));
     }
-    let review_status = review::status(&document.assessment, &question.id);
+    let review_status = review::status(&document.assessment, &question.id, &document.evidence);
+    if let Some(drift) =
+        review::evidence_drift(&document.assessment, &question.id, &document.evidence)
+    {
+        lines.push(Line::styled(
+            format!(
+                "The evidence file {} since it was attached: attach it again.",
+                drift.verb().to_uppercase()
+            ),
+            app.theme.error(),
+        ));
+    }
     if review_status.decision != ReviewDecision::NotReviewed {
         let style = if review_status.stale || review_status.open_query {
             app.theme.warning()
@@ -976,18 +988,32 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             },
         ),
     ]));
-    let review_progress =
-        review::progress(&document.assessment, &app.catalogue, &document.evaluation);
+    let review_progress = review::progress(
+        &document.assessment,
+        &app.catalogue,
+        &document.evaluation,
+        &document.evidence,
+    );
     let untreated_gaps =
         findings::gaps_without_finding(&document.assessment.findings, &document.evaluation).len();
     lines.push(Line::from(format!(
         "Findings: {} recorded, {untreated_gaps} unmet obligation(s) with no finding (f).",
         document.assessment.findings.len()
     )));
-    let sign_off = match review::changed_since_sign_off(&document.assessment) {
-        None => String::from("not signed off"),
-        Some(false) => String::from("signed off, nothing changed since"),
-        Some(true) => String::from("CHANGED SINCE SIGN-OFF"),
+    let judged = sign_off::Judged {
+        catalogue: &app.catalogue,
+        evidence: &document.evidence,
+        today: app.today,
+    };
+    let sign_off_state = sign_off::state(
+        &document.assessment,
+        &judged,
+        &verify::record_problems(&document.assessment),
+    );
+    let sign_off = match &sign_off_state {
+        sign_off::SignOffState::NotSignedOff => String::from("not signed off"),
+        sign_off::SignOffState::Intact { .. } => String::from("signed off, nothing changed since"),
+        other => clean(&format!("signed off; {}", other.words())),
     };
     lines.push(Line::from(format!(
         "Review: {} of {} answers accepted, {} open queries, {} stale; {sign_off}.",
@@ -996,10 +1022,33 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         review_progress.open_queries,
         review_progress.stale
     )));
+    // The gate beside the sign-off, and the one rule for "ready to sign off".
+    let gate = findings::gate(&document.assessment, &app.catalogue, app.today);
+    let readiness = sign_off::readiness(&document.assessment, &judged);
+    lines.push(Line::styled(
+        format!(
+            "Gate: {}.   Ready for sign-off: {}.",
+            if gate.passed { "passed" } else { "NOT PASSED" },
+            if readiness.ready() {
+                String::from("yes")
+            } else {
+                format!(
+                    "no, {} thing(s) in the way (S lists them)",
+                    readiness.blockers.len()
+                )
+            }
+        ),
+        if gate.passed && readiness.ready() {
+            app.theme.good()
+        } else {
+            app.theme.warning()
+        },
+    ));
     let changed: Vec<String> = review::items(
         &document.assessment,
         &app.catalogue,
         &document.evaluation,
+        &document.evidence,
         review::Filter::Unreviewed,
     )
     .into_iter()
@@ -1093,6 +1142,9 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             if !v.problems.is_empty() {
                 flags.push_str(" EDITED OUTSIDE");
             }
+            if v.no_longer_applies.is_some() {
+                flags.push_str(" NO LONGER APPLIES");
+            }
             let style = if flags.is_empty() {
                 Style::new()
             } else {
@@ -1160,6 +1212,13 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
                 lines.push(Line::styled(
                     format!("EDITED OUTSIDE secassess: {}", clean(&problem.to_string())),
                     app.theme.error(),
+                ));
+            }
+            if let Some(why) = &v.no_longer_applies {
+                let why = why.split(" (secassess finding close").next().unwrap_or(why);
+                lines.push(Line::styled(
+                    format!("NO LONGER APPLIES: {}; press c to close it.", clean(why)),
+                    app.theme.warning(),
                 ));
             }
             if !f.description.is_empty() {

@@ -41,12 +41,9 @@ pub struct Exit {
 }
 
 impl Tui {
-    pub fn start(home: &Path, args: &[&str], size: (u16, u16)) -> Tui {
-        Tui::start_with(home, args, size, &[])
-    }
-
-    /// Starts secassess with a clean environment plus `env`.
-    pub fn start_with(home: &Path, args: &[&str], size: (u16, u16), env: &[(&str, &str)]) -> Tui {
+    /// Starts secassess with `args` in a pseudo-terminal of `size` (columns, rows), with
+    /// only the environment a user's terminal would have plus `env`.
+    pub fn start(home: &Path, args: &[&str], size: (u16, u16), env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: size.1,
@@ -282,7 +279,7 @@ pub fn assessment_file(home: &Path) -> PathBuf {
 
 /// First run to first answer: identity, a new assessment, one answer, quit.
 pub fn first_run(home: &Path) {
-    let mut tui = Tui::start(home, &[], (80, 24));
+    let mut tui = Tui::start(home, &[], (80, 24), &[]);
     tui.wait_for("Who are you?");
     tui.type_line("Ann Lead");
     tui.type_line("");
