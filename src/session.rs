@@ -856,6 +856,11 @@ fn stale_reason(
 /// Lead's secassess on computer WARD-PC since 2026-09-01 10:00 (2 months ago)."
 /// Sanitised.
 pub fn take_over_notice(info: &LockInfo, now: DateTime<Utc>) -> String {
+    if info.is_unreadable() {
+        // A lock file that was garbage, a pipe or a device names nobody and no time.
+        return "Took over the lock: its lock file could not be read, so it named nobody."
+            .to_string();
+    }
     format!(
         "Took over the lock held by {} since {} ({}).",
         holder_phrase(info),

@@ -280,7 +280,25 @@ fn devices_and_pipes_as_evidence_never_hang() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--take-over"), "{}", text(&out));
-    std::fs::remove_file(store::lock::lock_path(&file)).expect("pipe removed");
+    // Taking it over replaces the pipe, hangs nothing, and names no holder it never had.
+    let out = within(
+        home,
+        Duration::from_secs(30),
+        &[
+            "answer",
+            s(&file),
+            "--set",
+            "classification=official",
+            "--take-over",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("its lock file could not be read") && !text(&out).contains("1970"),
+        "{}",
+        text(&out)
+    );
+    assert!(!store::lock::lock_path(&file).exists(), "the lock released");
 
     // The same paths written into the file by hand.
     let mut assessment = store::read_assessment(&file).expect("readable");

@@ -64,6 +64,12 @@ impl LockInfo {
             account: None,
         }
     }
+
+    /// Whether this stands for a lock file that could not be read (see `unreadable`):
+    /// nobody is named in it, so messages should not speak of a holder.
+    pub fn is_unreadable(&self) -> bool {
+        self.pid == 0 && self.started_at == DateTime::<Utc>::UNIX_EPOCH && self.host.is_empty()
+    }
 }
 
 /// Why a lock is not (or may not be) held by a running secassess.

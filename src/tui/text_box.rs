@@ -37,13 +37,16 @@ pub enum Pasted {
 
 impl TextBox {
     /// A box holding `text`, cursor at its end. A one-line box folds any line breaks in
-    /// `text` into spaces.
+    /// `text` into spaces. Pre-filled text comes from the file (a finding's owner, an
+    /// answer), so its control characters become U+FFFD, as at every other exit: the
+    /// text box widget draws what it holds as it is.
     pub fn new(text: &str, multiline: bool) -> TextBox {
         let text = if multiline {
             text.replace("\r\n", "\n")
         } else {
             one_line(text)
         };
+        let text = crate::text::sanitise(&text).into_owned();
         let mut area = TextArea::new(text.split('\n').map(String::from).collect());
         area.set_wrap_mode(WrapMode::WordOrGlyph);
         area.move_cursor(CursorMove::Bottom);
@@ -193,6 +196,15 @@ mod tests {
         let mut notes = TextBox::new("first\nsecond", true);
         typed(&mut notes, " line");
         assert_eq!(notes.text(), "first\nsecond line");
+    }
+
+    #[test]
+    fn pre_filled_text_from_a_file_is_sanitised() {
+        let owner = TextBox::new("Sam\u{1b}]0;PWNED\u{7}\u{202e} Tech", false);
+        assert_eq!(owner.text(), "Sam\u{fffd}]0;PWNED\u{fffd}\u{fffd} Tech");
+        assert!(!owner.changed());
+        let notes = TextBox::new("one\ntwo\u{9b}31m", true);
+        assert_eq!(notes.text(), "one\ntwo\u{fffd}31m");
     }
 
     #[test]
