@@ -92,8 +92,20 @@ fn persist_error<F>(e: tempfile::PersistError<F>) -> io::Error {
 /// Replaces `path` with `bytes` atomically. With `keep_backup`, the old content (if any)
 /// stays as `FILE.bak`, a real file. A `path` that is a symbolic link is replaced by a
 /// regular file (the link is not followed): resolve it first to write its target.
+///
+/// With `keep_backup`, a regular file that already holds exactly `bytes` is left alone:
+/// saving it again (the TUI saves on leaving) would otherwise turn `FILE.bak` into a
+/// second copy of the current version and lose the one before.
 pub fn replace(path: &Path, bytes: &[u8], keep_backup: bool) -> io::Result<()> {
     let existing = fs::symlink_metadata(path).ok();
+    if keep_backup
+        && existing
+            .as_ref()
+            .is_some_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
+    }
     let tmp = new_temp(path)?;
     write_synced(tmp.as_file(), bytes, existing.as_ref())?;
     if keep_backup && existing.is_some() {
@@ -309,5 +321,18 @@ mod tests {
             .filter(|e| is_leftover_temp(&path, &e.file_name().to_string_lossy()))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn saving_the_same_content_again_keeps_the_previous_version_as_the_backup() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.secassess.toml");
+        fs::write(&path, b"one").expect("first");
+        replace(&path, b"two", true).expect("second");
+        replace(&path, b"two", true).expect("the same again");
+        assert_eq!(fs::read(backup_path(&path)).expect("bak"), b"one");
+        assert_eq!(fs::read(&path).expect("file"), b"two");
+        replace(&path, b"three", true).expect("third");
+        assert_eq!(fs::read(backup_path(&path)).expect("bak"), b"two");
     }
 }
