@@ -65,6 +65,20 @@ fn new_temp(path: &Path) -> io::Result<NamedTempFile> {
         .suffix(".tmp")
         .rand_bytes(RANDOM_CHARS)
         .tempfile_in(parent_dir(path))
+        .map_err(without_temp_name)
+}
+
+/// The operating system's error without the "at path .NAME.RANDOM.tmp" `tempfile` adds:
+/// the caller names the file the user asked for, and a random name they never chose
+/// only confuses ("No such file or directory" is about the folder).
+fn without_temp_name(error: io::Error) -> io::Error {
+    // `tempfile` keeps the operating system's error inside a private type whose text is
+    // "MESSAGE at path \"...\"": only that text is reachable.
+    let text = error.to_string();
+    match text.split_once(" at path \"") {
+        Some((message, _)) => io::Error::new(error.kind(), message.to_string()),
+        None => error,
+    }
 }
 
 /// Whether a directory entry is a temporary file (or backup staging file) left by a save
@@ -321,6 +335,15 @@ mod tests {
             .filter(|e| is_leftover_temp(&path, &e.file_name().to_string_lossy()))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn an_error_names_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing").join("a.secassess.toml");
+        let error = replace(&path, b"one", true).expect_err("no such folder");
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        assert!(!error.to_string().contains(".tmp"), "{error}");
     }
 
     #[test]
