@@ -356,6 +356,7 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                     accepted_on,
                     rationale: form.value(2),
                     review_date,
+                    signature: None,
                 };
                 change(app, now, |a, c, actor| {
                     findings::accept_risk(a, c, &target, acceptance, actor).map_err(text)
@@ -369,6 +370,7 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                     approved_by: approver,
                     reference: form.value(1),
                     approved_on: date(&form.value(2), "Approved on")?,
+                    signature: None,
                 };
                 change(app, now, |a, c, actor| {
                     findings::record_exception(a, c, &target, approval, actor).map_err(text)
@@ -393,7 +395,7 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                     evidence: &evidence,
                     today: actor.today,
                 };
-                sign_off::sign_off(a, &judged, &statement, actor.who, actor.now)
+                sign_off::sign_off(a, &judged, &statement, actor.who, actor.now, None)
                     .map_err(|e| e.to_string())
             })
             .map(|()| String::from("Signed off."))

@@ -238,6 +238,7 @@ impl Shell {
                     generated_at: Some(now),
                     today: now.with_timezone(&Local).date_naive(),
                     marking: None,
+                    allowed_signers: None,
                 };
                 let outputs = pack::beside(&path);
                 let message = match pack::export(&path, &self.catalogue, &outputs, &options) {

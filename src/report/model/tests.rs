@@ -24,6 +24,7 @@ fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
         tool_version: "0.0.0-test",
         evidence: &evidence,
         marking: None,
+        allowed_signers: None,
     })
     .expect("the pack builds")
 }
