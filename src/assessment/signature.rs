@@ -284,14 +284,22 @@ pub fn sign(
             algorithm: algorithm.to_string(),
         });
     }
-    let sig = key
-        .sign(NAMESPACE, HashAlg::Sha512, &statement.bytes())
-        .map_err(|e| match e {
-            ssh_key::Error::AlgorithmUnsupported { algorithm } => SignError::Unsupported {
-                algorithm: algorithm.to_string(),
-            },
-            other => SignError::Failed(other.to_string()),
-        })?;
+    let bytes = statement.bytes();
+    let sig = if algorithm.is_rsa() {
+        sign_rsa(key, &bytes)?
+    } else {
+        key.sign(NAMESPACE, HashAlg::Sha512, &bytes)
+            .map_err(|e| match e {
+                ssh_key::Error::AlgorithmUnsupported { algorithm } => SignError::Unsupported {
+                    algorithm: algorithm.to_string(),
+                },
+                other => SignError::Failed(other.to_string()),
+            })?
+    };
+    // A signature that does not verify is never written.
+    key.public_key()
+        .verify(NAMESPACE, &bytes, &sig)
+        .map_err(|e| SignError::Failed(format!("the signature made does not verify ({e})")))?;
     let sshsig = sig
         .to_pem(LineEnding::LF)
         .map_err(|e| SignError::Failed(e.to_string()))?;
@@ -306,6 +314,47 @@ pub fn sign(
         public_key,
         sshsig,
     })
+}
+
+/// RSA (rsa-sha2-512, PKCS#1 v1.5) through the `rsa` crate: `ssh-key` 0.6.7 builds the
+/// RSA private key from its first prime twice instead of both primes, so its own RSA
+/// signing always fails ("cryptographic error"); 0.7 fixes it. The signature is then
+/// framed as SSHSIG by `ssh-key`'s public low-level API, exactly as it frames its own.
+fn sign_rsa(key: &PrivateKey, msg: &[u8]) -> Result<SshSig, SignError> {
+    use rsa::signature::{SignatureEncoding, Signer};
+    let failed = |e: &dyn std::fmt::Display| SignError::Failed(e.to_string());
+    let ssh_key::private::KeypairData::Rsa(pair) = key.key_data() else {
+        return Err(SignError::Failed(String::from("not an RSA key")));
+    };
+    let big = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes()
+            .map(rsa::BigUint::from_bytes_be)
+            .ok_or_else(|| SignError::Failed(String::from("the RSA key has a negative number")))
+    };
+    let private = rsa::RsaPrivateKey::from_components(
+        big(&pair.public.n)?,
+        big(&pair.public.e)?,
+        big(&pair.private.d)?,
+        vec![big(&pair.private.p)?, big(&pair.private.q)?],
+    )
+    .map_err(|e| failed(&e))?;
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha512>::new(private);
+    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, msg).map_err(|e| failed(&e))?;
+    let raw = signer.try_sign(&data).map_err(|e| failed(&e))?;
+    let signature = ssh_key::Signature::new(
+        ssh_key::Algorithm::Rsa {
+            hash: Some(HashAlg::Sha512),
+        },
+        raw.to_vec(),
+    )
+    .map_err(|e| failed(&e))?;
+    SshSig::new(
+        key.public_key().key_data().clone(),
+        NAMESPACE,
+        HashAlg::Sha512,
+        signature,
+    )
+    .map_err(|e| failed(&e))
 }
 
 /// Where one signature stands.
@@ -599,15 +648,24 @@ pub fn sign_off_signature(
         .map(|c| c.state)
 }
 
-/// A signature that does not verify over what it says it signed (the statement with its
-/// recorded content hash): it was edited, copied from elsewhere or forged outside
-/// secassess. (kind, finding, why)
+/// A signature that verifies neither over the statement as the file says it now nor over
+/// the one with its recorded content hash (it was edited, copied from elsewhere or forged
+/// outside secassess), or whose recorded content hash was edited. A signature that is
+/// only out of date (the content changed since, through secassess) is not one.
+/// (kind, finding, why)
 pub fn tampering(assessment: &Assessment) -> Vec<(Kind, Option<String>, String)> {
     signed_decisions(assessment)
         .into_iter()
         .filter_map(|d| {
             let signature = d.signature?;
-            let why = check(&d.as_signed, signature).err()?;
+            let why = if check(&d.now, signature).is_ok() {
+                // Over the content as it is: only the hash recorded beside it can be wrong.
+                (signature.content_sha256 != content_of(&d.now)).then(|| {
+                    String::from("the content_sha256 recorded beside it is not the hash it signs")
+                })?
+            } else {
+                check(&d.as_signed, signature).err()?
+            };
             Some((d.kind, d.finding.map(str::to_string), why))
         })
         .collect()
