@@ -255,7 +255,8 @@ fn a_signed_sign_off_is_trusted_by_secassess_and_by_ssh_keygen_and_every_forgery
     );
 
     // Each stored part of the signature edited in the text: verify names the signature.
-    let edits: [(&str, Box<dyn Fn(&str) -> String>); 5] = [
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let edits: [(&str, Edit); 5] = [
         (
             "signed_at",
             Box::new(|t: &str| {
@@ -541,6 +542,10 @@ fn an_encrypted_key_asks_its_passphrase_and_nothing_secret_is_written() {
     for (name, text) in &searched {
         assert!(!text.contains(PASSPHRASE), "the passphrase is in {name}");
         assert!(!text.contains("PRIVATE KEY"), "a private key is in {name}");
+        assert!(
+            !text.contains(&seed_hex) && !text.contains(&seed_base64),
+            "the secret key is in {name}"
+        );
         for chunk in &chunks {
             assert!(
                 !text.contains(chunk),

@@ -545,9 +545,9 @@ mod tests {
     #[test]
     fn bad_lines_name_their_line_and_problem() {
         let cases = [
-            (format!("ivy@example.nhs.uk\n"), "no key"),
+            (String::from("ivy@example.nhs.uk\n"), "no key"),
             (
-                format!("ivy@example.nhs.uk ssh-ed25519 AAAAnotbase64\n"),
+                String::from("ivy@example.nhs.uk ssh-ed25519 AAAAnotbase64\n"),
                 "cannot be read",
             ),
             (

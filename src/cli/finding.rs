@@ -390,7 +390,7 @@ fn unlock(context: &Context, who: &Person) -> Result<Option<PrivateKey>, CliErro
         PlainError::Session(e) => CliError::Session(e),
     })?;
     match unlocked {
-        Unlocked::Key(key) => Ok(Some(key)),
+        Unlocked::Key(key) => Ok(Some(*key)),
         Unlocked::Unsigned => Ok(None),
         Unlocked::Stop => Err(CliError::Usage(String::from(
             "the SSH key was not opened, so nothing was signed or saved",

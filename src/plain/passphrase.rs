@@ -24,7 +24,7 @@ pub const TRIES: usize = 3;
 #[derive(Debug)]
 pub enum Unlocked {
     /// Sign with this key.
-    Key(PrivateKey),
+    Key(Box<PrivateKey>),
     /// Go on unsigned (no key, or the person chose to).
     Unsigned,
     /// Do not go on: the key could not be opened, or the input ended.
@@ -73,7 +73,7 @@ pub fn unlock(
         sanitise_line(&key.describe())
     ))?;
     if let Some(ready) = key.ready() {
-        return Ok(Unlocked::Key(ready.clone()));
+        return Ok(Unlocked::Key(Box::new(ready.clone())));
     }
     ask(&mut console, key, entry)
 }
@@ -106,7 +106,7 @@ fn ask(console: &mut Console<'_>, key: &SigningKey, entry: Entry) -> Result<Unlo
             return Ok(Unlocked::Unsigned);
         }
         match key.unlock(&passphrase) {
-            Ok(open) => return Ok(Unlocked::Key(open)),
+            Ok(open) => return Ok(Unlocked::Key(Box::new(open))),
             Err(e) if attempt < TRIES => {
                 console.say(&format!("{}; try again.", sanitise_line(&e.to_string())))?;
             }

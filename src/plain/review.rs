@@ -434,7 +434,7 @@ fn offer_sign_off(
         )?
     };
     let key = match key {
-        Unlocked::Key(key) => Some(key),
+        Unlocked::Key(key) => Some(*key),
         Unlocked::Unsigned => None,
         Unlocked::Stop => {
             console.say("Not signed off. Run secassess review FILE again to sign off.")?;

@@ -218,7 +218,7 @@ pub fn find(choice: &KeyChoice) -> Result<Option<SigningKey>, KeyError> {
 #[derive(Debug, Clone)]
 pub enum Signer {
     /// Sign with this key, asking its passphrase first when it is encrypted.
-    Key(SigningKey),
+    Key(Box<SigningKey>),
     /// Sign unsigned, for this reason (said when signing off): no key found, `--no-key`,
     /// or a key in `~/.ssh` that cannot be used.
     Unsigned(String),
@@ -229,7 +229,7 @@ impl Signer {
     /// error; a default key that cannot be used, or none, signs unsigned with why.
     pub fn from_choice(choice: &KeyChoice) -> Result<Signer, KeyError> {
         match find(choice) {
-            Ok(Some(key)) => Ok(Signer::Key(key)),
+            Ok(Some(key)) => Ok(Signer::Key(Box::new(key))),
             Ok(None) if *choice == KeyChoice::Off => {
                 Ok(Signer::Unsigned(String::from("--no-key was given")))
             }

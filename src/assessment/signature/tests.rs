@@ -189,7 +189,7 @@ fn a_signature_copied_from_another_assessment_or_moved_to_another_person_fails()
         |s: &mut SignOff| s.signed_by.role = "SIRO".into(),
         |s: &mut SignOff| {
             if let Some(g) = s.signature.as_mut() {
-                g.signed_at = g.signed_at + chrono::Duration::days(1);
+                g.signed_at += chrono::Duration::days(1);
             }
         },
     ] {
