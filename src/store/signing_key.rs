@@ -52,8 +52,9 @@ pub enum KeyError {
     NotAKey { path: PathBuf, reason: String },
     #[error("{path} is a {algorithm} key, which cannot sign here (hardware security keys sign only through ssh-keygen); use an Ed25519, ECDSA or RSA key with --key")]
     Unsupported { path: PathBuf, algorithm: String },
-    #[error("that passphrase does not open {path}")]
-    WrongPassphrase { path: PathBuf },
+    /// `shown`: the path with the home folder as `~`.
+    #[error("that passphrase does not open {shown}")]
+    WrongPassphrase { shown: String },
 }
 
 /// Why an allowed-signers file could not be used.
@@ -160,7 +161,7 @@ impl SigningKey {
         self.key
             .decrypt(passphrase.as_bytes())
             .map_err(|_| KeyError::WrongPassphrase {
-                path: self.path.clone(),
+                shown: shown_path(&self.path),
             })
     }
 }

@@ -3,6 +3,7 @@
 //! shell must carry out (save, open a file, hash an evidence file, quit). No I/O happens
 //! here, so every behaviour is testable with key events in and state out.
 
+use crate::store::signing_key::Signer;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -112,6 +113,8 @@ pub enum FormKind {
     System,
     /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
     ConfirmChange,
+    /// The passphrase of the SSH key that signs (masked); see `signing`.
+    Passphrase,
 }
 
 pub struct Form {
@@ -274,6 +277,10 @@ pub struct App {
     pub today: NaiveDate,
     /// `S` was pressed: the sign-off form opens once the evidence files are checked.
     pub sign_off_waiting: bool,
+    /// The SSH key sign-offs are signed with, or why they are unsigned (set by the shell).
+    pub signer: Signer,
+    /// A signature waiting for the key's passphrase.
+    pub pending_signature: Option<super::signing::Pending>,
 }
 
 impl App {
@@ -301,6 +308,8 @@ impl App {
             local_offset: chrono::Offset::fix(&Utc),
             today: NaiveDate::MIN,
             sign_off_waiting: false,
+            signer: Signer::unsigned("no SSH key was looked for"),
+            pending_signature: None,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -760,7 +769,10 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> 
             Vec::new()
         }
         Some(Command::Back) => {
-            if form.kind == FormKind::Identity {
+            if form.kind == FormKind::Passphrase {
+                app.form = None;
+                super::signing::cancel(app);
+            } else if form.kind == FormKind::Identity {
                 // Nothing can be recorded without knowing who records it.
                 form.error = Some(String::from(
                     "secassess needs your name to record who answered. Press Ctrl-C to quit.",
@@ -802,6 +814,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::SignOff => register::submit(app, now),
         FormKind::System => changes::submit_system(app, now),
         FormKind::ConfirmChange => changes::agreed(app, now),
+        FormKind::Passphrase => super::signing::submit_passphrase(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),

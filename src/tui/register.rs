@@ -16,13 +16,14 @@ use crate::assessment::record::{
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off::{self, Judged};
+use crate::assessment::signature;
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 
 /// Applies one change to the open assessment as the current user, re-evaluates and asks
 /// for a save. The change's own error (why it was refused) goes to the status line or the
 /// open form; nothing is changed then.
-fn change<T>(
+pub(crate) fn change<T>(
     app: &mut App,
     now: DateTime<Utc>,
     apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
@@ -361,7 +362,15 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 change(app, now, |a, c, actor| {
                     findings::accept_risk(a, c, &target, acceptance, actor).map_err(text)
                 })
-                .map(|()| format!("Risk acceptance recorded on {target}."))
+                .map(|()| {
+                    let signed = super::signing::after_decision(
+                        app,
+                        &target,
+                        signature::Kind::RiskAcceptance,
+                        now,
+                    );
+                    format!("Risk acceptance recorded on {target}.{signed}")
+                })
             }),
         FormKind::Exception => parse_signature(&form.value(0), "the approver")
             .map_err(|e| e.to_string())
@@ -375,7 +384,15 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 change(app, now, |a, c, actor| {
                     findings::record_exception(a, c, &target, approval, actor).map_err(text)
                 })
-                .map(|()| format!("Exception approval recorded on {target}."))
+                .map(|()| {
+                    let signed = super::signing::after_decision(
+                        app,
+                        &target,
+                        signature::Kind::ExceptionApproval,
+                        now,
+                    );
+                    format!("Exception approval recorded on {target}.{signed}")
+                })
             }),
         FormKind::Escalate => parse_signature(&form.value(0), "the person it is escalated to")
             .map_err(|e| e.to_string())
@@ -388,17 +405,7 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             }),
         FormKind::SignOff => {
             let statement = form.value(0);
-            let evidence = evidence_of(app);
-            change(app, now, |a, c, actor| {
-                let judged = Judged {
-                    catalogue: c,
-                    evidence: &evidence,
-                    today: actor.today,
-                };
-                sign_off::sign_off(a, &judged, &statement, actor.who, actor.now, None)
-                    .map_err(|e| e.to_string())
-            })
-            .map(|()| String::from("Signed off."))
+            return super::signing::sign_off(app, form, statement, now);
         }
         FormKind::ReviewQuery => {
             let comment = form.value(0);
@@ -571,8 +578,9 @@ pub fn sign_off_form(app: &mut App) {
         "Sign off the assessment",
         &[("Statement", sign_off::STANDARD_STATEMENT)],
     );
-    form.hint = Some(String::from(
-        "The sign-off records your name, role and the time, pinned to a hash of the assessment's content: any later change shows as changed since sign-off.",
+    form.hint = Some(format!(
+        "Records your name, role and the time, pinned to a hash of the content:\nany later change shows as changed since sign-off.\n{}",
+        super::signing::sign_off_hint(app)
     ));
     app.form = Some(form);
 }

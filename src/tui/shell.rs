@@ -39,6 +39,8 @@ pub struct Launch {
     /// Go straight into this assessment (`secassess open FILE`).
     pub open: Option<PathBuf>,
     pub theme: Theme,
+    /// The SSH key sign-offs are signed with (`--key`, `--no-key`, `~/.ssh`).
+    pub signer: crate::store::signing_key::Signer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,7 @@ pub fn run(launch: Launch) -> Result<(), ShellError> {
     let catalogue = Arc::new(launch.catalogue);
     let home = home_entries(&launch.data_dir, &catalogue);
     let mut app = App::new((*catalogue).clone(), launch.theme, launch.who, home);
+    app.signer = launch.signer;
     app.local_offset = Local::now().offset().fix();
     let mut shell = Shell {
         catalogue,
