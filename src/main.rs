@@ -58,6 +58,11 @@ struct Cli {
     #[arg(long, global = true, env = "SECASSESS_PLAIN")]
     plain: bool,
 
+    /// Show question and obligation ids beside their titles in messages (the ids
+    /// `--set`, `--obligation` and the JSON output use).
+    #[arg(long, global = true)]
+    verbose: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -125,6 +130,7 @@ fn main() -> ExitCode {
             (Some(file), false) => KeyChoice::File(file),
             (None, false) => KeyChoice::Default,
         },
+        verbose: cli.verbose,
     };
     let result = match cli.command {
         Some(Command::Validate(args)) => cli::validate::run(&context, args),

@@ -711,6 +711,7 @@ pub fn sign_decision(
     let invalid = |problem: String| FindingError::Invalid {
         finding: id.to_string(),
         problem,
+        field: None,
     };
     let Some(finding) = assessment.findings.iter().find(|f| f.id == id).cloned() else {
         return Err(FindingError::NoSuchFinding { id: id.to_string() });

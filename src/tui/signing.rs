@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use super::app::{App, Effect, Form, FormKind, Tone};
 use super::register;
+use super::text_box::TextBox;
 use crate::assessment::identity::same;
 use crate::assessment::sign_off::{self, Judged};
 use crate::assessment::signature::{self, Kind};
@@ -49,8 +50,8 @@ fn passphrase_form(key: &SigningKey, what: &str, principal: &str) -> Form {
             "",
         )],
     );
-    if let Some((_, area)) = form.fields.first_mut() {
-        area.set_mask_char('•');
+    if let Some(field) = form.fields.first_mut() {
+        field.text = TextBox::new("", false).masked();
     }
     let skip = if key.chosen {
         "Esc: do not sign."
@@ -165,7 +166,7 @@ fn finish_sign_off(
         .as_ref()
         .map(|d| d.evidence.clone())
         .unwrap_or_default();
-    let result = register::change(app, now, |a, c, actor| {
+    let result = register::change_or_say(app, now, |a, c, actor| {
         let judged = Judged {
             catalogue: c,
             evidence: &evidence,
@@ -260,7 +261,7 @@ fn sign_decision(
     key: &PrivateKey,
     now: DateTime<Utc>,
 ) -> String {
-    let result = register::change(app, now, |a, c, actor| {
+    let result = register::change_or_say(app, now, |a, c, actor| {
         signature::sign_decision(a, c, finding, kind, key, actor).map_err(|e| e.to_string())
     });
     match result {
@@ -287,18 +288,18 @@ pub fn submit_passphrase(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
     let passphrase = Zeroizing::new(
         form.fields
             .first()
-            .map(|(_, area)| area.lines().join(""))
+            .map(|f| f.text.text())
             .unwrap_or_default(),
     );
-    if let Some((_, area)) = form.fields.first_mut() {
-        *area = ratatui_textarea::TextArea::default();
-        area.set_mask_char('•');
+    if let Some(field) = form.fields.first_mut() {
+        field.text = TextBox::new("", false).masked();
     }
     let key_opened = if passphrase.is_empty() {
         if key.chosen {
-            form.error = Some(String::from(
+            form.field_error(
+                0,
                 "Type the passphrase, or press Esc not to sign (the key was given with --key).",
-            ));
+            );
             app.pending_signature = Some(pending);
             app.form = Some(form);
             return Vec::new();
@@ -316,11 +317,14 @@ pub fn submit_passphrase(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                     );
                     return Vec::new();
                 }
-                form.error = Some(format!(
-                    "{}; try again ({} more).",
-                    capitalise(&e.to_string()),
-                    TRIES - pending.tries
-                ));
+                form.field_error(
+                    0,
+                    format!(
+                        "{}; try again ({} more).",
+                        capitalise(&e.to_string()),
+                        TRIES - pending.tries
+                    ),
+                );
                 app.pending_signature = Some(pending);
                 app.form = Some(form);
                 return Vec::new();
