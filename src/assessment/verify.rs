@@ -3,12 +3,15 @@
 //! creation time, questionnaires, last change) against the entries that pin them; every
 //! answer (content, who and when), review and finding against its latest audit entry;
 //! finding ids used twice or never recorded; the sign-off against the entry that recorded
-//! it (its role included), or missing while its entry stays. Then where the sign-off
-//! stands ([`sign_off::state`]). Pure; what `secassess verify` reports.
+//! it (its role and signing key included), or missing while its entry stays; SSH
+//! signatures that do not verify over what they say they sign ([`signature::tampering`]).
+//! Then where the sign-off stands ([`sign_off::state`]). Pure; what `secassess verify`
+//! reports.
 //!
 //! This detects edits made without recomputing the hashes. It does not prove who made a
-//! change: identities are self-declared and anyone can recompute a chain. Signing the
-//! sign-off with a key would be a later, additive step.
+//! change: identities are self-declared and anyone can recompute a chain. What proves
+//! who signed a sign-off is its SSH signature, checked against an allowed-signers file
+//! (`signature`).
 
 use serde::Serialize;
 

@@ -1517,12 +1517,9 @@ pub fn sign_off_words(pack: &Pack) -> String {
     }
 }
 
-/// The sign-off's SSH signature in one line, for the cover.
-pub fn signature_words(pack: &Pack) -> String {
-    match &pack.sign_off {
-        Some(s) => s.signature.clone(),
-        None => String::from("none: not signed off"),
-    }
+/// The sign-off's SSH signature in one line, for the cover; `None` when not signed off.
+pub fn signature_words(pack: &Pack) -> Option<String> {
+    pack.sign_off.as_ref().map(|s| s.signature.clone())
 }
 
 /// Whether the file matches its audit trail, in one line.
@@ -1599,13 +1596,12 @@ fn cover(b: &mut Builder, pack: &Pack) {
     } else {
         format!("{}, {}", pack.assessor, pack.assessor_role)
     };
-    b.key_value(vec![
+    let mut rows = vec![
         ("System", pack.system.name.clone()),
         ("Description", pack.system.description.clone()),
         ("Assessor", assessor),
         ("Reviewer", reviewers),
         ("Sign-off", sign_off_words(pack)),
-        ("Signature", signature_words(pack)),
         ("Gate", gate_words(pack)),
         ("Ready for sign-off", readiness_words(pack)),
         ("Review status", review_status(&pack.reviews)),
@@ -1623,7 +1619,12 @@ fn cover(b: &mut Builder, pack: &Pack) {
             "Assessment SHA-256",
             pack.integrity.assessment_sha256.clone(),
         ),
-    ]);
+    ];
+    // The sign-off's signature right under it, when there is a sign-off.
+    if let Some(words) = signature_words(pack) {
+        rows.insert(5, ("Signature", words));
+    }
+    b.key_value(rows);
     // Stop notices were said first, above.
     for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
         b.paragraph(format!(

@@ -23,7 +23,6 @@ use super::theme::Theme;
 use super::typing::{capitalised, on_editor_key, on_paste, on_prompt_key, typed_text_at_risk};
 pub use super::zone::Zone;
 use super::{changes, register};
-use crate::store::signing_key::Signer;
 use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
@@ -33,6 +32,7 @@ use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 use crate::rules::{Evaluation, Status};
 use crate::session;
+use crate::store::signing_key::Signer;
 use crate::walkthrough::{self, Step, StepState};
 
 /// One assessment on the home screen.

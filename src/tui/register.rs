@@ -412,7 +412,10 @@ pub(crate) fn change_or_say<T>(
     now: DateTime<Utc>,
     apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
 ) -> Result<T, String> {
-    change(app, now, |a, c, actor| apply(a, c, actor).map_err(Refusal::from)).map_err(|r| r.text)
+    change(app, now, |a, c, actor| {
+        apply(a, c, actor).map_err(Refusal::from)
+    })
+    .map_err(|r| r.text)
 }
 
 /// Saves a findings or review form; on a problem the form stays open, everything typed
