@@ -470,7 +470,7 @@ fn an_encrypted_key_asks_its_passphrase_and_nothing_secret_is_written() {
     // A wrong passphrase first, then the right one, each one line of the input.
     let out = sign_off_with(dir, &key, &format!("not it\n{PASSPHRASE}\n"));
     assert!(out.contains("Passphrase for"), "{out}");
-    assert!(out.contains("that passphrase does not open"), "{out}");
+    assert!(out.contains("That passphrase does not open"), "{out}");
     assert!(out.contains("Signed with the SSH key SHA256:"), "{out}");
     let (code, verified) = export_signed(dir, &trusted);
     assert_eq!(code, Some(0), "{verified}");

@@ -182,7 +182,7 @@ fn a_newer_schema_version_is_refused_with_what_to_do() {
     let case = case(text.as_bytes(), false);
     let message = refused(&case);
     assert!(
-        message.contains("newer secassess (schema version 7; this build reads up to 2)"),
+        message.contains("newer secassess (schema version 7; this build reads up to 3)"),
         "{message}"
     );
     assert!(message.contains("Use a newer secassess"), "{message}");

@@ -98,7 +98,7 @@ fn signing_off_in_the_tui_with_an_encrypted_key() {
     tui.wait_for("•••••••••••••••••");
     assert!(!tui.screen().contains(PASSPHRASE), "{}", tui.screen());
     tui.send("\r");
-    tui.wait_for("Signed off, signed with the SSH key SHA256:");
+    tui.wait_for("Signed off. Signed with the SSH key SHA256:");
     tui.wait_for("[saved");
     // The overview says it too.
     tui.send("v");

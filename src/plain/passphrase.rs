@@ -78,6 +78,14 @@ pub fn unlock(
     ask(&mut console, key, entry)
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn ask(console: &mut Console<'_>, key: &SigningKey, entry: Entry) -> Result<Unlocked, PlainError> {
     let shown = sanitise_line(&crate::store::signing_key::shown_path(&key.path));
     let prompt = if key.chosen {
@@ -108,12 +116,16 @@ fn ask(console: &mut Console<'_>, key: &SigningKey, entry: Entry) -> Result<Unlo
         match key.unlock(&passphrase) {
             Ok(open) => return Ok(Unlocked::Key(Box::new(open))),
             Err(e) if attempt < TRIES => {
-                console.say(&format!("{}; try again.", sanitise_line(&e.to_string())))?;
+                console.say(&format!(
+                    "{}; try again ({} more).",
+                    capitalised(&sanitise_line(&e.to_string())),
+                    TRIES - attempt
+                ))?;
             }
             Err(e) => {
                 console.say(&format!(
                     "{} ({TRIES} tries); nothing was signed.",
-                    sanitise_line(&e.to_string())
+                    capitalised(&sanitise_line(&e.to_string()))
                 ))?;
             }
         }

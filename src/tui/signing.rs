@@ -53,10 +53,10 @@ fn passphrase_form(key: &SigningKey, what: &str, principal: &str) -> Form {
     if let Some(field) = form.fields.first_mut() {
         field.text = TextBox::new("", false).masked();
     }
-    let skip = if key.chosen {
-        "Esc: do not sign."
-    } else {
-        "Enter alone: go on unsigned. Esc: do not sign."
+    let skip = match (what == "the sign-off", key.chosen) {
+        (true, true) => "Esc: do not sign off.",
+        (true, false) => "Enter alone: sign off unsigned. Esc: do not sign off.",
+        (false, _) => "Enter alone or Esc: leave it recorded, unsigned.",
     };
     form.hint = Some(format!(
         "Signing as {principal} with {}\n{}.\nThe passphrase opens the key for this signature only; never kept.\n{skip}",
@@ -183,10 +183,10 @@ fn finish_sign_off(
                 .and_then(|d| d.assessment.sign_off.as_ref())
                 .and_then(|s| s.signature.as_ref())
                 .map_or_else(
-                    || unsigned_note(&app.signer),
-                    |g| format!("signed with the SSH key {}", g.fingerprint),
+                    || capitalise(&unsigned_note(&app.signer)),
+                    |g| format!("Signed with the SSH key {}", g.fingerprint),
                 );
-            app.say(Tone::Good, format!("Signed off, {how}."));
+            app.say(Tone::Good, format!("Signed off. {how}."));
             vec![Effect::Save]
         }
         Err(problem) => {
@@ -295,7 +295,9 @@ pub fn submit_passphrase(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         field.text = TextBox::new("", false).masked();
     }
     let key_opened = if passphrase.is_empty() {
-        if key.chosen {
+        // A sign-off with a key given by --key is signed or not made; a decision already
+        // recorded may stay unsigned.
+        if key.chosen && matches!(pending.waiting, Waiting::SignOff { .. }) {
             form.field_error(
                 0,
                 "Type the passphrase, or press Esc not to sign (the key was given with --key).",
