@@ -1,8 +1,9 @@
 //! Opening the signer's SSH key, line by line: says which key signs (or why the sign-off
 //! will be unsigned) and, for an encrypted key, asks its passphrase: without echo on a
 //! terminal (`rpassword`), or as one line of the input when it is a pipe or a file (a
-//! script's `--passphrase-fd`). Three wrong passphrases, or the input ending, sign
-//! nothing. Used by review mode and by `secassess finding`.
+//! script's `--passphrase-fd`). Three wrong passphrases sign nothing; an empty line (or
+//! the input ending) goes on unsigned with a key found in `~/.ssh`, and stops with one
+//! given by `--key`. Used by review mode and by `secassess finding`.
 //!
 //! The passphrase is held as `Zeroizing` and dropped as soon as the key is open; it is
 //! never written anywhere, not even into a message.
@@ -102,7 +103,8 @@ fn ask(console: &mut Console<'_>, key: &SigningKey, entry: Entry) -> Result<Unlo
             Entry::Line => match console.ask(&prompt)? {
                 Line::Text(t) => Zeroizing::new(t),
                 Line::TooLong => Zeroizing::new(String::new()),
-                Line::End => return Ok(Unlocked::Stop),
+                // A script with nothing more to say: as Enter alone.
+                Line::End => Zeroizing::new(String::new()),
             },
         };
         if passphrase.is_empty() {
