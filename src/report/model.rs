@@ -2346,9 +2346,11 @@ pub fn headline(pack: &Pack) -> String {
         ),
         None => "not signed off".to_string(),
     };
+    // Unsigned too, as the cover says: a pipeline log that reads the headline alone must
+    // not take a self-declared sign-off for a signed one.
     let sign_off = match &pack.sign_off {
-        Some(s) if s.signature != "unsigned" => format!("{sign_off} ({})", s.signature),
-        _ => sign_off,
+        Some(s) => format!("{sign_off} ({})", s.signature),
+        None => sign_off,
     };
     let gate = if pack.gate.passed {
         "gate passed"

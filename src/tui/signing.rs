@@ -315,7 +315,10 @@ pub fn submit_passphrase(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 if pending.tries >= TRIES {
                     app.say(
                         Tone::Error,
-                        format!("{e} ({TRIES} tries); nothing was signed."),
+                        format!(
+                            "{} ({TRIES} tries); nothing was signed.",
+                            capitalise(&e.to_string())
+                        ),
                     );
                     return Vec::new();
                 }
