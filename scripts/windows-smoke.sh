@@ -19,7 +19,8 @@
 #      checked: the saved file is.
 #   8. SSH signatures: the exe signs a risk acceptance with an encrypted key made by
 #      ssh-keygen (passphrase on standard input), verify --allowed-signers says the same
-#      on both builds, and ssh-keygen -Y verify accepts what the exe exported
+#      on both builds, and ssh-keygen -Y verify accepts what the exe exported; without
+#      --key the exe finds the key in %USERPROFILE%\.ssh
 #
 # Usage: scripts/windows-smoke.sh
 #   Builds dist/secassess.exe (scripts/build-windows.sh) and the Linux debug build
@@ -372,6 +373,31 @@ ssh-keygen -Y verify -f allowed_signers -I pat@example.nhs.uk -n secassess \
     fail "ssh-keygen -Y verify rejects the signature secassess.exe made"
 }
 say "ok: the exe signed with an encrypted key; both builds call it trusted; $(cat "$logs/ssh-keygen.out")"
+
+# Without --key the exe finds the key where OpenSSH for Windows keeps it,
+# %USERPROFILE%\.ssh\id_ed25519 (asked of Windows, not of HOME).
+profile_win=$("$wine" cmd /c 'echo %USERPROFILE%' 2>/dev/null | tr -d '\r')
+profile=$("$wine" winepath -u "$profile_win" 2>/dev/null | tr -d '\r')
+[ -d "$profile" ] || fail "the Wine user profile folder ($profile_win) was not found"
+mkdir -p "$profile/.ssh"
+cp "$sign/pat_key" "$profile/.ssh/id_ed25519"
+run win finding finding add signing-test.secassess.toml --title "Shared mailbox without MFA"
+status=0
+printf '%s\n' "$passphrase" | SECASSESS_CONFIG_DIR=$(winpath "$work/win-config") \
+    SECASSESS_NAME="Pat Owner" SECASSESS_EMAIL="pat@example.nhs.uk" "$wine" "$exe" \
+    finding accept signing-test.secassess.toml F-002 --by "Pat Owner <pat@example.nhs.uk>" \
+    --role "Business owner" --review 2099-01-01 --rationale "Mailbox retired in March" \
+    >"$logs/sign-profile.win.out" 2>"$logs/sign-profile.win.err" || status=$?
+rm -f "$profile/.ssh/id_ed25519"
+if [ "$status" -ne 0 ] || ! grep -q 'SSH key ~\\.ssh\\id_ed25519' "$logs/sign-profile.win.out" ||
+    ! grep -q "Signature: risk acceptance: signed by pat@example.nhs.uk" "$logs/sign-profile.win.out"; then
+    cat "$logs/sign-profile.win.out" "$logs/sign-profile.win.err" >&2
+    fail "secassess.exe did not sign with the key in %USERPROFILE%\\.ssh (exit $status)"
+fi
+both verify-signed-profile verify signing-test.secassess.toml --allowed-signers allowed_signers
+[ "$(grep -c "signed by pat@example.nhs.uk with key SHA256:.*, trusted" "$last_out")" -eq 2 ] ||
+    fail "verify does not call both of the exe's signatures trusted: $(cat "$last_out")"
+say "ok: the exe found the key in $profile_win\\.ssh without --key, and both builds trust its signature"
 
 "$wineserver" -w
 say "Windows smoke test passed"
