@@ -142,7 +142,7 @@ pub enum CliError {
     #[error("{0}")]
     Key(#[from] secassess::store::signing_key::KeyError),
     /// A change to the findings register that was refused; nothing was saved.
-    #[error("{0}; nothing was saved")]
+    #[error("{}; nothing was saved", .0.to_string().trim_end_matches('.'))]
     Finding(#[from] secassess::assessment::findings::FindingError),
 }
 
