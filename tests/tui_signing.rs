@@ -42,6 +42,11 @@ fn pat() -> Person {
 
 /// An assessment with one finding, open in the TUI as `who`, signing with `signer`.
 fn app(who: Person, signer: Signer) -> App {
+    app_on(who, signer, Vec::new())
+}
+
+/// The same, the finding linked to `obligations`.
+fn app_on(who: Person, signer: Signer, obligations: Vec<String>) -> App {
     let catalogue = load_embedded().expect("embedded content loads");
     let mut assessment = Assessment::new(
         System {
@@ -58,7 +63,7 @@ fn app(who: Person, signer: Signer) -> App {
         &catalogue,
         NewFinding {
             title: "Supplier desk resets passwords by phone".into(),
-            obligations: Vec::new(),
+            obligations,
             questions: Vec::new(),
             description: String::new(),
             severity: Severity::Medium,
@@ -301,4 +306,54 @@ fn someone_recording_it_on_the_owners_behalf_cannot_sign_it() {
         status(&app)
     );
     assert!(signature(&app).is_none());
+}
+
+#[test]
+fn an_approver_signs_their_own_exception_approval() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(signer) = keygen(dir.path(), "approver secret") else {
+        eprintln!("ssh-keygen is not installed; skipping");
+        return;
+    };
+    let cy = person("Cy Sec", "cy@example.nhs.uk");
+    let mut app = app_on(cy, signer, vec![String::from("shared-account-exception")]);
+    key(&mut app, KeyCode::Char('f'));
+    key(&mut app, KeyCode::Char('x'));
+    type_text(&mut app, "Cy Sec <cy@example.nhs.uk>");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "CS-42");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        status(&app).contains("Exception approval recorded on F-001."),
+        "{}",
+        status(&app)
+    );
+    let form = app.form.as_ref().expect("the passphrase box");
+    assert!(
+        form.title.contains("your exception approval on F-001"),
+        "{}",
+        form.title
+    );
+    type_text(&mut app, "approver secret");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.form.is_none());
+    assert!(
+        status(&app).starts_with("Signed with your SSH key SHA256:"),
+        "{}",
+        status(&app)
+    );
+    let document = app.document.as_ref().expect("open");
+    let check = check_all(&document.assessment, None)
+        .into_iter()
+        .find(|c| c.kind == Kind::ExceptionApproval)
+        .expect("the exception is checked");
+    assert!(
+        matches!(
+            &check.state,
+            SignatureState::NotChecked { principal, .. } if principal == "cy@example.nhs.uk"
+        ),
+        "{:?}",
+        check.state
+    );
 }
