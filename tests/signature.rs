@@ -740,6 +740,36 @@ fn a_business_owner_signs_their_own_risk_acceptance() {
     let (good, said) =
         ssh_keygen_verify(dir, &trusted, "pat@example.nhs.uk", "risk-acceptance-F-001");
     assert!(good, "{said}");
+    // The pack says so where the acceptance is shown and in the sign-off section.
+    let trusted_arg = trusted.display().to_string();
+    let (code, out) = run(
+        dir,
+        LEAD,
+        &[
+            "export",
+            FILE,
+            "--markdown",
+            "pack.md",
+            "--allowed-signers",
+            &trusted_arg,
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let md = std::fs::read_to_string(dir.join("pack.md")).expect("pack written");
+    let section = md
+        .split("#### Signatures of risk acceptances and exceptions")
+        .nth(1)
+        .expect("the sign-off section lists the decisions' signatures");
+    assert!(
+        section.contains(r"risk acceptance on F-001 by Pat Owner \<pat@example.nhs.uk\>: signed by pat@example.nhs.uk with key SHA256:")
+            && section.contains(", trusted"),
+        "{section}"
+    );
+    assert!(
+        md.contains("Signature: signed by pat@example.nhs.uk with key SHA256:"),
+        "the register says it too"
+    );
     // Someone else cannot sign it.
     let (code, out) = run(
         dir,

@@ -2124,6 +2124,26 @@ fn review(b: &mut Builder, pack: &Pack) {
         }
         None => b.paragraph("NOT SIGNED OFF: no reviewer has signed off this assessment."),
     }
+    // The other sign-offs in one place, as `verify` lists them, so a reader can see at a
+    // glance whether every risk acceptance and exception carries its decider's signature
+    // without reading the whole register.
+    let decisions: Vec<&SignatureView> = pack
+        .signatures
+        .iter()
+        .filter(|s| s.kind != signature::Kind::SignOff)
+        .collect();
+    if !decisions.is_empty() {
+        b.heading(3, "Signatures of risk acceptances and exceptions");
+        b.paragraph(
+            "Each is signed with the SSH key of the person it names, or unsigned (self-declared):",
+        );
+        b.list(
+            decisions
+                .iter()
+                .map(|s| format!("{}: {}", s.what, s.words))
+                .collect(),
+        );
+    }
 }
 
 fn audit_trail(b: &mut Builder, pack: &Pack) {
@@ -2349,7 +2369,7 @@ pub fn headline(pack: &Pack) -> String {
     // Unsigned too, as the cover says: a pipeline log that reads the headline alone must
     // not take a self-declared sign-off for a signed one.
     let sign_off = match &pack.sign_off {
-        Some(s) => format!("{sign_off} ({})", s.signature),
+        Some(s) => format!("{sign_off} (sign-off {})", s.signature),
         None => sign_off,
     };
     let gate = if pack.gate.passed {
