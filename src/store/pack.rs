@@ -166,6 +166,8 @@ pub struct Options {
     /// only for an assessment the user trusts, since the pack then states the SHA-256
     /// and size of whatever files it names.
     pub recheck_evidence: bool,
+    /// The allowed-signers file the pack checks signatures against (`--allowed-signers`).
+    pub allowed_signers: Option<crate::assessment::allowed_signers::AllowedSigners>,
 }
 
 /// What was written.
@@ -256,6 +258,7 @@ pub fn export(
         evidence: &evidence,
         marking: options.marking.as_deref(),
         complete: decoded.complete,
+        allowed_signers: options.allowed_signers.as_ref(),
     };
     let pack = report::build(&input)?;
     let document = report::document(&pack);
