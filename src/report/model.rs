@@ -1151,7 +1151,7 @@ fn summarise_reviews(
 ) -> ReviewSummary {
     let reviewers: BTreeSet<String> = records.iter().map(|r| r.reviewer.clone()).collect();
     let progress = review::progress(a, catalogue, evaluation, files);
-    let open = review::open_queries(a);
+    let open = review::open_queries(a, catalogue, evaluation);
     ReviewSummary {
         reviewers: reviewers.into_iter().collect(),
         answers: progress.answers,

@@ -542,7 +542,9 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 Access::ReadOnly(reason) => {
                     app.open_with(path, *assessment, Some(reason), false, now)
                 }
-                Access::StaleLock(reason) => app.open_with(path, *assessment, Some(reason), true, now),
+                Access::StaleLock(reason) => {
+                    app.open_with(path, *assessment, Some(reason), true, now)
+                }
             };
             // Moving onto the current questionnaire versions is saved at once.
             if changed {

@@ -270,7 +270,7 @@ fn a_query_is_a_thread_that_the_reviewer_resolves() {
     .expect("ok");
     let s = status(&a, "classification");
     assert!(s.open_query && s.decision == ReviewDecision::Query);
-    assert_eq!(open_queries(&a).len(), 1);
+    assert_eq!(open_queries_in_order(&a, &c).len(), 1);
     reply(
         &mut a,
         "classification",
@@ -286,7 +286,7 @@ fn a_query_is_a_thread_that_the_reviewer_resolves() {
     let s = status(&a, "classification");
     assert!(!s.open_query && !s.is_accepted());
     assert_eq!(s.label(), "query resolved, not accepted yet");
-    assert!(open_queries(&a).is_empty());
+    assert!(open_queries_in_order(&a, &c).is_empty());
     assert_eq!(
         reply(&mut a, "classification", "more", &lead(), at(103)),
         Err(ReviewError::NoOpenQuery {
@@ -580,4 +580,75 @@ fn dont_know_and_changed_evidence_cannot_be_accepted_and_the_lead_cannot_review(
         decide(&mut a, "personal_data", Decision::Accept, &lead(), at(107)),
         Err(ReviewError::Role(_))
     ));
+}
+
+#[test]
+fn a_query_on_a_question_no_longer_asked_counts_nowhere() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let yes_no = |a: &mut Assessment, id: &str, value: bool, s: i64| {
+        let q = c.question(id).expect("question exists");
+        a.set_answer(q, &AnswerValue::YesNo(value), &lead(), at(s))
+            .expect("fits");
+    };
+    // Administrator accounts: the MFA question is asked, answered and queried.
+    yes_no(&mut a, "admin_accounts", true, 200);
+    yes_no(&mut a, "admin_mfa", true, 201);
+    for (i, id) in ["admin_accounts", "admin_mfa"].into_iter().enumerate() {
+        decide(
+            &mut a,
+            id,
+            Decision::Query("Which accounts?"),
+            &reviewer(),
+            at(210 + i as i64),
+        )
+        .expect("queried");
+    }
+    let open = |a: &Assessment| -> Vec<String> {
+        let (e, _) = findings::evaluate(a, &c);
+        super::open_queries(a, &c, &e)
+            .into_iter()
+            .map(|q| q.question)
+            .collect()
+    };
+    assert_eq!(open(&a), ["admin_accounts", "admin_mfa"]);
+
+    // No administrator accounts after all: the MFA question is no longer asked, and its
+    // answer and the query on it count nowhere.
+    yes_no(&mut a, "admin_accounts", false, 220);
+    assert_eq!(open(&a), ["admin_accounts"]);
+    assert_eq!(
+        open_queries_in_order(&a, &c)
+            .into_iter()
+            .map(|q| q.question)
+            .collect::<Vec<_>>(),
+        ["admin_accounts"]
+    );
+    let (e, _) = findings::evaluate(&a, &c);
+    let p = super::progress(&a, &c, &e, unchecked());
+    assert_eq!(
+        p.open_queries, 0,
+        "the answer to admin_accounts changed: stale"
+    );
+    assert!(!super::counts("admin_mfa", &c, &e, &a));
+    assert!(super::counts("admin_accounts", &c, &e, &a));
+    let readiness = sign_off::readiness(
+        &a,
+        &Judged {
+            catalogue: &c,
+            evidence: unchecked(),
+            today: today(),
+        },
+    );
+    assert!(
+        !readiness.blockers.iter().any(|b| b.subject == "admin_mfa"),
+        "{:?}",
+        readiness.blockers
+    );
+    assert!(readiness
+        .blockers
+        .iter()
+        .any(|b| b.subject == "admin_accounts"));
+    // It is kept in the file, where the pack shows it with the answer no longer asked.
+    assert_eq!(a.reviews["admin_mfa"].decision, ReviewDecision::Query);
 }

@@ -122,7 +122,10 @@ fn open_queries_come_from_the_review_module() {
     )
     .expect("queried");
     let pack = pack_of(&a, &c);
-    assert_eq!(pack.reviews.open_queries, review::open_queries(&a).len());
+    assert_eq!(
+        pack.reviews.open_queries,
+        review::open_queries_in_order(&a, &c).len()
+    );
     assert_eq!(pack.reviews.open_query_questions, vec![question.clone()]);
     let text = text_of(&pack);
     let escaped = crate::report::markdown::escape(&question);
