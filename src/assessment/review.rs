@@ -259,7 +259,7 @@ pub(crate) fn check_text(
             problem: String::from("contains control characters; type it again as plain text"),
         });
     }
-    Ok(text.to_string())
+    Ok(crate::text::nfc(text).into_owned())
 }
 
 fn record_change(

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::*;
 use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings::{self, Actor};
-use crate::assessment::record::{MitigationPlan, System};
+use crate::assessment::record::{MitigationPlan, StoredValue, System};
 use crate::assessment::sign_off::{self, Judged, STANDARD_STATEMENT};
 use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue};
@@ -651,4 +651,38 @@ fn a_query_on_a_question_no_longer_asked_counts_nowhere() {
         .any(|b| b.subject == "admin_accounts"));
     // It is kept in the file, where the pack shows it with the answer no longer asked.
     assert_eq!(a.reviews["admin_mfa"].decision, ReviewDecision::Query);
+}
+
+#[test]
+fn text_is_recorded_in_nfc_and_an_answer_stored_decomposed_does_not_look_changed() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let q = c.question("hosting_and_support").expect("question exists");
+    let decomposed = "Hosted by Sea\u{301}n's team in Zu\u{308}rich";
+    let composed = "Hosted by Se\u{e1}n's team in Z\u{fc}rich";
+    a.set_answer(q, &AnswerValue::Text(decomposed.into()), &lead(), at(300))
+        .expect("fits");
+    assert_eq!(
+        a.answers[&q.id].value,
+        Some(StoredValue::One(composed.into()))
+    );
+    a.set_notes(&q.id, "Zoe\u{308}", &lead(), at(301));
+    assert_eq!(a.answers[&q.id].notes, "Zo\u{eb}");
+
+    // An answer stored decomposed (written before secassess normalised input), accepted
+    // on those bytes: saying it again, composed or not, changes nothing.
+    a.answers.get_mut(&q.id).expect("answered").value = Some(StoredValue::One(decomposed.into()));
+    decide(&mut a, &q.id, Decision::Accept, &reviewer(), at(302)).expect("accepted");
+    let entries = a.audit.len();
+    for text in [composed, decomposed] {
+        a.set_answer(q, &AnswerValue::Text(text.into()), &lead(), at(303))
+            .expect("fits");
+        a.set_notes(&q.id, "Zoe\u{308}", &lead(), at(304));
+    }
+    assert_eq!(a.audit.len(), entries, "nothing recorded");
+    assert_eq!(
+        a.answers[&q.id].value,
+        Some(StoredValue::One(decomposed.into()))
+    );
+    assert!(status(&a, &q.id).is_accepted());
 }
