@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use report_support::*;
-use secassess::report::model::{self, Block, PARTS};
+use secassess::report::document::{Block, PARTS};
+use secassess::report::model;
 use secassess::report::{self, csv, json, markdown, pdf, EvidenceCheck};
 
 fn headings(doc: &report::Document, level: u8) -> Vec<String> {

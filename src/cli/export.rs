@@ -25,6 +25,11 @@ pub struct Args {
     #[arg(long, value_name = "OUT.pdf")]
     pdf: Option<PathBuf>,
 
+    /// Write the accessible evidence pack here: one self-contained HTML file (headings,
+    /// tables with headers, no scripts), for screen readers and any browser.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
+
     /// Write the evidence pack as Markdown here (for wikis and repositories).
     #[arg(long, value_name = "OUT.md")]
     markdown: Option<PathBuf>,
@@ -87,6 +92,7 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
 fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
     let outputs = Outputs {
         pdf: args.pdf,
+        html: args.html,
         markdown: args.markdown,
         json: args.json,
         csv: args.csv,
@@ -120,6 +126,21 @@ fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
             list.len(),
             report::pdf::REPLACEMENT,
             list.join(" ")
+        );
+    }
+    if !written.right_to_left.is_empty() {
+        let runs: Vec<String> = written
+            .right_to_left
+            .iter()
+            .take(10)
+            .map(|r| format!("\"{}\"", sanitise_line(r)))
+            .collect();
+        let more = written.right_to_left.len().saturating_sub(runs.len());
+        eprintln!(
+            "secassess: note: the PDF has {} right-to-left run(s) of text, drawn in visual order but without joined letter forms: {}{}. Check them in the HTML or Markdown export, which keep the text as written.",
+            written.right_to_left.len(),
+            runs.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
         );
     }
     // What the pack says, so the user knows without opening it.

@@ -17,7 +17,7 @@ use crate::text::sanitise_line;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("nothing to export: give at least one of --pdf OUT.pdf, --markdown OUT.md, --json OUT.json, --csv OUT.csv")]
+    #[error("nothing to export: give at least one of --pdf OUT.pdf, --html OUT.html, --markdown OUT.md, --json OUT.json, --csv OUT.csv")]
     NothingToDo,
     #[error("cannot read {path}: {source}")]
     Read {
@@ -137,6 +137,8 @@ fn write(what: &'static str, path: &Path, bytes: &[u8]) -> Result<(), ExportErro
 #[derive(Debug, Clone, Default)]
 pub struct Outputs {
     pub pdf: Option<PathBuf>,
+    /// The accessible HTML pack: one self-contained file.
+    pub html: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
     pub json: Option<PathBuf>,
     /// `OUT.csv` writes `OUT-obligations.csv` and `OUT-findings.csv`.
@@ -164,6 +166,8 @@ pub struct Written {
     pub headline: String,
     /// Characters the PDF font lacks, printed as a replacement.
     pub replaced: Vec<char>,
+    /// Right-to-left runs, drawn in the PDF in visual order without shaping.
+    pub right_to_left: Vec<String>,
 }
 
 /// Exports `assessment_path` to `outputs`.
@@ -176,6 +180,7 @@ pub fn export(
     let csv = outputs.csv.as_deref().map(csv_paths);
     let mut targets: Vec<&Path> = Vec::new();
     targets.extend(outputs.pdf.as_deref());
+    targets.extend(outputs.html.as_deref());
     targets.extend(outputs.markdown.as_deref());
     targets.extend(outputs.json.as_deref());
     if let Some((o, f)) = &csv {
@@ -245,6 +250,7 @@ pub fn export(
         files: Vec::new(),
         headline: report::model::headline(&pack),
         replaced: Vec::new(),
+        right_to_left: Vec::new(),
     };
     if let Some(path) = &outputs.pdf {
         let rendered = report::pdf::render(&document)?;
@@ -256,6 +262,19 @@ pub fn export(
             sanitise_line(&path.display().to_string())
         ));
         written.replaced = rendered.replaced.into_iter().collect();
+        written.right_to_left = rendered.right_to_left.into_iter().collect();
+    }
+    if let Some(path) = &outputs.html {
+        write(
+            "the HTML evidence pack",
+            path,
+            report::html::render(&document).as_bytes(),
+        )?;
+        written.files.push(format!(
+            "HTML evidence pack (accessible, marked {}): {}",
+            pack.marking,
+            sanitise_line(&path.display().to_string())
+        ));
     }
     if let Some(path) = &outputs.markdown {
         write(
@@ -294,8 +313,8 @@ pub fn export(
     Ok(written)
 }
 
-/// The PDF and Markdown beside an assessment: `ward-rota.secassess.toml` ->
-/// `ward-rota-evidence-pack.pdf` and `.md`. Used by the TUI's export.
+/// The PDF, HTML and Markdown beside an assessment: `ward-rota.secassess.toml` ->
+/// `ward-rota-evidence-pack.pdf`, `.html` and `.md`. Used by the TUI's export.
 pub fn beside(assessment_path: &Path) -> Outputs {
     let name = assessment_path
         .file_name()
@@ -309,6 +328,7 @@ pub fn beside(assessment_path: &Path) -> Outputs {
     let dir = atomic::parent_dir(assessment_path);
     Outputs {
         pdf: Some(dir.join(format!("{stem}-evidence-pack.pdf"))),
+        html: Some(dir.join(format!("{stem}-evidence-pack.html"))),
         markdown: Some(dir.join(format!("{stem}-evidence-pack.md"))),
         json: None,
         csv: None,

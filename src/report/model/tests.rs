@@ -11,6 +11,7 @@ use crate::assessment::review::tests::{
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off;
+use crate::report::document::{document, Block, PARTS};
 
 fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
     let evidence = BTreeMap::new();
@@ -255,7 +256,9 @@ fn the_cover_lists_the_parts_in_order_and_the_pack_says_how_to_check_it() {
         .blocks
         .iter()
         .find_map(|b| match b {
-            Block::Contents { entries } => Some(entries.clone()),
+            Block::Contents { entries } => {
+                Some(entries.iter().map(|e| e.text.clone()).collect::<Vec<_>>())
+            }
             _ => None,
         })
         .expect("a contents list");
