@@ -696,23 +696,43 @@ fn level_rank(level: Level) -> usize {
 }
 
 /// Every quoted requirement, numbered in the order the obligations tables first cite
-/// it: the same sentence quoted by several obligations gets one number.
+/// it: a sentence gets one number however many obligations rest on it, and one entry
+/// naming every standard that says it (the Testing and Application Security standards
+/// share some sentences word for word).
 struct Quotes {
-    numbers: BTreeMap<(String, String, String), usize>,
-    list: Vec<String>,
+    numbers: BTreeMap<String, usize>,
+    /// Sources and the sentence, by number - 1.
+    list: Vec<(Vec<String>, String)>,
 }
 
 impl Quotes {
     fn number(&mut self, c: &Citation) -> usize {
-        let key = (c.reference(), c.section.clone(), c.quote.clone());
-        if let Some(n) = self.numbers.get(&key) {
+        let source = format!("{}, {}", c.reference(), c.section);
+        if let Some(n) = self.numbers.get(&c.quote) {
+            if let Some((sources, _)) = self.list.get_mut(n - 1) {
+                if !sources.contains(&source) {
+                    sources.push(source);
+                }
+            }
             return *n;
         }
-        self.list
-            .push(format!("{}, {}: \"{}\"", c.reference(), c.section, c.quote));
+        self.list.push((vec![source], c.quote.clone()));
         let n = self.list.len();
-        self.numbers.insert(key, n);
+        self.numbers.insert(c.quote.clone(), n);
         n
+    }
+
+    fn rows(self) -> Vec<Vec<String>> {
+        self.list
+            .into_iter()
+            .enumerate()
+            .map(|(i, (sources, quote))| {
+                vec![
+                    format!("[{}]", i + 1),
+                    format!("\"{quote}\"\n{}", sources.join("\nAlso: ")),
+                ]
+            })
+            .collect()
     }
 }
 
@@ -753,10 +773,16 @@ fn obligation_row(o: &ObligationView, quotes: &mut Quotes, with_status: bool) ->
     if let Some(blocks) = &o.blocks {
         why.push_str(&format!("\nBLOCKS THE GATE: {blocks}"));
     }
-    let quoted = o
-        .sources
+    let mut numbers: Vec<usize> = Vec::new();
+    for c in &o.sources {
+        let n = quotes.number(c);
+        if !numbers.contains(&n) {
+            numbers.push(n);
+        }
+    }
+    let quoted = numbers
         .iter()
-        .map(|c| format!("[{}]", quotes.number(c)))
+        .map(|n| format!("[{n}]"))
         .collect::<Vec<_>>()
         .join(" ");
     let mut row = vec![o.id.clone(), o.level.name().to_string()];
@@ -838,12 +864,7 @@ fn obligations(b: &mut Builder, pack: &Pack) {
     let anchors = (1..=quotes.list.len())
         .map(|n| anchor_id("quote", &n.to_string()))
         .collect();
-    let rows = quotes
-        .list
-        .into_iter()
-        .enumerate()
-        .map(|(i, q)| vec![format!("[{}]", i + 1), q])
-        .collect();
+    let rows = quotes.rows();
     b.anchored_table(
         &[("No.", 7), ("Requirement quoted", 93)],
         rows,
@@ -1053,7 +1074,12 @@ fn answer_words(a: &AnswerView) -> String {
         (None, false) => "NOT ANSWERED".into(),
     };
     if let Some(e) = &a.evidence {
-        if a.answer.as_deref() != Some(e.title.as_str()) {
+        if !a
+            .answer
+            .as_deref()
+            .unwrap_or_default()
+            .contains(e.title.as_str())
+        {
             words.push_str(&format!("\nEvidence: {}", e.title));
         }
         if let Some(check) = e.check.as_ref().filter(|c| c.needs_attention()) {
