@@ -1272,7 +1272,14 @@ fn audit_trail(b: &mut Builder, pack: &Pack) {
     }]);
 }
 
-/// The full audit trail, entry by entry, in a compact table.
+/// The name part of "Name <email>".
+fn name_of(who: &str) -> &str {
+    who.split_once(" <").map_or(who, |(name, _)| name)
+}
+
+/// The full audit trail, entry by entry, in a compact table: times to the minute in UTC,
+/// people by name (their addresses are in the summary's table; a name two people share
+/// keeps its address).
 fn audit_appendix(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[8]);
     b.paragraph(chain_words(pack));
@@ -1280,6 +1287,19 @@ fn audit_appendix(b: &mut Builder, pack: &Pack) {
         b.paragraph("The audit trail is empty.");
         return;
     }
+    let mut people: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for e in &pack.audit.entries {
+        people.entry(name_of(&e.who)).or_default().insert(&e.who);
+    }
+    let who = |signature: &str| -> String {
+        let name = name_of(signature);
+        if people.get(name).is_some_and(|all| all.len() == 1) && !name.is_empty() {
+            name.to_string()
+        } else {
+            signature.to_string()
+        }
+    };
+    b.paragraph("Times are UTC. People are named as in \"Entries by person and action\" in the audit trail part, which gives their addresses.");
     let rows = pack
         .audit
         .entries
@@ -1288,8 +1308,8 @@ fn audit_appendix(b: &mut Builder, pack: &Pack) {
         .map(|(i, e)| {
             vec![
                 (i + 1).to_string(),
-                when(e.at),
-                e.who.clone(),
+                e.at.format("%Y-%m-%d %H:%M").to_string(),
+                who(&e.who),
                 format!("{} {}", e.action, e.subject),
                 change_words(&e.old, &e.new),
             ]
@@ -1298,10 +1318,10 @@ fn audit_appendix(b: &mut Builder, pack: &Pack) {
     b.anchored_table(
         &[
             ("#", 5),
-            ("When", 14),
-            ("Who", 25),
-            ("What", 22),
-            ("Change", 34),
+            ("When (UTC)", 14),
+            ("Who", 16),
+            ("What", 28),
+            ("Change", 37),
         ],
         rows,
         Vec::new(),
