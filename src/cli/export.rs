@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 
-use secassess::report;
 use secassess::store::pack::{self, ExportError, Outputs};
 use secassess::text::sanitise_line;
 
@@ -115,33 +114,9 @@ fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
     for line in &written.files {
         let _ = writeln!(out, "{line}");
     }
-    if !written.replaced.is_empty() {
-        let list: Vec<String> = written
-            .replaced
-            .iter()
-            .map(|c| format!("U+{:04X}", u32::from(*c)))
-            .collect();
-        eprintln!(
-            "secassess: note: the PDF font has no glyph for {} character(s), printed as '{}' instead: {}. The Markdown and JSON exports keep them.",
-            list.len(),
-            report::pdf::REPLACEMENT,
-            list.join(" ")
-        );
-    }
-    if !written.right_to_left.is_empty() {
-        let runs: Vec<String> = written
-            .right_to_left
-            .iter()
-            .take(10)
-            .map(|r| format!("\"{}\"", sanitise_line(r)))
-            .collect();
-        let more = written.right_to_left.len().saturating_sub(runs.len());
-        eprintln!(
-            "secassess: note: the PDF has {} right-to-left run(s) of text, drawn in visual order but without joined letter forms: {}{}. Check them in the HTML or Markdown export, which keep the text as written.",
-            written.right_to_left.len(),
-            runs.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
-        );
+    // Nothing the PDF could not draw as written goes unsaid.
+    for note in written.notes() {
+        eprintln!("secassess: note: {note}");
     }
     // What the pack says, so the user knows without opening it.
     let _ = writeln!(out, "{}", sanitise_line(&written.headline));

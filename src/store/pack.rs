@@ -170,6 +170,44 @@ pub struct Written {
     pub right_to_left: Vec<String>,
 }
 
+impl Written {
+    /// What the PDF could not draw as written, in words, for every front end to show:
+    /// characters the font lacks (printed as `?`) and right-to-left runs (drawn in visual
+    /// order without joined letter forms). Empty when there is nothing to say.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.replaced.is_empty() {
+            let list: Vec<String> = self
+                .replaced
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            notes.push(format!(
+                "the PDF font has no glyph for {} character(s), printed as '{}' instead: {}. The HTML, Markdown and JSON exports keep them.",
+                list.len(),
+                report::pdf::REPLACEMENT,
+                list.join(" ")
+            ));
+        }
+        if !self.right_to_left.is_empty() {
+            let runs: Vec<String> = self
+                .right_to_left
+                .iter()
+                .take(10)
+                .map(|r| format!("\"{}\"", sanitise_line(r)))
+                .collect();
+            let more = self.right_to_left.len().saturating_sub(runs.len());
+            notes.push(format!(
+                "the PDF has {} right-to-left run(s) of text, drawn in visual order but without joined letter forms: {}{}. Check them in the HTML or Markdown export, which keep the text as written.",
+                self.right_to_left.len(),
+                runs.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ));
+        }
+        notes
+    }
+}
+
 /// Exports `assessment_path` to `outputs`.
 pub fn export(
     assessment_path: &Path,

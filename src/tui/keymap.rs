@@ -193,7 +193,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('P')],
         "P",
         C::ExportPack,
-        "write the evidence pack (PDF and Markdown) beside the file",
+        "write the evidence pack (PDF, HTML and Markdown) beside the file",
     ),
     bind(
         X::Global,
