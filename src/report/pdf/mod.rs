@@ -61,6 +61,8 @@ pub enum PdfError {
     Font(&'static str),
     #[error("cannot cut the font {0} down to the characters used; this is a bug in secassess, please report it")]
     Subset(String),
+    #[error("writing the pages of the PDF failed in a worker thread; this is a bug in secassess, please report it")]
+    Pages,
 }
 
 /// A rendered pack.
@@ -76,7 +78,9 @@ pub struct Rendered {
 /// Whether `c` is written right to left (Hebrew, Arabic and the like).
 pub fn is_right_to_left(c: char) -> bool {
     use unicode_bidi::BidiClass;
-    matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
+    // Nothing before Hebrew (U+0590) is written right to left: most text never needs the
+    // table look-up.
+    u32::from(c) >= 0x0590 && matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 /// The right-to-left runs in `text`: letters written right to left, with the spaces and
@@ -129,10 +133,11 @@ pub fn drawable(text: &str, fonts: &Fonts, replaced: &mut BTreeSet<char>) -> Str
 
 /// One line in the order it is drawn: right-to-left runs reversed into visual order by
 /// the Unicode bidirectional algorithm (the paragraph direction is left to right).
-fn visual(line: &str) -> String {
+fn visual(line: String) -> String {
     if !line.chars().any(is_right_to_left) {
-        return line.to_string();
+        return line;
     }
+    let line = line.as_str();
     let info = unicode_bidi::BidiInfo::new(line, Some(unicode_bidi::Level::ltr()));
     info.paragraphs
         .iter()
@@ -397,7 +402,7 @@ impl<'f> Layout<'f> {
             }
         }
         if !text.is_empty() {
-            let text = visual(&text);
+            let text = visual(text);
             self.page().texts.push(Text {
                 x,
                 y,
@@ -852,7 +857,7 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let small = 7.5;
     // The title fits between the left margin and the marking.
     let side = ((CONTENT_W - marking_w) / 2.0 - 10.0).max(20.0);
-    let title = visual(&fit(&title, &fonts.regular, small, side));
+    let title = visual(fit(&title, &fonts.regular, small, side));
     let fingerprint = layout.prepare(&format!(
         "File SHA-256 {}",
         doc.fingerprint.get(..16).unwrap_or(&doc.fingerprint)

@@ -70,20 +70,34 @@ impl<'f> Embedded<'f> {
     }
 }
 
-/// A number as PDF writes it: at most two decimals, no trailing zeros.
+/// A number as PDF writes it: at most two decimals, no trailing zeros. Written digit by
+/// digit: a pack has tens of thousands of them.
 fn num(out: &mut Vec<u8>, value: f32) {
     let hundredths = (value * 100.0).round() as i64;
-    let (sign, abs) = if hundredths < 0 {
-        ("-", -hundredths)
-    } else {
-        ("", hundredths)
-    };
+    if hundredths < 0 {
+        out.push(b'-');
+    }
+    let abs = hundredths.unsigned_abs();
     let (whole, frac) = (abs / 100, abs % 100);
-    let _ = match frac {
-        0 => write!(out, "{sign}{whole}"),
-        f if f % 10 == 0 => write!(out, "{sign}{whole}.{}", f / 10),
-        f => write!(out, "{sign}{whole}.{f:02}"),
-    };
+    let mut digits = [0u8; 20];
+    let mut n = whole;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+    if frac != 0 {
+        out.push(b'.');
+        out.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            out.push(b'0' + (frac % 10) as u8);
+        }
+    }
 }
 
 fn nums(out: &mut Vec<u8>, values: &[f32], op: &str) {
@@ -143,9 +157,41 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn stream(dict: Dictionary, bytes: &[u8]) -> Stream {
-    let mut dict = dict;
+    deflated_stream(dict, deflate(bytes))
+}
+
+fn deflated_stream(mut dict: Dictionary, deflated: Vec<u8>) -> Stream {
     dict.set("Filter", "FlateDecode");
-    Stream::new(dict, deflate(bytes)).with_compression(false)
+    Stream::new(dict, deflated).with_compression(false)
+}
+
+/// Every page's content stream, deflated. Deflating is most of the time writing takes,
+/// so the pages are shared out between the machine's cores (at most four threads); the
+/// bytes are the same whatever the split.
+fn page_contents(layout: &Layout<'_>, faces: &[Embedded<'_>; 2]) -> Vec<Vec<u8>> {
+    let pages = &layout.pages;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(pages.len().max(1));
+    let per_thread = pages.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pages
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|page| deflate(&content(page, faces)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// The `ToUnicode` map of a subset: each new glyph id to the character it draws.
@@ -259,9 +305,29 @@ fn destination(page: ObjectId, y: f32) -> Object {
 /// The whole file.
 pub(super) fn pdf(layout: &Layout<'_>, doc: &Document) -> Result<Vec<u8>, PdfError> {
     let fonts: &Fonts = layout.fonts;
+    // The characters each face draws: marked in a table by code point (a set would be a
+    // look-up per character of the pack), then gathered.
+    let mut marks = [vec![false; 0x1_0000], vec![false; 0x1_0000]];
     let mut used = [BTreeSet::new(), BTreeSet::new()];
     for t in layout.pages.iter().flat_map(|p| p.texts.iter()) {
-        used[usize::from(t.bold)].extend(t.text.chars());
+        let face = usize::from(t.bold);
+        for c in t.text.chars() {
+            match marks[face].get_mut(c as usize) {
+                Some(mark) => *mark = true,
+                None => {
+                    used[face].insert(c);
+                }
+            }
+        }
+    }
+    for (face, marks) in marks.iter().enumerate() {
+        used[face].extend(
+            marks
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| **m)
+                .filter_map(|(code, _)| char::from_u32(code as u32)),
+        );
     }
     let faces = [
         Embedded::new(&fonts.regular, &used[0])?,
@@ -280,8 +346,13 @@ pub(super) fn pdf(layout: &Layout<'_>, doc: &Document) -> Result<Vec<u8>, PdfErr
     });
     // Page ids first: links and bookmarks name pages laid out after them.
     let page_ids: Vec<ObjectId> = layout.pages.iter().map(|_| pdf.new_object_id()).collect();
-    for (page, id) in layout.pages.iter().zip(&page_ids) {
-        let contents = pdf.add_object(stream(Dictionary::new(), &content(page, &faces)));
+    let contents = page_contents(layout, &faces);
+    if contents.len() != layout.pages.len() {
+        // A worker thread panicked: never write a pack with pages missing.
+        return Err(PdfError::Pages);
+    }
+    for ((page, id), deflated) in layout.pages.iter().zip(&page_ids).zip(contents) {
+        let contents = pdf.add_object(deflated_stream(Dictionary::new(), deflated));
         let mut dict = dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
