@@ -345,7 +345,7 @@ fn each_requirement_is_quoted_once_and_the_tables_refer_to_it() {
         let refs = row.last().expect("the quoted column");
         assert!(refs.starts_with('['), "{} refers to no requirement", row[0]);
         for n in refs.split(' ') {
-            assert!(quoted.iter().any(|q| &q[0] == n), "{n} is not in the list");
+            assert!(quoted.iter().any(|q| q[0] == n), "{n} is not in the list");
         }
         assert!(row.iter().all(|cell| !cell.contains("Required by")));
     }

@@ -1228,31 +1228,44 @@ fn audit_trail(b: &mut Builder, pack: &Pack) {
         ("Last", entry_words(entries.len(), last)),
     ]);
     b.heading(2, "Entries by person and action");
-    // (who, action) -> count, first, last, in the order first seen.
-    let mut groups: Vec<(&str, &str, usize, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    // Entries of one kind by one person: how many, first and last.
+    struct Group<'p> {
+        who: &'p str,
+        action: &'p str,
+        entries: usize,
+        first: DateTime<Utc>,
+        last: DateTime<Utc>,
+    }
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for e in entries {
         match groups
             .iter_mut()
-            .find(|g| g.0 == e.who.as_str() && g.1 == e.action.as_str())
+            .find(|g| g.who == e.who.as_str() && g.action == e.action.as_str())
         {
             Some(g) => {
-                g.2 += 1;
-                g.3 = g.3.min(e.at);
-                g.4 = g.4.max(e.at);
+                g.entries += 1;
+                g.first = g.first.min(e.at);
+                g.last = g.last.max(e.at);
             }
-            None => groups.push((&e.who, &e.action, 1, e.at, e.at)),
+            None => groups.push(Group {
+                who: &e.who,
+                action: &e.action,
+                entries: 1,
+                first: e.at,
+                last: e.at,
+            }),
         }
     }
-    groups.sort_by(|a, b| a.0.cmp(b.0).then(a.3.cmp(&b.3)));
+    groups.sort_by(|a, b| a.who.cmp(b.who).then(a.first.cmp(&b.first)));
     let rows = groups
         .iter()
-        .map(|(who, action, n, first, last)| {
+        .map(|g| {
             vec![
-                who.to_string(),
-                action.to_string(),
-                n.to_string(),
-                when(*first),
-                when(*last),
+                g.who.to_string(),
+                g.action.to_string(),
+                g.entries.to_string(),
+                when(g.first),
+                when(g.last),
             ]
         })
         .collect();

@@ -89,11 +89,9 @@ pub fn right_to_left_runs(text: &str) -> Vec<String> {
     let mut runs = Vec::new();
     let mut run = String::new();
     for c in text.chars() {
-        if is_right_to_left(c) {
-            run.push(c);
-        } else if !run.is_empty()
-            && (c == ' ' || unicode_bidi::bidi_class(c) == unicode_bidi::BidiClass::NSM)
-        {
+        let inside = !run.is_empty()
+            && (c == ' ' || unicode_bidi::bidi_class(c) == unicode_bidi::BidiClass::NSM);
+        if is_right_to_left(c) || inside {
             run.push(c);
         } else if !run.is_empty() {
             runs.push(run.trim_end().to_string());
