@@ -511,6 +511,14 @@ fn ids_and_addresses_never_break_mid_word_as_pdftotext_reads_them() {
         "{pages} pages for {}",
         a.audit.len()
     );
+    // The audit trail part in the body is one page: its chain verification, its table of
+    // entries by person and action and its pointer to the appendix share a page.
+    let page = text
+        .split('\u{c}')
+        .find(|p| p.contains("Entries by person and action"))
+        .expect("the audit trail part");
+    assert!(page.contains("Chain verification: INTACT"), "{page}");
+    assert!(page.contains("Every entry, with what it changed"), "{page}");
 }
 
 #[test]

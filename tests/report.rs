@@ -558,3 +558,116 @@ proptest! {
         prop_assert!(rendered.pages >= 8);
     }
 }
+
+/// The tables of one part (level-1 heading `part`), with their column titles.
+fn part_tables(doc: &report::Document, part: &str) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+    let start = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 1, text } if text == part))
+        .expect("the part");
+    doc.blocks[start + 1..]
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+        .filter_map(|b| match b {
+            Block::Table { columns, rows, .. } => Some((columns.clone(), rows.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_review_part_lists_questions_in_the_order_asked_with_answer_decision_and_thread() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let doc = document(&a, &catalogue, date(2026, 7, 1));
+    // The tables before "Decisions on answers no longer asked" (which this sample has:
+    // its reviewer decided on answers a later answer switched off).
+    let start = doc
+        .blocks
+        .iter()
+        .position(
+            |b| matches!(b, Block::Heading { level: 1, text } if text == "Review and sign-off"),
+        )
+        .expect("the review part");
+    let blocks: Vec<&Block> = doc.blocks[start + 1..]
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+        .collect();
+    let apart = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { text, .. } if text == "Decisions on answers no longer asked"))
+        .expect("this sample has decisions on answers no longer asked");
+    let rows: Vec<Vec<String>> = blocks[..apart]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table { columns, rows, .. }
+                if columns == &["Question", "Answer", "Decision", "Thread"] =>
+            {
+                Some(rows.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(rows.len() > 20, "{} rows", rows.len());
+    // Each row starts with the question as asked, its id after it in brackets.
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let (prompt, id) = r[0].rsplit_once('\n').expect("prompt, then (id)");
+            let id = id.trim_start_matches('(').trim_end_matches(')');
+            let question = catalogue.question(id).expect("a real question");
+            assert_eq!(prompt, question.prompt, "{id}");
+            id.to_string()
+        })
+        .collect();
+    // In the order a walkthrough asks them, not alphabetically.
+    let order: Vec<&str> = catalogue
+        .questions_in_order()
+        .map(|q| q.id.as_str())
+        .filter(|id| ids.iter().any(|i| i == id))
+        .collect();
+    assert_eq!(ids, order);
+    let mut alphabetical = ids.clone();
+    alphabetical.sort();
+    assert_ne!(ids, alphabetical);
+    // The answer, the decision and the thread: the sample queries two answers.
+    assert!(rows.iter().all(|r| !r[1].is_empty() && !r[2].is_empty()));
+    assert!(rows.iter().any(|r| r[2].starts_with("accepted\nby ")));
+    assert!(
+        rows.iter()
+            .any(|r| r[3].contains("Which supplier report is this based on?")),
+        "no thread shown"
+    );
+}
+
+#[test]
+fn the_audit_trail_part_sums_the_entries_by_person_and_action() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let doc = document(&a, &catalogue, date(2026, 7, 1));
+    let tables = part_tables(&doc, "Audit trail");
+    let (_, rows) = tables
+        .iter()
+        .find(|(columns, _)| columns[..3] == ["Person", "Action", "Entries"])
+        .expect("entries by person and action");
+    let total: usize = rows
+        .iter()
+        .map(|r| r[2].parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(total, a.audit.len());
+    assert!(
+        rows.len() < 20,
+        "a summary, not the trail: {} rows",
+        rows.len()
+    );
+    let text = all_text(&doc);
+    let part = text
+        .split("# Audit trail")
+        .nth(1)
+        .and_then(|t| t.split("\n# ").next())
+        .expect("the part's text");
+    assert!(part.contains("INTACT"), "the chain verification is said");
+    assert!(part.contains("#1, "), "the first entry is said");
+}

@@ -379,6 +379,13 @@ fn classification_words(pack: &Pack) -> String {
     if !c.explanation.is_empty() && !c.explanation.ends_with(&c.text) {
         words.push_str(&format!(". {}", c.explanation));
     }
+    // Always with its reason. Raised or unsettled, the words above give it; settled as
+    // declared, the explanation only repeats the value, so say where it comes from.
+    if c.settled && c.because.is_empty() {
+        words.push_str(
+            ": as declared in answer to the classification question; nothing in the answers raises it",
+        );
+    }
     words
 }
 

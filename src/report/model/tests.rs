@@ -390,6 +390,13 @@ fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
     assert!(row("Reviewer").contains("IG representative"));
     assert!(row("Sign-off").starts_with("valid"), "{}", row("Sign-off"));
     assert!(row("Gate").starts_with("PASSED"));
-    assert!(row("Effective classification").contains("OFFICIAL"));
-    assert!(row("Marking of this pack").starts_with(&pack.marking));
+    // The classification and the marking each come with their reason.
+    let classification = row("Effective classification");
+    assert!(classification.starts_with(&pack.classification.text));
+    assert!(
+        classification.contains(": as declared in answer to the classification question")
+            || classification.contains(", because "),
+        "{classification}"
+    );
+    assert!(row("Marking of this pack").starts_with(&format!("{}: ", pack.marking)));
 }
