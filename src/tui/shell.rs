@@ -400,7 +400,10 @@ impl Shell {
                 let outputs = pack::beside(&path);
                 let message = match pack::export(&path, &self.catalogue, &outputs, &options) {
                     Ok(written) => {
-                        let mut words = vec![written.files.join("; "), written.headline.clone()];
+                        let mut words = vec![
+                            format!("{}.", written.files.join("; ")),
+                            written.headline.clone(),
+                        ];
                         words.extend(written.notes().into_iter().map(|n| format!("Note: {n}")));
                         Msg::Exported(Ok(words.join(" ")))
                     }
