@@ -187,9 +187,11 @@ fn page_contents(layout: &Layout<'_>, faces: &[Embedded<'_>; 2]) -> Vec<Vec<u8>>
                 })
             })
             .collect();
+        // A worker that panicked would leave its pages out: carry its panic on instead,
+        // as if the work had been done on this thread.
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }
