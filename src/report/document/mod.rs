@@ -24,10 +24,11 @@ pub use obligations::{reading_order, STATUS_ORDER};
 
 use super::model::{
     evidence_words, status_word, when, AnswerView, EvidenceCheck, ObligationView, Pack,
-    ReviewSummary, ReviewView,
+    ReviewSummary, ReviewView, SignatureView,
 };
 use crate::assessment::findings;
 use crate::assessment::record::Severity;
+use crate::assessment::signature;
 use crate::assessment::verify::ProblemKind;
 use crate::questionnaire::model::{Level, Scope};
 use crate::rules::{Citation, Status, GOOD_PRACTICE_BASIS, REQUIRED_BY};
@@ -303,6 +304,8 @@ fn sign_off_rows(pack: &Pack, detailed: bool) -> Vec<(&'static str, String)> {
             },
         ),
         ("Signed", when(s.signed_at)),
+        // Its SSH signature right under it: "unsigned" says a sign-off is self-declared.
+        ("Signature", s.signature.clone()),
     ];
     if detailed {
         rows.push(("Statement", s.statement.clone()));

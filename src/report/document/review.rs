@@ -128,4 +128,24 @@ pub(super) fn review(b: &mut Builder, pack: &Pack) {
     b.anchor(anchor_id("section", "sign-off"));
     b.heading(2, "Sign-off");
     b.key_value(sign_off_rows(pack, true));
+    // The other sign-offs in one place, as `verify` lists them, so a reader can see at a
+    // glance whether every risk acceptance and exception carries its decider's signature
+    // without reading the whole register.
+    let decisions: Vec<&SignatureView> = pack
+        .signatures
+        .iter()
+        .filter(|s| s.kind != signature::Kind::SignOff)
+        .collect();
+    if !decisions.is_empty() {
+        b.heading(3, "Signatures of risk acceptances and exceptions");
+        b.paragraph(
+            "Each is signed with the SSH key of the person it names, or unsigned (self-declared):",
+        );
+        b.list(
+            decisions
+                .iter()
+                .map(|s| format!("{}: {}", s.what, s.words))
+                .collect(),
+        );
+    }
 }
