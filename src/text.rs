@@ -169,9 +169,40 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Text as secassess records it: in Unicode Normalization Form C (precomposed), so "Zoë"
+/// pasted from macOS (an "e" followed by a combining diaeresis) is stored as the "ë" typed
+/// on Windows, and prints as one letter. Every recording function of the core (answers,
+/// notes, the system's details, findings, review comments, the sign-off statement, names)
+/// passes what it is given through this, so every front end records the same bytes.
+/// Borrowed when the text is already NFC (the usual case; checked without allocating).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// Whether two texts say the same once normalised ([`nfc`]). Recording keeps the stored
+/// form when the new text says the same, so an answer recorded before normalisation
+/// (whose hash pins its stored bytes) never looks changed because it was typed again.
+pub fn same_text(a: &str, b: &str) -> bool {
+    a == b || nfc(a) == nfc(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decomposed_text_is_recorded_precomposed() {
+        let decomposed = "Zoe\u{308} and Sea\u{301}n";
+        assert_eq!(nfc(decomposed), "Zo\u{eb} and Se\u{e1}n");
+        assert!(matches!(nfc("Zo\u{eb} – plain"), Cow::Borrowed(_)));
+        assert!(same_text(decomposed, "Zo\u{eb} and Se\u{e1}n"));
+        assert!(!same_text("Zoe", "Zo\u{eb}"));
+    }
 
     #[test]
     fn escape_sequences_are_neutralised() {

@@ -53,6 +53,8 @@ fn export_all(file: &Path, out: &Path, extra: &[&str]) -> Output {
         s(file.to_path_buf()),
         "--pdf".into(),
         s(out.join("pack.pdf")),
+        "--html".into(),
+        s(out.join("pack.html")),
         "--markdown".into(),
         s(out.join("pack.md")),
         "--json".into(),
@@ -132,6 +134,7 @@ fn exports_every_format_of_a_complete_assessment() {
     );
     for name in [
         "pack.pdf",
+        "pack.html",
         "pack.md",
         "pack.json",
         "pack-obligations.csv",
@@ -168,6 +171,9 @@ fn exports_every_format_of_a_complete_assessment() {
         serde_json::from_slice(&std::fs::read(dir.path().join("pack.json")).expect("json"))
             .expect("the JSON parses");
     assert_eq!(json["marking"], "OFFICIAL-SENSITIVE");
+    assert!(json["marking_reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("effective classification")));
     let sha = json["integrity"]["assessment_sha256"]
         .as_str()
         .unwrap_or_default();
@@ -420,4 +426,190 @@ fn a_change_after_the_sign_off_is_printed_and_shown() {
         md.contains(&format!("CHANGED SINCE SIGN-OFF: answer to {} changed; the reviewer needs to review the changes and sign off again", secassess::report::markdown::escape(&question))),
         "{md}"
     );
+}
+
+/// The text of the PDF as `pdftotext -layout` reads it, when poppler-utils is installed.
+fn pdftotext(pdf: &Path) -> Option<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "pdftotext failed");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn ids_and_addresses_never_break_mid_word_as_pdftotext_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_sample(dir.path(), COMPLETE);
+    assert!(export_all(&file, dir.path(), &[]).status.success());
+    let Some(text) = pdftotext(&dir.path().join("pack.pdf")) else {
+        println!("skipped: pdftotext (poppler-utils) is not installed");
+        return;
+    };
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| "<>(),;:\"[]".contains(c)))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let catalogue = catalogue();
+    let ids: Vec<&str> = catalogue
+        .obligations
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    for id in &ids {
+        // Whole, or (a long id in its column) cut after a hyphen.
+        assert!(
+            tokens
+                .iter()
+                .any(|t| t == id || (t.ends_with('-') && id.starts_with(t))),
+            "{id} is never printed"
+        );
+    }
+    // A piece of an id cut inside a segment ("penetration-te") is never printed; cutting
+    // after a hyphen is allowed. (A cut inside the first segment would leave the id
+    // printed neither whole nor in hyphen pieces, caught above.)
+    for token in &tokens {
+        for id in &ids {
+            if token.contains('-') && id.starts_with(token) && token != id {
+                let next = id[token.len()..].chars().next();
+                assert!(
+                    token.ends_with('-') || next == Some('-'),
+                    "{id} is broken mid-word: {token:?}"
+                );
+            }
+        }
+    }
+    // Every address is printed whole.
+    let addresses = [
+        assessor().email,
+        reviewer().email,
+        String::from("test@example.nhs.uk"),
+    ];
+    let mut seen = 0;
+    for token in tokens.iter().filter(|t| t.contains('@')) {
+        assert!(
+            addresses.iter().any(|a| a == token),
+            "a broken or unknown address: {token:?}"
+        );
+        seen += 1;
+    }
+    assert!(seen > 10, "{seen} addresses");
+    // The audit appendix is compact: more than 15 entries a page on average, though this
+    // sample's answers and notes run to 750 characters, each printed whole in its entry.
+    let a = sample(&catalogue, COMPLETE);
+    let appendix = text
+        .split("Appendix: full audit trail")
+        .last()
+        .unwrap_or_default();
+    let pages = appendix.matches('\u{c}').count() + 1;
+    assert!(
+        pages * 15 < a.audit.len(),
+        "{pages} pages for {}",
+        a.audit.len()
+    );
+    // The audit trail part in the body is one page: its chain verification, its table of
+    // entries by person and action and its pointer to the appendix share a page.
+    let page = text
+        .split('\u{c}')
+        .find(|p| p.contains("Entries by person and action"))
+        .expect("the audit trail part");
+    assert!(page.contains("Chain verification: INTACT"), "{page}");
+    assert!(page.contains("Every entry, with what it changed"), "{page}");
+}
+
+#[test]
+fn csv_files_start_with_a_byte_order_mark_for_excel() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_sample(dir.path(), COMPLETE);
+    assert!(export_all(&file, dir.path(), &[]).status.success());
+    for name in ["pack-obligations.csv", "pack-findings.csv"] {
+        let bytes = std::fs::read(dir.path().join(name)).expect("csv");
+        assert!(bytes.starts_with(b"\xef\xbb\xbf\"id\","), "{name}");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        assert!(text.ends_with("\r\n"));
+    }
+    let findings = std::fs::read_to_string(dir.path().join("pack-findings.csv")).expect("csv");
+    assert!(findings.contains("Zoë Ångström-O’Neill"), "UTF-8 text kept");
+}
+
+#[test]
+fn decomposed_text_prints_composed_and_right_to_left_runs_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalogue = catalogue();
+    let mut a = sample(&catalogue, HALF);
+    // As a file written before secassess normalised input holds it: "Seán" with a
+    // combining acute accent, and a note in Hebrew.
+    let id = a.answers.keys().next().cloned().expect("an answer");
+    if let Some(record) = a.answers.get_mut(&id) {
+        record.notes = String::from(
+            "Checked by Sea\u{301}n; \u{5e9}\u{5dc}\u{5d5}\u{5dd} \u{5e2}\u{5d5}\u{5dc}\u{5dd}",
+        );
+    }
+    let file = write_assessment(dir.path(), &a);
+    let out = export_all(&file, dir.path(), &[]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("right-to-left run(s)")
+            && stderr.contains("\"\u{5e9}\u{5dc}\u{5d5}\u{5dd} \u{5e2}\u{5d5}\u{5dc}\u{5dd}\""),
+        "{stderr}"
+    );
+    let pdf = std::fs::read(dir.path().join("pack.pdf")).expect("pdf");
+    let text = page_texts(&pdf).concat();
+    assert!(
+        text.contains("Checked by Se\u{e1}n"),
+        "printed as one letter"
+    );
+    assert!(!text.contains("Sea\u{301}n"));
+    // The Markdown keeps the text as stored.
+    let md = std::fs::read_to_string(dir.path().join("pack.md")).expect("md");
+    assert!(md.contains("Sea\u{301}n"));
+}
+
+#[test]
+fn an_official_system_with_open_gaps_is_marked_official_sensitive_on_the_cover() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalogue = catalogue();
+    let mut shape = HALF;
+    shape.classification = Some("official");
+    let mut a = sample(&catalogue, shape);
+    // No personal or commercially sensitive data: the system is OFFICIAL.
+    for id in ["personal_data", "commercially_sensitive"] {
+        let q = catalogue.question(id).expect("a question");
+        a.set_answer(
+            q,
+            &secassess::questionnaire::AnswerValue::YesNo(false),
+            &assessor(),
+            t0(),
+        )
+        .expect("fits");
+    }
+    let file = write_assessment(dir.path(), &a);
+    let out = export_all(&file, dir.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("pack.json")).expect("json"))
+            .expect("the JSON parses");
+    assert_eq!(json["classification"]["text"], "OFFICIAL");
+    assert_eq!(json["marking"], "OFFICIAL-SENSITIVE");
+    let reason = json["marking_reason"].as_str().unwrap_or_default();
+    assert!(reason.starts_with("raised from OFFICIAL"), "{reason}");
+    let pdf = std::fs::read(dir.path().join("pack.pdf")).expect("pdf");
+    let cover = page_texts(&pdf).into_iter().next().unwrap_or_default();
+    assert!(cover.contains("Marking of this pack"), "{cover}");
+    assert!(cover.contains("raised from OFFICIAL"), "{cover}");
+    // It cannot be marked lower than that.
+    let path = file.to_string_lossy().into_owned();
+    let md = dir.path().join("x.md").to_string_lossy().into_owned();
+    let out = secassess(&["export", &path, "--markdown", &md, "--marking", "OFFICIAL"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("OFFICIAL-SENSITIVE"));
 }

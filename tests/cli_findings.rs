@@ -542,7 +542,7 @@ fn csv_is_quoted_and_safe_from_formula_injection() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next(),
-        Some("\"id\",\"title\",\"severity\",\"status\",\"owner\",\"obligations\",\"treatment\",\"overdue\",\"needs_escalation\",\"problems\",\"description\"")
+        Some("\u{feff}\"id\",\"title\",\"severity\",\"status\",\"owner\",\"obligations\",\"treatment\",\"overdue\",\"needs_escalation\",\"problems\",\"description\"")
     );
     let row = lines.next().expect("a row");
     assert!(

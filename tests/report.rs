@@ -8,8 +8,12 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use report_support::*;
-use secassess::report::model::{self, Block, PARTS};
-use secassess::report::{self, csv, json, markdown, pdf, EvidenceCheck};
+use secassess::questionnaire::model::{Level, Scope};
+use secassess::report::document::STATUS_ORDER;
+use secassess::report::document::{Block, PARTS};
+use secassess::report::model;
+use secassess::report::{self, csv, html, json, markdown, pdf, EvidenceCheck};
+use secassess::rules::Status;
 
 fn headings(doc: &report::Document, level: u8) -> Vec<String> {
     doc.blocks
@@ -76,12 +80,25 @@ fn stale_reviews_and_open_queries_are_shown_as_such() {
     let pack =
         report::build(&input(&a, &catalogue, &evidence, date(2026, 2, 1))).expect("pack builds");
     assert_eq!(pack.reviews.stale, 1);
-    assert_eq!(pack.reviews.open_queries, 2);
+    // Two queries are open in the file; the one on admin_mfa, which is no longer asked (no
+    // administrator accounts), counts nowhere: not in the review status either.
+    assert_eq!(pack.reviews.open_queries, 1);
+    assert_eq!(pack.reviews.open_query_questions, ["admin_accounts"]);
+    assert!(pack
+        .review_records
+        .iter()
+        .any(|r| r.question == "admin_mfa" && r.open_query));
+    assert!(pack
+        .no_longer_asked
+        .iter()
+        .any(|a| a.question == "admin_mfa"));
     let stale: Vec<_> = pack.review_records.iter().filter(|r| r.stale).collect();
     assert_eq!(stale.len(), 1);
     let text = all_text(&report::document(&pack));
     assert!(text.contains("stale — answer changed after review (was queried)"));
     assert!(text.contains("NOT SIGNED OFF"));
+    assert!(text.contains("open queries: admin\\_accounts\n"), "{text}");
+    assert!(!text.contains("open queries: admin\\_accounts, admin\\_mfa"));
     // The sample was built through secassess: its file matches its audit trail.
     assert!(
         pack.integrity.matches_audit_trail,
@@ -271,29 +288,243 @@ fn characters_the_font_lacks_are_replaced_and_reported() {
     assert!(!text.contains('李'));
 }
 
+/// The tables of the obligations part, in order: (columns, rows, anchors).
+fn obligation_tables(doc: &report::Document) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+    let start = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 1, text } if text == "Obligations"))
+        .expect("the obligations part");
+    doc.blocks[start + 1..]
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading { level: 1, .. } | Block::Anchor { .. }))
+        .filter_map(|b| match b {
+            Block::Table { columns, rows, .. } => Some((columns.clone(), rows.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn the_obligations_table_quotes_each_source_once() {
+fn each_requirement_is_quoted_once_and_the_tables_refer_to_it() {
     let catalogue = catalogue();
     let a = sample(&catalogue, HALF);
     let doc = document(&a, &catalogue, date(2026, 2, 1));
-    let table = doc
+    let tables = obligation_tables(&doc);
+    let (columns, quoted) = tables.last().expect("the requirements quoted");
+    assert_eq!(columns, &["No.", "Requirement quoted"]);
+    let obligation_rows: Vec<&Vec<String>> = tables[..tables.len() - 1]
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .collect();
+    assert_eq!(obligation_rows.len(), catalogue.obligations.len());
+    // Every distinct sentence of the catalogue is in the list, once.
+    let mut distinct = std::collections::BTreeSet::new();
+    for o in &catalogue.obligations {
+        for source in &o.sources {
+            distinct.insert(source.quote.clone());
+        }
+    }
+    assert_eq!(quoted.len(), distinct.len());
+    let text = all_text(&doc);
+    for quote in &distinct {
+        let escaped = format!("\"{}\"", markdown::escape(quote));
+        let in_list = quoted
+            .iter()
+            .filter(|r| r[1].starts_with(&format!("\"{quote}\"\n")))
+            .count();
+        assert_eq!(in_list, 1, "{quote}");
+        assert_eq!(
+            text.matches(&escaped).count(),
+            1,
+            "quoted more than once: {quote}"
+        );
+    }
+    // Every row refers to numbers in the list, and says nothing of "Required by".
+    for row in obligation_rows {
+        let refs = row.last().expect("the quoted column");
+        assert!(refs.starts_with('['), "{} refers to no requirement", row[0]);
+        for n in refs.split(' ') {
+            assert!(quoted.iter().any(|q| q[0] == n), "{n} is not in the list");
+        }
+        assert!(row.iter().all(|cell| !cell.contains("Required by")));
+    }
+}
+
+#[test]
+fn obligations_are_grouped_by_status_then_level() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let evidence = BTreeMap::new();
+    let pack =
+        report::build(&input(&a, &catalogue, &evidence, date(2026, 7, 1))).expect("pack builds");
+    let doc = report::document(&pack);
+    let status_of = |id: &str| {
+        pack.obligations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| (o.status, o.level, o.scope))
+            .expect("a known obligation")
+    };
+    let order = |s| STATUS_ORDER.iter().position(|x| *x == s).unwrap_or(9);
+    let rank = |l| Level::ALL.iter().position(|x| *x == l).unwrap_or(9);
+    let tables = obligation_tables(&doc);
+    let system: Vec<(usize, usize)> = tables
+        .iter()
+        .filter(|(columns, _)| columns.len() == 4)
+        .flat_map(|(_, rows)| rows)
+        .map(|row| {
+            let (status, level, scope) = status_of(&row[0]);
+            assert_eq!(scope, Scope::System);
+            (order(status), rank(level))
+        })
+        .collect();
+    assert!(system.len() > 20);
+    let mut sorted = system.clone();
+    sorted.sort();
+    assert_eq!(system, sorted, "not in status, then level order");
+    // The groups are headed by their status, not met first.
+    let headings = headings(&doc, 2);
+    let first = headings
+        .iter()
+        .position(|h| h.starts_with("Not met ("))
+        .expect("a not-met group");
+    assert!(headings[first + 1].starts_with("Unknown"));
+    assert!(headings[first + 2].starts_with("Met ("));
+    assert!(headings[first + 3].starts_with("Not applicable"));
+}
+
+#[test]
+fn the_summary_says_first_what_needs_action_with_where_it_is() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let evidence = BTreeMap::new();
+    let pack =
+        report::build(&input(&a, &catalogue, &evidence, date(2026, 7, 1))).expect("pack builds");
+    let doc = report::document(&pack);
+    let start = doc
         .blocks
         .iter()
-        .find_map(|b| match b {
-            Block::Table { columns, rows, .. }
-                if columns.iter().any(|c| c == "Source (quoted)") =>
-            {
-                Some(rows)
-            }
-            _ => None,
-        })
-        .expect("the obligations table");
-    assert_eq!(table.len(), catalogue.obligations.len());
-    for row in table {
-        let (why, sources) = (&row[3], &row[4]);
-        assert!(!why.contains("Required by"), "{why}");
-        assert!(sources.contains('"'), "{} has no quoted source", row[0]);
+        .position(|b| matches!(b, Block::Heading { level: 1, text } if text == "Summary"))
+        .expect("the summary");
+    let after: Vec<&Block> = doc.blocks[start + 1..]
+        .iter()
+        .filter(|b| !matches!(b, Block::Paragraph { .. }))
+        .take(2)
+        .collect();
+    assert!(
+        matches!(after[0], Block::Heading { level: 2, text } if text == "What needs action"),
+        "{after:?}"
+    );
+    let Block::References { items } = after[1] else {
+        panic!("no list of what needs action: {after:?}");
+    };
+    // Not met MUSTs, then unknown MUSTs, then untreated findings, overdue items and
+    // escalations, in that order.
+    let kinds = [
+        "NOT MET MUST",
+        "UNKNOWN MUST",
+        "UNTREATED finding",
+        "OVERDUE",
+        "ESCALATE",
+    ];
+    let kind = |text: &str| kinds.iter().position(|k| text.starts_with(k));
+    let seen: Vec<usize> = items.iter().filter_map(|i| kind(&i.text)).collect();
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+    for k in [0, 2, 3] {
+        assert!(seen.contains(&k), "no {} item: {items:?}", kinds[k]);
     }
+    let not_met_musts = pack
+        .obligations
+        .iter()
+        .filter(|o| {
+            o.scope == Scope::System && o.level == Level::Must && o.status == Status::NotMet
+        })
+        .count();
+    assert_eq!(seen.iter().filter(|k| **k == 0).count(), not_met_musts);
+    // Each points at an anchor of the document, which the PDF turns into its page.
+    let mut anchors = std::collections::BTreeSet::new();
+    for b in &doc.blocks {
+        match b {
+            Block::Anchor { id } => {
+                anchors.insert(id.clone());
+            }
+            Block::Table { anchors: ids, .. } => anchors.extend(ids.iter().cloned()),
+            _ => {}
+        }
+    }
+    for item in items {
+        assert!(
+            anchors.contains(&item.target),
+            "{} points nowhere",
+            item.text
+        );
+    }
+    let pdf = pdf::render(&doc).expect("renders");
+    assert!(pdf.pages > 10);
+}
+
+#[test]
+fn the_html_pack_is_accessible_and_self_contained() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let doc = document(&a, &catalogue, date(2026, 7, 1));
+    let html = html::render(&doc);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+    assert_eq!(html.matches("<h1").count(), 1, "one h1");
+    // Headings never skip a level going down.
+    let mut last = 1;
+    for (i, _) in html.match_indices("<h") {
+        let Some(level) = html[i + 2..].chars().next().and_then(|c| c.to_digit(10)) else {
+            continue;
+        };
+        assert!(level <= last + 1, "h{level} after h{last}");
+        last = level;
+    }
+    // Every header cell says what it heads.
+    let header_cells = html.matches("<th ").count() + html.matches("<th>").count();
+    assert!(header_cells > 100);
+    assert_eq!(
+        header_cells,
+        html.matches("<th scope=\"col\">").count() + html.matches("<th scope=\"row\">").count()
+    );
+    let lower = html.to_lowercase();
+    assert!(!lower.contains("<script"));
+    for outside in [
+        "src=",
+        "<link",
+        "@import",
+        "url(",
+        "href=\"http",
+        "href=\"//",
+    ] {
+        assert!(
+            !lower.contains(outside),
+            "refers outside the file: {outside}"
+        );
+    }
+    for (i, _) in html.match_indices("href=\"") {
+        assert!(html[i + 6..].starts_with('#'), "{}", &html[i..i + 40]);
+        let target = &html[i + 7..html[i + 7..].find('"').map_or(i + 7, |e| i + 7 + e)];
+        assert!(
+            html.contains(&format!("id=\"{target}\"")),
+            "a link to #{target}, which is nowhere"
+        );
+    }
+    // The same content and order as the PDF: every part, in order, and the marking at
+    // the top and the bottom.
+    let mut from = 0;
+    for part in PARTS {
+        let at = html[from..]
+            .find(&format!(">{}</h2>", html::escape(part)))
+            .unwrap_or_else(|| panic!("{part} missing or out of order"));
+        from += at;
+    }
+    assert!(html.contains("<header class=\"marking top\""));
+    assert!(html.contains("<footer class=\"marking bottom\""));
+    assert!(html.contains("@media print"));
 }
 
 #[test]
@@ -326,4 +557,117 @@ proptest! {
         prop_assert!(rendered.bytes.starts_with(b"%PDF-"));
         prop_assert!(rendered.pages >= 8);
     }
+}
+
+/// The tables of one part (level-1 heading `part`), with their column titles.
+fn part_tables(doc: &report::Document, part: &str) -> Vec<(Vec<String>, Vec<Vec<String>>)> {
+    let start = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 1, text } if text == part))
+        .expect("the part");
+    doc.blocks[start + 1..]
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+        .filter_map(|b| match b {
+            Block::Table { columns, rows, .. } => Some((columns.clone(), rows.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_review_part_lists_questions_in_the_order_asked_with_answer_decision_and_thread() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let doc = document(&a, &catalogue, date(2026, 7, 1));
+    // The tables before "Decisions on answers no longer asked" (which this sample has:
+    // its reviewer decided on answers a later answer switched off).
+    let start = doc
+        .blocks
+        .iter()
+        .position(
+            |b| matches!(b, Block::Heading { level: 1, text } if text == "Review and sign-off"),
+        )
+        .expect("the review part");
+    let blocks: Vec<&Block> = doc.blocks[start + 1..]
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading { level: 1, .. }))
+        .collect();
+    let apart = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { text, .. } if text == "Decisions on answers no longer asked"))
+        .expect("this sample has decisions on answers no longer asked");
+    let rows: Vec<Vec<String>> = blocks[..apart]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table { columns, rows, .. }
+                if columns == &["Question", "Answer", "Decision", "Thread"] =>
+            {
+                Some(rows.clone())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(rows.len() > 20, "{} rows", rows.len());
+    // Each row starts with the question as asked, its id after it in brackets.
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let (prompt, id) = r[0].rsplit_once('\n').expect("prompt, then (id)");
+            let id = id.trim_start_matches('(').trim_end_matches(')');
+            let question = catalogue.question(id).expect("a real question");
+            assert_eq!(prompt, question.prompt, "{id}");
+            id.to_string()
+        })
+        .collect();
+    // In the order a walkthrough asks them, not alphabetically.
+    let order: Vec<&str> = catalogue
+        .questions_in_order()
+        .map(|q| q.id.as_str())
+        .filter(|id| ids.iter().any(|i| i == id))
+        .collect();
+    assert_eq!(ids, order);
+    let mut alphabetical = ids.clone();
+    alphabetical.sort();
+    assert_ne!(ids, alphabetical);
+    // The answer, the decision and the thread: the sample queries two answers.
+    assert!(rows.iter().all(|r| !r[1].is_empty() && !r[2].is_empty()));
+    assert!(rows.iter().any(|r| r[2].starts_with("accepted\nby ")));
+    assert!(
+        rows.iter()
+            .any(|r| r[3].contains("Which supplier report is this based on?")),
+        "no thread shown"
+    );
+}
+
+#[test]
+fn the_audit_trail_part_sums_the_entries_by_person_and_action() {
+    let catalogue = catalogue();
+    let a = sample(&catalogue, COMPLETE);
+    let doc = document(&a, &catalogue, date(2026, 7, 1));
+    let tables = part_tables(&doc, "Audit trail");
+    let (_, rows) = tables
+        .iter()
+        .find(|(columns, _)| columns[..3] == ["Person", "Action", "Entries"])
+        .expect("entries by person and action");
+    let total: usize = rows
+        .iter()
+        .map(|r| r[2].parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(total, a.audit.len());
+    assert!(
+        rows.len() < 20,
+        "a summary, not the trail: {} rows",
+        rows.len()
+    );
+    let text = all_text(&doc);
+    let part = text
+        .split("# Audit trail")
+        .nth(1)
+        .and_then(|t| t.split("\n# ").next())
+        .expect("the part's text");
+    assert!(part.contains("INTACT"), "the chain verification is said");
+    assert!(part.contains("#1, "), "the first entry is said");
 }

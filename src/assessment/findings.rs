@@ -43,7 +43,7 @@ use crate::questionnaire::answer::{AnswerValue, Answers, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level, Obligation, Scope};
 use crate::rules::{self, Evaluation, ObligationResult, Status, EFFECTIVE_CLASSIFICATION};
-use crate::text::shorten;
+use crate::text::{nfc, same_text, shorten};
 
 /// The classification value from which a MUST obligation's risk acceptance is flagged
 /// for escalation: the business owner alone should not sign off a MUST gap on a system
@@ -266,7 +266,17 @@ pub fn evaluate(
 ) -> (Evaluation, Vec<AnswerProblem>) {
     let (answers, problems) = assessment.typed_answers(catalogue);
     let mut evaluation = rules::evaluate(catalogue, &answers);
-    apply_recorded_approvals(&mut evaluation, &trusted_findings(assessment));
+    // Only a finding with an exception can approve anything: the others need not be
+    // checked against the audit trail here (each check hashes the finding).
+    let approving: Vec<Finding> = assessment
+        .findings
+        .iter()
+        .filter(|f| f.exception.is_some())
+        .filter(|f| assessment.findings.iter().filter(|g| g.id == f.id).count() == 1)
+        .filter(|f| matches_audit_trail(assessment, f))
+        .cloned()
+        .collect();
+    apply_recorded_approvals(&mut evaluation, &approving);
     evaluation.reconfirm = catalogue
         .questions
         .values()
@@ -875,12 +885,12 @@ pub fn create_finding(
     let id = next_id(assessment);
     let finding = Finding {
         id: id.clone(),
-        title: new.title.trim().to_string(),
+        title: recorded(&new.title),
         obligations: new.obligations,
         questions: new.questions,
-        description: new.description,
+        description: nfc(&new.description).into_owned(),
         severity: new.severity,
-        owner: new.owner.trim().to_string(),
+        owner: recorded(&new.owner),
         status: FindingStatus::Open,
         raised_by: actor.who.signature(),
         raised_at: now,
@@ -941,12 +951,14 @@ pub fn update_details(
     actor: &Actor<'_>,
 ) -> Result<(), FindingError> {
     modify(assessment, catalogue, id, actor, |f| {
-        f.title = details.title.trim().to_string();
+        f.title = recorded(&details.title);
         f.obligations = details.obligations;
         f.questions = details.questions;
-        f.description = details.description;
+        if !same_text(&f.description, &details.description) {
+            f.description = nfc(&details.description).into_owned();
+        }
         f.severity = details.severity;
-        f.owner = details.owner.trim().to_string();
+        f.owner = recorded(&details.owner);
         Ok(())
     })
 }
@@ -991,8 +1003,12 @@ pub fn set_mitigation_plan(
             FindingStatus::MitigationPlanned
         };
         f.mitigation = Some(MitigationPlan {
-            actions: plan.actions.trim().to_string(),
-            owner: plan.owner.trim().to_string(),
+            actions: recorded(&plan.actions),
+            owner: recorded(&plan.owner),
+            evidence: plan.evidence.map(|e| EvidenceRef {
+                title: nfc(&e.title).into_owned(),
+                ..e
+            }),
             ..plan
         });
         Ok(())
@@ -1093,7 +1109,7 @@ pub fn accept_risk(
         }
         f.acceptance = Some(RiskAcceptance {
             accepted_by: trimmed(&acceptance.accepted_by),
-            rationale: acceptance.rationale.trim().to_string(),
+            rationale: recorded(&acceptance.rationale),
             ..acceptance
         });
         Ok(())
@@ -1121,7 +1137,7 @@ pub fn record_exception(
         )?;
         f.exception = Some(ExceptionApproval {
             approved_by: trimmed(&approval.approved_by),
-            reference: approval.reference.trim().to_string(),
+            reference: recorded(&approval.reference),
             ..approval
         });
         Ok(())
@@ -1278,12 +1294,18 @@ fn describe_words(finding: &Finding) -> String {
         .join("; ")
 }
 
+/// A person as recorded: trimmed, in NFC.
 fn trimmed(person: &Person) -> Person {
     Person {
-        name: person.name.trim().to_string(),
-        role: person.role.trim().to_string(),
-        email: person.email.trim().to_string(),
+        name: recorded(&person.name),
+        role: recorded(&person.role),
+        email: recorded(&person.email),
     }
+}
+
+/// One line of text as recorded: trimmed, in NFC ([`crate::text::nfc`]).
+fn recorded(text: &str) -> String {
+    nfc(text.trim()).into_owned()
 }
 
 fn invalid(finding: &Finding, field: &'static str, problem: String) -> FindingError {

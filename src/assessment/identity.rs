@@ -8,6 +8,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::text::nfc;
+
 use crate::assessment::record::Person;
 use crate::text::is_unsafe_control;
 
@@ -73,9 +75,9 @@ pub fn parse_signature(text: &str, source_name: &str) -> Result<Person, Identity
         }
     };
     let person = Person {
-        name: name.to_string(),
+        name: nfc(name).into_owned(),
         role: String::new(),
-        email: email.to_string(),
+        email: nfc(email).into_owned(),
     };
     check_person(&person, source_name)?;
     Ok(person)
@@ -185,7 +187,7 @@ pub fn resolve(
     if let Some(flag) = flag {
         let mut person = parse_signature(flag, "--as")?;
         person.role = match (env_role, config) {
-            (Some(role), _) => role.to_string(),
+            (Some(role), _) => nfc(role).into_owned(),
             (None, Some(saved)) if same(saved, &person) => saved.role.clone(),
             _ => String::new(),
         };
@@ -194,9 +196,9 @@ pub fn resolve(
     }
     if let Some(name) = env.name.as_deref().filter(|n| !n.trim().is_empty()) {
         let person = Person {
-            name: name.trim().to_string(),
-            role: env_role.unwrap_or_default().to_string(),
-            email: env.email.as_deref().unwrap_or_default().trim().to_string(),
+            name: nfc(name.trim()).into_owned(),
+            role: nfc(env_role.unwrap_or_default()).into_owned(),
+            email: nfc(env.email.as_deref().unwrap_or_default().trim()).into_owned(),
         };
         check_person(&person, "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE")?;
         return Ok(Some((person, IdentitySource::Environment)));
@@ -204,9 +206,14 @@ pub fn resolve(
     let Some(saved) = config else {
         return Ok(None);
     };
-    let mut person = saved.clone();
+    // A name saved before secassess normalised input is recorded from now on in NFC.
+    let mut person = Person {
+        name: nfc(&saved.name).into_owned(),
+        role: nfc(&saved.role).into_owned(),
+        email: nfc(&saved.email).into_owned(),
+    };
     if let Some(role) = env_role {
-        person.role = role.to_string();
+        person.role = nfc(role).into_owned();
     }
     if let Some(email) = env
         .email
@@ -214,7 +221,7 @@ pub fn resolve(
         .map(str::trim)
         .filter(|e| !e.is_empty())
     {
-        person.email = email.to_string();
+        person.email = nfc(email).into_owned();
     }
     check_person(&person, "the saved identity")?;
     Ok(Some((person, IdentitySource::ConfigFile)))

@@ -16,7 +16,7 @@ use crate::questionnaire::answer::{
     check_answer, display_answer, AnswerValue, Answers, EvidenceRef,
 };
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
-use crate::text::shorten;
+use crate::text::{nfc, same_text, shorten};
 
 /// The version of the file format this build writes. Older files are migrated when read
 /// (see `migrate`) and written in this format when saved; newer ones are refused.
@@ -69,6 +69,36 @@ pub struct System {
     pub name: String,
     #[serde(default)]
     pub description: String,
+}
+
+/// An answer as it is recorded: free text and evidence titles in NFC ([`nfc`]). Option
+/// values are the questionnaire's own ids; links and file paths are kept exactly as given
+/// (a path must still name the file).
+fn recorded_form(value: &AnswerValue) -> AnswerValue {
+    match value {
+        AnswerValue::Text(text) => AnswerValue::Text(nfc(text).into_owned()),
+        AnswerValue::Evidence(e) => AnswerValue::Evidence(EvidenceRef {
+            title: nfc(&e.title).into_owned(),
+            ..e.clone()
+        }),
+        other => other.clone(),
+    }
+}
+
+/// Whether two answer records say the same once their text is normalised.
+fn says_the_same(a: &AnswerRecord, b: &AnswerRecord) -> bool {
+    let values = match (&a.value, &b.value) {
+        (Some(StoredValue::One(x)), Some(StoredValue::One(y))) => same_text(x, y),
+        (x, y) => x == y,
+    };
+    let evidence = match (&a.evidence, &b.evidence) {
+        (Some(x), Some(y)) => {
+            same_text(&x.title, &y.title)
+                && (&x.link, &x.path, &x.sha256, x.size) == (&y.link, &y.path, &y.sha256, y.size)
+        }
+        (x, y) => x == y,
+    };
+    values && evidence && a.dont_know == b.dont_know && same_text(&a.notes, &b.notes)
 }
 
 /// Which questionnaire, at which version and content hash, the assessment was answered
@@ -491,9 +521,15 @@ impl Assessment {
     /// Changes the system's name and description (audited, as `who`). Returns whether
     /// anything changed. The caller checks the text (length, control characters).
     pub fn set_system(&mut self, system: System, who: &Person, now: DateTime<Utc>) -> bool {
-        if self.system == system {
+        if same_text(&self.system.name, &system.name)
+            && same_text(&self.system.description, &system.description)
+        {
             return false;
         }
+        let system = System {
+            name: nfc(&system.name).into_owned(),
+            description: nfc(&system.description).into_owned(),
+        };
         let now = timestamp(now);
         let old = header_words(self);
         self.system = system;
@@ -541,6 +577,7 @@ impl Assessment {
         now: DateTime<Utc>,
     ) -> Result<(), crate::questionnaire::answer::AnswerError> {
         check_answer(question, value)?;
+        let value = &recorded_form(value);
         let now = timestamp(now);
         let previous = self.answers.get(&question.id).cloned();
         let old_text = previous
@@ -580,9 +617,11 @@ impl Assessment {
         // Saying the same thing again changes nothing and records nothing, unless the
         // question changed since (a questionnaire upgrade): then it confirms the answer
         // for the new version of the question, which is recorded.
+        // Compared once normalised: an answer stored before secassess normalised input
+        // keeps its bytes (and the hash its review was pinned to) when said again.
         let same_value = previous
             .as_ref()
-            .is_some_and(|p| audit::answer_hash(p) == pin);
+            .is_some_and(|p| audit::answer_hash(p) == pin || says_the_same(p, &record));
         let confirms = previous
             .as_ref()
             .is_some_and(|p| p.question_fingerprint != record.question_fingerprint);
@@ -632,9 +671,11 @@ impl Assessment {
                 answered_by: who.signature(),
                 answered_at: now,
             });
-        if record.notes == notes {
+        if same_text(&record.notes, notes) {
             return;
         }
+        let notes = nfc(notes);
+        let notes = notes.as_ref();
         let old = std::mem::replace(&mut record.notes, notes.to_string());
         let pin = audit::answer_hash(record);
         self.updated_at = now;

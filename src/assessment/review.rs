@@ -88,7 +88,8 @@ pub fn open_queries_in_order(assessment: &Assessment, catalogue: &Catalogue) -> 
         .into_iter()
         .map(|s| s.question)
         .collect();
-    let mut queries = open_queries(assessment);
+    let (evaluation, _) = super::findings::evaluate(assessment, catalogue);
+    let mut queries = open_queries(assessment, catalogue, &evaluation);
     queries.sort_by_key(|q| {
         order
             .iter()
@@ -261,7 +262,7 @@ pub(crate) fn check_text(
             problem: String::from("contains control characters; type it again as plain text"),
         });
     }
-    Ok(text.to_string())
+    Ok(crate::text::nfc(text).into_owned())
 }
 
 fn record_change(
@@ -674,12 +675,33 @@ pub struct OpenQuery {
     pub answer_changed: bool,
 }
 
-/// Every open query, in question id order.
-pub fn open_queries(assessment: &Assessment) -> Vec<OpenQuery> {
+/// Whether a review of `question` counts: the question is one the questionnaires have and
+/// it is asked (or may be, depending on answers still missing). An answer to a question no
+/// longer asked counts nowhere, and neither does a decision or a query on it.
+pub fn counts(
+    question: &str,
+    catalogue: &Catalogue,
+    evaluation: &Evaluation,
+    assessment: &Assessment,
+) -> bool {
+    catalogue.question(question).is_some()
+        && walkthrough::step_state(question, evaluation, assessment) != StepState::Skipped
+}
+
+/// Every open query that counts ([`counts`]: on a question still asked), in question id
+/// order. A query left open on an answer to a question no longer asked is kept in the file
+/// and shown with that answer, but it is not waiting for anyone: it counts nowhere (not in
+/// the review status, readiness for sign-off or the project lead's list).
+pub fn open_queries(
+    assessment: &Assessment,
+    catalogue: &Catalogue,
+    evaluation: &Evaluation,
+) -> Vec<OpenQuery> {
     assessment
         .reviews
         .iter()
         .filter(|(_, r)| r.decision == ReviewDecision::Query && !r.resolved)
+        .filter(|(id, _)| counts(id, catalogue, evaluation, assessment))
         .map(|(id, r)| OpenQuery {
             question: id.clone(),
             thread: r.thread.clone(),

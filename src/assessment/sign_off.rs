@@ -209,8 +209,10 @@ pub fn readiness(assessment: &Assessment, judged: &Judged<'_>) -> Readiness {
             }
         }
     }
-    // A query left open on a question no longer asked still needs an answer.
-    for query in review::open_queries(assessment) {
+    // An open query on a question that is asked but not answered (or answered "don't
+    // know yet") is a blocker of its own; one on a question no longer asked counts
+    // nowhere, like its answer.
+    for query in review::open_queries(assessment, catalogue, &evaluation) {
         if !queried.contains(&query.question) {
             blockers.push(Blocker {
                 kind: BlockerKind::OpenQuery,

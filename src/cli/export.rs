@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 
-use secassess::report;
 use secassess::store::pack::{self, ExportError, Outputs};
 use secassess::text::sanitise_line;
 
@@ -24,6 +23,11 @@ pub struct Args {
     /// Write the PDF evidence pack here.
     #[arg(long, value_name = "OUT.pdf")]
     pdf: Option<PathBuf>,
+
+    /// Write the accessible evidence pack here: one self-contained HTML file (headings,
+    /// tables with headers, no scripts), for screen readers and any browser.
+    #[arg(long, value_name = "OUT.html")]
+    html: Option<PathBuf>,
 
     /// Write the evidence pack as Markdown here (for wikis and repositories).
     #[arg(long, value_name = "OUT.md")]
@@ -105,6 +109,7 @@ fn export(
 ) -> Result<ExitCode, ExportError> {
     let outputs = Outputs {
         pdf: args.pdf,
+        html: args.html,
         markdown: args.markdown,
         json: args.json,
         csv: args.csv,
@@ -132,18 +137,9 @@ fn export(
     for line in &written.files {
         let _ = writeln!(out, "{line}");
     }
-    if !written.replaced.is_empty() {
-        let list: Vec<String> = written
-            .replaced
-            .iter()
-            .map(|c| format!("U+{:04X}", u32::from(*c)))
-            .collect();
-        eprintln!(
-            "secassess: note: the PDF font has no glyph for {} character(s), printed as '{}' instead: {}. The Markdown and JSON exports keep them.",
-            list.len(),
-            report::pdf::REPLACEMENT,
-            list.join(" ")
-        );
+    // Nothing the PDF could not draw as written goes unsaid.
+    for note in written.notes() {
+        eprintln!("secassess: note: {note}");
     }
     // What the pack says, so the user knows without opening it.
     let _ = writeln!(out, "{}", sanitise_line(&written.headline));

@@ -229,7 +229,7 @@ fn write_csv(
     views: &[FindingView<'_>],
     gaps: &[&ObligationResult],
 ) -> std::io::Result<()> {
-    write_csv_row(out, &CSV_HEADER.map(String::from))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for view in views {
         let f = view.finding;
         let row = [
@@ -253,7 +253,7 @@ fn write_csv(
                 .join(" "),
             f.description.clone(),
         ];
-        write_csv_row(out, &row)?;
+        rows.push(row.to_vec());
     }
     for o in gaps {
         let row = [
@@ -272,13 +272,11 @@ fn write_csv(
             ),
             String::new(),
         ];
-        write_csv_row(out, &row)?;
+        rows.push(row.to_vec());
     }
-    Ok(())
-}
-
-fn write_csv_row(out: &mut impl Write, cells: &[String]) -> std::io::Result<()> {
-    out.write_all(csv::record(cells).as_bytes())
+    // The same writer as the export's CSV files: byte-order mark, quoting, formula cells
+    // neutralised.
+    out.write_all(&csv::write_table(&CSV_HEADER, rows))
 }
 
 #[cfg(test)]

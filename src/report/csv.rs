@@ -1,11 +1,16 @@
-//! The obligations and the findings register as CSV, for spreadsheets: RFC 4180 (CRLF
-//! line ends, every field quoted, quotes doubled), one header row, and cells that a
-//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
-//! return) prefixed with a single quote so they show as text; control characters and
-//! bidirectional overrides replaced (U+FFFD). Every row carries the protective marking
-//! in its last column.
+//! The obligations and the findings register as CSV, for spreadsheets: UTF-8 with a
+//! byte-order mark (without it, Excel on Windows reads "Café" as "CafÃ©"), written by the
+//! `csv` crate (RFC 4180: CRLF line ends, every field quoted, quotes doubled), one header
+//! row, and cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+//! `@`, tab or carriage return) prefixed with a single quote so they show as text;
+//! control characters and bidirectional overrides replaced (U+FFFD, `text::sanitise`).
+//! Every row carries the protective marking in its last column. [`write_table`] is the
+//! one writer, for any register that leaves as CSV.
 
 use super::model::{status_word, Pack};
+
+/// The UTF-8 byte-order mark every CSV file starts with.
+pub const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// A cell safe for a spreadsheet: a text cell starting with a formula character (or a
 /// tab or carriage return), even after leading white space, gets a leading `'`.
@@ -21,34 +26,32 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
-/// One quoted cell. Every cell passes `text::sanitise` here, at the exit, whatever it
-/// came from (the assessment, a questionnaire folder): whoever replaces this writer
-/// keeps that call.
-fn field(text: &str) -> String {
-    let text = crate::text::sanitise(text);
-    format!("\"{}\"", neutralise(&text).replace('"', "\"\""))
-}
-
-/// One CSV record: every field quoted and neutralised, ended with CRLF as RFC 4180 asks.
-pub fn record(cells: &[String]) -> String {
-    let fields: Vec<String> = cells.iter().map(|c| field(c)).collect();
-    format!("{}\r\n", fields.join(","))
-}
-
-fn write_row(out: &mut String, cells: &[String]) {
-    out.push_str(&record(cells));
+/// A CSV file: the byte-order mark, `header`, then `rows`; every cell neutralised
+/// ([`neutralise`]) and quoted, records ended with CRLF.
+pub fn write_table<I, R, S>(header: &[&str], rows: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(BOM.to_vec());
+    // Writing to memory cannot fail, and `flexible` accepts rows of any length.
+    // Every cell passes `text::sanitise` here, at the exit, whatever it came from (the
+    // assessment, a questionnaire folder).
+    let cell = |text: &str| neutralise(&crate::text::sanitise(text));
+    let _ = writer.write_record(header.iter().map(|h| cell(h)));
+    for row in rows {
+        let _ = writer.write_record(row.into_iter().map(|c| cell(c.as_ref())));
+    }
+    writer.into_inner().unwrap_or_default()
 }
 
 fn table(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut out = String::new();
-    write_row(
-        &mut out,
-        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-    );
-    for row in rows {
-        write_row(&mut out, &row);
-    }
-    out.into_bytes()
+    write_table(header, rows)
 }
 
 /// One row per obligation.
@@ -164,6 +167,10 @@ pub fn findings(pack: &Pack) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8(bytes.to_vec()).unwrap_or_default()
+    }
+
     #[test]
     fn formula_cells_are_neutralised_and_quotes_doubled() {
         for hostile in [
@@ -180,13 +187,24 @@ mod tests {
         }
         assert_eq!(neutralise("plain"), "plain");
         assert_eq!(neutralise("a=b"), "a=b");
-        assert_eq!(field("=1+\"2\""), "\"'=1+\"\"2\"\"\"");
-        assert_eq!(field("two\nlines, comma"), "\"two\nlines, comma\"");
-        assert_eq!(field(""), "\"\"");
-        let bytes = table(&["a", "b"], vec![vec!["1".into(), "-x".into()]]);
-        assert_eq!(
-            String::from_utf8(bytes).unwrap_or_default(),
-            "\"a\",\"b\"\r\n\"1\",\"'-x\"\r\n"
+        let bytes = write_table(
+            &["a", "b"],
+            [
+                vec!["1", "-x"],
+                vec!["=1+\"2\"", "two\nlines, comma"],
+                vec!["", "Caf\u{e9}"],
+            ],
         );
+        assert_eq!(
+            text(&bytes),
+            "\u{feff}\"a\",\"b\"\r\n\"1\",\"'-x\"\r\n\"'=1+\"\"2\"\"\",\"two\nlines, comma\"\r\n\"\",\"Caf\u{e9}\"\r\n"
+        );
+    }
+
+    #[test]
+    fn every_file_starts_with_the_utf8_byte_order_mark() {
+        let bytes = write_table(&["name"], [["Zo\u{eb}"]]);
+        assert!(bytes.starts_with(BOM));
+        assert!(text(&bytes[3..]).contains("Zo\u{eb}"));
     }
 }

@@ -2,7 +2,8 @@
 //! PDF draws, with the protective marking at the top and the bottom. Text from the
 //! assessment is escaped so it cannot turn into links, images, HTML or table breaks.
 
-use super::model::{when, Block, Document};
+use super::document::{Block, Document};
+use super::model::when;
 
 /// Escapes Markdown syntax in text from the assessment or the questionnaires, after
 /// replacing control characters and bidirectional overrides (`text::sanitise`): every
@@ -74,10 +75,18 @@ pub fn render(doc: &Document) -> String {
             }
             Block::Contents { entries } => {
                 for (i, entry) in entries.iter().enumerate() {
-                    out.push_str(&format!("{}. {}\n", i + 1, escape(entry)));
+                    out.push_str(&format!("{}. {}\n", i + 1, escape(&entry.text)));
                 }
                 out.push('\n');
             }
+            Block::References { items } => {
+                for item in items {
+                    out.push_str(&format!("- {}\n", lines(&item.text, "  ")));
+                }
+                out.push('\n');
+            }
+            // Markdown has no portable anchors; the references name what they point at.
+            Block::Anchor { .. } => {}
             Block::List { items } => {
                 for item in items {
                     out.push_str(&format!("- {}\n", lines(item, "  ")));

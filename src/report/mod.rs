@@ -5,9 +5,12 @@
 //! the model to bytes; reading the assessment and writing files is `cli/export.rs`'s job.
 
 pub mod csv;
+pub mod document;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
 
-pub use model::{build, document, Block, Document, EvidenceCheck, Input, Pack, ReportError};
+pub use document::{document, Block, Document, Reference};
+pub use model::{build, EvidenceCheck, Input, Pack, ReportError};

@@ -39,8 +39,8 @@ use crate::assessment::verify::{self, ProblemKind};
 pub use crate::assessment::sign_off::{SIGN_OFF_CHANGED, SIGN_OFF_LAPSED, SIGN_OFF_VALID};
 use crate::questionnaire::answer::{display_answer, EvidenceRef};
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{Catalogue, Level, Scope};
-use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, GOOD_PRACTICE_BASIS, REQUIRED_BY};
+use crate::questionnaire::model::{Catalogue, Choice, Level, Scope};
+use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION};
 
 /// The version of the JSON export's shape. Raised when a field is renamed or removed;
 /// adding a field does not raise it.
@@ -126,8 +126,12 @@ pub struct Input<'a> {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ReportError {
-    #[error("the marking '{requested}' is lower than this assessment's effective classification, {minimum}; a document may be marked higher than its content, never lower. Leave --marking out or give {minimum} or higher")]
-    MarkingTooLow { requested: String, minimum: String },
+    #[error("the marking '{requested}' is lower than this pack needs, {minimum} ({reason}); a document may be marked higher than its content, never lower. Leave --marking out or give {minimum} or higher")]
+    MarkingTooLow {
+        requested: String,
+        minimum: String,
+        reason: String,
+    },
     #[error(
         "'{requested}' is not a protective marking the questionnaires know; use one of: {known}"
     )]
@@ -143,8 +147,11 @@ pub struct Pack {
     pub schema: &'static str,
     pub schema_version: u32,
     pub title: String,
-    /// The protective marking printed at the top and bottom of every page.
+    /// The protective marking printed at the top and bottom of every page
+    /// ([`pack_marking`]).
     pub marking: String,
+    /// Why the pack has that marking, in words.
+    pub marking_reason: String,
     pub generated_at: DateTime<Utc>,
     /// The date overdue items were checked against.
     pub dates_checked_on: NaiveDate,
@@ -223,6 +230,8 @@ pub struct ProgressView {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ReviewSummary {
     pub reviewers: Vec<String>,
+    /// The reviewers with their role and how many decisions each made.
+    pub reviewed_by: Vec<ReviewerView>,
     /// Answered questions that are asked: what a review covers.
     pub answers: usize,
     /// Accepted on the answer as it is now.
@@ -239,6 +248,18 @@ pub struct ReviewSummary {
     pub open_query_questions: Vec<String>,
     /// In words, as `secassess review` says it.
     pub text: String,
+}
+
+/// A reviewer of the assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewerView {
+    /// "Name <email>".
+    pub who: String,
+    /// Their role as recorded with their sign-off; empty when they have not signed off
+    /// (a review decision does not record a role).
+    pub role: String,
+    /// Review decisions standing in their name.
+    pub decisions: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -520,56 +541,129 @@ pub fn when(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The protective marking: the effective classification (OFFICIAL when it is not known),
-/// or a higher marking the user asked for.
-pub fn marking(
-    catalogue: &Catalogue,
-    evaluation: &crate::rules::Evaluation,
+/// The marking at least of a pack that lists a system's open weaknesses (unmet
+/// obligations, untreated findings): secassess policy, after the Government Security
+/// Classifications' guidance that an OFFICIAL system's list of its own open gaps is
+/// normally handled as OFFICIAL-SENSITIVE. A value of the classification question.
+pub const WEAKNESSES_MARKING: &str = "official-sensitive";
+
+/// What a pack lists that makes it sensitive in itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Weaknesses {
+    /// Obligations the pack shows as not met (the organisation's included).
+    pub unmet_obligations: usize,
+    /// Findings not treated (in the sign-off's sense).
+    pub untreated_findings: usize,
+}
+
+/// The pack's own protective marking and why it has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackMarking {
+    /// "OFFICIAL-SENSITIVE", as printed on every page.
+    pub marking: String,
+    /// Why, in words: "the effective classification", "raised from OFFICIAL because ...".
+    pub reason: String,
+}
+
+/// The marking rule, one pure function: the pack is marked with the effective
+/// classification (`classification`: a value of the classification question, its lowest
+/// possible value while unsettled; OFFICIAL when unknown), raised to at least
+/// [`WEAKNESSES_MARKING`] when it lists unmet obligations or untreated findings, and
+/// raised further when the user asks (`requested`, a value or label, any case). `levels`
+/// are the classification question's options, lowest first. Never lowered: a request
+/// below the minimum is [`ReportError::MarkingTooLow`], an unknown one
+/// [`ReportError::UnknownMarking`].
+pub fn pack_marking(
+    levels: &[Choice],
+    classification: Option<&str>,
+    weaknesses: Weaknesses,
     requested: Option<&str>,
-) -> Result<String, ReportError> {
-    let options = catalogue
-        .derived(EFFECTIVE_CLASSIFICATION)
-        .and_then(|d| catalogue.question(&d.from))
-        .map(|q| q.options.clone())
-        .unwrap_or_default();
-    let minimum = evaluation
-        .effective_classification
-        .as_ref()
-        .map(|ec| ec.at_least.clone());
-    let minimum_index = minimum
-        .as_deref()
-        .and_then(|m| options.iter().position(|o| o.value == m));
-    let minimum_label = minimum_index
-        .and_then(|i| options.get(i))
-        .map(|o| o.label.to_uppercase())
-        .unwrap_or_else(|| DEFAULT_MARKING.to_string());
-    let Some(requested) = requested else {
-        return Ok(minimum_label);
+) -> Result<PackMarking, ReportError> {
+    let label = |i: usize| {
+        levels
+            .get(i)
+            .map(|o| o.label.to_uppercase())
+            .unwrap_or_else(|| DEFAULT_MARKING.to_string())
     };
-    let wanted = requested.trim();
-    let Some(index) = options
-        .iter()
-        .position(|o| o.value.eq_ignore_ascii_case(wanted) || o.label.eq_ignore_ascii_case(wanted))
-    else {
+    let find = |wanted: &str| {
+        levels.iter().position(|o| {
+            o.value.eq_ignore_ascii_case(wanted) || o.label.eq_ignore_ascii_case(wanted)
+        })
+    };
+    let classified = classification.and_then(find);
+    let classification_words = match classified {
+        Some(i) => format!("the effective classification, {}", label(i)),
+        None => format!("{DEFAULT_MARKING}: the classification is not answered yet"),
+    };
+    let (mut minimum, mut reason) = (classified, classification_words.clone());
+    let sensitive = find(WEAKNESSES_MARKING);
+    let listed = weaknesses.unmet_obligations + weaknesses.untreated_findings > 0;
+    if let Some(s) = sensitive.filter(|s| listed && minimum.is_none_or(|m| m < *s)) {
+        let mut what = Vec::new();
+        if weaknesses.unmet_obligations > 0 {
+            what.push(format!(
+                "{} unmet obligation(s)",
+                weaknesses.unmet_obligations
+            ));
+        }
+        if weaknesses.untreated_findings > 0 {
+            what.push(format!(
+                "{} untreated finding(s)",
+                weaknesses.untreated_findings
+            ));
+        }
+        reason = format!(
+            "raised from {} ({classification_words}) because this pack lists {}: a pack listing a system's open weaknesses is handled as at least {} (secassess policy)",
+            classified.map_or_else(|| DEFAULT_MARKING.to_string(), label),
+            what.join(" and "),
+            label(s)
+        );
+        minimum = Some(s);
+    } else if listed {
+        reason.push_str(", which already covers the open weaknesses this pack lists");
+    }
+    let Some(requested) = requested else {
+        return Ok(PackMarking {
+            marking: minimum.map_or_else(|| DEFAULT_MARKING.to_string(), label),
+            reason,
+        });
+    };
+    let Some(index) = find(requested.trim()) else {
         return Err(ReportError::UnknownMarking {
             requested: clean_line(requested),
-            known: options
+            known: levels
                 .iter()
                 .map(|o| o.label.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
         });
     };
-    if minimum_index.is_some_and(|m| index < m) {
+    if minimum.is_some_and(|m| index < m) {
         return Err(ReportError::MarkingTooLow {
             requested: clean_line(requested),
-            minimum: minimum_label,
+            minimum: minimum.map_or_else(|| DEFAULT_MARKING.to_string(), label),
+            reason,
         });
     }
-    Ok(options
-        .get(index)
-        .map(|o| o.label.to_uppercase())
-        .unwrap_or(minimum_label))
+    if minimum == Some(index) {
+        return Ok(PackMarking {
+            marking: label(index),
+            reason,
+        });
+    }
+    Ok(PackMarking {
+        marking: label(index),
+        reason: format!("raised with --marking (without it: {reason})"),
+    })
+}
+
+/// The classification question's options, lowest first: the scale markings are on.
+pub fn marking_levels(catalogue: &Catalogue) -> Vec<Choice> {
+    catalogue
+        .derived(EFFECTIVE_CLASSIFICATION)
+        .and_then(|d| catalogue.question(&d.from))
+        .map(|q| q.options.clone())
+        .unwrap_or_default()
 }
 
 fn truth_word(truth: Truth) -> &'static str {
@@ -598,14 +692,6 @@ fn evidence_view(evidence: &EvidenceRef, checks: &BTreeMap<String, EvidenceCheck
         sha256: evidence.sha256.as_deref().map(clean_line),
         size: evidence.size,
         check: evidence.path.as_ref().and_then(|p| checks.get(p).cloned()),
-    }
-}
-
-fn decision_word(decision: ReviewDecision) -> &'static str {
-    match decision {
-        ReviewDecision::NotReviewed => "not reviewed",
-        ReviewDecision::Accepted => "accepted",
-        ReviewDecision::Query => "query",
     }
 }
 
@@ -748,13 +834,33 @@ fn observed(a: &Assessment, checks: &BTreeMap<String, EvidenceCheck>) -> Evidenc
     files
 }
 
+/// An evidence reference in words: title, link or path, recorded hash and size, and what
+/// the re-check at export found.
+pub fn evidence_words(e: &EvidenceView) -> String {
+    let mut words = e.title.clone();
+    if let Some(link) = &e.link {
+        words.push_str(&format!(" <{link}>"));
+    }
+    if let Some(path) = &e.path {
+        words.push_str(&format!("\nFile: {path}"));
+        match (&e.sha256, e.size) {
+            (Some(sha), Some(size)) => words.push_str(&format!("\nSHA-256 {sha} ({size} bytes)")),
+            (Some(sha), None) => words.push_str(&format!("\nSHA-256 {sha}")),
+            _ => {}
+        }
+        if let Some(check) = &e.check {
+            words.push_str(&format!("\n{}", check.words()));
+        }
+    }
+    words
+}
+
 /// Gathers everything the evidence pack shows.
 pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let a = input.assessment;
     let catalogue = input.catalogue;
     let (evaluation, answer_problems) = findings::evaluate(a, catalogue);
     let (typed, _) = a.typed_answers(catalogue);
-    let marking = marking(catalogue, &evaluation, input.marking)?;
     let problems = findings::check_consistency(a, catalogue);
     let standings =
         findings::standings(&a.findings, &problems, catalogue, &evaluation, input.today);
@@ -979,6 +1085,24 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         })
         .collect();
 
+    // The pack's own marking: it lists these weaknesses.
+    let weaknesses = Weaknesses {
+        unmet_obligations: obligations
+            .iter()
+            .filter(|o| o.status == Status::NotMet)
+            .count(),
+        untreated_findings: finding_views.iter().filter(|f| !f.treated).count(),
+    };
+    let marking = pack_marking(
+        &marking_levels(catalogue),
+        evaluation
+            .effective_classification
+            .as_ref()
+            .map(|ec| ec.at_least.as_str()),
+        weaknesses,
+        input.marking,
+    )?;
+
     // Audit trail, and everything verify found.
     let chain: Vec<&verify::Problem> = report
         .problems
@@ -1130,7 +1254,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         } else {
             format!("Outside self-assessment: {}", system.name)
         },
-        marking,
+        marking: marking.marking,
+        marking_reason: marking.reason,
         generated_at: input.generated_at,
         dates_checked_on: input.today,
         tool_version: input.tool_version.to_string(),
@@ -1203,10 +1328,24 @@ fn summarise_reviews(
     records: &[ReviewView],
 ) -> ReviewSummary {
     let reviewers: BTreeSet<String> = records.iter().map(|r| r.reviewer.clone()).collect();
+    let reviewed_by = reviewers
+        .iter()
+        .map(|who| ReviewerView {
+            who: who.clone(),
+            role: a
+                .sign_off
+                .as_ref()
+                .filter(|s| crate::assessment::identity::same_person(&s.signed_by.signature(), who))
+                .map(|s| clean_line(&s.signed_by.role))
+                .unwrap_or_default(),
+            decisions: records.iter().filter(|r| &r.reviewer == who).count(),
+        })
+        .collect();
     let progress = review::progress(a, catalogue, evaluation, files);
-    let open = review::open_queries(a);
+    let open = review::open_queries(a, catalogue, evaluation);
     ReviewSummary {
         reviewers: reviewers.into_iter().collect(),
+        reviewed_by,
         answers: progress.answers,
         accepted: progress.accepted,
         queries: progress.open_queries + progress.resolved_queries,
@@ -1385,1009 +1524,6 @@ fn next_steps(
         );
     }
     steps
-}
-
-// ---------------------------------------------------------------------------------------
-// The document: the pack laid out for reading
-// ---------------------------------------------------------------------------------------
-
-/// One block of the document. Status is always a word, never colour alone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Block {
-    /// Level 1 is a part of the pack (each starts on a new page in the PDF), 2 a section,
-    /// 3 an item.
-    Heading {
-        level: u8,
-        text: String,
-    },
-    Paragraph {
-        text: String,
-    },
-    /// Label and value pairs, e.g. the cover details.
-    KeyValue {
-        rows: Vec<(String, String)>,
-    },
-    /// A table; `widths` are relative column widths. Rows may contain newlines.
-    Table {
-        columns: Vec<String>,
-        widths: Vec<u16>,
-        rows: Vec<Vec<String>>,
-    },
-    List {
-        items: Vec<String>,
-    },
-    /// The list of the pack's parts (the level-1 headings, in order): the PDF adds the
-    /// page each starts on.
-    Contents {
-        entries: Vec<String>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Document {
-    pub title: String,
-    pub subject: String,
-    pub author: String,
-    pub marking: String,
-    pub generated_at: DateTime<Utc>,
-    /// SHA-256 of the assessment file: the PDF's document id is derived from it.
-    pub fingerprint: String,
-    pub blocks: Vec<Block>,
-}
-
-/// The part titles, in the order the evidence pack requires.
-pub const PARTS: [&str; 8] = [
-    "Evidence pack",
-    "Summary",
-    "Obligations",
-    "Findings register",
-    "Answers",
-    "Review and sign-off",
-    "Audit trail",
-    "Integrity appendix",
-];
-
-struct Builder {
-    blocks: Vec<Block>,
-}
-
-impl Builder {
-    fn heading(&mut self, level: u8, text: impl Into<String>) {
-        self.blocks.push(Block::Heading {
-            level,
-            text: text.into(),
-        });
-    }
-    fn paragraph(&mut self, text: impl Into<String>) {
-        self.blocks.push(Block::Paragraph { text: text.into() });
-    }
-    fn key_value(&mut self, rows: Vec<(&str, String)>) {
-        let rows: Vec<(String, String)> = rows
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        if !rows.is_empty() {
-            self.blocks.push(Block::KeyValue { rows });
-        }
-    }
-    fn table(&mut self, columns: &[(&str, u16)], rows: Vec<Vec<String>>) {
-        self.blocks.push(Block::Table {
-            columns: columns.iter().map(|(c, _)| c.to_string()).collect(),
-            widths: columns.iter().map(|(_, w)| *w).collect(),
-            rows,
-        });
-    }
-    fn list(&mut self, items: Vec<String>) {
-        if !items.is_empty() {
-            self.blocks.push(Block::List { items });
-        }
-    }
-    fn contents(&mut self) {
-        self.blocks.push(Block::Contents {
-            entries: PARTS.iter().skip(1).map(|p| p.to_string()).collect(),
-        });
-    }
-}
-
-/// Obligations of the system (organisation duties are counted apart) at one level.
-fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
-    pack.obligations
-        .iter()
-        .filter(|o| o.scope == Scope::System && o.level == level && o.status == status)
-        .count()
-}
-
-fn citation_words(c: &Citation) -> String {
-    format!("{}, {}: \"{}\"", c.reference(), c.section, c.quote)
-}
-
-/// Lays the pack out in the order the evidence pack requires: cover, summary,
-/// obligations, findings, answers, review and sign-off, audit trail, integrity appendix.
-pub fn document(pack: &Pack) -> Document {
-    let mut b = Builder { blocks: Vec::new() };
-    cover(&mut b, pack);
-    summary(&mut b, pack);
-    obligations(&mut b, pack);
-    findings_register(&mut b, pack);
-    answers(&mut b, pack);
-    review(&mut b, pack);
-    audit_trail(&mut b, pack);
-    integrity(&mut b, pack);
-    Document {
-        title: pack.title.clone(),
-        subject: if pack.gate.outside_self_assessment.is_empty() {
-            format!(
-                "Security self-assessment evidence pack ({}), generated by secassess {}",
-                pack.marking, pack.tool_version
-            )
-        } else {
-            format!(
-                "Record of answers for a system outside self-assessment ({}), generated by secassess {}",
-                pack.marking, pack.tool_version
-            )
-        },
-        author: pack.assessor.clone(),
-        marking: pack.marking.clone(),
-        generated_at: pack.generated_at,
-        fingerprint: pack.integrity.assessment_sha256.clone(),
-        blocks: b.blocks,
-    }
-}
-
-/// The sign-off in one line: who, when, and whether it still holds.
-pub fn sign_off_words(pack: &Pack) -> String {
-    match &pack.sign_off {
-        Some(s) => format!(
-            "SIGNED OFF by {} on {}: {}",
-            s.signed_by,
-            when(s.signed_at),
-            s.state
-        ),
-        None => "NOT SIGNED OFF".to_string(),
-    }
-}
-
-/// The sign-off's SSH signature in one line, for the cover; `None` when not signed off.
-pub fn signature_words(pack: &Pack) -> Option<String> {
-    pack.sign_off.as_ref().map(|s| s.signature.clone())
-}
-
-/// Whether the file matches its audit trail, in one line.
-pub fn integrity_words(pack: &Pack) -> String {
-    let i = &pack.integrity;
-    if !i.file_complete {
-        format!("THE FILE MAY HAVE BEEN CUT SHORT: {INCOMPLETE}")
-    } else if i.matches_audit_trail {
-        format!(
-            "the file matches its audit trail: the chain of {} entries is intact and every answer, review{} matches its audit entry",
-            i.audit_entries,
-            if pack.sign_off.is_some() {
-                ", finding and the sign-off"
-            } else {
-                " and finding"
-            }
-        )
-    } else {
-        format!(
-            "THE FILE DOES NOT MATCH ITS AUDIT TRAIL: {} problem(s), listed in the integrity appendix",
-            i.verify_problems.len()
-        )
-    }
-}
-
-/// The warning printed at the top of the cover and the summary when the file does not
-/// match its audit trail.
-fn integrity_warning(pack: &Pack) -> Option<String> {
-    if !pack.integrity.file_complete {
-        return Some(format!(
-            "WARNING: THIS ASSESSMENT FILE MAY HAVE BEEN CUT SHORT: {INCOMPLETE}. Do not rely on this pack until that is explained."
-        ));
-    }
-    (!pack.integrity.matches_audit_trail).then(|| {
-        format!(
-            "WARNING: THIS ASSESSMENT FILE DOES NOT MATCH ITS AUDIT TRAIL. {} problem(s) were found (listed in the integrity appendix): parts of it were changed outside secassess, or its audit trail was edited. Do not rely on this pack until that is explained.",
-            pack.integrity.verify_problems.len()
-        )
-    })
-}
-
-fn cover(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[0]);
-    // A system outside self-assessment is said first, and the pack does not call itself
-    // a self-assessment of it.
-    for stop in &pack.gate.outside_self_assessment {
-        b.paragraph(format!("OUTSIDE SELF-ASSESSMENT. {stop}"));
-    }
-    if pack.gate.outside_self_assessment.is_empty() {
-        b.paragraph(format!("Security self-assessment of {}", pack.system.name));
-    } else {
-        b.paragraph(format!(
-            "Answers recorded for {}. This is NOT a completed self-assessment and does not show the system is secure enough: it is outside self-assessment, and the obligations in this pack are the OFFICIAL baseline only.",
-            pack.system.name
-        ));
-    }
-    if let Some(warning) = integrity_warning(pack) {
-        b.paragraph(warning);
-    }
-    let reviewers = if pack.reviews.reviewers.is_empty() {
-        "none yet".to_string()
-    } else {
-        pack.reviews.reviewers.join("; ")
-    };
-    let c = &pack.classification;
-    let mut classification = c.text.clone();
-    if !c.because.is_empty() {
-        classification.push_str(&format!(", because {}", c.because.join(" and ")));
-    }
-    if !c.explanation.is_empty() && !c.explanation.ends_with(&c.text) {
-        classification.push_str(&format!(". {}", c.explanation));
-    }
-    let questionnaires = pack
-        .questionnaires
-        .iter()
-        .map(|q| format!("{} {}", q.id, q.version))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let assessor = if pack.assessor_role.is_empty() {
-        pack.assessor.clone()
-    } else {
-        format!("{}, {}", pack.assessor, pack.assessor_role)
-    };
-    let mut rows = vec![
-        ("System", pack.system.name.clone()),
-        ("Description", pack.system.description.clone()),
-        ("Assessor", assessor),
-        ("Reviewer", reviewers),
-        ("Sign-off", sign_off_words(pack)),
-        ("Gate", gate_words(pack)),
-        ("Ready for sign-off", readiness_words(pack)),
-        ("Review status", review_status(&pack.reviews)),
-        ("Integrity", integrity_words(pack)),
-        ("Effective classification", classification),
-        ("Protective marking", pack.marking.clone()),
-        ("Started", when(pack.created_at)),
-        ("Last changed", when(pack.updated_at)),
-        ("Generated", when(pack.generated_at)),
-        ("Dates checked on", pack.dates_checked_on.to_string()),
-        ("Tool version", format!("secassess {}", pack.tool_version)),
-        ("Questionnaires", questionnaires),
-        ("Assessment file", pack.integrity.assessment_file.clone()),
-        (
-            "Assessment SHA-256",
-            pack.integrity.assessment_sha256.clone(),
-        ),
-    ];
-    // The sign-off's signature right under it, when there is a sign-off.
-    if let Some(words) = signature_words(pack) {
-        rows.insert(5, ("Signature", words));
-    }
-    b.key_value(rows);
-    // Stop notices were said first, above.
-    for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
-        b.paragraph(format!(
-            "{}: {}. {}",
-            notice.severity, notice.title, notice.text
-        ));
-    }
-    b.heading(2, "Contents");
-    b.contents();
-}
-
-/// The pipeline gate in one line, as `secassess check` says it.
-pub fn gate_words(pack: &Pack) -> String {
-    if let Some(stop) = pack.gate.outside_self_assessment.first() {
-        format!("NOT PASSED: OUTSIDE SELF-ASSESSMENT. {stop}")
-    } else if pack.gate.passed {
-        format!(
-            "PASSED: every applicable MUST obligation is met ({}) or treated ({}).",
-            pack.gate.met, pack.gate.treated
-        )
-    } else {
-        format!(
-            "NOT PASSED: {} of {} applicable MUST obligations are neither met nor treated.",
-            pack.gate.blockers.len(),
-            pack.gate.must
-        )
-    }
-}
-
-/// Whether it is ready to sign off, in one line: yes, or how many things stand in the way
-/// and the first few.
-pub fn readiness_words(pack: &Pack) -> String {
-    let r = &pack.readiness;
-    if r.ready {
-        return String::from("yes: nothing stands in the way");
-    }
-    let first: Vec<&str> = r.blockers.iter().take(3).map(String::as_str).collect();
-    let more = r.blockers.len().saturating_sub(first.len());
-    format!(
-        "no: {} thing(s) stand in the way: {}{}",
-        r.blockers.len(),
-        first.join("; "),
-        if more > 0 {
-            format!("; and {more} more (listed under Review and sign-off)")
-        } else {
-            String::new()
-        }
-    )
-}
-
-fn review_status(r: &ReviewSummary) -> String {
-    let mut words = r.text.clone();
-    if r.open_queries > 0 {
-        words.push_str(&format!(
-            "; open queries: {}",
-            r.open_query_questions.join(", ")
-        ));
-    }
-    words
-}
-
-fn summary(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[1]);
-    if let Some(warning) = integrity_warning(pack) {
-        b.paragraph(warning);
-    }
-    let p = &pack.progress;
-    let gate = gate_words(pack);
-    b.key_value(vec![
-        (
-            "Progress",
-            format!(
-                "{} of {} questions answered ({} \"don't know yet\")",
-                p.answered, p.total, p.dont_know
-            ),
-        ),
-        ("Gate", gate),
-        ("Review", review_status(&pack.reviews)),
-        ("Sign-off", sign_off_words(pack)),
-        ("Ready for sign-off", readiness_words(pack)),
-        ("Integrity", integrity_words(pack)),
-    ]);
-    b.heading(2, "Obligations by status and level");
-    let statuses = [
-        Status::NotMet,
-        Status::Unknown,
-        Status::Met,
-        Status::NotApplicable,
-    ];
-    let mut rows = Vec::new();
-    for level in Level::ALL {
-        let mut row = vec![level.name().to_string()];
-        row.extend(
-            statuses
-                .iter()
-                .map(|s| count_status(pack, level, *s).to_string()),
-        );
-        rows.push(row);
-    }
-    // Organisation duties are context, counted apart from the system's obligations.
-    let mut row = vec!["Organisation (context)".to_string()];
-    row.extend(statuses.iter().map(|s| {
-        pack.obligations
-            .iter()
-            .filter(|o| o.scope == Scope::Organisation && o.status == *s)
-            .count()
-            .to_string()
-    }));
-    rows.push(row);
-    b.table(
-        &[
-            ("Level", 2),
-            ("Not met", 2),
-            ("Unknown", 2),
-            ("Met", 2),
-            ("N/A", 2),
-        ],
-        rows,
-    );
-    // "Treated" is the sign-off's sense (a plan with an owner and date, a valid risk
-    // acceptance or exception, mitigated or closed), the same the headline counts.
-    b.heading(2, "Findings by severity");
-    let rows = Severity::ALL
-        .iter()
-        .map(|s| {
-            let of_severity = || pack.findings.iter().filter(move |f| f.severity == *s);
-            vec![
-                s.name().to_uppercase(),
-                of_severity().filter(|f| !f.treated).count().to_string(),
-                of_severity().filter(|f| f.treated).count().to_string(),
-            ]
-        })
-        .collect();
-    b.table(&[("Severity", 2), ("Untreated", 2), ("Treated", 2)], rows);
-    b.heading(2, "Overdue and escalation");
-    let mut items = Vec::new();
-    for f in &pack.findings {
-        for o in &f.overdue {
-            items.push(format!("OVERDUE: {} ({}): {o}", f.id, f.title));
-        }
-        if f.needs_escalation {
-            items.push(format!(
-                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system ({})",
-                f.id, f.title, findings::ESCALATION_POLICY
-            ));
-        }
-    }
-    if items.is_empty() {
-        b.paragraph("Nothing is overdue and nothing needs escalation.");
-    } else {
-        b.list(items);
-    }
-    b.heading(2, "What to do next");
-    b.list(pack.next_steps.clone());
-}
-
-fn obligations(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[2]);
-    if !pack.gate.outside_self_assessment.is_empty() {
-        b.paragraph("OUTSIDE SELF-ASSESSMENT: the obligations below are the baseline for OFFICIAL systems only and are NOT sufficient for this system, whatever their status.");
-    }
-    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted. Organisation duties (level marked \"organisation\") are the organisation's, not the project's: context that never blocks the gate. Good practice is advice that supports a standard, not a requirement of it.");
-    let rows = pack
-        .obligations
-        .iter()
-        .map(|o| {
-            // The rules engine ends the reasons with "Required by ...", quoting the
-            // source; the next column quotes every source, so it is not said twice.
-            let reasons: Vec<&str> = o
-                .reasons
-                .iter()
-                .map(String::as_str)
-                .filter(|r| !r.starts_with(REQUIRED_BY) && !r.starts_with(GOOD_PRACTICE_BASIS))
-                .collect();
-            let mut why = format!("{}\n{}", o.title, reasons.join("\n"));
-            if let (Some(who), false) = (&o.exception_approver, o.status == Status::Met) {
-                why.push_str(&format!(
-                    "\nExceptions: only the {who} can approve one; a risk acceptance does not treat a gap."
-                ));
-            }
-            if let Some(t) = &o.treatment {
-                why.push_str(&format!("\nTreatment: {t}"));
-            }
-            if let Some(blocks) = &o.blocks {
-                why.push_str(&format!("\nBLOCKS THE GATE: {blocks}"));
-            }
-            let sources = o
-                .sources
-                .iter()
-                .map(citation_words)
-                .collect::<Vec<_>>()
-                .join("\n");
-            let level = match o.scope {
-                Scope::Organisation => format!("{}, organisation", o.level.name()),
-                Scope::System => o.level.name().to_string(),
-            };
-            vec![
-                o.id.clone(),
-                level,
-                status_word(o.status).to_string(),
-                why,
-                sources,
-            ]
-        })
-        .collect();
-    b.table(
-        &[
-            // Level and status columns are wide enough for SHOULD and UNKNOWN whole.
-            ("ID", 14),
-            ("Level", 10),
-            ("Status", 12),
-            ("Obligation and why", 37),
-            ("Source (quoted)", 27),
-        ],
-        rows,
-    );
-}
-
-fn findings_register(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[3]);
-    if pack.findings.is_empty() {
-        b.paragraph("No findings are recorded.");
-        return;
-    }
-    let rows = pack
-        .findings
-        .iter()
-        .map(|f| {
-            let mut flags = Vec::new();
-            if !f.overdue.is_empty() {
-                flags.push("OVERDUE");
-            }
-            if f.needs_escalation {
-                flags.push("ESCALATE");
-            }
-            if f.edited_outside {
-                flags.push("EDITED OUTSIDE SECASSESS");
-            } else if !f.problems.is_empty() {
-                flags.push("PROBLEM");
-            }
-            vec![
-                f.id.clone(),
-                f.title.clone(),
-                f.severity.name().to_uppercase(),
-                f.status.label().to_string(),
-                f.owner.clone(),
-                flags.join(" "),
-            ]
-        })
-        .collect();
-    b.table(
-        &[
-            ("ID", 8),
-            ("Title", 34),
-            ("Severity", 10),
-            ("Status", 14),
-            ("Owner", 18),
-            ("Flags", 12),
-        ],
-        rows,
-    );
-    for f in &pack.findings {
-        b.heading(3, format!("{} {}", f.id, f.title));
-        let mut rows = vec![
-            ("Severity", f.severity.name().to_uppercase()),
-            ("Status", f.status.label().to_string()),
-            ("Owner", f.owner.clone()),
-            ("Obligations", f.obligations.join(", ")),
-            ("Questions", f.questions.join(", ")),
-            ("Description", f.description.clone()),
-            (
-                "Raised",
-                format!("by {} on {}", f.raised_by, when(f.raised_at)),
-            ),
-            ("Mitigation plan", f.mitigation.clone().unwrap_or_default()),
-            ("Risk acceptance", f.acceptance.clone().unwrap_or_default()),
-            ("Exception", f.exception.clone().unwrap_or_default()),
-            (
-                "Treated",
-                if f.treated {
-                    format!("yes: {}", f.treatment)
-                } else {
-                    format!("NO: {}", f.treatment)
-                },
-            ),
-        ];
-        if f.edited_outside {
-            rows.push((
-                "EDITED OUTSIDE SECASSESS",
-                "this finding does not match its latest audit entry: it was changed or added in a text editor, not through secassess. It treats nothing until someone checks the change and acknowledges it in secassess.".into(),
-            ));
-        }
-        for o in &f.overdue {
-            rows.push(("OVERDUE", o.clone()));
-        }
-        if f.needs_escalation {
-            rows.push((
-                "ESCALATE",
-                format!("a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register ({})", findings::ESCALATION_POLICY),
-            ));
-        }
-        if let Some(why) = &f.no_longer_applies {
-            rows.push(("NO LONGER APPLIES", why.clone()));
-        }
-        for p in &f.problems {
-            rows.push(("PROBLEM", p.clone()));
-        }
-        b.key_value(rows);
-    }
-}
-
-fn answer_rows(a: &AnswerView) -> Vec<(&'static str, String)> {
-    let answer = match (&a.answer, a.flagged) {
-        (Some(answer), _) => answer.clone(),
-        (None, true) => "NOT ANSWERED (marked \"answer later\")".into(),
-        (None, false) if a.asked == "not known yet" => {
-            "NOT ANSWERED (may not be asked, depending on answers still missing)".into()
-        }
-        (None, false) => "NOT ANSWERED".into(),
-    };
-    let answered = match (&a.answered_by, a.answered_at) {
-        (Some(by), Some(at)) => format!("{by} on {}", when(at)),
-        _ => String::new(),
-    };
-    let evidence = a.evidence.as_ref().map(evidence_words).unwrap_or_default();
-    let mut rows = vec![
-        ("Answer", answer),
-        ("Answered by", answered),
-        ("Notes", a.notes.clone()),
-        ("Evidence", evidence),
-        ("Review", a.review.clone().unwrap_or_default()),
-    ];
-    if a.edited_outside {
-        rows.push((
-            "EDITED OUTSIDE SECASSESS",
-            "this answer does not match its latest audit entry: it was changed in a text editor, not through secassess".into(),
-        ));
-    }
-    rows
-}
-
-/// An evidence reference in words: title, link or path, recorded hash and size, and what
-/// the re-check at export found.
-pub fn evidence_words(e: &EvidenceView) -> String {
-    let mut words = e.title.clone();
-    if let Some(link) = &e.link {
-        words.push_str(&format!(" <{link}>"));
-    }
-    if let Some(path) = &e.path {
-        words.push_str(&format!("\nFile: {path}"));
-        match (&e.sha256, e.size) {
-            (Some(sha), Some(size)) => words.push_str(&format!("\nSHA-256 {sha} ({size} bytes)")),
-            (Some(sha), None) => words.push_str(&format!("\nSHA-256 {sha}")),
-            _ => {}
-        }
-        if let Some(check) = &e.check {
-            words.push_str(&format!("\n{}", check.words()));
-        }
-    }
-    words
-}
-
-fn answers(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[4]);
-    let mut current = "";
-    for section in &pack.sections {
-        if section.questionnaire != current {
-            current = &section.questionnaire;
-            b.heading(2, section.questionnaire_title.clone());
-        }
-        b.heading(3, section.title.clone());
-        for a in &section.answers {
-            b.paragraph(format!("{} ({})", a.prompt, a.question));
-            b.key_value(answer_rows(a));
-        }
-        if !section.not_asked.is_empty() {
-            b.paragraph(format!(
-                "Not asked of this system: {}",
-                section.not_asked.join(" | ")
-            ));
-        }
-    }
-    if !pack.no_longer_asked.is_empty() {
-        b.heading(2, "Answered earlier, no longer asked");
-        b.paragraph("These questions were answered when they applied; later answers mean they are no longer asked, so their answers count nowhere (not in progress, review, sign-off or the gate). They are kept in the file.");
-        for a in &pack.no_longer_asked {
-            b.paragraph(format!("{} ({})", a.prompt, a.question));
-            let mut rows = answer_rows(a);
-            let because = a.not_asked_because.clone().unwrap_or_default();
-            rows.insert(
-                0,
-                (
-                    "Status",
-                    if because.is_empty() {
-                        "answered earlier, no longer asked".to_string()
-                    } else {
-                        format!("answered earlier, no longer asked because {because}")
-                    },
-                ),
-            );
-            b.key_value(rows);
-        }
-    }
-    if !pack.other_answers.is_empty() {
-        b.heading(2, "Answers to questions the questionnaires no longer have");
-        for a in &pack.other_answers {
-            b.paragraph(a.question.clone());
-            b.key_value(answer_rows(a));
-        }
-    }
-    if !pack.answer_problems.is_empty() {
-        b.heading(2, "Answers that could not be used");
-        b.list(pack.answer_problems.clone());
-    }
-}
-
-fn review(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[5]);
-    b.key_value(vec![("Review status", review_status(&pack.reviews))]);
-    if pack.review_records.is_empty() {
-        b.paragraph("No answer has been reviewed yet.");
-    } else {
-        let rows = pack
-            .review_records
-            .iter()
-            .map(|r| {
-                let mut state = vec![if r.stale { "STALE" } else { "current" }];
-                if r.decision == ReviewDecision::Query {
-                    state.push(if r.open_query { "open" } else { "resolved" });
-                }
-                if r.edited_outside {
-                    state.push("EDITED OUTSIDE SECASSESS");
-                }
-                vec![
-                    r.question.clone(),
-                    decision_word(r.decision).to_uppercase(),
-                    r.reviewer.clone(),
-                    when(r.decided_at),
-                    state.join(", "),
-                ]
-            })
-            .collect();
-        b.table(
-            &[
-                ("Question", 24),
-                ("Decision", 14),
-                ("Reviewer", 26),
-                ("Decided", 20),
-                ("State", 16),
-            ],
-            rows,
-        );
-    }
-    let threads: Vec<&ReviewView> = pack
-        .review_records
-        .iter()
-        .filter(|r| !r.thread.is_empty())
-        .collect();
-    if !threads.is_empty() {
-        b.heading(2, "Review queries");
-        for r in threads {
-            b.heading(3, format!("{} ({})", r.question, review_words(r)));
-            b.list(
-                r.thread
-                    .iter()
-                    .map(|c| format!("{}, {}: {}", c.author, when(c.at), c.text))
-                    .collect(),
-            );
-        }
-    }
-    b.heading(2, "Ready for sign-off");
-    if pack.readiness.ready {
-        b.paragraph("Yes: every asked question is answered and accepted on its current content, no query is open, every finding is treated, the gate passes and the file matches its audit trail.");
-    } else {
-        b.paragraph(format!(
-            "No: {} thing(s) stand in the way, as `secassess review` lists them:",
-            pack.readiness.blockers.len()
-        ));
-        b.list(pack.readiness.blockers.clone());
-    }
-    b.heading(2, "Sign-off");
-    match &pack.sign_off {
-        Some(s) => {
-            let mut rows = vec![
-                ("Signed by", s.signed_by.clone()),
-                ("Role", s.role.clone()),
-                ("Signed", when(s.signed_at)),
-                ("Statement", s.statement.clone()),
-                ("Status", s.state.clone()),
-                ("Signature", s.signature.clone()),
-                ("Content hash signed", s.content_hash.clone()),
-            ];
-            if s.changed_since {
-                rows.push(("Content hash now", s.current_content_hash.clone()));
-            }
-            b.key_value(rows);
-        }
-        None => b.paragraph("NOT SIGNED OFF: no reviewer has signed off this assessment."),
-    }
-    // The other sign-offs in one place, as `verify` lists them, so a reader can see at a
-    // glance whether every risk acceptance and exception carries its decider's signature
-    // without reading the whole register.
-    let decisions: Vec<&SignatureView> = pack
-        .signatures
-        .iter()
-        .filter(|s| s.kind != signature::Kind::SignOff)
-        .collect();
-    if !decisions.is_empty() {
-        b.heading(3, "Signatures of risk acceptances and exceptions");
-        b.paragraph(
-            "Each is signed with the SSH key of the person it names, or unsigned (self-declared):",
-        );
-        b.list(
-            decisions
-                .iter()
-                .map(|s| format!("{}: {}", s.what, s.words))
-                .collect(),
-        );
-    }
-}
-
-fn audit_trail(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[6]);
-    let chain = if pack.audit.chain_intact {
-        format!(
-            "Chain verification: INTACT. All {} entries follow each other and match their hashes.",
-            pack.audit.entries.len()
-        )
-    } else {
-        format!(
-            "Chain verification: BROKEN. {} problem(s) found; the entries named below were edited, deleted, inserted or moved outside secassess.",
-            pack.audit.problems.len()
-        )
-    };
-    b.paragraph(chain);
-    b.list(pack.audit.problems.clone());
-    if pack.audit.entries.is_empty() {
-        b.paragraph("The audit trail is empty.");
-        return;
-    }
-    let rows = pack
-        .audit
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let change = match (e.old.is_empty(), e.new.is_empty()) {
-                (true, true) => String::new(),
-                (true, false) => e.new.clone(),
-                (false, true) => format!("{} -> (nothing)", e.old),
-                (false, false) => format!("{} -> {}", e.old, e.new),
-            };
-            vec![
-                (i + 1).to_string(),
-                when(e.at),
-                e.who.clone(),
-                format!("{} {}", e.action, e.subject),
-                change,
-            ]
-        })
-        .collect();
-    b.table(
-        &[
-            ("#", 5),
-            ("When", 17),
-            ("Who", 22),
-            ("What", 24),
-            ("Change", 32),
-        ],
-        rows,
-    );
-}
-
-fn verify_kind(kind: ProblemKind) -> &'static str {
-    match kind {
-        ProblemKind::AuditChain => "audit chain",
-        ProblemKind::Header => "assessment details",
-        ProblemKind::Answer => "answer",
-        ProblemKind::Review => "review",
-        ProblemKind::Finding => "finding",
-        ProblemKind::SignOff => "sign-off",
-    }
-}
-
-/// How a reader checks this pack, with the exact command that makes it again.
-fn how_to_check(pack: &Pack) -> Vec<String> {
-    let i = &pack.integrity;
-    let mut command = format!(
-        "secassess export {} --pdf PACK.pdf --generated-at {} --date {}",
-        i.assessment_file,
-        pack.generated_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        pack.dates_checked_on
-    );
-    if pack.marking_raised {
-        command.push_str(&format!(" --marking {}", pack.marking));
-    }
-    vec![
-        format!(
-            "Is this the pack of that file? Compute the SHA-256 of the assessment file (sha256sum FILE on Linux, shasum -a 256 FILE on macOS, Get-FileHash FILE in PowerShell) and compare it with {}. Its first 16 characters are printed at the top of every page.",
-            i.assessment_sha256
-        ),
-        "Does the file match its audit trail? Run secassess verify FILE: it reports the same problems as listed above (none, when it matches).".into(),
-        format!(
-            "Was the pack changed after it was made? Make it again with secassess {} and the same questionnaires: {command}. The new PDF is byte-identical to an unchanged one (compare their SHA-256).",
-            pack.tool_version
-        ),
-        "What changed since the sign-off, or since last year's assessment? Run secassess diff OLD NEW.".into(),
-    ]
-}
-
-fn integrity(b: &mut Builder, pack: &Pack) {
-    b.heading(1, PARTS[7]);
-    let i = &pack.integrity;
-    b.key_value(vec![
-        ("Assessment file", i.assessment_file.clone()),
-        ("SHA-256 of its content", i.assessment_sha256.clone()),
-        ("Verification", i.verify.clone()),
-        (
-            "Audit trail",
-            format!(
-                "{} entries, chain {}",
-                i.audit_entries,
-                if i.audit_chain_intact {
-                    "intact"
-                } else {
-                    "BROKEN"
-                }
-            ),
-        ),
-        ("Matches its audit trail", integrity_words(pack)),
-        ("Sign-off", sign_off_words(pack)),
-    ]);
-    b.heading(2, "What secassess verify finds");
-    if i.verify_problems.is_empty() {
-        b.paragraph("Nothing: the audit trail's hash chain is intact, and every answer, review decision, finding and the sign-off is what its latest audit entry recorded.");
-    } else {
-        let rows = i
-            .verify_problems
-            .iter()
-            .map(|p| {
-                vec![
-                    p.entry.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
-                    verify_kind(p.kind).to_string(),
-                    p.message.clone(),
-                    format!("expected {}\nfound {}", p.expected, p.found),
-                ]
-            })
-            .collect();
-        b.table(
-            &[
-                ("Entry", 6),
-                ("What", 10),
-                ("Problem", 44),
-                ("Audit trail says / file holds", 40),
-            ],
-            rows,
-        );
-    }
-    b.heading(2, "How to check this pack");
-    b.list(how_to_check(pack));
-    b.heading(2, "Questionnaires used");
-    let rows = pack
-        .questionnaires
-        .iter()
-        .map(|q| {
-            let recorded = match (&q.recorded_version, &q.recorded_sha256) {
-                _ if q.matches_record => "same as recorded".to_string(),
-                (Some(v), Some(s)) => format!("recorded {v}, SHA-256 {s}"),
-                (Some(v), None) => format!("recorded {v}, no hash"),
-                (None, _) => "not recorded in the assessment".to_string(),
-            };
-            vec![
-                format!("{} {}", q.id, q.version),
-                q.sha256.clone(),
-                recorded,
-            ]
-        })
-        .collect();
-    b.table(
-        &[
-            ("Questionnaire", 22),
-            ("SHA-256 used for this pack", 48),
-            ("In the assessment", 30),
-        ],
-        rows,
-    );
-    if !i.finding_problems.is_empty() {
-        b.heading(2, "Findings register problems");
-        b.list(i.finding_problems.clone());
-    }
-    b.heading(2, "Evidence files");
-    if i.evidence_files.is_empty() {
-        b.paragraph("No local evidence files are referenced.");
-    } else {
-        let rows = i
-            .evidence_files
-            .iter()
-            .map(|e| {
-                vec![
-                    e.path.clone(),
-                    e.recorded_sha256.clone().unwrap_or_else(|| "none".into()),
-                    e.check
-                        .as_ref()
-                        .map(EvidenceCheck::words)
-                        .unwrap_or_else(|| "not checked".into()),
-                ]
-            })
-            .collect();
-        b.table(
-            &[("Path", 30), ("Recorded SHA-256", 40), ("At export", 30)],
-            rows,
-        );
-        let not_rechecked = i
-            .evidence_files
-            .iter()
-            .filter(|e| e.check == Some(EvidenceCheck::NotRechecked))
-            .count();
-        if not_rechecked > 0 {
-            b.paragraph(format!(
-                "{not_rechecked} evidence file(s) outside the assessment's folder were not re-checked at this export, so this pack says nothing about their current content; the SHA-256 shown is the one recorded when each was attached. Whoever owns the files can re-check them with secassess export --recheck-evidence."
-            ));
-        }
-    }
 }
 
 /// What the pack says, in one line, for the terminal after an export: the marking, MUST

@@ -17,7 +17,7 @@ use crate::text::sanitise_line;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("nothing to export: give at least one of --pdf OUT.pdf, --markdown OUT.md, --json OUT.json, --csv OUT.csv")]
+    #[error("nothing to export: give at least one of --pdf OUT.pdf, --html OUT.html, --markdown OUT.md, --json OUT.json, --csv OUT.csv")]
     NothingToDo,
     #[error("cannot read {path}: {source}")]
     Read {
@@ -146,6 +146,8 @@ fn write(what: &'static str, path: &Path, bytes: &[u8]) -> Result<(), ExportErro
 #[derive(Debug, Clone, Default)]
 pub struct Outputs {
     pub pdf: Option<PathBuf>,
+    /// The accessible HTML pack: one self-contained file.
+    pub html: Option<PathBuf>,
     pub markdown: Option<PathBuf>,
     pub json: Option<PathBuf>,
     /// `OUT.csv` writes `OUT-obligations.csv` and `OUT-findings.csv`.
@@ -182,6 +184,46 @@ pub struct Written {
     /// What the user should know about the file exported (it may be cut short), one
     /// sentence each.
     pub warnings: Vec<String>,
+    /// Right-to-left runs, drawn in the PDF in visual order without shaping.
+    pub right_to_left: Vec<String>,
+}
+
+impl Written {
+    /// What the PDF could not draw as written, in words, for every front end to show:
+    /// characters the font lacks (printed as `?`) and right-to-left runs (drawn in visual
+    /// order without joined letter forms). Empty when there is nothing to say.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.replaced.is_empty() {
+            let list: Vec<String> = self
+                .replaced
+                .iter()
+                .map(|c| format!("U+{:04X}", u32::from(*c)))
+                .collect();
+            notes.push(format!(
+                "the PDF font has no glyph for {} character(s), printed as '{}' instead: {}. The HTML, Markdown and JSON exports keep them.",
+                list.len(),
+                report::pdf::REPLACEMENT,
+                list.join(" ")
+            ));
+        }
+        if !self.right_to_left.is_empty() {
+            let runs: Vec<String> = self
+                .right_to_left
+                .iter()
+                .take(10)
+                .map(|r| format!("\"{}\"", sanitise_line(r)))
+                .collect();
+            let more = self.right_to_left.len().saturating_sub(runs.len());
+            notes.push(format!(
+                "the PDF has {} right-to-left run(s) of text, drawn in visual order but without joined letter forms: {}{}. Check them in the HTML or Markdown export, which keep the text as written.",
+                self.right_to_left.len(),
+                runs.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ));
+        }
+        notes
+    }
 }
 
 /// Exports `assessment_path` to `outputs`.
@@ -194,6 +236,7 @@ pub fn export(
     let csv = outputs.csv.as_deref().map(csv_paths);
     let mut targets: Vec<&Path> = Vec::new();
     targets.extend(outputs.pdf.as_deref());
+    targets.extend(outputs.html.as_deref());
     targets.extend(outputs.markdown.as_deref());
     targets.extend(outputs.json.as_deref());
     if let Some((o, f)) = &csv {
@@ -268,6 +311,7 @@ pub fn export(
         headline: report::model::headline(&pack),
         replaced: Vec::new(),
         warnings: Vec::new(),
+        right_to_left: Vec::new(),
     };
     if !decoded.complete {
         written.warnings.push(format!(
@@ -287,6 +331,19 @@ pub fn export(
             sanitise_line(&path.display().to_string())
         ));
         written.replaced = rendered.replaced.into_iter().collect();
+        written.right_to_left = rendered.right_to_left.into_iter().collect();
+    }
+    if let Some(path) = &outputs.html {
+        write(
+            "the HTML evidence pack",
+            path,
+            report::html::render(&document).as_bytes(),
+        )?;
+        written.files.push(format!(
+            "HTML evidence pack (accessible, marked {}): {}",
+            pack.marking,
+            sanitise_line(&path.display().to_string())
+        ));
     }
     if let Some(path) = &outputs.markdown {
         write(
@@ -325,8 +382,8 @@ pub fn export(
     Ok(written)
 }
 
-/// The PDF and Markdown beside an assessment: `ward-rota.secassess.toml` ->
-/// `ward-rota-evidence-pack.pdf` and `.md`. Used by the TUI's export.
+/// The PDF, HTML and Markdown beside an assessment: `ward-rota.secassess.toml` ->
+/// `ward-rota-evidence-pack.pdf`, `.html` and `.md`. Used by the TUI's export.
 pub fn beside(assessment_path: &Path) -> Outputs {
     let name = assessment_path
         .file_name()
@@ -340,6 +397,7 @@ pub fn beside(assessment_path: &Path) -> Outputs {
     let dir = atomic::parent_dir(assessment_path);
     Outputs {
         pdf: Some(dir.join(format!("{stem}-evidence-pack.pdf"))),
+        html: Some(dir.join(format!("{stem}-evidence-pack.html"))),
         markdown: Some(dir.join(format!("{stem}-evidence-pack.md"))),
         json: None,
         csv: None,

@@ -179,7 +179,7 @@ pub enum Effect {
     SaveIdentity(Person),
     /// Take over the stale lock of the open assessment (the user asked for it).
     TakeOver,
-    /// Write the evidence pack (PDF and Markdown) beside the assessment file.
+    /// Write the evidence pack (PDF, HTML and Markdown) beside the assessment file.
     ExportPack,
     /// Hash a local evidence file, then answer the question with it.
     AttachFile {

@@ -196,7 +196,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('P')],
         "P",
         C::ExportPack,
-        "write the evidence pack (PDF and Markdown) beside the file",
+        "write the evidence pack (PDF, HTML, Markdown) by the file",
     ),
     bind(
         X::Global,

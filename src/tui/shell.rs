@@ -404,11 +404,14 @@ impl Shell {
                 };
                 let outputs = pack::beside(&path);
                 let message = match pack::export(&path, &self.catalogue, &outputs, &options) {
-                    Ok(written) => Msg::Exported(Ok(format!(
-                        "{} {}",
-                        written.files.join("; "),
-                        written.headline
-                    ))),
+                    Ok(written) => {
+                        let mut words = vec![
+                            format!("{}.", written.files.join("; ")),
+                            written.headline.clone(),
+                        ];
+                        words.extend(written.notes().into_iter().map(|n| format!("Note: {n}")));
+                        Msg::Exported(Ok(words.join(" ")))
+                    }
                     Err(e) => Msg::Exported(Err(e.to_string())),
                 };
                 app::update(app, message, now)

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::*;
 use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings::{self, Actor};
-use crate::assessment::record::{MitigationPlan, System};
+use crate::assessment::record::{MitigationPlan, StoredValue, System};
 use crate::assessment::sign_off::{self, Judged, STANDARD_STATEMENT};
 use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue};
@@ -271,7 +271,7 @@ fn a_query_is_a_thread_that_the_reviewer_resolves() {
     .expect("ok");
     let s = status(&a, "classification");
     assert!(s.open_query && s.decision == ReviewDecision::Query);
-    assert_eq!(open_queries(&a).len(), 1);
+    assert_eq!(open_queries_in_order(&a, &c).len(), 1);
     reply(
         &mut a,
         "classification",
@@ -287,7 +287,7 @@ fn a_query_is_a_thread_that_the_reviewer_resolves() {
     let s = status(&a, "classification");
     assert!(!s.open_query && !s.is_accepted());
     assert_eq!(s.label(), "query resolved, not accepted yet");
-    assert!(open_queries(&a).is_empty());
+    assert!(open_queries_in_order(&a, &c).is_empty());
     assert_eq!(
         reply(&mut a, "classification", "more", &lead(), at(103)),
         Err(ReviewError::NoOpenQuery {
@@ -581,4 +581,109 @@ fn dont_know_and_changed_evidence_cannot_be_accepted_and_the_lead_cannot_review(
         decide(&mut a, "personal_data", Decision::Accept, &lead(), at(107)),
         Err(ReviewError::Role(_))
     ));
+}
+
+#[test]
+fn a_query_on_a_question_no_longer_asked_counts_nowhere() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let yes_no = |a: &mut Assessment, id: &str, value: bool, s: i64| {
+        let q = c.question(id).expect("question exists");
+        a.set_answer(q, &AnswerValue::YesNo(value), &lead(), at(s))
+            .expect("fits");
+    };
+    // Administrator accounts: the MFA question is asked, answered and queried.
+    yes_no(&mut a, "admin_accounts", true, 200);
+    yes_no(&mut a, "admin_mfa", true, 201);
+    for (i, id) in ["admin_accounts", "admin_mfa"].into_iter().enumerate() {
+        decide(
+            &mut a,
+            id,
+            Decision::Query("Which accounts?"),
+            &reviewer(),
+            at(210 + i as i64),
+        )
+        .expect("queried");
+    }
+    let open = |a: &Assessment| -> Vec<String> {
+        let (e, _) = findings::evaluate(a, &c);
+        super::open_queries(a, &c, &e)
+            .into_iter()
+            .map(|q| q.question)
+            .collect()
+    };
+    assert_eq!(open(&a), ["admin_accounts", "admin_mfa"]);
+
+    // No administrator accounts after all: the MFA question is no longer asked, and its
+    // answer and the query on it count nowhere.
+    yes_no(&mut a, "admin_accounts", false, 220);
+    assert_eq!(open(&a), ["admin_accounts"]);
+    assert_eq!(
+        open_queries_in_order(&a, &c)
+            .into_iter()
+            .map(|q| q.question)
+            .collect::<Vec<_>>(),
+        ["admin_accounts"]
+    );
+    let (e, _) = findings::evaluate(&a, &c);
+    let p = super::progress(&a, &c, &e, unchecked());
+    assert_eq!(
+        p.open_queries, 0,
+        "the answer to admin_accounts changed: stale"
+    );
+    assert!(!super::counts("admin_mfa", &c, &e, &a));
+    assert!(super::counts("admin_accounts", &c, &e, &a));
+    let readiness = sign_off::readiness(
+        &a,
+        &Judged {
+            catalogue: &c,
+            evidence: unchecked(),
+            today: today(),
+        },
+    );
+    assert!(
+        !readiness.blockers.iter().any(|b| b.subject == "admin_mfa"),
+        "{:?}",
+        readiness.blockers
+    );
+    assert!(readiness
+        .blockers
+        .iter()
+        .any(|b| b.subject == "admin_accounts"));
+    // It is kept in the file, where the pack shows it with the answer no longer asked.
+    assert_eq!(a.reviews["admin_mfa"].decision, ReviewDecision::Query);
+}
+
+#[test]
+fn text_is_recorded_in_nfc_and_an_answer_stored_decomposed_does_not_look_changed() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let q = c.question("hosting_and_support").expect("question exists");
+    let decomposed = "Hosted by Sea\u{301}n's team in Zu\u{308}rich";
+    let composed = "Hosted by Se\u{e1}n's team in Z\u{fc}rich";
+    a.set_answer(q, &AnswerValue::Text(decomposed.into()), &lead(), at(300))
+        .expect("fits");
+    assert_eq!(
+        a.answers[&q.id].value,
+        Some(StoredValue::One(composed.into()))
+    );
+    a.set_notes(&q.id, "Zoe\u{308}", &lead(), at(301));
+    assert_eq!(a.answers[&q.id].notes, "Zo\u{eb}");
+
+    // An answer stored decomposed (written before secassess normalised input), accepted
+    // on those bytes: saying it again, composed or not, changes nothing.
+    a.answers.get_mut(&q.id).expect("answered").value = Some(StoredValue::One(decomposed.into()));
+    decide(&mut a, &q.id, Decision::Accept, &reviewer(), at(302)).expect("accepted");
+    let entries = a.audit.len();
+    for text in [composed, decomposed] {
+        a.set_answer(q, &AnswerValue::Text(text.into()), &lead(), at(303))
+            .expect("fits");
+        a.set_notes(&q.id, "Zoe\u{308}", &lead(), at(304));
+    }
+    assert_eq!(a.audit.len(), entries, "nothing recorded");
+    assert_eq!(
+        a.answers[&q.id].value,
+        Some(StoredValue::One(decomposed.into()))
+    );
+    assert!(status(&a, &q.id).is_accepted());
 }

@@ -88,7 +88,7 @@ fn query_reply_change_accept_and_sign_off() {
     assert!(output.contains("  - classification: queried"), "{output}");
     let a = saved(&path);
     assert_eq!(a.reviews.len(), count);
-    assert_eq!(review::open_queries(&a).len(), 1);
+    assert_eq!(review::open_queries_in_order(&a, &catalogue).len(), 1);
 
     // The lead sees the query and changes the answer, then replies.
     let (_, output) = drive(
@@ -121,7 +121,7 @@ fn query_reply_change_accept_and_sign_off() {
         a.reviews["classification"].decision,
         ReviewDecision::Accepted
     );
-    assert!(review::open_queries(&a).is_empty());
+    assert!(review::open_queries_in_order(&a, &catalogue).is_empty());
 
     // Answer whatever is now asked, then review everything still unreviewed and sign off.
     let mut a = saved(&path);

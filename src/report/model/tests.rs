@@ -11,6 +11,7 @@ use crate::assessment::review::tests::{
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off;
+use crate::report::document::{document, Block, PARTS};
 
 fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
     let evidence = BTreeMap::new();
@@ -124,7 +125,10 @@ fn open_queries_come_from_the_review_module() {
     )
     .expect("queried");
     let pack = pack_of(&a, &c);
-    assert_eq!(pack.reviews.open_queries, review::open_queries(&a).len());
+    assert_eq!(
+        pack.reviews.open_queries,
+        review::open_queries_in_order(&a, &c).len()
+    );
     assert_eq!(pack.reviews.open_query_questions, vec![question.clone()]);
     let text = text_of(&pack);
     let escaped = crate::report::markdown::escape(&question);
@@ -254,7 +258,9 @@ fn the_cover_lists_the_parts_in_order_and_the_pack_says_how_to_check_it() {
         .blocks
         .iter()
         .find_map(|b| match b {
-            Block::Contents { entries } => Some(entries.clone()),
+            Block::Contents { entries } => {
+                Some(entries.iter().map(|e| e.text.clone()).collect::<Vec<_>>())
+            }
             _ => None,
         })
         .expect("a contents list");
@@ -297,4 +303,102 @@ fn the_headline_counts_must_obligations_and_findings() {
         pack.findings.len()
     )));
     assert!(!line.contains('\n'));
+}
+
+#[test]
+fn the_pack_is_marked_at_least_official_sensitive_when_it_lists_open_weaknesses() {
+    let c = catalogue();
+    let levels = marking_levels(&c);
+    let none = Weaknesses::default();
+    let gaps = Weaknesses {
+        unmet_obligations: 3,
+        untreated_findings: 1,
+    };
+    let mark = |classification, weaknesses, requested| {
+        pack_marking(&levels, classification, weaknesses, requested)
+    };
+    // The classification alone.
+    let m = mark(Some("official"), none, None).expect("a marking");
+    assert_eq!(m.marking, "OFFICIAL");
+    assert_eq!(m.reason, "the effective classification, OFFICIAL");
+    let m = mark(None, none, None).expect("a marking");
+    assert_eq!(m.marking, "OFFICIAL");
+    assert!(m.reason.contains("not answered yet"), "{}", m.reason);
+    // Open weaknesses raise an OFFICIAL (or unknown) system's pack, and say why.
+    for classification in [Some("official"), None] {
+        let m = mark(classification, gaps, None).expect("a marking");
+        assert_eq!(m.marking, "OFFICIAL-SENSITIVE");
+        assert!(
+            m.reason.starts_with("raised from OFFICIAL")
+                && m.reason
+                    .contains("3 unmet obligation(s) and 1 untreated finding(s)"),
+            "{}",
+            m.reason
+        );
+    }
+    let only_findings = Weaknesses {
+        unmet_obligations: 0,
+        untreated_findings: 2,
+    };
+    assert_eq!(
+        mark(Some("official"), only_findings, None)
+            .expect("a marking")
+            .marking,
+        "OFFICIAL-SENSITIVE"
+    );
+    // Never lowered: not below the classification, nor below what the gaps need.
+    let m = mark(Some("secret"), gaps, None).expect("a marking");
+    assert_eq!(m.marking, "SECRET");
+    assert!(matches!(
+        mark(Some("official"), gaps, Some("official")),
+        Err(ReportError::MarkingTooLow { .. })
+    ));
+    // Raised on request, saying so.
+    let m = mark(Some("official"), none, Some("official-sensitive")).expect("a marking");
+    assert_eq!(m.marking, "OFFICIAL-SENSITIVE");
+    assert!(
+        m.reason.starts_with("raised with --marking"),
+        "{}",
+        m.reason
+    );
+    assert!(matches!(
+        mark(Some("official"), none, Some("PUBLIC")),
+        Err(ReportError::UnknownMarking { .. })
+    ));
+}
+
+#[test]
+fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
+    let c = catalogue();
+    let a = signed_off(&c);
+    let pack = pack_of(&a, &c);
+    let first = &pack.reviews.reviewed_by[0];
+    assert_eq!(first.who, reviewer().signature());
+    assert_eq!(first.role, "IG representative");
+    let doc = document(&pack);
+    let Some(Block::KeyValue { rows }) = doc
+        .blocks
+        .iter()
+        .find(|b| matches!(b, Block::KeyValue { .. }))
+    else {
+        panic!("no cover details");
+    };
+    let row = |key: &str| {
+        rows.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {key} on the cover"))
+    };
+    assert!(row("Reviewer").contains("IG representative"));
+    assert!(row("Sign-off").starts_with("valid"), "{}", row("Sign-off"));
+    assert!(row("Gate").starts_with("PASSED"));
+    // The classification and the marking each come with their reason.
+    let classification = row("Effective classification");
+    assert!(classification.starts_with(&pack.classification.text));
+    assert!(
+        classification.contains(": as declared in answer to the classification question")
+            || classification.contains(", because "),
+        "{classification}"
+    );
+    assert!(row("Marking of this pack").starts_with(&format!("{}: ", pack.marking)));
 }
