@@ -1780,6 +1780,8 @@ pub struct Blocker {
     /// For an obligation not known yet: the questions still to answer (or answered
     /// "don't know yet") that decide it.
     pub answer: Vec<String>,
+    /// Not met (a gap nothing treats) or not known yet.
+    pub status: Status,
 }
 
 /// The questions that decide whether an obligation applies and is met that have no real
@@ -1875,6 +1877,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
                 title: s.title.clone(),
                 reason,
                 answer,
+                status: s.status,
             })
         })
         .collect();

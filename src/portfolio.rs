@@ -1,0 +1,812 @@
+//! The team's view of many assessments: one [`Row`] per assessment file, what a Cyber
+//! Security or IG team asks of every project each week (which systems handle
+//! OFFICIAL-SENSITIVE data and are not signed off, which gates fail, which risk
+//! acceptances are past their review date, which MUST gaps were escalated, which files
+//! were answered against old questionnaires, which sign-offs no longer match).
+//!
+//! Pure: [`summarise`] takes an assessment already read and the date to judge dates
+//! against, and makes its row from the same functions the single-file commands use,
+//! never working anything out again: the gate from [`findings::gate`] (`secassess
+//! check`), and from its blockers the untreated MUST gaps (blocking because not met,
+//! rather than not known yet), overdue dates from [`findings::overdue`], escalations from
+//! [`findings::needs_escalation`], the sign-off and the audit trail from
+//! [`verify::verify`] (`secassess verify`), questionnaire versions from
+//! [`upgrade_report`] (`secassess show`) and the protective marking from
+//! [`crate::report::model::marking`] (the evidence pack's). Filters ([`Filter`]), sort
+//! orders ([`Sort`]) and what changed between two versions of a file ([`changes`]) are
+//! here too. Finding the files, reading them in parallel and asking git is the shell's
+//! job (`store::portfolio`, `store::git`); drawing rows is `report::portfolio`'s.
+//!
+//! Every string taken from a file is passed through [`sanitise_line`] here, so no
+//! renderer can be handed a control character.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::assessment::findings;
+use crate::assessment::record::FindingStatus;
+use crate::assessment::upgrade::{upgrade_report, VersionChange};
+use crate::assessment::verify::{self, SignOffState};
+use crate::questionnaire::model::Catalogue;
+use crate::rules::{Status, EFFECTIVE_CLASSIFICATION};
+use crate::store::format::Decoded;
+use crate::text::sanitise_line;
+
+/// The `schema` field of the JSON listing.
+pub const SCHEMA: &str = "secassess-portfolio";
+/// The version of the JSON listing's shape; raised when a field changes meaning or goes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One assessment, summarised. Every string is sanitised (no control characters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The file as found: the folder given, then the path under it.
+    pub file: String,
+    pub system: String,
+    /// "Name <email>" as the assessment records it.
+    pub assessor: String,
+    pub classification: Classification,
+    /// The protective marking the evidence pack of this assessment carries.
+    pub marking: String,
+    pub progress: Progress,
+    /// What `secassess check` says on the date judged.
+    pub gate: Gate,
+    /// MUST obligations the gate blocks on because they are not met (no finding treats
+    /// them in a way that counts), rather than because they are not known yet:
+    /// obligation ids.
+    pub must_gaps_untreated: Vec<String>,
+    /// Dates passed, one entry per date (a finding can have two).
+    pub overdue: Vec<OverdueDate>,
+    pub escalation: Escalation,
+    pub sign_off: SignOff,
+    pub questionnaires: Questionnaires,
+    /// How many things do not match the audit trail (`secassess verify`): an answer,
+    /// review, finding or sign-off edited outside secassess, or a broken chain.
+    pub integrity_problems: usize,
+    /// When the assessment last changed (its own record, not the file's time).
+    pub last_change: DateTime<Utc>,
+    /// False when the file lacks the line secassess always writes last (cut short?).
+    pub file_complete: bool,
+    /// The schema version found in the file when it is older than this build writes.
+    pub older_format: Option<u32>,
+    /// Whether the file has changes git does not have; `None` outside a git work tree.
+    pub git: Option<GitState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    /// "OFFICIAL-SENSITIVE", "at least OFFICIAL" while answers are missing, or "not
+    /// known yet".
+    pub text: String,
+    /// The option value when it is settled.
+    pub value: Option<String>,
+    /// The lowest value it can still be (what the marking rests on).
+    pub at_least: Option<String>,
+    /// Position of `at_least` among the classification options (0 = lowest); for
+    /// filters and sorting.
+    #[serde(skip)]
+    pub rank: Option<usize>,
+}
+
+impl Classification {
+    pub fn settled(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub answered: usize,
+    pub dont_know: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    pub passed: bool,
+    /// Applicable (or possibly applicable) MUST obligations considered.
+    pub must: usize,
+    pub met: usize,
+    pub treated: usize,
+    /// The obligations that block, in the gate's order.
+    pub blocking: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverdueDate {
+    pub finding: String,
+    /// "mitigation target date" or "risk acceptance review date".
+    pub what: String,
+    pub date: NaiveDate,
+    pub days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    /// Findings escalated (status "escalated").
+    pub escalated: Vec<String>,
+    /// Risk acceptances on a MUST obligation of an OFFICIAL-SENSITIVE system still to
+    /// escalate ([`findings::needs_escalation`]).
+    pub to_escalate: Vec<String>,
+}
+
+/// Where the sign-off stands, as `secassess verify` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignOffStatus {
+    /// Signed off, and the content is still what was signed.
+    Valid,
+    /// Signed off, but the content changed since.
+    ChangedSince,
+    None,
+}
+
+/// The sign-off of one assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignOff {
+    pub state: SignOffStatus,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+impl SignOff {
+    /// "valid", "changed since" or "none".
+    pub fn word(&self) -> &'static str {
+        match self.state {
+            SignOffStatus::Valid => "valid",
+            SignOffStatus::ChangedSince => "CHANGED SINCE",
+            SignOffStatus::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Questionnaires {
+    /// Answered against the questionnaire versions loaded now.
+    pub current: bool,
+    /// "profile 1.0.0 -> 1.1.0", one per questionnaire that differs.
+    pub changes: Vec<String>,
+    /// Answers to confirm again because their question changed.
+    pub reconfirm: usize,
+}
+
+/// How git sees the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GitState {
+    /// Tracked, and the working copy is what was committed.
+    Committed,
+    /// Tracked, with changes not committed (staged or not).
+    Uncommitted,
+    /// Not in git yet.
+    Untracked,
+    /// Not in git, and ignored by a `.gitignore` rule.
+    Ignored,
+}
+
+impl GitState {
+    pub fn word(self) -> &'static str {
+        match self {
+            GitState::Committed => "committed",
+            GitState::Uncommitted => "uncommitted",
+            GitState::Untracked => "not in git",
+            GitState::Ignored => "ignored",
+        }
+    }
+}
+
+/// A file that could not be summarised, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    pub file: String,
+    pub error: String,
+}
+
+impl Unreadable {
+    pub fn new(file: &str, error: &str) -> Unreadable {
+        Unreadable {
+            file: sanitise_line(file),
+            error: sanitise_line(error),
+        }
+    }
+}
+
+/// The classification options in order, lowest first, as (value, label).
+pub fn classification_options(catalogue: &Catalogue) -> Vec<(String, String)> {
+    catalogue
+        .derived(EFFECTIVE_CLASSIFICATION)
+        .and_then(|d| catalogue.question(&d.from))
+        .map(|q| {
+            q.options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The row of one assessment file. `file` is how to name it (sanitised here); `today`
+/// is the date target and review dates are judged against, as `check --date` does.
+pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: NaiveDate) -> Row {
+    let a = &decoded.assessment;
+    let (evaluation, _) = findings::evaluate(a, catalogue);
+    let options = classification_options(catalogue);
+    let classification = match &evaluation.effective_classification {
+        Some(ec) => Classification {
+            text: sanitise_line(
+                &ec.label
+                    .clone()
+                    .unwrap_or_else(|| format!("at least {}", ec.at_least_label)),
+            ),
+            value: ec.value.clone(),
+            at_least: Some(ec.at_least.clone()),
+            rank: options.iter().position(|(v, _)| *v == ec.at_least),
+        },
+        None => Classification {
+            text: String::from("not known yet"),
+            value: None,
+            at_least: None,
+            rank: None,
+        },
+    };
+    // Without a requested marking this cannot fail; the pack's default stands in.
+    let marking = crate::report::model::marking(catalogue, &evaluation, None)
+        .unwrap_or_else(|_| String::from("OFFICIAL"));
+
+    let gate = findings::gate(a, catalogue, today);
+    // A gap the gate blocks on because it is not met (the rest block because they are
+    // not known yet): no finding treats it in a way that counts.
+    let must_gaps_untreated = gate
+        .blockers
+        .iter()
+        .filter(|b| b.status == Status::NotMet)
+        .map(|b| sanitise_line(&b.obligation))
+        .collect();
+    let overdue = a
+        .findings
+        .iter()
+        .flat_map(|f| {
+            findings::overdue(f, today)
+                .into_iter()
+                .map(|o| OverdueDate {
+                    finding: sanitise_line(&f.id),
+                    what: o.what.to_string(),
+                    date: o.date,
+                    days: o.days,
+                })
+        })
+        .collect();
+    let escalation = Escalation {
+        escalated: a
+            .findings
+            .iter()
+            .filter(|f| f.status == FindingStatus::Escalated)
+            .map(|f| sanitise_line(&f.id))
+            .collect(),
+        to_escalate: a
+            .findings
+            .iter()
+            .filter(|f| findings::needs_escalation(f, catalogue, &evaluation))
+            .map(|f| sanitise_line(&f.id))
+            .collect(),
+    };
+    let report = verify::verify(a);
+    let sign_off = match &report.sign_off {
+        SignOffState::NotSignedOff => SignOff {
+            state: SignOffStatus::None,
+            signed_by: None,
+            signed_at: None,
+        },
+        SignOffState::Intact {
+            signed_by,
+            signed_at,
+        } => SignOff {
+            state: SignOffStatus::Valid,
+            signed_by: Some(sanitise_line(signed_by)),
+            signed_at: Some(*signed_at),
+        },
+        SignOffState::ChangedSince {
+            signed_by,
+            signed_at,
+            ..
+        } => SignOff {
+            state: SignOffStatus::ChangedSince,
+            signed_by: Some(sanitise_line(signed_by)),
+            signed_at: Some(*signed_at),
+        },
+    };
+    let upgrade = upgrade_report(a, catalogue);
+    let questionnaires = Questionnaires {
+        current: upgrade.questionnaires.is_empty(),
+        changes: upgrade
+            .questionnaires
+            .iter()
+            .map(|q| {
+                let change = match &q.change {
+                    VersionChange::Upgraded { from, to } => format!("{from} -> {to}"),
+                    VersionChange::ContentChanged { version } => {
+                        format!("{version}, content changed")
+                    }
+                    VersionChange::Added { version } => format!("new, {version}"),
+                    VersionChange::Removed { version } => format!("{version}, no longer loaded"),
+                };
+                sanitise_line(&format!("{} {change}", q.id))
+            })
+            .collect(),
+        reconfirm: upgrade.reconfirm.len(),
+    };
+    Row {
+        file: sanitise_line(file),
+        system: sanitise_line(&a.system.name),
+        assessor: sanitise_line(&a.assessor.signature()),
+        classification,
+        marking,
+        progress: Progress {
+            answered: evaluation.progress.answered,
+            dont_know: evaluation.progress.dont_know,
+            total: evaluation.progress.total,
+        },
+        gate: Gate {
+            passed: gate.passed,
+            must: gate.must,
+            met: gate.met,
+            treated: gate.treated,
+            blocking: gate
+                .blockers
+                .iter()
+                .map(|b| sanitise_line(&b.obligation))
+                .collect(),
+        },
+        must_gaps_untreated,
+        overdue,
+        escalation,
+        sign_off,
+        questionnaires,
+        integrity_problems: report.problems.len(),
+        last_change: a.updated_at,
+        file_complete: decoded.complete,
+        older_format: (!decoded.migrations.is_empty()).then_some(decoded.schema_version),
+        git: None,
+    }
+}
+
+impl Row {
+    /// Findings with at least one date passed.
+    pub fn overdue_findings(&self) -> usize {
+        let mut ids: Vec<&str> = self.overdue.iter().map(|o| o.finding.as_str()).collect();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+/// `--classification VALUE` (exactly) or `VALUE+` (that or higher).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassificationFilter {
+    pub value: String,
+    pub label: String,
+    #[serde(skip)]
+    pub rank: usize,
+    pub or_above: bool,
+}
+
+impl ClassificationFilter {
+    /// Reads "official-sensitive+" (or a label such as "OFFICIAL-SENSITIVE"): a
+    /// classification option of the loaded questionnaires, `+` for that or above. The
+    /// error lists the options.
+    pub fn parse(text: &str, catalogue: &Catalogue) -> Result<ClassificationFilter, String> {
+        let trimmed = text.trim();
+        let (name, or_above) = match trimmed.strip_suffix('+') {
+            Some(name) => (name.trim(), true),
+            None => (trimmed, false),
+        };
+        let options = classification_options(catalogue);
+        options
+            .iter()
+            .position(|(v, l)| v.eq_ignore_ascii_case(name) || l.eq_ignore_ascii_case(name))
+            .and_then(|rank| {
+                options.get(rank).map(|(value, label)| ClassificationFilter {
+                    value: value.clone(),
+                    label: label.clone(),
+                    rank,
+                    or_above,
+                })
+            })
+            .ok_or_else(|| {
+                let known: Vec<&str> = options.iter().map(|(v, _)| v.as_str()).collect();
+                format!(
+                    "'{}' is not a classification; use one of {}, with + for that or above (e.g. official-sensitive+)",
+                    sanitise_line(text),
+                    known.join(", ")
+                )
+            })
+    }
+
+    /// Judged on the lowest value the classification can still be, as the protective
+    /// marking is: an assessment "at least OFFICIAL" whose answers are missing is
+    /// OFFICIAL here. A classification not known at all matches nothing.
+    pub fn matches(&self, c: &Classification) -> bool {
+        match c.rank {
+            Some(rank) if self.or_above => rank >= self.rank,
+            Some(rank) => rank == self.rank,
+            None => false,
+        }
+    }
+
+    /// Whether a row this filter leaves out could match once its classification is
+    /// settled (it is "at least" something lower, or not known yet).
+    pub fn could_match(&self, c: &Classification) -> bool {
+        !self.matches(c)
+            && !c.settled()
+            && match c.rank {
+                Some(rank) => rank <= self.rank,
+                None => true,
+            }
+    }
+}
+
+/// `--gate passed|failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateFilter {
+    Passed,
+    Failed,
+}
+
+/// Which rows to show. Every condition given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Filter {
+    pub classification: Option<ClassificationFilter>,
+    pub gate: Option<GateFilter>,
+    /// Only assessments with a finding whose target or review date has passed.
+    pub overdue: bool,
+    /// Only assessments without a valid sign-off (none, or changed since).
+    pub unsigned: bool,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self == &Filter::default()
+    }
+
+    pub fn matches(&self, row: &Row) -> bool {
+        self.classification
+            .as_ref()
+            .is_none_or(|c| c.matches(&row.classification))
+            && self.gate.is_none_or(|g| match g {
+                GateFilter::Passed => row.gate.passed,
+                GateFilter::Failed => !row.gate.passed,
+            })
+            && (!self.overdue || !row.overdue.is_empty())
+            && (!self.unsigned || row.sign_off.state != SignOffStatus::Valid)
+    }
+
+    /// Rows the classification filter alone leaves out that could match once their
+    /// classification is settled, and which pass every other condition.
+    pub fn could_match(&self, row: &Row) -> bool {
+        let Some(c) = &self.classification else {
+            return false;
+        };
+        let others = Filter {
+            classification: None,
+            ..self.clone()
+        };
+        c.could_match(&row.classification) && others.matches(row)
+    }
+
+    /// The filter in words: "gate failed, official-sensitive or above".
+    pub fn words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = &self.classification {
+            parts.push(if c.or_above {
+                format!("{} or above", c.label)
+            } else {
+                c.label.clone()
+            });
+        }
+        match self.gate {
+            Some(GateFilter::Failed) => parts.push(String::from("gate failed")),
+            Some(GateFilter::Passed) => parts.push(String::from("gate passed")),
+            None => {}
+        }
+        if self.overdue {
+            parts.push(String::from("overdue"));
+        }
+        if self.unsigned {
+            parts.push(String::from("no valid sign-off"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// The order of rows. Each puts what needs attention first; ties go by system, then
+/// file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sort {
+    /// By system name, A to Z.
+    System,
+    /// By file path.
+    File,
+    /// Highest classification first; not known last.
+    Classification,
+    /// Failed gates first, most blockers first.
+    Gate,
+    /// Most untreated MUST gaps first.
+    Gaps,
+    /// Most overdue dates first.
+    Overdue,
+    /// Changed since sign-off first, then not signed off, then valid.
+    SignOff,
+    /// Most recently changed first.
+    Changed,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 8] = [
+        Sort::System,
+        Sort::File,
+        Sort::Classification,
+        Sort::Gate,
+        Sort::Gaps,
+        Sort::Overdue,
+        Sort::SignOff,
+        Sort::Changed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::System => "system",
+            Sort::File => "file",
+            Sort::Classification => "classification",
+            Sort::Gate => "gate",
+            Sort::Gaps => "gaps",
+            Sort::Overdue => "overdue",
+            Sort::SignOff => "sign-off",
+            Sort::Changed => "changed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Sort, String> {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Sort::ALL.iter().map(|s| s.name()).collect();
+                format!(
+                    "'{}' is not a sort order; use one of {}",
+                    sanitise_line(text),
+                    names.join(", ")
+                )
+            })
+    }
+
+    pub fn compare(self, a: &Row, b: &Row) -> Ordering {
+        let sign_off_order = |r: &Row| match r.sign_off.state {
+            SignOffStatus::ChangedSince => 0,
+            SignOffStatus::None => 1,
+            SignOffStatus::Valid => 2,
+        };
+        let first = match self {
+            Sort::System | Sort::File => Ordering::Equal,
+            Sort::Classification => b.classification.rank.cmp(&a.classification.rank),
+            Sort::Gate => a
+                .gate
+                .passed
+                .cmp(&b.gate.passed)
+                .then(b.gate.blocking.len().cmp(&a.gate.blocking.len())),
+            Sort::Gaps => b
+                .must_gaps_untreated
+                .len()
+                .cmp(&a.must_gaps_untreated.len()),
+            Sort::Overdue => b.overdue.len().cmp(&a.overdue.len()),
+            Sort::SignOff => sign_off_order(a).cmp(&sign_off_order(b)),
+            Sort::Changed => b.last_change.cmp(&a.last_change),
+        };
+        let by_system = || {
+            a.system
+                .to_lowercase()
+                .cmp(&b.system.to_lowercase())
+                .then_with(|| a.file.cmp(&b.file))
+        };
+        if self == Sort::File {
+            return a.file.cmp(&b.file);
+        }
+        first.then_with(by_system)
+    }
+}
+
+/// Sorts rows in place; stable.
+pub fn sort(rows: &mut [Row], by: Sort) {
+    rows.sort_by(|a, b| by.compare(a, b));
+}
+
+/// The highest protective marking among `rows` (OFFICIAL when there are none), with the
+/// classification options to rank them.
+pub fn highest_marking(rows: &[Row], catalogue: &Catalogue) -> String {
+    let options = classification_options(catalogue);
+    let rank = |marking: &str| {
+        options
+            .iter()
+            .position(|(_, label)| label.eq_ignore_ascii_case(marking))
+    };
+    rows.iter()
+        .map(|r| r.marking.as_str())
+        .max_by_key(|m| rank(m))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            options
+                .first()
+                .map(|(_, l)| l.to_uppercase())
+                .unwrap_or_else(|| String::from("OFFICIAL"))
+        })
+}
+
+/// Totals over rows, for a summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub assessments: usize,
+    pub gate_failed: usize,
+    pub with_must_gaps: usize,
+    pub with_overdue: usize,
+    pub with_escalations: usize,
+    pub signed_off_valid: usize,
+    pub changed_since_sign_off: usize,
+    pub not_signed_off: usize,
+    pub old_questionnaires: usize,
+    pub integrity_problems: usize,
+    pub uncommitted: usize,
+}
+
+pub fn totals(rows: &[Row]) -> Totals {
+    let count = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count();
+    Totals {
+        assessments: rows.len(),
+        gate_failed: count(&|r| !r.gate.passed),
+        with_must_gaps: count(&|r| !r.must_gaps_untreated.is_empty()),
+        with_overdue: count(&|r| !r.overdue.is_empty()),
+        with_escalations: count(&|r| {
+            !r.escalation.escalated.is_empty() || !r.escalation.to_escalate.is_empty()
+        }),
+        signed_off_valid: count(&|r| r.sign_off.state == SignOffStatus::Valid),
+        changed_since_sign_off: count(&|r| r.sign_off.state == SignOffStatus::ChangedSince),
+        not_signed_off: count(&|r| r.sign_off.state == SignOffStatus::None),
+        old_questionnaires: count(&|r| !r.questionnaires.current),
+        integrity_problems: count(&|r| r.integrity_problems > 0),
+        uncommitted: count(&|r| {
+            matches!(
+                r.git,
+                Some(GitState::Uncommitted | GitState::Untracked | GitState::Ignored)
+            )
+        }),
+    }
+}
+
+/// What changed in one assessment between two versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// The file is new since the revision.
+    New,
+    /// The file was there at the revision and is gone.
+    Removed,
+    /// Signed off, signed off again, changed since sign-off, or the sign-off removed.
+    SignOff,
+    /// The gate passed then and fails now, or the other way round.
+    Gate,
+    /// The effective classification changed.
+    Classification,
+    /// Changed in other ways (answers, findings, reviews) with gate, sign-off and
+    /// classification as they were.
+    Edited,
+    /// One of the two versions could not be read.
+    Unreadable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub file: String,
+    pub system: String,
+    pub kind: ChangeKind,
+    pub before: String,
+    pub after: String,
+}
+
+fn sign_off_words(s: &SignOff) -> String {
+    match (s.state, &s.signed_by, s.signed_at) {
+        (SignOffStatus::None, _, _) => String::from("not signed off"),
+        (state, Some(by), Some(at)) => format!(
+            "signed off by {by} on {}{}",
+            at.format("%Y-%m-%d"),
+            if state == SignOffStatus::ChangedSince {
+                ", CHANGED SINCE"
+            } else {
+                ""
+            }
+        ),
+        (state, _, _) => format!("{state:?}"),
+    }
+}
+
+fn gate_words(g: &Gate) -> String {
+    if g.passed {
+        String::from("passed")
+    } else {
+        format!("FAILED ({} blocking)", g.blocking.len())
+    }
+}
+
+/// What changed between `before` (the row at a revision, judged on that revision's
+/// date) and `after` (the row now). `content_changed` says whether the file's bytes
+/// differ, so an unchanged file whose gate changed only because a date passed is still
+/// reported, and an edited file with nothing else changed says "edited".
+pub fn changes(before: Option<&Row>, after: Option<&Row>, content_changed: bool) -> Vec<Change> {
+    let change = |row: &Row, kind, before: String, after: String| Change {
+        file: row.file.clone(),
+        system: row.system.clone(),
+        kind,
+        before,
+        after,
+    };
+    match (before, after) {
+        (None, None) => Vec::new(),
+        (None, Some(a)) => vec![change(
+            a,
+            ChangeKind::New,
+            String::new(),
+            format!(
+                "{}; gate {}; {}",
+                a.classification.text,
+                gate_words(&a.gate),
+                sign_off_words(&a.sign_off)
+            ),
+        )],
+        (Some(b), None) => vec![change(
+            b,
+            ChangeKind::Removed,
+            format!("{}; gate {}", b.classification.text, gate_words(&b.gate)),
+            String::new(),
+        )],
+        (Some(b), Some(a)) => {
+            let mut out = Vec::new();
+            if (b.sign_off.state, b.sign_off.signed_at) != (a.sign_off.state, a.sign_off.signed_at)
+            {
+                out.push(change(
+                    a,
+                    ChangeKind::SignOff,
+                    sign_off_words(&b.sign_off),
+                    sign_off_words(&a.sign_off),
+                ));
+            }
+            if b.gate.passed != a.gate.passed {
+                out.push(change(
+                    a,
+                    ChangeKind::Gate,
+                    gate_words(&b.gate),
+                    gate_words(&a.gate),
+                ));
+            }
+            if b.classification.text != a.classification.text {
+                out.push(change(
+                    a,
+                    ChangeKind::Classification,
+                    b.classification.text.clone(),
+                    a.classification.text.clone(),
+                ));
+            }
+            if out.is_empty() && content_changed {
+                out.push(change(
+                    a,
+                    ChangeKind::Edited,
+                    format!("{} of {} answered", b.progress.answered, b.progress.total),
+                    format!("{} of {} answered", a.progress.answered, a.progress.total),
+                ));
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
