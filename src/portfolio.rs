@@ -799,8 +799,11 @@ pub fn changes(before: Option<&Row>, after: Option<&Row>, content_changed: bool)
                 out.push(change(
                     a,
                     ChangeKind::Edited,
-                    format!("{} of {} answered", b.progress.answered, b.progress.total),
-                    format!("{} of {} answered", a.progress.answered, a.progress.total),
+                    String::new(),
+                    format!(
+                        "changed; gate, sign-off and classification as they were; {} of {} answered (was {} of {})",
+                        a.progress.answered, a.progress.total, b.progress.answered, b.progress.total
+                    ),
                 ));
             }
             out

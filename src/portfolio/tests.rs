@@ -214,7 +214,7 @@ fn a_treated_gap_is_not_untreated_until_its_review_date_passes() {
     assert!(!march.must_gaps_untreated.contains(&gap));
     assert!(march.overdue.is_empty());
     // A risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system.
-    assert_eq!(march.escalation.to_escalate, [id.clone()]);
+    assert_eq!(march.escalation.to_escalate, std::slice::from_ref(&id));
     assert!(march.escalation.escalated.is_empty());
 
     let july = row_of(&a, &catalogue, day(7, 1));

@@ -9,5 +9,6 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod portfolio;
 
 pub use model::{build, document, Block, Document, EvidenceCheck, Input, Pack, ReportError};

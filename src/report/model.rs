@@ -1203,6 +1203,8 @@ pub struct Document {
     pub generated_at: DateTime<Utc>,
     /// SHA-256 of the assessment file: the PDF's document id is derived from it.
     pub fingerprint: String,
+    /// What `fingerprint` is the SHA-256 of, as the page header names it ("File").
+    pub fingerprint_of: String,
     pub blocks: Vec<Block>,
 }
 
@@ -1294,6 +1296,7 @@ pub fn document(pack: &Pack) -> Document {
         marking: pack.marking.clone(),
         generated_at: pack.generated_at,
         fingerprint: pack.integrity.assessment_sha256.clone(),
+        fingerprint_of: String::from("File"),
         blocks: b.blocks,
     }
 }

@@ -6,8 +6,9 @@
 //!   (a hash, a URL) is broken between characters, never cut off. A character the font
 //!   has no glyph for is drawn as [`REPLACEMENT`] and reported in [`Rendered::replaced`].
 //! - **Conventions**: the protective marking at the top and the bottom of every page,
-//!   "Page X of N" in the footer, the start of the assessment file's SHA-256 in the
-//!   header (so a loose page can be matched to its file), a contents list with the page
+//!   "Page X of N" in the footer, the start of the assessment file's SHA-256 (or of what
+//!   the document says it fingerprints) in the header (so a loose page can be matched to
+//!   its file), a contents list with the page
 //!   each part starts on, each part of the pack on a new page, headings kept with what
 //!   follows them, tables that split across pages with their header repeated.
 //! - **Determinism**: no clock and no randomness reach the file. The creation date is the
@@ -625,7 +626,8 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let side = ((CONTENT_W - marking_w) / 2.0 - 10.0).max(20.0);
     let title = fit(&title, &fonts.regular, small, side);
     let fingerprint = layout.prepare(&format!(
-        "File SHA-256 {}",
+        "{} SHA-256 {}",
+        doc.fingerprint_of,
         doc.fingerprint.get(..16).unwrap_or(&doc.fingerprint)
     ));
     let fingerprint_w = fonts.regular.width(&fingerprint, small);
