@@ -22,14 +22,12 @@ use crate::rules::{Evaluation, Status};
 use crate::session;
 use crate::walkthrough::{self, Step, StepState};
 
-/// One assessment on the home screen.
+/// One assessment on the home screen: its row in the team's view (the same as
+/// `secassess portfolio` shows), or why the file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HomeEntry {
     pub path: PathBuf,
-    pub name: String,
-    pub classification: String,
-    pub progress: String,
-    pub changed: String,
+    pub row: Result<crate::portfolio::Row, crate::portfolio::Unreadable>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +89,8 @@ pub enum FormKind {
     Identity,
     NewAssessment,
     OpenPath,
+    /// The folder the home screen lists.
+    Folder,
     Date,
     Evidence,
     FindingDetails,
@@ -189,6 +189,9 @@ pub enum Effect {
     Save,
     Quit,
     Open(PathBuf),
+    /// List the assessments in this folder (and its subfolders) on the home screen, and
+    /// create new ones there.
+    ShowFolder(PathBuf),
     Create {
         name: String,
         description: String,
@@ -240,6 +243,8 @@ pub struct App {
     pub who: Option<Person>,
     pub home: Vec<HomeEntry>,
     pub home_cursor: usize,
+    /// The folder the home screen lists, as shown to the user.
+    pub home_folder: String,
     pub document: Option<Document>,
     pub screen: Screen,
     pub overlay: Option<Overlay>,
@@ -269,6 +274,7 @@ impl App {
             who,
             home,
             home_cursor: 0,
+            home_folder: String::new(),
             document: None,
             screen: Screen::Home,
             overlay: None,
@@ -624,6 +630,22 @@ fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
                 &[("Path", "")],
             ));
         }
+        Command::ChooseFolder => {
+            let current = app.home_folder.clone();
+            let mut form = Form::new(
+                FormKind::Folder,
+                "List the assessments in a folder",
+                &[("Folder", &current)],
+            );
+            form.hint = Some(String::from(
+                "A shared drive or a git repository: every *.secassess.toml under it is listed, subfolders included. New assessments are created there too.",
+            ));
+            // Editing starts at the end of the folder shown, to go down or up from it.
+            if let Some((_, area)) = form.fields.first_mut() {
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+            }
+            app.form = Some(form);
+        }
         _ => {}
     }
     Vec::new()
@@ -721,6 +743,14 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 return Vec::new();
             }
             vec![Effect::Open(PathBuf::from(path))]
+        }
+        FormKind::Folder => {
+            let folder = form.value(0);
+            if folder.is_empty() {
+                form.error = Some(String::from("Please give the path of a folder."));
+                return Vec::new();
+            }
+            vec![Effect::ShowFolder(PathBuf::from(folder))]
         }
         FormKind::Date => {
             let text = form.value(0);

@@ -118,14 +118,15 @@ fn a_listing_filters_sorts_and_takes_the_highest_marking() {
 fn the_table_keeps_what_a_team_acts_on_when_narrow() {
     let catalogue = catalogue();
     let all = listing(&catalogue, Filter::default());
-    let wide = text::layout(&all.assessments, None, utc());
+    let rows: Vec<&Row> = all.assessments.iter().collect();
+    let wide = text::layout(&rows, None, utc());
     assert!(wide.left_out.is_empty());
     assert!(wide.columns.iter().any(|(c, _)| *c == Column::File));
     assert!(
         !wide.columns.iter().any(|(c, _)| *c == Column::Git),
         "no git column outside git"
     );
-    let narrow = text::layout(&all.assessments, Some(80), utc());
+    let narrow = text::layout(&rows, Some(80), utc());
     let shown: Vec<Column> = narrow.columns.iter().map(|(c, _)| *c).collect();
     for c in [
         Column::System,
@@ -136,7 +137,7 @@ fn the_table_keeps_what_a_team_acts_on_when_narrow() {
         assert!(shown.contains(&c), "{c:?} kept at 80: {shown:?}");
     }
     assert!(narrow.left_out.contains(&Column::File));
-    let lines = text::table_lines(&all.assessments, &narrow, utc());
+    let lines = text::table_lines(&rows, &narrow, utc());
     for line in &lines {
         assert!(line.chars().count() <= 80, "{line:?}");
     }

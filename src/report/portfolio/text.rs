@@ -52,10 +52,10 @@ pub fn fit(text: &str, max: usize) -> String {
 
 /// Chooses the columns and their widths for `rows` in `max_width` cells (`None`: no
 /// limit, every column at its natural width). The system column is always kept.
-pub fn layout(rows: &[Row], max_width: Option<usize>, offset: FixedOffset) -> Table {
+pub fn layout(rows: &[&Row], max_width: Option<usize>, offset: FixedOffset) -> Table {
     let candidates: Vec<Column> = Column::ORDER
         .into_iter()
-        .filter(|c| *c != Column::Git || any_git(rows))
+        .filter(|c| *c != Column::Git || rows.iter().any(|r| r.git.is_some()))
         .collect();
     let natural = |c: Column| {
         rows.iter()
@@ -126,7 +126,7 @@ fn pad(text: &str, to: usize) -> String {
 }
 
 /// The table's lines: a header, then one line per row; no trailing spaces.
-pub fn table_lines(rows: &[Row], table: &Table, offset: FixedOffset) -> Vec<String> {
+pub fn table_lines(rows: &[&Row], table: &Table, offset: FixedOffset) -> Vec<String> {
     let line = |cells: Vec<String>| -> String {
         let mut out = String::new();
         for (i, ((_, w), cell)) in table.columns.iter().zip(cells).enumerate() {
@@ -243,7 +243,8 @@ pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) 
         2,
     );
     out.blank();
-    let table = layout(&listing.assessments, max_width, offset);
+    let rows: Vec<&Row> = listing.assessments.iter().collect();
+    let table = layout(&rows, max_width, offset);
     if listing.assessments.is_empty() {
         out.lines.push(String::from(if listing.found == 0 {
             "No assessments found."
@@ -251,8 +252,7 @@ pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) 
             "None match."
         }));
     } else {
-        out.lines
-            .extend(table_lines(&listing.assessments, &table, offset));
+        out.lines.extend(table_lines(&rows, &table, offset));
         let t = &listing.totals;
         let mut parts = vec![
             format!("gate failed {}", t.gate_failed),
