@@ -63,45 +63,21 @@ fn summarise_one_assessment(bencher: divan::Bencher) {
     });
 }
 
-mod parts {
-    use super::*;
-    use secassess::assessment::{findings, upgrade, verify};
-    fn loaded() -> secassess::store::Loaded {
-        secassess::store::load(&CORPUS.files[7]).expect("loads")
-    }
-    #[divan::bench]
-    fn load(b: divan::Bencher) {
-        let p = &CORPUS.files[7];
-        b.bench(|| secassess::store::load(p).expect("x"));
-    }
-    #[divan::bench]
-    fn evaluate(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| findings::evaluate(&l.assessment, &CATALOGUE));
-    }
-    #[divan::bench]
-    fn gate(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| findings::gate(&l.assessment, &CATALOGUE, portfolio_support::today()));
-    }
-    #[divan::bench]
-    fn consistency(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| findings::check_consistency(&l.assessment, &CATALOGUE));
-    }
-    #[divan::bench]
-    fn verify(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| verify::verify(&l.assessment));
-    }
-    #[divan::bench]
-    fn upgrade(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| upgrade::upgrade_report(&l.assessment, &CATALOGUE));
-    }
-    #[divan::bench]
-    fn typed(b: divan::Bencher) {
-        let l = loaded();
-        b.bench(|| l.assessment.typed_answers(&CATALOGUE));
-    }
+static ROWS: LazyLock<Vec<secassess::portfolio::Row>> = LazyLock::new(|| {
+    let found = walk::find(std::slice::from_ref(&CORPUS.root)).expect("walks");
+    walk::summarise(&found.files, &CATALOGUE, portfolio_support::today())
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
+});
+
+#[divan::bench]
+fn text_table_of_2000_rows(bencher: divan::Bencher) {
+    use secassess::report::portfolio::text;
+    let rows: Vec<&secassess::portfolio::Row> = ROWS.iter().collect();
+    let utc = chrono::Offset::fix(&chrono::Utc);
+    bencher.bench(|| {
+        let table = text::layout(divan::black_box(&rows), Some(120), utc);
+        text::table_lines(&rows, &table, utc).len()
+    });
 }

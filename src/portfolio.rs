@@ -231,7 +231,7 @@ pub fn classification_options(catalogue: &Catalogue) -> Vec<(String, String)> {
 /// is the date target and review dates are judged against, as `check --date` does.
 pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: NaiveDate) -> Row {
     let a = &decoded.assessment;
-    let (evaluation, _) = findings::evaluate(a, catalogue);
+    let (evaluation, answer_problems) = findings::evaluate(a, catalogue);
     let options = classification_options(catalogue);
     let classification = match &evaluation.effective_classification {
         Some(ec) => Classification {
@@ -255,7 +255,8 @@ pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: Na
     let marking = crate::report::model::marking(catalogue, &evaluation, None)
         .unwrap_or_else(|_| String::from("OFFICIAL"));
 
-    let gate = findings::gate(a, catalogue, today);
+    // The gate on the same evaluation: `findings::gate` is exactly this.
+    let gate = findings::gate_on(a, catalogue, today, &evaluation, answer_problems);
     // A gap the gate blocks on because it is not met (the rest block because they are
     // not known yet): no finding treats it in a way that counts.
     let must_gaps_untreated = gate

@@ -749,3 +749,14 @@ fn write_sample_folder() {
         PathBuf::from(std::env::var("PORTFOLIO_SAMPLE_DIR").expect("set PORTFOLIO_SAMPLE_DIR"));
     write_folder(&dir, &catalogue());
 }
+
+/// Writes the benchmark's corpus (2,000 assessments of 60 answers) to
+/// $PORTFOLIO_CORPUS_DIR, for a whole-process timing:
+/// `hyperfine 'secassess portfolio DIR --format json'`.
+#[test]
+#[ignore]
+fn write_benchmark_corpus() {
+    let dir =
+        PathBuf::from(std::env::var("PORTFOLIO_CORPUS_DIR").expect("set PORTFOLIO_CORPUS_DIR"));
+    portfolio_support::write_corpus(&dir, 2_000, &catalogue());
+}

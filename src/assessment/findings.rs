@@ -1844,12 +1844,25 @@ pub struct GateReport {
 /// needing pre-approval) a recorded exception. Unknown MUST obligations block.
 pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) -> GateReport {
     let (evaluation, answer_problems) = evaluate(assessment, catalogue);
-    let problems = consistency(assessment, catalogue, &evaluation);
+    gate_on(assessment, catalogue, today, &evaluation, answer_problems)
+}
+
+/// [`gate`] on an evaluation the caller already made with [`evaluate`] (with the answer
+/// problems it gave), so a caller that needs both evaluates once: `secassess portfolio`
+/// does this for every file it reads.
+pub fn gate_on(
+    assessment: &Assessment,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+    evaluation: &Evaluation,
+    answer_problems: Vec<AnswerProblem>,
+) -> GateReport {
+    let problems = consistency(assessment, catalogue, evaluation);
     let standings = standings(
         &assessment.findings,
         &problems,
         catalogue,
-        &evaluation,
+        evaluation,
         today,
     );
     let must: Vec<&Standing> = standings
@@ -1863,7 +1876,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
             let reason = s.blocks.as_ref()?;
             let answer = match catalogue.obligation(&s.obligation) {
                 Some(o) if s.status == Status::Unknown => {
-                    questions_to_answer(catalogue, &evaluation, &answers, o)
+                    questions_to_answer(catalogue, evaluation, &answers, o)
                 }
                 _ => Vec::new(),
             };
@@ -1882,7 +1895,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
         })
         .collect();
     let mut warnings: Vec<String> = answer_problems.into_iter().map(|p| p.problem).collect();
-    for view in views(assessment, catalogue, &evaluation, &problems, today) {
+    for view in views(assessment, catalogue, evaluation, &problems, today) {
         let id = &view.finding.id;
         if view.needs_escalation {
             warnings.push(format!(
