@@ -3,6 +3,8 @@
 //! [`model::Document`] (headings, paragraphs, tables, for PDF and Markdown), so every
 //! format shows the same content from one codepath. The renderers are pure functions from
 //! the model to bytes; reading the assessment and writing files is `cli/export.rs`'s job.
+//! `portfolio` draws the team's view of many assessments with the same CSV rules and the
+//! same PDF writer.
 
 pub mod csv;
 pub mod json;
