@@ -3,8 +3,8 @@
 # the result at dist/secassess.exe.
 #
 # Works from a fresh Debian 12 machine with rustup: installs the Rust target and the
-# MinGW-w64 linker when they are missing (apt-get needs root, or sudo). Does not try to
-# run the .exe: Debian's Wine 8 lacks bcryptprimitives.dll, which Rust's std needs.
+# MinGW-w64 linker when they are missing (apt-get needs root, or sudo). Does not run the
+# .exe: scripts/windows-smoke.sh does, under Wine.
 #
 # Usage: scripts/build-windows.sh
 set -euo pipefail

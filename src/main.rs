@@ -136,7 +136,7 @@ fn main() -> ExitCode {
 /// The one place an error is shown: its message, then the exit code it maps to.
 fn report(error: &CliError) -> ExitCode {
     // `secassess obligations | head` closing the pipe early is not a failure.
-    if matches!(error, CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe) {
+    if matches!(error, CliError::Output(e) if cli::reader_went_away(e)) {
         return ExitCode::SUCCESS;
     }
     eprintln!(

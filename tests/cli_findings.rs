@@ -246,6 +246,24 @@ fn check_fails_with_what_blocks_then_passes_once_every_gap_is_treated() {
     );
 }
 
+/// `secassess check FILE | head -1` must still fail the pipeline: a reader that goes away
+/// (here its end of the pipe is closed before the first write) changes only the output.
+#[test]
+fn check_keeps_its_exit_code_when_the_reader_closes_the_pipe() {
+    let ws = answered(OFFICIAL);
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_secassess"))
+        .args(["check", ws.file()])
+        .env_remove("SECASSESS_QUESTIONNAIRES")
+        .env("SECASSESS_CONFIG_DIR", ws.dir.path().join("config"))
+        .stdout(writer)
+        .output()
+        .expect("the secassess binary runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
+
 #[test]
 fn unknown_must_obligations_block_and_name_the_questions() {
     let dir = tempfile::tempdir().expect("a temporary directory");

@@ -243,6 +243,22 @@ fn missing_folder_is_a_clear_error() {
     );
 }
 
+/// `secassess questions | head -1`: a reader that goes away is not an error. Its end of the
+/// pipe is closed before secassess starts, so the very first write fails.
+#[test]
+fn a_closed_output_pipe_ends_quietly_with_exit_0() {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_secassess"))
+        .arg("questions")
+        .env_remove("SECASSESS_QUESTIONNAIRES")
+        .stdout(writer)
+        .output()
+        .expect("the secassess binary runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
+
 #[test]
 fn questions_lists_profile_first_with_options() {
     let output = secassess(&["questions"]);

@@ -14,7 +14,7 @@ use secassess::store;
 use secassess::text::sanitise_line;
 
 use super::findings::{parse_date, today};
-use super::{to_json, CliError, Context, Format};
+use super::{reader_went_away, to_json, CliError, Context, Format};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -58,7 +58,7 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     };
     // `secassess check FILE | head` must not turn a failed gate into a pass.
     match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) if reader_went_away(&e) => {}
         other => other?,
     }
     Ok(if report.passed {

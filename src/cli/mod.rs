@@ -128,6 +128,68 @@ impl CliError {
     }
 }
 
+/// Whether a failed write to standard output means only that its reader went away, as
+/// when `secassess questions | head -1` has read all it wants: then the command ends
+/// quietly with the exit code it would have had, rather than as an error. Unix reports a
+/// closed pipe as `BrokenPipe`; Windows also as ERROR_NO_DATA (232, "the pipe is being
+/// closed") and ERROR_PIPE_NOT_CONNECTED (233), which std does not map to `BrokenPipe`
+/// (seen under Wine: exit 2 with "Pipe not connected (os error 233)").
+pub fn reader_went_away(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::BrokenPipe || windows_pipe_closed(error)
+}
+
+#[cfg(windows)]
+fn windows_pipe_closed(error: &std::io::Error) -> bool {
+    use windows_sys::Win32::Foundation::{
+        ERROR_BROKEN_PIPE, ERROR_NO_DATA, ERROR_PIPE_NOT_CONNECTED,
+    };
+    matches!(
+        error.raw_os_error().map(u32::try_from),
+        Some(Ok(ERROR_BROKEN_PIPE
+            | ERROR_NO_DATA
+            | ERROR_PIPE_NOT_CONNECTED))
+    )
+}
+
+#[cfg(not(windows))]
+fn windows_pipe_closed(_: &std::io::Error) -> bool {
+    false
+}
+
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
     serde_json::to_string_pretty(value).map_err(|e| CliError::Output(std::io::Error::other(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reader_went_away;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_closed_pipe_is_the_reader_going_away_and_nothing_else_is() {
+        assert!(reader_went_away(&Error::from(ErrorKind::BrokenPipe)));
+        assert!(!reader_went_away(&Error::from(ErrorKind::PermissionDenied)));
+        assert!(!reader_went_away(&Error::other("disk full")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn epipe_from_the_os_is_the_reader_going_away() {
+        assert!(reader_went_away(&Error::from_raw_os_error(libc::EPIPE)));
+        assert!(!reader_went_away(&Error::from_raw_os_error(libc::ENOSPC)));
+    }
+
+    /// Run under Wine by scripts/windows-smoke.sh through `questions | head -1`; here for
+    /// a Windows developer's `cargo test`.
+    #[cfg(windows)]
+    #[test]
+    fn windows_closed_pipe_errors_are_the_reader_going_away() {
+        for code in [109, 232, 233] {
+            assert!(reader_went_away(&Error::from_raw_os_error(code)), "{code}");
+        }
+        // ERROR_ACCESS_DENIED, ERROR_DISK_FULL
+        for code in [5, 112] {
+            assert!(!reader_went_away(&Error::from_raw_os_error(code)), "{code}");
+        }
+    }
 }
