@@ -290,6 +290,9 @@ fn changes_since(
             None => {
                 // Say why: git missing, or not a work tree.
                 return Err(git_error(match git::work_tree(folder) {
+                    Err(GitError::NotInstalled(_)) => {
+                        GitError::NotInstalled("--since cannot compare with an earlier revision")
+                    }
                     Err(e) => e,
                     Ok(_) => GitError::NotAWorkTree {
                         dir: folder.clone(),

@@ -444,7 +444,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
     if let Some(since) = &listing.since {
         let _ = write!(
             out,
-            "<section id=\"since\">\n<h2>Changes since {} ({})</h2>\n<p>Commit {} of {}. The gate then is judged on {}; {} assessment(s) unchanged.</p>\n",
+            "<section id=\"since\">\n<h2>Changes since {} ({})</h2>\n<p>Commit {} of {}. The gate then is judged on {}; {} other file(s) compared with nothing to report.</p>\n",
             escape(&since.revision),
             since.changes.len(),
             escape(&since.commit),

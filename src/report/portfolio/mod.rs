@@ -112,7 +112,7 @@ pub struct Since {
     /// The date the gate was judged on at the revision (the commit's date).
     pub judged_then: NaiveDate,
     pub changes: Vec<Change>,
-    /// Assessments compared that had no change to report.
+    /// Files compared that had nothing to report (unchanged, or left out by the filter).
     pub unchanged: usize,
 }
 

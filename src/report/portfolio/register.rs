@@ -197,7 +197,7 @@ pub fn document(
         });
         blocks.push(Block::Paragraph {
             text: format!(
-                "Commit {} of {}. The gate then is judged on {}; {} assessment(s) unchanged.",
+                "Commit {} of {}. The gate then is judged on {}; {} other file(s) compared with nothing to report.",
                 since.commit,
                 since.committed_at.format("%Y-%m-%d %H:%M %:z"),
                 since.judged_then,

@@ -371,7 +371,7 @@ pub fn render_since(listing: &Listing, max_width: Option<usize>) -> String {
 pub fn since_lines(since: &Since, max_width: Option<usize>) -> Vec<String> {
     let mut out = wrap(
         &format!(
-            "Changes since {} (commit {}, {}): {} in {} assessment(s); {} unchanged. The gate then is judged on {}.",
+            "Changes since {} (commit {}, {}): {} in {} file(s); {} other file(s) compared with nothing to report. The gate then is judged on {}.",
             since.revision,
             since.commit.get(..12).unwrap_or(&since.commit),
             since.committed_at.format("%Y-%m-%d %H:%M %:z"),
