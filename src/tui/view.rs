@@ -250,7 +250,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let text = Text::from(vec![
-            Line::from("No assessments here yet."),
+            Line::from("No assessments yet."),
             Line::from(""),
             Line::from(vec![
                 Span::raw("Press "),
