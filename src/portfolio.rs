@@ -7,15 +7,16 @@
 //! Pure: [`summarise`] takes an assessment already read and the date to judge dates
 //! against, and makes its row from the same functions the single-file commands use,
 //! never working anything out again: the gate from [`findings::gate`] (`secassess
-//! check`), and from its blockers the untreated MUST gaps (blocking because not met,
+//! check`, on the evaluation already made: [`findings::gate_on`]), and from its blockers the untreated MUST gaps (blocking because not met,
 //! rather than not known yet), overdue dates from [`findings::overdue`], escalations from
 //! [`findings::needs_escalation`], the sign-off and the audit trail from
 //! [`verify::verify`] (`secassess verify`), questionnaire versions from
 //! [`upgrade_report`] (`secassess show`) and the protective marking from
-//! [`crate::report::model::marking`] (the evidence pack's). Filters ([`Filter`]), sort
-//! orders ([`Sort`], in `select`) and what changed between two versions of a file
-//! ([`changes`], in `changes`) are here too. Finding the files, reading them in parallel and asking git is the shell's
-//! job (`store::portfolio`, `store::git`); drawing rows is `report::portfolio`'s.
+//! [`crate::report::model::marking`] (the evidence pack's). Filters ([`Filter`]) and sort
+//! orders ([`Sort`]) are in `select`, what changed between two versions of a file
+//! ([`changes`]) in `changes`. Finding the files, reading them in parallel and asking git
+//! is the shell's job (`store::portfolio`, `store::git`); drawing rows is
+//! `report::portfolio`'s.
 //!
 //! Every string taken from a file is passed through [`sanitise_line`] here, so no
 //! renderer can be handed a control character.
