@@ -7,8 +7,9 @@
 //! Pure: [`summarise`] takes an assessment already read and the date to judge dates
 //! against, and makes its row from the same functions the single-file commands use,
 //! never working anything out again: the gate from [`findings::gate`] (`secassess
-//! check`, on the evaluation already made: [`findings::gate_on`]), and from its blockers the untreated MUST gaps (blocking because not met,
-//! rather than not known yet), overdue dates from [`findings::overdue`], escalations from
+//! check`; [`findings::gate_on`], on the evaluation already made), and from its blockers
+//! the untreated MUST gaps (blocking because not met, rather than not known yet), overdue
+//! dates from [`findings::overdue`], escalations from
 //! [`findings::needs_escalation`], the sign-off and the audit trail from
 //! [`verify::verify`] (`secassess verify`), questionnaire versions from
 //! [`upgrade_report`] (`secassess show`) and the protective marking from
