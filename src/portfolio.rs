@@ -45,7 +45,7 @@ pub struct Row {
     /// The file as found: the folder given, then the path under it.
     pub file: String,
     pub system: String,
-    /// "Name <email>" as the assessment records it.
+    /// "Name \<email\>" as the assessment records it.
     pub assessor: String,
     pub classification: Classification,
     /// The protective marking the evidence pack of this assessment carries.
