@@ -74,6 +74,8 @@ enum Command {
     List(cli::list::Args),
     /// Summarise one assessment file.
     Show(cli::show::Args),
+    /// Change the system's name or description (recorded in the audit trail).
+    System(cli::system::Args),
     /// Work through an assessment's questions (with no FILE: run `secassess` alone).
     Open(cli::open::Args),
     /// Answer questions from the command line or a script: --set ID=VALUE.
@@ -115,6 +117,7 @@ fn main() -> ExitCode {
         Some(Command::New(args)) => cli::new::run(&context, args),
         Some(Command::List(args)) => cli::list::run(&context, args),
         Some(Command::Show(args)) => cli::show::run(&context, args),
+        Some(Command::System(args)) => cli::system::run(&context, args),
         Some(Command::Open(args)) => cli::open::run(&context, args),
         Some(Command::Answer(args)) => cli::answer::run(&context, args),
         Some(Command::Review(args)) => cli::review::run(&context, args),

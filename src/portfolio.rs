@@ -25,10 +25,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::FindingStatus;
+use crate::assessment::sign_off::{Judged, SignOffState};
 use crate::assessment::upgrade::{upgrade_report, VersionChange};
-use crate::assessment::verify::{self, SignOffState};
+use crate::assessment::verify;
 use crate::questionnaire::model::Catalogue;
 use crate::rules::{Status, EFFECTIVE_CLASSIFICATION};
 use crate::store::format::Decoded;
@@ -112,6 +114,9 @@ pub struct Gate {
     pub treated: usize,
     /// The obligations that block, in the gate's order.
     pub blocking: Vec<String>,
+    /// The "stop" notices that fail it whatever the obligations say: the system is
+    /// outside self-assessment (for example SECRET). Their titles.
+    pub outside_self_assessment: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,14 +137,18 @@ pub struct Escalation {
     pub to_escalate: Vec<String>,
 }
 
-/// Where the sign-off stands, as `secassess verify` says.
+/// Where the sign-off stands, as `secassess verify` says ([`SignOffState`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignOffStatus {
-    /// Signed off, and the content is still what was signed.
+    /// Signed off, the content and evidence are what was signed, and it would still be
+    /// ready to sign off.
     Valid,
-    /// Signed off, but the content changed since.
+    /// Signed off, but the content or an evidence file changed since.
     ChangedSince,
+    /// Signed off and unchanged, but it would not be ready to sign off now (the gate
+    /// fails today, the file does not match its audit trail, ...).
+    NoLongerValid,
     None,
 }
 
@@ -149,16 +158,14 @@ pub struct SignOff {
     pub state: SignOffStatus,
     pub signed_by: Option<String>,
     pub signed_at: Option<DateTime<Utc>>,
+    /// Why it changed or no longer holds, as `secassess verify` words it.
+    pub reasons: Vec<String>,
 }
 
 impl SignOff {
-    /// "valid", "changed since" or "none".
-    pub fn word(&self) -> &'static str {
-        match self.state {
-            SignOffStatus::Valid => "valid",
-            SignOffStatus::ChangedSince => "CHANGED SINCE",
-            SignOffStatus::None => "none",
-        }
+    /// Signed off, whether or not it still holds.
+    pub fn exists(&self) -> bool {
+        self.state != SignOffStatus::None
     }
 }
 
@@ -227,9 +234,17 @@ pub fn classification_options(catalogue: &Catalogue) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// The row of one assessment file. `file` is how to name it (sanitised here); `today`
-/// is the date target and review dates are judged against, as `check --date` does.
-pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: NaiveDate) -> Row {
+/// The row of one assessment file. `file` is how to name it (sanitised here); `evidence`
+/// the local evidence files it records as the shell found them (as `secassess verify`
+/// looks at them); `today` the date target and review dates are judged against, as
+/// `check --date` does.
+pub fn summarise(
+    file: &str,
+    decoded: &Decoded,
+    evidence: &EvidenceFiles,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> Row {
     let a = &decoded.assessment;
     let (evaluation, answer_problems) = findings::evaluate(a, catalogue);
     let options = classification_options(catalogue);
@@ -293,29 +308,42 @@ pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: Na
             .map(|f| sanitise_line(&f.id))
             .collect(),
     };
-    let report = verify::verify(a);
+    // Where the sign-off stands, as `secassess verify` says: the content and the
+    // evidence files as found, and whether it would still be ready to sign off today.
+    let judged = Judged {
+        catalogue,
+        evidence,
+        today,
+    };
+    let report = verify::verify(a, &judged);
+    let (signed_by, signed_at) = match report.sign_off.signer() {
+        Some((by, _, at)) => (Some(sanitise_line(by)), Some(at)),
+        None => (None, None),
+    };
     let sign_off = match &report.sign_off {
         SignOffState::NotSignedOff => SignOff {
             state: SignOffStatus::None,
-            signed_by: None,
-            signed_at: None,
-        },
-        SignOffState::Intact {
             signed_by,
             signed_at,
-        } => SignOff {
+            reasons: Vec::new(),
+        },
+        SignOffState::Intact { .. } => SignOff {
             state: SignOffStatus::Valid,
-            signed_by: Some(sanitise_line(signed_by)),
-            signed_at: Some(*signed_at),
-        },
-        SignOffState::ChangedSince {
             signed_by,
             signed_at,
-            ..
-        } => SignOff {
+            reasons: Vec::new(),
+        },
+        SignOffState::ChangedSince { reasons, .. } => SignOff {
             state: SignOffStatus::ChangedSince,
-            signed_by: Some(sanitise_line(signed_by)),
-            signed_at: Some(*signed_at),
+            signed_by,
+            signed_at,
+            reasons: reasons.iter().map(|r| sanitise_line(r)).collect(),
+        },
+        SignOffState::NoLongerValid { reasons, .. } => SignOff {
+            state: SignOffStatus::NoLongerValid,
+            signed_by,
+            signed_at,
+            reasons: reasons.iter().map(|r| sanitise_line(r)).collect(),
         },
     };
     let upgrade = upgrade_report(a, catalogue);
@@ -358,6 +386,11 @@ pub fn summarise(file: &str, decoded: &Decoded, catalogue: &Catalogue, today: Na
                 .blockers
                 .iter()
                 .map(|b| sanitise_line(&b.obligation))
+                .collect(),
+            outside_self_assessment: gate
+                .outside_self_assessment
+                .iter()
+                .map(|n| sanitise_line(&n.title))
                 .collect(),
         },
         must_gaps_untreated,
@@ -413,6 +446,7 @@ pub struct Totals {
     pub with_escalations: usize,
     pub signed_off_valid: usize,
     pub changed_since_sign_off: usize,
+    pub no_longer_valid: usize,
     pub not_signed_off: usize,
     pub old_questionnaires: usize,
     pub integrity_problems: usize,
@@ -431,6 +465,7 @@ pub fn totals(rows: &[Row]) -> Totals {
         }),
         signed_off_valid: count(&|r| r.sign_off.state == SignOffStatus::Valid),
         changed_since_sign_off: count(&|r| r.sign_off.state == SignOffStatus::ChangedSince),
+        no_longer_valid: count(&|r| r.sign_off.state == SignOffStatus::NoLongerValid),
         not_signed_off: count(&|r| r.sign_off.state == SignOffStatus::None),
         old_questionnaires: count(&|r| !r.questionnaires.current),
         integrity_problems: count(&|r| r.integrity_problems > 0),

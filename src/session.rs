@@ -17,9 +17,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Local, Utc};
 
+use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings;
 use crate::assessment::record::{AnswerProblem, Assessment, Person, System};
 use crate::assessment::upgrade::{accept_current_questionnaires, upgrade_report, UpgradeReport};
+use crate::assessment::{roles, sign_off};
 use crate::questionnaire::answer::{AnswerError, AnswerValue, Answers};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
@@ -47,6 +49,14 @@ pub enum SessionError {
     InvalidText { what: &'static str, problem: String },
     #[error("{0}")]
     Evidence(#[from] store::evidence::EvidenceError),
+    /// The change would be the one that marks a signed-off assessment changed, and the
+    /// user has not agreed to it ([`Session::agree_to_change_after_sign_off`]).
+    #[error("the assessment is {notice}. Nothing was changed.")]
+    SignedOff { notice: String },
+    /// The person's part in the assessment does not allow the change (see
+    /// `assessment::roles`).
+    #[error("{0}. Nothing was changed.")]
+    Role(String),
 }
 
 /// Whether this session may change the file, and if not, why.
@@ -106,6 +116,32 @@ fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, Session
         }
         other => Ok(other),
     }
+}
+
+/// Looks at every local evidence file the assessment records (answers and findings),
+/// relative paths taken from the assessment's folder, as `assessment::evidence` needs
+/// them: present with its SHA-256 and size, missing, or unreadable.
+pub fn observe_evidence(assessment: &Assessment, assessment_path: &Path) -> EvidenceFiles {
+    let base = assessment_path.parent().unwrap_or(Path::new("."));
+    let mut files = EvidenceFiles::not_checked();
+    for path in EvidenceFiles::paths(assessment) {
+        let state = match store::evidence::fingerprint(&base.join(&path)) {
+            Ok(print) => FileState::Present {
+                sha256: print.sha256,
+                size: print.size,
+            },
+            Err(store::evidence::EvidenceError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                FileState::Missing
+            }
+            Err(e) => FileState::Unreadable {
+                reason: e.to_string(),
+            },
+        };
+        files.insert(&path, state);
+    }
+    files
 }
 
 /// One line per obligation that started or stopped applying, for line-by-line output:
@@ -193,6 +229,12 @@ pub struct Session {
     dirty: bool,
     /// Migration steps the file needs (saved on the next save).
     migrations: Vec<&'static str>,
+    /// The questionnaires had new questions or changed answered ones when it was opened.
+    upgraded_at_open: bool,
+    /// The local evidence files as found when the file was opened (or re-checked).
+    evidence: EvidenceFiles,
+    /// The user agreed to change the assessment although it is signed off.
+    after_sign_off: bool,
 }
 
 impl Session {
@@ -224,6 +266,8 @@ impl Session {
         let (answers, _) = loaded.assessment.typed_answers(&catalogue);
         let (evaluation, problems) = findings::evaluate(&loaded.assessment, &catalogue);
         let upgrade = upgrade_report(&loaded.assessment, &catalogue);
+        let upgraded_at_open = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
+        let evidence = observe_evidence(&loaded.assessment, path);
         Ok(Session {
             path: path.to_path_buf(),
             catalogue,
@@ -238,7 +282,56 @@ impl Session {
             evaluation,
             dirty: false,
             migrations: loaded.migrations,
+            upgraded_at_open,
+            evidence,
+            after_sign_off: false,
         })
+    }
+
+    /// The local evidence files as found when the file was opened or last re-checked.
+    pub fn evidence(&self) -> &EvidenceFiles {
+        &self.evidence
+    }
+
+    /// Looks at the local evidence files again (before a sign-off, say).
+    pub fn recheck_evidence(&mut self) {
+        self.evidence = observe_evidence(&self.assessment, &self.path);
+    }
+
+    /// What readiness and the sign-off's state are judged against: this session's
+    /// catalogue and evidence files, and `today`.
+    pub fn judged(&self, today: chrono::NaiveDate) -> sign_off::Judged<'_> {
+        sign_off::Judged {
+            catalogue: &self.catalogue,
+            evidence: &self.evidence,
+            today,
+        }
+    }
+
+    /// What to ask before changing the assessment, when it is signed off and the content
+    /// is still what was signed (see `sign_off::change_notice`), and the user has not
+    /// agreed yet.
+    pub fn sign_off_notice(&self) -> Option<String> {
+        if self.after_sign_off {
+            return None;
+        }
+        sign_off::change_notice(&self.assessment)
+    }
+
+    /// The user agreed to change the assessment although it is signed off: answers and
+    /// notes are no longer refused with [`SessionError::SignedOff`].
+    pub fn agree_to_change_after_sign_off(&mut self) {
+        self.after_sign_off = true;
+    }
+
+    /// Refuses a change to answers or notes that the person may not make, or that would
+    /// break a sign-off the user has not agreed to break.
+    fn check_may_change_answers(&self) -> Result<(), SessionError> {
+        roles::may_change_answers(&self.assessment, &self.who).map_err(SessionError::Role)?;
+        match self.sign_off_notice() {
+            Some(notice) => Err(SessionError::SignedOff { notice }),
+            None => Ok(()),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -305,6 +398,7 @@ impl Session {
                 self.assessment = loaded.assessment;
                 self.migrations = loaded.migrations;
                 self.dirty = false;
+                self.evidence = observe_evidence(&self.assessment, &self.path);
                 self.upgrade = upgrade_report(&self.assessment, &self.catalogue);
                 self.reevaluate();
             }
@@ -363,13 +457,13 @@ impl Session {
     /// Records that the user has seen the upgrade report: the assessment now follows the
     /// loaded questionnaire versions. Answers to changed questions stay marked for
     /// re-confirmation until answered again.
-    pub fn accept_questionnaire_upgrade(&mut self) -> Result<(), SessionError> {
+    pub fn accept_questionnaire_upgrade(&mut self, now: DateTime<Utc>) -> Result<(), SessionError> {
         self.check_editable()?;
         if self.upgrade.questionnaires.is_empty() {
             return Ok(());
         }
-        accept_current_questionnaires(&mut self.assessment, &self.catalogue);
-        self.dirty = true;
+        self.dirty |=
+            accept_current_questionnaires(&mut self.assessment, &self.catalogue, &self.who, now);
         self.upgrade = upgrade_report(&self.assessment, &self.catalogue);
         Ok(())
     }
@@ -390,6 +484,15 @@ impl Session {
                     id: question_id.to_string(),
                 })?;
         let value = fingerprint_local_evidence(value)?;
+        if let Err(refused) = self.check_may_change_answers() {
+            // Saying the same thing again changes nothing, so it is never refused.
+            let mut trial = self.assessment.clone();
+            trial.set_answer(question, &value, &self.who, now)?;
+            if trial.audit.len() != self.assessment.audit.len() {
+                return Err(refused);
+            }
+            return Ok(AnswerEffects::default());
+        }
         let before_len = self.assessment.audit.len();
         self.assessment
             .set_answer(question, &value, &self.who, now)?;
@@ -411,11 +514,39 @@ impl Session {
         self.check_editable()?;
         self.check_question(question_id)?;
         check_text("the notes", notes, MAX_DESCRIPTION_CHARS, true)?;
+        if self
+            .assessment
+            .answers
+            .get(question_id)
+            .map_or(notes.is_empty(), |r| r.notes == notes)
+        {
+            return Ok(());
+        }
+        self.check_may_change_answers()?;
         let before = self.assessment.audit.len();
         self.assessment
             .set_notes(question_id, notes, &self.who, now);
         self.dirty |= self.assessment.audit.len() != before;
         Ok(())
+    }
+
+    /// Changes the system's name and description (audited). Returns whether anything
+    /// changed. Does not save.
+    pub fn set_system(
+        &mut self,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, SessionError> {
+        self.check_editable()?;
+        let system = checked_system(name, description)?;
+        if system == self.assessment.system {
+            return Ok(false);
+        }
+        self.check_may_change_answers()?;
+        let changed = self.assessment.set_system(system, &self.who, now);
+        self.dirty |= changed;
+        Ok(changed)
     }
 
     /// Marks a question "answer later", or clears the mark. Does not save.
@@ -462,12 +593,20 @@ impl Session {
             .as_deref()
             .and_then(|id| self.steps.iter().position(|s| s.question == id));
         match last {
+            // After a questionnaire upgrade, new questions and answers to confirm again
+            // come first, wherever the user had got to.
+            _ if self.upgraded_at_open => walkthrough::next_open(
+                &self.steps,
+                self.steps.len().saturating_sub(1),
+                &self.evaluation,
+                &self.assessment,
+            ),
             Some(index)
-                if walkthrough::needs_answer(walkthrough::step_state(
+                if walkthrough::wants_answer(
                     &self.steps[index].question,
                     &self.evaluation,
                     &self.assessment,
-                )) =>
+                ) =>
             {
                 Some(index)
             }
@@ -643,17 +782,10 @@ pub fn classification_phrase(evaluation: &Evaluation) -> String {
     }
 }
 
-/// Creates a new assessment for a system in `data_dir` (made if missing), named after the
-/// system, never over an existing file; returns its path. Open it with
-/// [`Session::open`].
-pub fn create_assessment(
-    data_dir: &Path,
-    name: &str,
-    description: &str,
-    catalogue: &Catalogue,
-    who: &Person,
-    now: DateTime<Utc>,
-) -> Result<PathBuf, SessionError> {
+/// A system's name and description as typed, trimmed and checked: a name of one line up
+/// to [`MAX_SYSTEM_NAME_CHARS`], a description up to [`MAX_DESCRIPTION_CHARS`], no
+/// control characters.
+pub fn checked_system(name: &str, description: &str) -> Result<System, SessionError> {
     let name = name.trim();
     let description = description.trim();
     check_text("the system name", name, MAX_SYSTEM_NAME_CHARS, false)?;
@@ -666,12 +798,26 @@ pub fn create_assessment(
         });
     }
     check_text("the description", description, MAX_DESCRIPTION_CHARS, true)?;
-    store::ensure_dir(data_dir)?;
-    let path = locations::default_path(data_dir, name);
-    let system = System {
+    Ok(System {
         name: name.to_string(),
         description: description.to_string(),
-    };
+    })
+}
+
+/// Creates a new assessment for a system in `data_dir` (made if missing), named after the
+/// system, never over an existing file; returns its path. Open it with
+/// [`Session::open`].
+pub fn create_assessment(
+    data_dir: &Path,
+    name: &str,
+    description: &str,
+    catalogue: &Catalogue,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<PathBuf, SessionError> {
+    let system = checked_system(name, description)?;
+    store::ensure_dir(data_dir)?;
+    let path = locations::default_path(data_dir, &system.name);
     let assessment = Assessment::new(system, who.clone(), catalogue, now);
     store::create(&path, &assessment)?;
     Ok(path)
@@ -754,7 +900,7 @@ mod tests {
             ann().signature()
         );
         assert_eq!(saved.last_question.as_deref(), Some("web_application"));
-        assert_eq!(saved.audit.len(), 1);
+        assert_eq!(saved.audit.len(), 2, "the creation and the answer");
     }
 
     #[test]

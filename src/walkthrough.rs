@@ -72,8 +72,17 @@ pub fn needs_answer(state: StepState) -> bool {
     matches!(state, StepState::Open | StepState::Pending)
 }
 
-/// The next step after `from` (exclusive) that is asked and not yet answered, wrapping
-/// round to the start; `None` when everything asked has an answer.
+/// Whether moving on should stop at this question: it needs an answer, or its answer was
+/// given to an earlier version of the question and is to be confirmed again (and it is
+/// still asked).
+pub fn wants_answer(question: &str, evaluation: &Evaluation, assessment: &Assessment) -> bool {
+    let state = step_state(question, evaluation, assessment);
+    needs_answer(state) || (state != StepState::Skipped && evaluation.reconfirm.contains(question))
+}
+
+/// The next step after `from` (exclusive) that is asked and not yet answered (or whose
+/// answer is to be confirmed again), wrapping round to the start; `None` when everything
+/// asked has a current answer.
 pub fn next_open(
     steps: &[Step],
     from: usize,
@@ -83,7 +92,7 @@ pub fn next_open(
     let count = steps.len();
     (1..=count)
         .map(|offset| (from + offset) % count)
-        .find(|&i| needs_answer(step_state(&steps[i].question, evaluation, assessment)))
+        .find(|&i| wants_answer(&steps[i].question, evaluation, assessment))
 }
 
 /// The next (or previous) step that is not skipped, without wrapping.
@@ -187,9 +196,9 @@ pub fn section_progress(
 /// Counts that say how far from done an assessment is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outstanding {
-    /// Applicable MUST obligations whose status is not known yet.
+    /// Applicable MUST obligations of the system whose status is not known yet.
     pub unknown_musts: usize,
-    /// Applicable MUST obligations that are not met.
+    /// Applicable MUST obligations of the system that are not met.
     pub unmet_musts: usize,
     /// Questions flagged "answer later".
     pub flagged: usize,
@@ -198,10 +207,12 @@ pub struct Outstanding {
 }
 
 pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstanding {
-    let musts = evaluation
-        .obligations
-        .iter()
-        .filter(|o| o.level == Level::Must && o.applies != Truth::False);
+    // Organisation duties are context, not the project's to meet.
+    let musts = evaluation.obligations.iter().filter(|o| {
+        o.level == Level::Must
+            && o.scope == crate::questionnaire::model::Scope::System
+            && o.applies != Truth::False
+    });
     let mut result = Outstanding::default();
     for o in musts {
         match o.status {
@@ -210,8 +221,11 @@ pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstand
             _ => {}
         }
     }
-    result.flagged = assessment.answers.values().filter(|a| a.flagged).count();
-    result.dont_know = assessment.answers.values().filter(|a| a.dont_know).count();
+    // Answers to questions no longer asked count for nothing.
+    let asked = |id: &String| evaluation.asked.get(id) != Some(&Truth::False);
+    let records = || assessment.answers.iter().filter(|(id, _)| asked(id));
+    result.flagged = records().filter(|(_, a)| a.flagged).count();
+    result.dont_know = records().filter(|(_, a)| a.dont_know).count();
     result
 }
 
@@ -228,8 +242,8 @@ pub fn next_thing_to_do(
         .find(|n| n.severity == crate::questionnaire::model::NoticeSeverity::Stop)
     {
         return format!(
-            "{}: contact the {} before going further.",
-            stop.title,
+            "{}: take the system to the {}; it cannot be self-assessed, whatever the obligations say.",
+            stop.title.trim_end_matches('.'),
             stop.contact.as_deref().unwrap_or("Cyber Security team")
         );
     }
@@ -243,7 +257,7 @@ pub fn next_thing_to_do(
     let dont_know: Vec<&str> = assessment
         .answers
         .iter()
-        .filter(|(_, a)| a.dont_know)
+        .filter(|(id, a)| a.dont_know && evaluation.asked.get(*id) != Some(&Truth::False))
         .filter_map(|(id, _)| catalogue.question(id))
         .map(|q| q.who_can_answer.as_str())
         .collect();
@@ -258,6 +272,13 @@ pub fn next_thing_to_do(
         .obligations
         .iter()
         .filter(|o| o.level == Level::Must && o.status == Status::NotMet)
+        // One with a finding is being dealt with; the register says how.
+        .filter(|o| {
+            !assessment
+                .findings
+                .iter()
+                .any(|f| f.obligations.contains(&o.id))
+        })
         .map(|o| o.id.as_str())
         .collect();
     if !unmet.is_empty() {
@@ -270,6 +291,30 @@ pub fn next_thing_to_do(
     String::from(
         "Everything is answered: ask your Information Governance representative to review it.",
     )
+}
+
+/// Why a question is not asked, in words from its `ask_if` and the answers that decide
+/// it ("the system is not a web application"); empty when it is asked or has no
+/// condition.
+pub fn why_not_asked(
+    catalogue: &Catalogue,
+    answers: &crate::questionnaire::answer::Answers,
+    question: &crate::questionnaire::model::Question,
+) -> String {
+    let Some((condition, _)) = &question.ask_if else {
+        return String::new();
+    };
+    let facts = crate::rules::facts::AnswerFacts::new(catalogue, answers);
+    let outcome = crate::questionnaire::expr::evaluate(condition, &facts);
+    if outcome.truth != Truth::False {
+        return String::new();
+    }
+    let texts: Vec<&str> = outcome.because.iter().map(|f| f.text.as_str()).collect();
+    match texts.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// A value worth showing next to a question in a list ("Yes", "OFFICIAL", ...).

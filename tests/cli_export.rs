@@ -28,7 +28,11 @@ fn write_sample(dir: &Path, shape: Shape) -> PathBuf {
     path
 }
 
+/// Writes the assessment, and its local evidence file as it was attached.
 fn write_assessment(dir: &Path, assessment: &secassess::assessment::Assessment) -> PathBuf {
+    let evidence = dir.join(PENTEST_PATH);
+    std::fs::create_dir_all(evidence.parent().expect("a folder")).expect("folder made");
+    std::fs::write(&evidence, PENTEST_REPORT).expect("evidence written");
     let path = dir.join("portal.secassess.toml");
     secassess::store::create(&path, assessment).expect("sample saved");
     path
@@ -300,6 +304,7 @@ fn a_signed_off_assessment_exports_as_signed_off_and_matching_its_audit_trail() 
         last.contains("open queries, 0 stale; signed off, valid — nothing changed since sign-off; file matches its audit trail."),
         "{last}"
     );
+    assert!(last.contains("; gate passed;"), "{last}");
     assert!(
         last.contains(" 0 untreated, "),
         "every finding is treated: {last}"
@@ -405,9 +410,14 @@ fn a_change_after_the_sign_off_is_printed_and_shown() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("; CHANGED SINCE SIGN-OFF; file matches its audit trail."),
+        stdout.contains(&format!(
+            "; CHANGED SINCE SIGN-OFF: answer to {question} changed; file matches its audit trail."
+        )),
         "{stdout}"
     );
     let md = std::fs::read_to_string(dir.path().join("pack.md")).expect("md");
-    assert!(md.contains("CHANGED SINCE SIGN-OFF: the content is no longer what was signed off (1 audit entry written after it)"));
+    assert!(
+        md.contains(&format!("CHANGED SINCE SIGN-OFF: answer to {} changed; the reviewer needs to review the changes and sign off again", secassess::report::markdown::escape(&question))),
+        "{md}"
+    );
 }

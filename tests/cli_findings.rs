@@ -137,17 +137,18 @@ fn answered(changes: &[(&str, &str)]) -> Workspace {
     ws
 }
 
-/// An OFFICIAL system with no shared accounts and two MUST gaps: administrators log in
-/// without MFA (`mfa-elevated-accounts`) and some pages need no login
-/// (`login-required`).
+/// An OFFICIAL system with no shared accounts and two MUST gaps that a business owner
+/// may accept: an endpoint still accepts TLS 1.1 (`tls-1-2`) and the System Level
+/// Security Policy is not approved yet (`slsp`). (Authentication gaps need the
+/// Architecture Review Board instead: see tests/system_types.rs.)
 const OFFICIAL: &[(&str, &str)] = &[
     ("classification", "official"),
     ("personal_data", "no"),
     ("commercially_sensitive", "no"),
     ("shared_accounts", "no"),
-    ("admin_accounts", "yes"),
-    ("admin_mfa", "no"),
-    ("login_required_everywhere", "no"),
+    ("own_password_login", "no"),
+    ("tls_min_version", "older"),
+    ("slsp_status", "drafted"),
 ];
 
 fn findings_json(ws: &Workspace, extra: &[&str]) -> serde_json::Value {
@@ -275,7 +276,7 @@ fn unknown_must_obligations_block_and_name_the_questions() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(
-        text.contains("To do: answer security_assessment_status, privacy_assessment_status"),
+        text.contains("To do: answer security_assessment_status, privacy_assessment_status, personal_data, delivery"),
         "{text}"
     );
     let json = ws.json(&["check", ws.file(), "--format", "json"]);
@@ -284,7 +285,12 @@ fn unknown_must_obligations_block_and_name_the_questions() {
     assert_eq!(first["obligation"], "security-privacy-review");
     assert_eq!(
         first["answer"],
-        serde_json::json!(["security_assessment_status", "privacy_assessment_status"])
+        serde_json::json!([
+            "security_assessment_status",
+            "privacy_assessment_status",
+            "personal_data",
+            "delivery"
+        ])
     );
 }
 
@@ -300,7 +306,7 @@ fn check_exits_2_for_unreadable_input() {
     );
 
     let text = ws.read();
-    ws.write(&text.replacen("schema_version = 1", "schema_version = [", 1));
+    ws.write(&text.replacen("schema_version = 2", "schema_version = [", 1));
     let broken = ws.check(&["--format", "json"]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(stdout(&broken).is_empty());
@@ -321,10 +327,10 @@ fn a_risk_acceptance_is_shown_as_not_met_and_flagged_on_a_sensitive_system() {
         ("classification", "official"),
         ("personal_data", "yes"),
         ("shared_accounts", "no"),
-        ("admin_accounts", "yes"),
-        ("admin_mfa", "no"),
+        ("own_password_login", "no"),
+        ("tls_min_version", "older"),
     ]);
-    let obligation = "mfa-elevated-accounts";
+    let obligation = "tls-1-2";
     assert_eq!(ws.blockers(), [obligation]);
     ws.finding("add", &["--obligation", obligation, "--owner", "Sam Tech"]);
     let saved = ws.finding(
@@ -375,9 +381,21 @@ fn a_risk_acceptance_is_shown_as_not_met_and_flagged_on_a_sensitive_system() {
     assert_eq!(check.status.code(), Some(0), "a valid acceptance treats it");
     let check = stdout(&check);
     assert!(check.contains("flagged for escalation"), "{check}");
-    ws.finding("escalate", &["F-001", "--to", "Dee Director"]);
+    ws.finding(
+        "escalate",
+        &[
+            "F-001",
+            "--to",
+            "Dee Director <dee@example.nhs.uk>",
+            "--role",
+            "Director of Digital",
+        ],
+    );
     let json = findings_json(&ws, &["--status", "escalated"]);
-    assert_eq!(json["findings"][0]["owner"], "Dee Director");
+    assert_eq!(
+        json["findings"][0]["owner"],
+        "Dee Director <dee@example.nhs.uk> (Director of Digital)"
+    );
     assert_eq!(json["findings"][0]["needs_escalation"], false);
 }
 
@@ -420,7 +438,7 @@ fn shared_accounts_need_a_recorded_exception_not_just_a_yes() {
     ]);
     assert!(refused.status.success());
     assert!(
-        stdout(&refused).contains("a risk acceptance is not enough"),
+        stdout(&refused).contains("so a risk acceptance does not treat it"),
         "{}",
         stdout(&refused)
     );
@@ -571,7 +589,7 @@ fn text_output_neutralises_terminal_escapes_from_the_file() {
 #[test]
 fn a_finding_edited_in_a_text_editor_is_detected_refused_and_acknowledged() {
     let ws = answered(OFFICIAL);
-    let obligation = &"mfa-elevated-accounts".to_string();
+    let obligation = &"tls-1-2".to_string();
     ws.finding("add", &["--obligation", obligation, "--owner", "Sam Tech"]);
     ws.finding(
         "accept",

@@ -104,7 +104,7 @@ fn every_status_is_listed_and_unreadable_files_never_stop_the_run() {
         );
     }
 
-    let signed = row(&listing, "Signed portal");
+    let signed = row(&listing, "Patient portal – bookings");
     assert_eq!(signed["gate"]["passed"], true);
     assert_eq!(signed["sign_off"]["state"], "valid");
     assert_eq!(signed["integrity_problems"], 0);
@@ -149,7 +149,16 @@ fn every_status_is_listed_and_unreadable_files_never_stop_the_run() {
     );
     assert!(row(&listing, "Edited outside")["integrity_problems"].as_u64() > Some(0));
     assert_eq!(row(&listing, "Cut short")["file_complete"], false);
-    assert_eq!(row(&listing, "Secret store")["marking"], "SECRET");
+    let secret = row(&listing, "Secret store");
+    assert_eq!(secret["marking"], "SECRET");
+    assert_eq!(secret["gate"]["passed"], false);
+    assert!(
+        !secret["gate"]["outside_self_assessment"]
+            .as_array()
+            .expect("stop notices")
+            .is_empty(),
+        "SECRET is outside self-assessment: {secret}"
+    );
     assert_eq!(
         row(&listing, "Fresh start")["classification"]["text"],
         "at least OFFICIAL"
@@ -209,7 +218,10 @@ fn filters_and_sort_choose_and_order_rows() {
     let names = systems(&sensitive_unsigned_failed);
     assert!(names.contains(&"Secret store".to_string()), "{names:?}");
     assert!(names.contains(&"Gaps rota".to_string()), "{names:?}");
-    assert!(!names.contains(&"Signed portal".to_string()), "{names:?}");
+    assert!(
+        !names.contains(&"Patient portal – bookings".to_string()),
+        "{names:?}"
+    );
     assert!(!names.contains(&"Official wiki".to_string()), "{names:?}");
     // "Fresh start" is "at least OFFICIAL": not listed, but counted as could-be.
     assert!(!names.contains(&"Fresh start".to_string()), "{names:?}");
@@ -225,7 +237,7 @@ fn filters_and_sort_choose_and_order_rows() {
     assert_eq!(systems(&run(&["--overdue"])), ["Overdue bridge"]);
     assert_eq!(
         systems(&run(&["--gate", "passed"])),
-        ["Changed portal", "Signed portal"]
+        ["Changed portal", "Patient portal – bookings"]
     );
     assert_eq!(
         systems(&run(&["--classification", "secret"])),
@@ -234,7 +246,7 @@ fn filters_and_sort_choose_and_order_rows() {
     let by_gate = systems(&run(&["--sort", "gate"]));
     assert_eq!(
         &by_gate[by_gate.len() - 2..],
-        ["Changed portal", "Signed portal"],
+        ["Changed portal", "Patient portal – bookings"],
         "passed last"
     );
     assert_eq!(
@@ -301,7 +313,7 @@ fn the_text_table_fits_the_width_and_says_what_it_left_out() {
         assert!(text.contains("SYSTEM") && text.contains("GATE") && text.contains("SIGN-OFF"));
         assert!(text.contains("Not shown at"), "{text}");
         assert!(text.contains("Could not be read (4)"), "{text}");
-        assert!(text.contains("Signed portal") && text.contains("FAILED"));
+        assert!(text.contains("Gaps rota") && text.contains("FAILED") && text.contains("passed"));
     }
     // No limit when not a terminal: every column.
     let all = stdout(&secassess(&root, &["portfolio", "shared", "--date", DATE]));
@@ -369,7 +381,11 @@ fn csv_follows_the_exports_rules() {
         .iter()
         .find(|r| r[0].ends_with("newer.secassess.toml"))
         .expect("newer-schema file listed");
-    assert!(newer[25].contains("newer secassess"), "{newer:?}");
+    let error = records[0]
+        .iter()
+        .position(|h| h == "error")
+        .expect("an error column");
+    assert!(newer[error].contains("newer secassess"), "{newer:?}");
 }
 
 #[test]

@@ -205,7 +205,9 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
 
     let o = verify(dir, "ward-rota.secassess.toml");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("the content is what was signed off"));
+    assert!(stdout(&o).contains(
+        "the content and evidence are what was signed off, and it is still ready to sign off"
+    ));
     assert!(stdout(&o).contains("Result: OK"));
 
     // What changed against the file before the review.
@@ -301,13 +303,15 @@ fn verify_detects_an_answer_edited_by_hand() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
         out.contains(
-            "[answer, audit entry 2] the answer to 'personal_data' was changed outside secassess"
+            "[answer, audit entry 3] the answer to 'personal_data' was changed outside secassess"
         ),
         "{out}"
     );
     assert!(out.contains("expected: ") && out.contains("found:    "));
     assert!(out.contains("CHANGED SINCE SIGN-OFF"));
-    assert!(out.contains("Stale reviews (answer changed after review): personal_data"));
+    assert!(out.contains(
+        "Stale reviews (answer or its evidence file changed after review): personal_data"
+    ));
 }
 
 #[test]

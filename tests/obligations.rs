@@ -40,8 +40,13 @@ const BASELINE: &[(&str, &str)] = &[
     ("public_information_only", "no"),
     ("internet_accessible", "no"),
     ("new_or_significant_change", "yes"),
+    ("delivery", "built-in-house"),
+    ("live_service", "no"),
     ("audience", "internal"),
     ("web_application", "no"),
+    ("user_interface", "app"),
+    ("email_use", "none"),
+    ("user_sign_in", "staff"),
     ("admin_accounts", "no"),
     ("shared_accounts", "no"),
 ];
@@ -107,6 +112,12 @@ fn every_contract_id_exists() {
         "audience",
         "web_application",
         "public_information_only",
+        "delivery",
+        "user_interface",
+        "user_sign_in",
+        "admin_sign_in",
+        "live_service",
+        "email_use",
     ] {
         assert!(
             catalogue.question(id).is_some(),
@@ -232,14 +243,14 @@ fn accounts_drive_mfa_and_the_shared_account_exception() {
 }
 
 #[test]
-fn audience_picks_the_single_sign_on_service() {
+fn who_signs_in_picks_the_single_sign_on_service() {
     use Truth::*;
     assert_applies(
-        &[("audience", "external")],
+        &[("audience", "external"), ("user_sign_in", "public")],
         &[("sso-okta", True), ("sso-azure-ad", False)],
     );
     assert_applies(
-        &[("audience", "both")],
+        &[("audience", "both"), ("user_sign_in", "staff, partners")],
         &[("sso-okta", True), ("sso-azure-ad", True)],
     );
 }

@@ -25,7 +25,7 @@ fn save_then_load_gives_the_identical_assessment() {
     let loaded = store::load(&path).expect("loaded");
     assert_eq!(loaded.assessment, original);
     assert!(loaded.complete);
-    assert_eq!(loaded.schema_version, 1);
+    assert_eq!(loaded.schema_version, secassess::assessment::SCHEMA_VERSION);
     // Saving what was loaded writes the same bytes: no drift from save to save.
     let first = std::fs::read(&path).expect("read");
     store::save(&path, &loaded.assessment).expect("saved again");
@@ -39,7 +39,7 @@ fn the_file_is_plain_toml_with_the_version_first_and_the_end_marker_last() {
         .lines()
         .find(|l| !l.starts_with('#'))
         .unwrap_or_default();
-    assert_eq!(first_setting, "schema_version = 1");
+    assert_eq!(first_setting, "schema_version = 2");
     assert_eq!(text.lines().last(), Some(store::END_MARKER));
     // One answer per table, so a diff of two versions shows which answers changed.
     assert!(text.contains("\n[answers.question_0001]\n"));

@@ -95,7 +95,11 @@ fn answering_records_the_answer_saves_and_moves_on() {
     let document = app.document.as_ref().expect("open");
     let record = &document.assessment.answers["classification"];
     assert_eq!(record.answered_by, "Ann Lead <ann.lead@example.nhs.uk>");
-    assert_eq!(document.assessment.audit.len(), 1);
+    assert_eq!(
+        document.assessment.audit.len(),
+        2,
+        "the creation and the answer"
+    );
     assert_eq!(document.save, SaveState::Saving);
     assert_eq!(current_id(&app), "personal_data");
     update(&mut app, Msg::Saved(Ok(now())), now());
@@ -400,7 +404,11 @@ fn home_entries() -> Vec<HomeEntry> {
         entries.push(HomeEntry {
             path: file.clone().into(),
             row: Ok(secassess::portfolio::summarise(
-                &file, &decoded, &catalogue, today,
+                &file,
+                &decoded,
+                &secassess::assessment::evidence::EvidenceFiles::not_checked(),
+                &catalogue,
+                today,
             )),
         });
     }
@@ -936,17 +944,39 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     let text = format!("{:?}", render(&app, 80, 24).backend());
     assert!(text.contains("Review: queried"), "{text}");
 
-    // The answer changes after the review: the overview says so.
+    // A reviewer queries rather than changes the lead's answers.
+    assert!(press(&mut app, &[KeyCode::Char('1')]).is_empty());
+    assert!(
+        status(&app).contains("a reviewer does not change the project lead's answers"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(current_id(&app), question);
+
+    // The lead changes the answer after the review: the overview says so.
+    let lead = app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .assessor
+        .clone();
+    app.who = Some(lead);
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
     assert!(
         text.contains("Changed since the last review: personal_data"),
         "{text}"
     );
-    // A reviewer cannot review their own answer.
+    // The project lead does not review their own assessment.
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
     assert_eq!(current_id(&app), question);
     assert!(press(&mut app, &[KeyCode::Char('A')]).is_empty());
+    assert!(
+        status(&app).contains("project lead does not review"),
+        "{}",
+        status(&app)
+    );
 }
 
 /// The findings screen after raising a finding, pre-filled, from the first unmet
@@ -1023,4 +1053,39 @@ fn detail_panes_scroll_with_j_and_k_and_start_at_the_top_for_a_new_selection() {
         );
     }
     assert_eq!(first_detail_row(&app), top);
+}
+
+#[test]
+fn the_systems_name_and_description_are_changed_through_an_audited_form() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('E')]);
+    let form = app.form.as_ref().expect("the system form");
+    assert_eq!(form.value(0), "Staff rota");
+    assert_eq!(form.value(1), "Shift planning for the regional office");
+    // An empty name is refused and the form stays open.
+    press(&mut app, &[KeyCode::End]);
+    for _ in 0.."Staff rota".len() {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert!(effects.is_empty());
+    assert!(app
+        .form
+        .as_ref()
+        .and_then(|f| f.error.as_deref())
+        .is_some_and(|e| e.contains("the system name is empty")));
+    press(&mut app, &[KeyCode::Tab]);
+    type_text(&mut app, "Ward rota");
+    press(&mut app, &[KeyCode::Tab]);
+    let effects = press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(effects, vec![Effect::Save], "{}", status(&app));
+    let assessment = &app.document.as_ref().expect("open").assessment;
+    assert_eq!(assessment.system.name, "Ward rota");
+    let last = assessment.audit.last().expect("an entry");
+    assert_eq!(last.action, "system-changed");
+    assert_eq!(
+        last.pin,
+        secassess::assessment::record::header_pin(assessment)
+    );
 }

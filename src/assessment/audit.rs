@@ -27,7 +27,15 @@ pub enum Action {
     /// A reviewer closing a query thread.
     ReviewResolved,
     SignOff,
+    /// The assessment was created: pins the system, the assessor, the creation time and
+    /// the questionnaire list ([`super::record::header_pin`]).
     Created,
+    /// The system's name or description changed.
+    SystemChanged,
+    /// The assessment now follows the loaded questionnaire versions.
+    QuestionnairesAccepted,
+    /// The file was brought up to a newer format; pins what that format pins from then on.
+    Migrated,
 }
 
 impl Action {
@@ -43,6 +51,9 @@ impl Action {
             Action::ReviewResolved => "review-resolved",
             Action::SignOff => "sign-off",
             Action::Created => "created",
+            Action::SystemChanged => "system-changed",
+            Action::QuestionnairesAccepted => "questionnaires-accepted",
+            Action::Migrated => "migrated",
         }
     }
 }

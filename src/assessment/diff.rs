@@ -9,9 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::audit::Action;
+use super::evidence::EvidenceFiles;
 use super::findings;
 use super::record::{AnswerRecord, Assessment, AuditEntry, FindingStatus, StoredValue};
-use super::review::{self, SIGN_OFF_SUBJECT};
+use super::review;
+use super::sign_off::{self, SIGN_OFF_SUBJECT};
 use crate::questionnaire::answer::{display_answer, Answers};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
@@ -289,12 +291,12 @@ pub fn since_sign_off(assessment: &Assessment) -> Option<SinceSignOff> {
     Some(SinceSignOff {
         signed_by: sign_off.signed_by.signature(),
         signed_at: sign_off.signed_at,
-        changed: review::changed_since_sign_off(assessment).unwrap_or(false),
+        changed: sign_off::changed_since_sign_off(assessment).unwrap_or(false),
         answers_changed,
         stale_reviews: assessment
             .reviews
             .keys()
-            .filter(|id| review::status(assessment, id).stale)
+            .filter(|id| review::status(assessment, id, &EvidenceFiles::not_checked()).stale)
             .cloned()
             .collect(),
         entries,
@@ -375,9 +377,9 @@ mod tests {
             signed_by: ann(),
             signed_at: at(2),
             statement: "ok".into(),
-            content_hash: review::content_hash(&a),
+            content_hash: sign_off::content_hash(&a),
         });
-        let pin = review::content_hash(&a);
+        let pin = sign_off::content_hash(&a);
         crate::assessment::audit::append(
             &mut a,
             &ann(),
@@ -397,6 +399,9 @@ mod tests {
         assert!(s.changed);
         assert_eq!(s.answers_changed, ["classification"]);
         assert_eq!(s.entries.len(), 1);
-        assert_eq!(s.entries[0].position, 3);
+        assert_eq!(
+            s.entries[0].position, 4,
+            "after the creation, the answer and the sign-off"
+        );
     }
 }

@@ -17,7 +17,16 @@
 //!   is never shown as met until that approval is recorded as an [`ExceptionApproval`] on
 //!   a linked finding, whatever the answers say ([`apply_recorded_approvals`]);
 //! - a finding with a consistency problem treats nothing, so `check` cannot be passed by
-//!   a half-recorded acceptance.
+//!   a half-recorded acceptance;
+//! - a gap in an obligation whose standard routes exceptions through a named approver
+//!   ([`Obligation::exception_approver`], such as the Architecture Review Board for the
+//!   authentication standard) is treated only by that approval or a mitigation, never by
+//!   a business owner's risk acceptance.
+//!
+//! Organisation duties (scope `organisation`, such as the DSPT) are context: they never
+//! block the gate or sign-off, and [`gate`] reports them separately. A showing "stop"
+//! notice (the content's way of saying "outside self-assessment", for example SECRET)
+//! fails the gate whatever the obligations say.
 
 use std::collections::BTreeMap;
 
@@ -31,13 +40,18 @@ use super::record::{
 };
 use crate::questionnaire::answer::{AnswerValue, Answers, EvidenceRef};
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{Catalogue, Level, Obligation};
+use crate::questionnaire::model::{Catalogue, Level, Obligation, Scope};
 use crate::rules::{self, Evaluation, ObligationResult, Status, EFFECTIVE_CLASSIFICATION};
 
 /// The classification value from which a MUST obligation's risk acceptance is flagged
 /// for escalation: the business owner alone should not sign off a MUST gap on a system
 /// holding personal, patient or commercially sensitive information.
 pub const ESCALATION_CLASSIFICATION: &str = "official-sensitive";
+
+/// Escalation is secassess's policy, not the standard's requirement: the Base
+/// requirements say only that "Risks may be escalated to organisation level if needed".
+/// Every message that asks for escalation says so with these words.
+pub const ESCALATION_POLICY: &str = "secassess policy, not a requirement of the standard, which says \"Risks may be escalated to organisation level if needed\"";
 
 /// What each severity means, for the TUI's picker and for exports.
 pub const SEVERITY_RUBRIC: [(Severity, &str); 4] = [
@@ -231,8 +245,9 @@ fn has_evidence(evidence: &EvidenceRef) -> bool {
         || evidence.path.as_deref().is_some_and(|p| !blank(p))
 }
 
-/// The answers typed against the catalogue, the rules evaluated, and recorded approvals
-/// applied: the evaluation every front end should show for an assessment.
+/// The answers typed against the catalogue, the rules evaluated, recorded approvals
+/// applied, and the answers to confirm again after a questionnaire upgrade marked: the
+/// evaluation every front end should show for an assessment.
 pub fn evaluate(
     assessment: &Assessment,
     catalogue: &Catalogue,
@@ -240,6 +255,17 @@ pub fn evaluate(
     let (answers, problems) = assessment.typed_answers(catalogue);
     let mut evaluation = rules::evaluate(catalogue, &answers);
     apply_recorded_approvals(&mut evaluation, &trusted_findings(assessment));
+    evaluation.reconfirm = catalogue
+        .questions
+        .values()
+        .filter(|q| {
+            assessment
+                .answers
+                .get(&q.id)
+                .is_some_and(|record| super::upgrade::needs_reconfirmation(record, q))
+        })
+        .map(|q| q.id.clone())
+        .collect();
     (evaluation, problems)
 }
 
@@ -721,14 +747,14 @@ fn exception_problems(finding: &Finding, catalogue: &Catalogue, out: &mut Vec<Co
     let approvable = finding.obligations.iter().any(|id| {
         catalogue
             .obligation(id)
-            .is_some_and(|o| o.requires_approval.is_some())
+            .is_some_and(|o| o.exception_approver.is_some())
     });
     if !approvable {
         out.push(problem(
             finding,
             "exception",
-            String::from("it records an exception approval but links to no obligation that needs pre-approval."),
-            "Link it to the obligation the approval is for (such as shared-account-exception), or record a risk acceptance instead.",
+            String::from("it records an exception approval but links to no obligation whose standard names who approves exceptions."),
+            "Link it to the obligation the approval is for (such as shared-account-exception or mfa-elevated-accounts), or record a risk acceptance instead.",
         ));
     }
 }
@@ -749,7 +775,7 @@ pub fn suggested_severity(level: Level) -> Severity {
     match level {
         Level::Must => Severity::High,
         Level::Should => Severity::Medium,
-        Level::May => Severity::Low,
+        Level::May | Level::GoodPractice => Severity::Low,
     }
 }
 
@@ -1069,23 +1095,74 @@ pub fn record_exception(
     })
 }
 
-/// Escalates the risk to the directorate or organisation risk owner named in `to`, who
-/// becomes the finding's owner; with `to` blank the current owner stays (and must be
-/// named).
+/// Escalates the risk to the directorate or organisation risk owner `to` (a name and a
+/// role, an email if known), who becomes the finding's owner, recorded as "Name <email>
+/// (Role)". Refused without a name or a role, and to the person escalating: an
+/// escalation goes to someone else.
 pub fn escalate(
     assessment: &mut Assessment,
     catalogue: &Catalogue,
     id: &str,
-    to: &str,
+    to: &Person,
     actor: &Actor<'_>,
 ) -> Result<(), FindingError> {
+    let to = trimmed(to);
     modify(assessment, catalogue, id, actor, |f| {
-        if !blank(to) {
-            f.owner = to.trim().to_string();
+        if blank(&to.name) || blank(&to.role) {
+            return Err(invalid(
+                f,
+                String::from("say to whom it is escalated: their name and their role (for example Director of Digital, or the organisation risk owner)"),
+            ));
         }
+        if super::identity::same(&to, actor.who) {
+            return Err(invalid(
+                f,
+                format!(
+                    "{} is escalating it, and an escalation goes to someone else: the directorate or organisation risk owner",
+                    actor.who.signature()
+                ),
+            ));
+        }
+        f.owner = person_words(&to);
         f.status = FindingStatus::Escalated;
         Ok(())
     })
+}
+
+/// When every obligation a finding is about no longer applies to the system (and it is
+/// not closed): why, and the suggestion to close it. `None` otherwise, and for a finding
+/// raised by hand (no obligation). The evaluation should come from [`evaluate`].
+pub fn no_longer_applies(finding: &Finding, evaluation: &Evaluation) -> Option<String> {
+    if finding.status == FindingStatus::Closed || finding.obligations.is_empty() {
+        return None;
+    }
+    let results: Vec<&ObligationResult> = finding
+        .obligations
+        .iter()
+        .map(|id| evaluation.obligation(id))
+        .collect::<Option<Vec<_>>>()?;
+    if !results.iter().all(|o| o.applies == Truth::False) {
+        return None;
+    }
+    let why: Vec<String> = results
+        .iter()
+        .map(|o| {
+            let reason = o.reasons.first().map_or(String::new(), |r| {
+                let r = r.trim_end_matches('.');
+                let mut chars = r.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default()
+            });
+            format!("{} ({reason})", o.id)
+        })
+        .collect();
+    Some(format!(
+        "its obligation no longer applies to this system: {}; if the gap it recorded has gone, close it (secassess finding close FILE {})",
+        why.join(", "),
+        finding.id
+    ))
 }
 
 /// Changes the status, refusing one the finding's record does not support (for
@@ -1373,7 +1450,7 @@ fn treatment(
     today: NaiveDate,
 ) -> Treatment {
     let id = &finding.id;
-    let needs_approval = obligation.and_then(|o| o.requires_approval.as_deref());
+    let needs_approval = obligation.and_then(|o| o.exception_approver.as_deref());
     let acceptance_words = |a: &RiskAcceptance| {
         let review = if a.review_date < today {
             format!("review overdue since {}", a.review_date)
@@ -1509,7 +1586,7 @@ fn treatment(
         {
             t.counts = false;
             t.shortfall = Some(format!(
-                "the standard requires approval by the {who}; a risk acceptance is not enough, record their approval as an exception on {id}"
+                "the standard routes exceptions through the {who}, so a risk acceptance does not treat it; record their approval as an exception on {id}, or mitigate it"
             ));
         }
     }
@@ -1613,6 +1690,7 @@ pub fn standings(
             // Not knowing whether a MUST applies or is met blocks whatever is recorded:
             // the gate is there to notice an assessment falling behind.
             let blocks = (o.level == Level::Must
+                && o.scope == Scope::System
                 && o.applies != Truth::False
                 && (status == Status::Unknown
                     || (status != Status::Met && !best.as_ref().is_some_and(|t| t.counts))))
@@ -1654,16 +1732,22 @@ fn blocking_reason(
                 reason.push_str(&format!("; {shortfall}"));
             }
         }
-        None if status == Status::NotMet => reason.push_str(
-            " and no finding: raise one and treat it with a mitigation plan or a risk acceptance",
-        ),
+        None if status == Status::NotMet => match &o.exception_approver {
+            Some(who) => reason.push_str(&format!(
+                " and no finding: raise one and treat it with a mitigation plan, or record the {who}'s approval of an exception (a risk acceptance does not treat it)"
+            )),
+            None => reason.push_str(
+                " and no finding: raise one and treat it with a mitigation plan or a risk acceptance",
+            ),
+        },
         None => {}
     }
     reason
 }
 
-/// Applicable MUST and SHOULD obligations that are not met and that no finding links
-/// to: what still needs a finding. The evaluation should come from [`evaluate`].
+/// Applicable MUST and SHOULD obligations of the system (not organisation duties) that
+/// are not met and that no finding links to: what still needs a finding. The evaluation
+/// should come from [`evaluate`].
 pub fn gaps_without_finding<'e>(
     findings: &[Finding],
     evaluation: &'e Evaluation,
@@ -1674,6 +1758,7 @@ pub fn gaps_without_finding<'e>(
         .filter(|o| {
             o.applies == Truth::True
                 && o.status == Status::NotMet
+                && o.scope == Scope::System
                 && matches!(o.level, Level::Must | Level::Should)
                 && !findings.iter().any(|f| f.obligations.contains(&o.id))
         })
@@ -1690,6 +1775,9 @@ pub struct FindingView<'a> {
     pub overdue: Vec<Overdue>,
     pub needs_escalation: bool,
     pub problems: Vec<ConsistencyProblem>,
+    /// Its obligations no longer apply: why, and the suggestion to close it
+    /// ([`no_longer_applies`]).
+    pub no_longer_applies: Option<String>,
 }
 
 /// Every treatment recorded on a finding, in words: "mitigation planned by Sam Tech,
@@ -1762,6 +1850,7 @@ pub fn views<'a>(
             treatment: treatment_summary(f, today),
             overdue: overdue(f, today),
             needs_escalation: needs_escalation(f, catalogue, evaluation),
+            no_longer_applies: no_longer_applies(f, evaluation),
             problems: problems
                 .iter()
                 .filter(|p| p.finding == f.id)
@@ -1782,6 +1871,20 @@ pub struct Blocker {
     pub answer: Vec<String>,
     /// Not met (a gap nothing treats) or not known yet.
     pub status: Status,
+    /// Who must approve an exception to it, when a risk acceptance cannot treat it.
+    pub exception_approver: Option<String>,
+}
+
+/// An organisation duty (scope `organisation`) as context for the project: its status
+/// and what that means, never a blocker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganisationDuty {
+    pub obligation: String,
+    pub title: String,
+    pub level: Level,
+    pub status: Status,
+    /// The reasons the rules give: why it is (not) met, in words.
+    pub reasons: Vec<String>,
 }
 
 /// The questions that decide whether an obligation applies and is met that have no real
@@ -1827,6 +1930,9 @@ pub fn questions_to_answer(
 pub struct GateReport {
     pub passed: bool,
     pub today: NaiveDate,
+    /// "Stop" notices that show: the system is outside self-assessment (for example
+    /// SECRET) and the gate fails whatever the obligations say.
+    pub outside_self_assessment: Vec<rules::NoticeResult>,
     /// Applicable (or possibly applicable) MUST obligations considered.
     pub must: usize,
     pub met: usize,
@@ -1836,12 +1942,18 @@ pub struct GateReport {
     pub problems: Vec<ConsistencyProblem>,
     /// Things to act on that do not block: escalations, overdue dates, unusable answers.
     pub warnings: Vec<String>,
+    /// Organisation duties that apply, with their status: context, not blockers.
+    pub organisation: Vec<OrganisationDuty>,
 }
 
-/// Passes only when every applicable MUST obligation is met, or has a finding treated by
-/// a mitigation plan with an owner and a target date not passed, a risk acceptance
-/// whose review date has not passed, a completed mitigation with evidence, or (for one
-/// needing pre-approval) a recorded exception. Unknown MUST obligations block.
+/// Passes only when no "stop" notice shows (a system outside self-assessment, such as
+/// SECRET, never passes) and every applicable MUST obligation of the system is met, or
+/// has a finding treated by a mitigation plan with an owner and a target date not
+/// passed, a risk acceptance whose review date has not passed, a completed mitigation
+/// with evidence, or (for one whose exceptions need an approver) a recorded exception.
+/// Unknown MUST obligations block; organisation duties never do (they are reported as
+/// context). Every front end that decides "passed?" (check, the pack, sign-off) calls
+/// this one function.
 pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) -> GateReport {
     let (evaluation, answer_problems) = evaluate(assessment, catalogue);
     gate_on(assessment, catalogue, today, &evaluation, answer_problems)
@@ -1865,10 +1977,30 @@ pub fn gate_on(
         evaluation,
         today,
     );
+    let scope_of = |id: &str| evaluation.obligation(id).map(|o| o.scope);
     let must: Vec<&Standing> = standings
         .iter()
         .filter(|s| s.level == Level::Must && s.applies != Truth::False)
+        .filter(|s| scope_of(&s.obligation) == Some(Scope::System))
         .collect();
+    let organisation = evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.scope == Scope::Organisation && o.applies != Truth::False)
+        .map(|o| OrganisationDuty {
+            obligation: o.id.clone(),
+            title: o.title.clone(),
+            level: o.level,
+            status: o.status,
+            reasons: o
+                .reasons
+                .iter()
+                .filter(|r| !r.starts_with(rules::REQUIRED_BY))
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    let outside_self_assessment: Vec<rules::NoticeResult> = evaluation.stops().cloned().collect();
     let (answers, _) = assessment.typed_answers(catalogue);
     let blockers: Vec<Blocker> = must
         .iter()
@@ -1891,6 +2023,9 @@ pub fn gate_on(
                 reason,
                 answer,
                 status: s.status,
+                exception_approver: evaluation
+                    .obligation(&s.obligation)
+                    .and_then(|o| o.exception_approver.clone()),
             })
         })
         .collect();
@@ -1899,7 +2034,7 @@ pub fn gate_on(
         let id = &view.finding.id;
         if view.needs_escalation {
             warnings.push(format!(
-                "{id}: a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system is flagged for escalation; escalate it through the business owner to the directorate or organisation risk register"
+                "{id}: a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system is flagged for escalation ({ESCALATION_POLICY}); escalate it through the business owner to the directorate or organisation risk register"
             ));
         }
         for o in &view.overdue {
@@ -1907,8 +2042,9 @@ pub fn gate_on(
         }
     }
     GateReport {
-        passed: blockers.is_empty(),
+        passed: blockers.is_empty() && outside_self_assessment.is_empty(),
         today,
+        outside_self_assessment,
         must: must.len(),
         met: must.iter().filter(|s| s.status == Status::Met).count(),
         treated: must
@@ -1918,6 +2054,7 @@ pub fn gate_on(
         blockers,
         problems,
         warnings,
+        organisation,
     }
 }
 

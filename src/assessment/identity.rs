@@ -6,6 +6,8 @@
 //! environment is read by the caller and passed in, so the precedence rules are tested
 //! without touching anybody's home directory.
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::assessment::record::Person;
 use crate::text::is_unsafe_control;
 
@@ -125,6 +127,50 @@ fn looks_like_email(email: &str) -> bool {
     }
 }
 
+/// Whether two recorded identities ("Name <email>", or a name alone, as written in answer,
+/// review and audit records) are the same person: by email address (trimmed,
+/// case-insensitive) when both have one, by name only when one of them has none. Names
+/// are compared in one Unicode form (NFKC), case-insensitively, with runs of white space
+/// made one. This is the one place secassess decides "same person": the self-review
+/// guard, roles, replies to queries and the saved role all ask it. Identities are
+/// self-declared (see README), so this stops mistakes and casual self-review, not a
+/// determined impersonation.
+pub fn same_person(a: &str, b: &str) -> bool {
+    let (name_a, email_a) = split_signature(a);
+    let (name_b, email_b) = split_signature(b);
+    match (email_a, email_b) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y) || fold(x) == fold(y),
+        _ => !name_a.is_empty() && fold(name_a) == fold(name_b),
+    }
+}
+
+/// [`same_person`] for two [`Person`]s.
+pub fn same(a: &Person, b: &Person) -> bool {
+    same_person(&a.signature(), &b.signature())
+}
+
+/// "Name <email>" into its name and (non-empty) email, leniently: whatever a file holds.
+fn split_signature(text: &str) -> (&str, Option<&str>) {
+    let text = text.trim();
+    match (text.rfind('<'), text.strip_suffix('>')) {
+        (Some(open), Some(without_close)) if open < without_close.len() => {
+            let email = without_close[open + 1..].trim();
+            let name = text[..open].trim();
+            (name, (!email.is_empty()).then_some(email))
+        }
+        _ => (text, None),
+    }
+}
+
+fn fold(text: &str) -> String {
+    text.nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Picks the identity to act as: `--as` first, then `SECASSESS_NAME` (with
 /// `SECASSESS_EMAIL`), then the saved config. `SECASSESS_ROLE` and `SECASSESS_EMAIL`
 /// override the matching field of the saved identity; the saved role is used with `--as`
@@ -140,7 +186,7 @@ pub fn resolve(
         let mut person = parse_signature(flag, "--as")?;
         person.role = match (env_role, config) {
             (Some(role), _) => role.to_string(),
-            (None, Some(saved)) if saved.name == person.name => saved.role.clone(),
+            (None, Some(saved)) if same(saved, &person) => saved.role.clone(),
             _ => String::new(),
         };
         check_person(&person, "--as with SECASSESS_ROLE")?;
@@ -270,6 +316,23 @@ mod tests {
                 IdentitySource::Flag
             )))
         );
+    }
+
+    #[test]
+    fn the_same_person_is_found_by_email_then_by_name() {
+        let peer = "Pat Peer <peer@example.org>";
+        // The self-review guard was fooled by a capitalised address or another name.
+        assert!(same_person(peer, "Pat Peer <PEER@example.org>"));
+        assert!(same_person(peer, "P. Peer < peer@Example.ORG >"));
+        assert!(same_person(peer, "Somebody Else <peer@example.org>"));
+        assert!(!same_person(peer, "Pat Peer <pat.peer@example.org>"));
+        // Without an email on one side, the name decides.
+        assert!(same_person(peer, "pat  PEER"));
+        assert!(same_person("Pat Peer", "Pat Peer <anything@example.org>"));
+        assert!(!same_person("Pat Peer", "Pat Other"));
+        // One Unicode form: a precomposed and a combining accent are the same name.
+        assert!(same_person("Zo\u{e9} Lead", "Zoe\u{301} Lead"));
+        assert!(!same_person("", ""));
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! table of steps each taking the raw TOML table from one `schema_version` to the next.
 //!
 //! Working on the raw table, not the typed record, is what lets a step rename or move a
-//! field the current `Assessment` no longer knows. Version 1 is the first format, so
-//! [`STEPS`] is empty today: the mechanism is exercised by tests with a test-only step,
-//! and the first real format change adds its step here. The store keeps the original
-//! file when it saves a migrated assessment.
+//! field the current `Assessment` no longer knows. The store keeps the original file when
+//! it saves a migrated assessment.
+//!
+//! Steps run whenever an older file is read, so a read-only command (`verify`, `export`)
+//! sees the file as it will be saved; they must be deterministic (no clock).
 
 use toml::{Table, Value};
 
@@ -18,8 +19,62 @@ pub struct Step {
     pub apply: fn(&mut Table) -> Result<(), String>,
 }
 
-/// The real migration steps, oldest first. None yet: version 1 is the first format.
-pub const STEPS: &[Step] = &[];
+/// The real migration steps, oldest first.
+pub const STEPS: &[Step] = &[Step {
+    from: 1,
+    describe: "the system, assessor, creation time and questionnaire list are now pinned by the audit trail",
+    apply: pin_header_v2,
+}];
+
+/// Who the entry written by a migration is recorded as.
+pub const MIGRATION_ACTOR: &str = "secassess (file format migration)";
+
+/// 1 to 2: format 1 did not record the assessment's creation, so its system, assessor,
+/// creation time and questionnaire list could be edited unseen. This appends one
+/// `migrated` entry pinning them as they are found (nothing can tell an earlier edit), at
+/// the time of the file's last change, so reading the same file always gives the same
+/// result. From then on `verify` checks them like everything else.
+///
+/// It reads the table through the current record type, which works while later formats
+/// only add optional fields; a later step that makes a field required must give this
+/// step its own copy of the format 2 types.
+fn pin_header_v2(table: &mut Table) -> Result<(), String> {
+    use super::audit::Action;
+    use super::record::{pin_header, Assessment, Person};
+    let mut assessment: Assessment = Value::Table(table.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("cannot read it as a format 1 assessment: {e}"))?;
+    let pinned = assessment.audit.iter().any(|e| {
+        super::record::HEADER_ACTIONS
+            .iter()
+            .any(|a| a.name() == e.action)
+    });
+    if pinned {
+        // Format 1 never wrote these entries: the version number was edited. Pinning the
+        // details as they are now would hide an edit, so `verify` checks the entries there.
+        return Ok(());
+    }
+    let at = assessment
+        .audit
+        .last()
+        .map_or(assessment.updated_at, |e| e.at.max(assessment.updated_at));
+    let who = Person {
+        name: MIGRATION_ACTOR.to_string(),
+        ..Person::default()
+    };
+    pin_header(
+        &mut assessment,
+        Action::Migrated,
+        String::from(
+            "file format 1: system, assessor, creation time and questionnaires not pinned",
+        ),
+        &who,
+        at,
+    );
+    assessment.updated_at = at;
+    *table = Table::try_from(&assessment).map_err(|e| format!("cannot write it back: {e}"))?;
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MigrationError {
@@ -100,8 +155,51 @@ mod tests {
 
     #[test]
     fn the_current_version_needs_no_step() {
-        let mut t = table("schema_version = 1\n");
-        assert_eq!(migrate(&mut t, 1, 1, STEPS), Ok(vec![]));
+        let mut t = table("schema_version = 2\n");
+        assert_eq!(migrate(&mut t, 2, 2, STEPS), Ok(vec![]));
+    }
+
+    #[test]
+    fn format_1_gets_its_header_pinned_once_and_deterministically() {
+        use crate::assessment::record::{header_pin, Assessment, Person, System};
+        let catalogue = crate::questionnaire::load_embedded().expect("content loads");
+        let who = Person {
+            name: "Ann Lead".into(),
+            role: "Project lead".into(),
+            email: "ann@example.org".into(),
+        };
+        let at = chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("valid");
+        let mut old = Assessment::new(System::default(), who, &catalogue, at);
+        // What format 1 wrote: no creation entry.
+        old.audit.clear();
+        old.schema_version = 1;
+        let mut t = Table::try_from(&old).expect("serialises");
+        let applied = migrate(&mut t, 1, 2, STEPS).expect("migrates");
+        assert_eq!(applied.len(), 1);
+        let again = {
+            let mut t = Table::try_from(&old).expect("serialises");
+            migrate(&mut t, 1, 2, STEPS).expect("migrates");
+            t
+        };
+        assert_eq!(t, again, "the same file always migrates the same way");
+        let new: Assessment = Value::Table(t).try_into().expect("reads");
+        assert_eq!(new.schema_version, 2);
+        assert_eq!(new.audit.len(), 1);
+        assert_eq!(new.audit[0].action, "migrated");
+        assert_eq!(new.audit[0].who, MIGRATION_ACTOR);
+        assert_eq!(new.audit[0].at, at);
+        assert_eq!(new.audit[0].pin, header_pin(&new));
+
+        // A format 2 file whose version was edited back to 1 is not pinned again: its
+        // edited details still show in verify.
+        let mut edited = new.clone();
+        edited.schema_version = 1;
+        edited.system.name = "Something else".into();
+        let mut t = Table::try_from(&edited).expect("serialises");
+        migrate(&mut t, 1, 2, STEPS).expect("migrates");
+        let after: Assessment = Value::Table(t).try_into().expect("reads");
+        assert_eq!(after.audit.len(), 1, "nothing appended");
+        assert_ne!(after.audit[0].pin, header_pin(&after));
     }
 
     #[test]
@@ -123,7 +221,7 @@ mod tests {
     fn a_version_without_steps_is_refused() {
         let mut t = table("schema_version = 0\n");
         assert_eq!(
-            migrate(&mut t, 0, 1, STEPS),
+            migrate(&mut t, 0, 2, STEPS),
             Err(MigrationError::NoPath {
                 found: 0,
                 oldest: 1

@@ -17,9 +17,25 @@ use crate::questionnaire::answer::{
 };
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 
-/// The version of the file format this build writes. Older files are migrated on save;
-/// newer ones are refused.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the file format this build writes. Older files are migrated when read
+/// (see `migrate`) and written in this format when saved; newer ones are refused.
+///
+/// 2: creation is the first audit entry and pins the system, the assessor, the creation
+/// time and the questionnaire list ([`header_pin`]); changes to them are audited; the
+/// sign-off's audit entry pins the signer's role.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The audit subject of the entries about the assessment as a whole: its creation,
+/// changes to the system's details and questionnaire versions, and the sign-off.
+pub const ASSESSMENT_SUBJECT: &str = "assessment";
+
+/// The audit actions whose pin is [`header_pin`].
+pub const HEADER_ACTIONS: [audit::Action; 4] = [
+    audit::Action::Created,
+    audit::Action::SystemChanged,
+    audit::Action::QuestionnairesAccepted,
+    audit::Action::Migrated,
+];
 
 /// A person as they declared themselves. Identities are self-declared: see README.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -273,7 +289,100 @@ pub fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now.trunc_subsecs(0)
 }
 
+/// What the pack states about the assessment itself, field by field, each as the first
+/// 16 hex digits of the SHA-256 of its JSON form: the system's name and description, the
+/// assessor, the creation time and the questionnaires (id, version, hash and question
+/// list). Field by field so that `verify` can name the one edited.
+pub fn header_fields(a: &Assessment) -> Vec<(&'static str, String)> {
+    let short = |value: serde_json::Value| {
+        crate::questionnaire::loader::hex_sha256(value.to_string().as_bytes())[..16].to_string()
+    };
+    vec![
+        ("system.name", short(serde_json::json!(a.system.name))),
+        (
+            "system.description",
+            short(serde_json::json!(a.system.description)),
+        ),
+        ("assessor.name", short(serde_json::json!(a.assessor.name))),
+        ("assessor.role", short(serde_json::json!(a.assessor.role))),
+        ("assessor.email", short(serde_json::json!(a.assessor.email))),
+        (
+            "created_at",
+            short(serde_json::json!(a.created_at.to_rfc3339())),
+        ),
+        (
+            "questionnaires",
+            short(serde_json::to_value(&a.questionnaires).unwrap_or_default()),
+        ),
+    ]
+}
+
+/// The pin of the entries about the assessment itself: [`header_fields`] as
+/// "system.name=0123456789abcdef system.description=... ...".
+pub fn header_pin(a: &Assessment) -> String {
+    header_fields(a)
+        .iter()
+        .map(|(field, hash)| format!("{field}={hash}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The fields of a [`header_pin`] (or any "key=value key=value" pin), in order.
+pub fn pin_fields(pin: &str) -> Vec<(&str, &str)> {
+    pin.split_whitespace()
+        .filter_map(|part| part.split_once('='))
+        .collect()
+}
+
+/// The header in words, for the audit entry that pins it.
+fn header_words(a: &Assessment) -> String {
+    let questionnaires = a
+        .questionnaires
+        .iter()
+        .map(|q| format!("{} {}", q.id, q.version))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let role = if a.assessor.role.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", a.assessor.role)
+    };
+    format!(
+        "system: {}; description: {}; assessor: {}{role}; created: {}; questionnaires: {questionnaires}",
+        a.system.name,
+        a.system.description,
+        a.assessor.signature(),
+        a.created_at.to_rfc3339()
+    )
+}
+
+/// Appends an entry pinning the header as it is now.
+pub(crate) fn pin_header(
+    a: &mut Assessment,
+    action: audit::Action,
+    old: String,
+    who: &Person,
+    now: DateTime<Utc>,
+) {
+    let pin = header_pin(a);
+    let new = header_words(a);
+    audit::append(
+        a,
+        who,
+        audit::Change {
+            action,
+            subject: ASSESSMENT_SUBJECT,
+            old,
+            new,
+            pin,
+        },
+        now,
+    );
+}
+
 impl Assessment {
+    /// A new assessment of `system` by `assessor`, its creation recorded as the first
+    /// audit entry (who, when, the system, the assessor and the questionnaires).
     pub fn new(
         system: System,
         assessor: Person,
@@ -281,7 +390,7 @@ impl Assessment {
         now: DateTime<Utc>,
     ) -> Self {
         let now = timestamp(now);
-        Assessment {
+        let mut assessment = Assessment {
             schema_version: SCHEMA_VERSION,
             system,
             assessor,
@@ -294,7 +403,30 @@ impl Assessment {
             reviews: BTreeMap::new(),
             sign_off: None,
             audit: Vec::new(),
+        };
+        let who = assessment.assessor.clone();
+        pin_header(
+            &mut assessment,
+            audit::Action::Created,
+            String::new(),
+            &who,
+            now,
+        );
+        assessment
+    }
+
+    /// Changes the system's name and description (audited, as `who`). Returns whether
+    /// anything changed. The caller checks the text (length, control characters).
+    pub fn set_system(&mut self, system: System, who: &Person, now: DateTime<Utc>) -> bool {
+        if self.system == system {
+            return false;
         }
+        let now = timestamp(now);
+        let old = header_words(self);
+        self.system = system;
+        self.updated_at = now;
+        pin_header(self, audit::Action::SystemChanged, old, who, now);
+        true
     }
 
     /// The answers typed against the catalogue, with every answer that could not be used
@@ -371,17 +503,27 @@ impl Assessment {
             AnswerValue::Evidence(e) => record.evidence = Some(e.clone()),
         }
         let pin = audit::answer_hash(&record);
-        // Saying the same thing again changes nothing and records nothing.
-        if previous
+        // Saying the same thing again changes nothing and records nothing, unless the
+        // question changed since (a questionnaire upgrade): then it confirms the answer
+        // for the new version of the question, which is recorded.
+        let same_value = previous
             .as_ref()
-            .is_some_and(|p| audit::answer_hash(p) == pin)
-        {
+            .is_some_and(|p| audit::answer_hash(p) == pin);
+        let confirms = previous
+            .as_ref()
+            .is_some_and(|p| p.question_fingerprint != record.question_fingerprint);
+        if same_value && !confirms {
             return Ok(());
         }
         let action = if old_text.is_empty() {
             audit::Action::AnswerSet
         } else {
             audit::Action::AnswerChanged
+        };
+        let old_text = if same_value {
+            format!("{old_text} (given to an earlier version of the question)")
+        } else {
+            old_text
         };
         self.answers.insert(question.id.clone(), record);
         self.updated_at = now;

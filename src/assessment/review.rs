@@ -1,8 +1,8 @@
 //! The review of an assessment by an Information Governance (or Cyber Security)
-//! reviewer, and its sign-off: decisions on answers (accepted, query, not reviewed), query
-//! threads between reviewer and project lead, decisions going stale when the answer they
-//! were made on changes, what still blocks a sign-off, and the sign-off itself, pinned to
-//! a hash of the assessment's content so a later change shows "changed since sign-off".
+//! reviewer: decisions on answers (accepted, query, not reviewed), query threads between
+//! reviewer and project lead, and decisions going stale when the answer they were made
+//! on, or its local evidence file, changes. What a sign-off needs and the sign-off itself
+//! are in [`super::sign_off`].
 //!
 //! Pure: every function takes `who` and `now`, nothing reads a clock or a file. Every
 //! change is appended to the audit trail with the hash of the review it leaves
@@ -14,16 +14,15 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::audit::{self, Action, Change};
-use super::findings::{self, ConsistencyProblem};
-use super::record::{
-    timestamp, AnswerRecord, Assessment, Comment, Finding, FindingStatus, Person, Review,
-    ReviewDecision, SignOff,
-};
-use super::verify;
+use super::evidence::EvidenceFiles;
+use super::identity::same_person;
+use super::record::{timestamp, AnswerRecord, Assessment, Comment, Person, Review, ReviewDecision};
+use super::roles::{self, Role};
+use super::sign_off::Blocker;
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::loader::hex_sha256;
 use crate::questionnaire::model::{Catalogue, Level};
@@ -33,14 +32,12 @@ use crate::walkthrough::{self, StepState};
 /// Longest comment or sign-off statement accepted.
 pub const MAX_COMMENT_CHARS: usize = 10_000;
 
-/// The audit subject of sign-off entries.
-pub const SIGN_OFF_SUBJECT: &str = "assessment";
-
-/// Offered when the reviewer gives no statement of their own.
-pub const STANDARD_STATEMENT: &str = "I have reviewed the answers, notes and evidence in this assessment and the treatment of its findings, and I accept them.";
-
 /// The label every front end shows for a decision made on an answer that has changed.
 pub const STALE_LABEL: &str = "stale — answer changed after review";
+
+/// The label for a decision whose answer is the same but whose local evidence file has
+/// changed, gone or become unreadable since.
+pub const EVIDENCE_STALE_LABEL: &str = "stale — evidence file changed after review";
 
 /// The audit actions that change a review.
 pub const REVIEW_ACTIONS: [Action; 3] = [
@@ -56,6 +53,16 @@ pub enum ReviewError {
     NotAnswered { question: String },
     #[error("the current answer to '{question}' was given by {who}, who cannot also review it; ask another person to review it, acting as themselves (--as)")]
     OwnAnswer { question: String, who: String },
+    #[error("'{question}' is answered \"don't know yet\", which cannot be accepted; query it, or the project lead answers it first")]
+    DontKnow { question: String },
+    #[error("the evidence file of '{question}' {what} since it was attached, so it cannot be accepted as it stands; the project lead attaches it again, then it can be reviewed")]
+    EvidenceChanged {
+        question: String,
+        what: &'static str,
+    },
+    /// The person's part in the assessment does not allow this (see [`super::roles`]).
+    #[error("{0}")]
+    Role(String),
     #[error("there is no open query on '{question}' to {what}; `secassess review FILE --only queried` lists the queries")]
     NoOpenQuery {
         question: String,
@@ -70,6 +77,22 @@ pub enum ReviewError {
     InvalidText { what: &'static str, problem: String },
     #[error("the assessment cannot be signed off yet; {} thing(s) stand in the way: {}", .blockers.len(), join_blockers(.blockers))]
     NotEligible { blockers: Vec<Blocker> },
+}
+
+/// The open queries in walking order: where the project lead is taken first.
+pub fn open_queries_in_order(assessment: &Assessment, catalogue: &Catalogue) -> Vec<OpenQuery> {
+    let order: Vec<String> = walkthrough::steps(catalogue)
+        .into_iter()
+        .map(|s| s.question)
+        .collect();
+    let mut queries = open_queries(assessment);
+    queries.sort_by_key(|q| {
+        order
+            .iter()
+            .position(|id| *id == q.question)
+            .unwrap_or(usize::MAX)
+    });
+    queries
 }
 
 fn join_blockers(blockers: &[Blocker]) -> String {
@@ -101,8 +124,11 @@ pub enum Decision<'a> {
 pub struct ReviewStatus {
     /// The decision recorded (`NotReviewed` when there is none).
     pub decision: ReviewDecision,
-    /// The decision was made on an answer that has changed since.
+    /// The decision was made on an answer that has changed since, or whose local
+    /// evidence file has changed, gone or become unreadable since.
     pub stale: bool,
+    /// Stale only because of its evidence file: the answer itself is what was reviewed.
+    pub evidence_changed: bool,
     /// A query that has not been resolved.
     pub open_query: bool,
 }
@@ -126,7 +152,9 @@ impl ReviewStatus {
             (ReviewDecision::Query, true) => "queried",
             (ReviewDecision::Query, false) => "query resolved, not accepted yet",
         };
-        if self.stale {
+        if self.stale && self.evidence_changed {
+            format!("{EVIDENCE_STALE_LABEL} (was {base})")
+        } else if self.stale {
             format!("{STALE_LABEL} (was {base})")
         } else {
             base.to_string()
@@ -149,23 +177,44 @@ pub fn has_answer(record: &AnswerRecord) -> bool {
     record.value.is_some() || record.evidence.is_some() || record.dont_know
 }
 
-/// Where the review of one question stands now.
-pub fn status(assessment: &Assessment, question: &str) -> ReviewStatus {
+/// Whether the answer to `question` is not what its review decision was made on.
+fn answer_changed(assessment: &Assessment, question: &str, review: &Review) -> bool {
+    assessment
+        .answers
+        .get(question)
+        .is_none_or(|record| audit::answer_hash(record) != review.answer_hash)
+}
+
+/// Whether the local evidence file of the answer to `question` is not what was attached
+/// (as far as `evidence` knows).
+pub fn evidence_drift(
+    assessment: &Assessment,
+    question: &str,
+    evidence: &EvidenceFiles,
+) -> Option<super::evidence::Drift> {
+    let attached = assessment.answers.get(question)?.evidence.as_ref()?;
+    evidence.drift(attached)
+}
+
+/// Where the review of one question stands now, with its evidence file as `evidence`
+/// found it.
+pub fn status(assessment: &Assessment, question: &str, evidence: &EvidenceFiles) -> ReviewStatus {
     let Some(review) = assessment.reviews.get(question) else {
         return ReviewStatus {
             decision: ReviewDecision::NotReviewed,
             stale: false,
+            evidence_changed: false,
             open_query: false,
         };
     };
-    let stale = review.decision != ReviewDecision::NotReviewed
-        && assessment
-            .answers
-            .get(question)
-            .is_none_or(|record| audit::answer_hash(record) != review.answer_hash);
+    let decided = review.decision != ReviewDecision::NotReviewed;
+    let changed = decided && answer_changed(assessment, question, review);
+    let evidence_changed =
+        decided && !changed && evidence_drift(assessment, question, evidence).is_some();
     ReviewStatus {
         decision: review.decision,
-        stale,
+        stale: changed || evidence_changed,
+        evidence_changed,
         open_query: review.decision == ReviewDecision::Query && !review.resolved,
     }
 }
@@ -188,7 +237,11 @@ pub fn review_hash(review: &Review) -> String {
     hex_sha256(canonical.to_string().as_bytes())
 }
 
-fn check_text(what: &'static str, text: &str, fix: &'static str) -> Result<String, ReviewError> {
+pub(crate) fn check_text(
+    what: &'static str,
+    text: &str,
+    fix: &'static str,
+) -> Result<String, ReviewError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ReviewError::Empty { what, fix });
@@ -237,16 +290,23 @@ fn record_change(
 }
 
 /// Records a reviewer's decision on the current answer to `question`, pinned to its
-/// hash. A query adds its comment to the thread; accepting closes an open thread. The same
-/// decision on the same answer again changes nothing and records nothing.
+/// hash (which covers the local evidence file's recorded SHA-256 and size). A query adds
+/// its comment to the thread; accepting closes an open thread. The same decision on the
+/// same answer again changes nothing and records nothing.
+///
+/// Refused: by the project lead (see [`roles::may_review`]); by the person who gave the
+/// answer ([`same_person`]); accepting "don't know yet"; accepting an answer whose
+/// evidence file is no longer what was attached (as `evidence` found it).
 pub fn decide(
     assessment: &mut Assessment,
     question: &str,
     decision: Decision<'_>,
     who: &Person,
     now: DateTime<Utc>,
+    evidence: &EvidenceFiles,
 ) -> Result<(), ReviewError> {
     let now = timestamp(now);
+    roles::may_review(assessment, who).map_err(ReviewError::Role)?;
     let record = assessment
         .answers
         .get(question)
@@ -254,11 +314,24 @@ pub fn decide(
         .ok_or_else(|| ReviewError::NotAnswered {
             question: question.to_string(),
         })?;
-    if record.answered_by == who.signature() && decision != Decision::NotReviewed {
+    if same_person(&record.answered_by, &who.signature()) && decision != Decision::NotReviewed {
         return Err(ReviewError::OwnAnswer {
             question: question.to_string(),
-            who: who.signature(),
+            who: record.answered_by.clone(),
         });
+    }
+    if decision == Decision::Accept {
+        if record.dont_know {
+            return Err(ReviewError::DontKnow {
+                question: question.to_string(),
+            });
+        }
+        if let Some(drift) = record.evidence.as_ref().and_then(|e| evidence.drift(e)) {
+            return Err(ReviewError::EvidenceChanged {
+                question: question.to_string(),
+                what: drift.verb(),
+            });
+        }
     }
     let answer_hash = audit::answer_hash(record);
     let comment = match decision {
@@ -269,7 +342,7 @@ pub fn decide(
         )?),
         _ => None,
     };
-    let before = status(assessment, question);
+    let before = status(assessment, question, evidence);
     let new_decision = match decision {
         Decision::Accept => ReviewDecision::Accepted,
         Decision::Query(_) => ReviewDecision::Query,
@@ -316,7 +389,7 @@ pub fn decide(
             if new_decision == ReviewDecision::Accepted && !review.thread.is_empty() {
                 review.resolved = true;
             }
-            status(assessment, question).label()
+            status(assessment, question, evidence).label()
         }
     };
     record_change(
@@ -355,24 +428,38 @@ pub enum CommentKind {
     Query,
 }
 
-/// A comment from a front end that has one "comment" action: the answer's author
-/// replying to an open query, otherwise a reviewer's query.
+/// A comment from a front end that has one "comment" action: the project lead's side
+/// (the lead, or whoever gave answers, see [`roles::role_in`]) replying to an open query,
+/// otherwise a reviewer's query.
 pub fn comment(
     assessment: &mut Assessment,
     question: &str,
     text: &str,
     who: &Person,
     now: DateTime<Utc>,
+    evidence: &EvidenceFiles,
 ) -> Result<CommentKind, ReviewError> {
     let answered_by_them = assessment
         .answers
         .get(question)
-        .is_some_and(|r| r.answered_by == who.signature());
-    if status(assessment, question).open_query && answered_by_them {
+        .is_some_and(|r| same_person(&r.answered_by, &who.signature()));
+    let leads_side = answered_by_them
+        || matches!(
+            roles::role_in(assessment, who),
+            Role::ProjectLead | Role::Contributor
+        );
+    if status(assessment, question, evidence).open_query && leads_side {
         reply(assessment, question, text, who, now)?;
         Ok(CommentKind::Reply)
     } else {
-        decide(assessment, question, Decision::Query(text), who, now)?;
+        decide(
+            assessment,
+            question,
+            Decision::Query(text),
+            who,
+            now,
+            evidence,
+        )?;
         Ok(CommentKind::Query)
     }
 }
@@ -488,11 +575,13 @@ pub fn must_related(catalogue: &Catalogue, evaluation: &Evaluation) -> BTreeSet<
 }
 
 /// The answered questions that are asked, in walking order, with their review status,
-/// keeping those `filter` selects.
+/// keeping those `filter` selects. Answers to questions no longer asked are left out: they
+/// count nowhere.
 pub fn items(
     assessment: &Assessment,
     catalogue: &Catalogue,
     evaluation: &Evaluation,
+    evidence: &EvidenceFiles,
     filter: Filter,
 ) -> Vec<Item> {
     let must = match filter {
@@ -508,7 +597,7 @@ pub fn items(
             )
         })
         .map(|step| Item {
-            status: status(assessment, &step.question),
+            status: status(assessment, &step.question, evidence),
             question: step.question,
             questionnaire: step.questionnaire,
             section: step.section,
@@ -538,9 +627,10 @@ pub fn progress(
     assessment: &Assessment,
     catalogue: &Catalogue,
     evaluation: &Evaluation,
+    evidence: &EvidenceFiles,
 ) -> Progress {
     let mut p = Progress::default();
-    for item in items(assessment, catalogue, evaluation, Filter::All) {
+    for item in items(assessment, catalogue, evaluation, evidence, Filter::All) {
         p.answers += 1;
         let s = item.status;
         if s.stale {
@@ -590,293 +680,9 @@ pub fn open_queries(assessment: &Assessment) -> Vec<OpenQuery> {
         .map(|(id, r)| OpenQuery {
             question: id.clone(),
             thread: r.thread.clone(),
-            answer_changed: status(assessment, id).stale,
+            answer_changed: answer_changed(assessment, id, r),
         })
         .collect()
-}
-
-/// What one blocker is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BlockerKind {
-    NotAnswered,
-    NotReviewed,
-    OpenQuery,
-    QueryNotAccepted,
-    Stale,
-    Finding,
-    /// An applicable MUST obligation is not met and no finding records it: the Base
-    /// requirements want every issue documented with a mitigation or a risk sign-off, so
-    /// a reviewer cannot sign over it.
-    MustGap,
-    Integrity,
-}
-
-/// One thing that stops a sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Blocker {
-    pub kind: BlockerKind,
-    /// A question id, a finding id, or "audit entry N".
-    pub subject: String,
-    pub reason: String,
-}
-
-/// Whether the assessment can be signed off, and exactly what stands in the way.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Eligibility {
-    pub blockers: Vec<Blocker>,
-}
-
-impl Eligibility {
-    pub fn eligible(&self) -> bool {
-        self.blockers.is_empty()
-    }
-}
-
-/// Whether a finding is treated for sign-off: closed, mitigated, a mitigation planned
-/// with an owner and a target date not passed, or a risk accepted (or escalated with an
-/// acceptance) whose review date has not passed; and no consistency problem. `Ok` says
-/// how, `Err` says what is missing.
-pub fn finding_treatment(
-    finding: &Finding,
-    problems: &[ConsistencyProblem],
-    today: NaiveDate,
-) -> Result<String, String> {
-    let id = &finding.id;
-    if let Some(p) = problems.iter().find(|p| p.finding == finding.id) {
-        return Err(format!("{} {}", p.problem, p.fix));
-    }
-    if let Some(o) = findings::overdue(finding, today).first() {
-        return Err(format!("{o}; update the finding"));
-    }
-    match (finding.status, &finding.mitigation, &finding.acceptance) {
-        (FindingStatus::Closed, _, _) => Ok(String::from("closed")),
-        (FindingStatus::Mitigated, Some(_), _) => Ok(String::from("mitigated")),
-        (FindingStatus::MitigationPlanned, Some(plan), _) if !plan.owner.trim().is_empty() => {
-            Ok(format!(
-                "mitigation planned by {}, target date {}",
-                plan.owner, plan.target_date
-            ))
-        }
-        (FindingStatus::RiskAccepted | FindingStatus::Escalated, _, Some(a)) => Ok(format!(
-            "risk accepted by {} on {}",
-            a.accepted_by.name, a.accepted_on
-        )),
-        (FindingStatus::Escalated, _, None) => {
-            Err(format!("{id} is escalated with no decision recorded yet"))
-        }
-        (status, _, _) => Err(format!(
-            "{id} is {} with no mitigation plan or risk acceptance",
-            status.label()
-        )),
-    }
-}
-
-/// Every asked question answered, and its answer accepted and not stale; no open query;
-/// every finding treated; and the record intact (audit chain, answer, review and finding
-/// pins: a review edited by hand must not count as accepted).
-pub fn sign_off_eligibility(
-    assessment: &Assessment,
-    catalogue: &Catalogue,
-    today: NaiveDate,
-) -> Eligibility {
-    let (evaluation, _) = findings::evaluate(assessment, catalogue);
-    let mut blockers = Vec::new();
-    for step in walkthrough::steps(catalogue) {
-        let id = &step.question;
-        let block = |kind, reason: String| Blocker {
-            kind,
-            subject: id.clone(),
-            reason,
-        };
-        match walkthrough::step_state(id, &evaluation, assessment) {
-            StepState::Skipped => {}
-            StepState::Open | StepState::Pending => blockers.push(block(
-                BlockerKind::NotAnswered,
-                String::from("not answered yet"),
-            )),
-            StepState::Answered | StepState::DontKnow => {
-                let s = status(assessment, id);
-                let kind = if s.stale {
-                    Some(BlockerKind::Stale)
-                } else {
-                    match s.decision {
-                        ReviewDecision::Accepted => None,
-                        ReviewDecision::NotReviewed => Some(BlockerKind::NotReviewed),
-                        ReviewDecision::Query if s.open_query => Some(BlockerKind::OpenQuery),
-                        ReviewDecision::Query => Some(BlockerKind::QueryNotAccepted),
-                    }
-                };
-                if let Some(kind) = kind {
-                    blockers.push(block(kind, s.label()));
-                }
-            }
-        }
-    }
-    let problems = findings::check_consistency(assessment, catalogue);
-    for finding in &assessment.findings {
-        if let Err(reason) = finding_treatment(finding, &problems, today) {
-            blockers.push(Blocker {
-                kind: BlockerKind::Finding,
-                subject: finding.id.clone(),
-                reason,
-            });
-        }
-    }
-    for problem in verify::verify(assessment).problems {
-        // The sign-off being replaced is not a reason to refuse a new one.
-        if problem.kind == verify::ProblemKind::SignOff {
-            continue;
-        }
-        blockers.push(Blocker {
-            kind: BlockerKind::Integrity,
-            subject: problem.subject,
-            reason: problem.message,
-        });
-    }
-    for gap in must_gaps(assessment, &evaluation) {
-        blockers.push(Blocker {
-            kind: BlockerKind::MustGap,
-            subject: gap.id.clone(),
-            reason: format!(
-                "MUST obligation \"{}\" applies and is not met, and no finding records it; raise a finding with a mitigation plan or the business owner's risk acceptance",
-                gap.title
-            ),
-        });
-    }
-    Eligibility { blockers }
-}
-
-fn must_gaps<'e>(
-    assessment: &Assessment,
-    evaluation: &'e Evaluation,
-) -> Vec<&'e crate::rules::ObligationResult> {
-    findings::gaps_without_finding(&assessment.findings, evaluation)
-        .into_iter()
-        .filter(|o| o.level == Level::Must)
-        .collect()
-}
-
-/// Ids of applicable MUST obligations not met that no finding records: shown before a
-/// sign-off, not blocking it (the pipeline gate, `check`, fails on them).
-pub fn must_gaps_without_finding(assessment: &Assessment, catalogue: &Catalogue) -> Vec<String> {
-    let (evaluation, _) = findings::evaluate(assessment, catalogue);
-    must_gaps(assessment, &evaluation)
-        .into_iter()
-        .map(|o| o.id.clone())
-        .collect()
-}
-
-/// The hash a sign-off is pinned to: the system, the assessor, the questionnaire
-/// versions, what every answer says ([`audit::answer_hash`]: value, "don't know",
-/// evidence, notes), every finding ([`findings::finding_hash`]) and every review decision
-/// with the answer it was made on. Left out, so saving again or reading it changes
-/// nothing: the sign-off itself, the audit trail, timestamps of the file, where the
-/// walkthrough was left, "answer later" marks, who answered and when (the answer content
-/// is what is signed), and review threads (conversation, not content).
-pub fn content_hash(assessment: &Assessment) -> String {
-    let answers: Vec<serde_json::Value> = assessment
-        .answers
-        .iter()
-        .filter(|(_, r)| has_answer(r) || !r.notes.is_empty())
-        .map(|(id, r)| serde_json::json!([id, audit::answer_hash(r)]))
-        .collect();
-    let findings: Vec<serde_json::Value> = assessment
-        .findings
-        .iter()
-        .map(|f| serde_json::json!([f.id, findings::finding_hash(f)]))
-        .collect();
-    let reviews: Vec<serde_json::Value> = assessment
-        .reviews
-        .iter()
-        .filter(|(_, r)| r.decision != ReviewDecision::NotReviewed)
-        .map(|(id, r)| serde_json::json!([id, decision_name(r.decision), r.answer_hash]))
-        .collect();
-    let questionnaires: Vec<serde_json::Value> = assessment
-        .questionnaires
-        .iter()
-        .map(|q| serde_json::json!([q.id, q.version, q.sha256]))
-        .collect();
-    let canonical = serde_json::json!([
-        "secassess-content-v1",
-        [assessment.system.name, assessment.system.description],
-        [
-            assessment.assessor.name,
-            assessment.assessor.role,
-            assessment.assessor.email
-        ],
-        questionnaires,
-        answers,
-        findings,
-        reviews,
-    ]);
-    hex_sha256(canonical.to_string().as_bytes())
-}
-
-/// Signs off the assessment as `who` with `statement`, pinned to [`content_hash`].
-/// Refused, with every blocker, unless [`sign_off_eligibility`] finds none. Replaces an
-/// earlier sign-off (both stay in the audit trail).
-pub fn sign_off(
-    assessment: &mut Assessment,
-    catalogue: &Catalogue,
-    today: NaiveDate,
-    statement: &str,
-    who: &Person,
-    now: DateTime<Utc>,
-) -> Result<(), ReviewError> {
-    let now = timestamp(now);
-    let statement = check_text(
-        "the sign-off statement",
-        statement,
-        "say what you have reviewed and accept",
-    )?;
-    let eligibility = sign_off_eligibility(assessment, catalogue, today);
-    if !eligibility.eligible() {
-        return Err(ReviewError::NotEligible {
-            blockers: eligibility.blockers,
-        });
-    }
-    let hash = content_hash(assessment);
-    let old = assessment
-        .sign_off
-        .as_ref()
-        .map(|s| {
-            format!(
-                "signed off by {} at {}",
-                s.signed_by.signature(),
-                s.signed_at.to_rfc3339()
-            )
-        })
-        .unwrap_or_default();
-    assessment.sign_off = Some(SignOff {
-        signed_by: who.clone(),
-        signed_at: now,
-        statement: statement.clone(),
-        content_hash: hash.clone(),
-    });
-    assessment.updated_at = now;
-    audit::append(
-        assessment,
-        who,
-        Change {
-            action: Action::SignOff,
-            subject: SIGN_OFF_SUBJECT,
-            old,
-            new: statement,
-            pin: hash,
-        },
-        now,
-    );
-    Ok(())
-}
-
-/// `Some(true)` when the content has changed since the sign-off, `Some(false)` when it
-/// has not, `None` when there is no sign-off.
-pub fn changed_since_sign_off(assessment: &Assessment) -> Option<bool> {
-    assessment
-        .sign_off
-        .as_ref()
-        .map(|s| s.content_hash != content_hash(assessment))
 }
 
 #[cfg(test)]

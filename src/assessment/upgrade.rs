@@ -11,7 +11,13 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::record::{question_fingerprint, questionnaire_refs, AnswerRecord, Assessment};
+use chrono::{DateTime, Utc};
+
+use super::audit::Action;
+use super::record::{
+    pin_header, question_fingerprint, questionnaire_refs, timestamp, AnswerRecord, Assessment,
+    Person,
+};
 use crate::questionnaire::model::{Catalogue, Question};
 
 /// How one questionnaire differs from the version the assessment was answered against.
@@ -163,18 +169,38 @@ pub fn upgrade_report(assessment: &Assessment, catalogue: &Catalogue) -> Upgrade
 }
 
 /// Records that the assessment now follows the loaded questionnaire versions, once the
-/// user has seen the report. Answers marked for re-confirmation stay marked until they
-/// are answered again.
-pub fn accept_current_questionnaires(assessment: &mut Assessment, catalogue: &Catalogue) {
-    assessment.questionnaires = questionnaire_refs(catalogue);
+/// user has seen the report (audited as `who`: the pack states the versions). Answers
+/// marked for re-confirmation stay marked until they are answered again. Returns whether
+/// anything changed.
+pub fn accept_current_questionnaires(
+    assessment: &mut Assessment,
+    catalogue: &Catalogue,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> bool {
+    let refs = questionnaire_refs(catalogue);
+    if assessment.questionnaires == refs {
+        return false;
+    }
+    let old = assessment
+        .questionnaires
+        .iter()
+        .map(|q| format!("{} {}", q.id, q.version))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let now = timestamp(now);
+    assessment.questionnaires = refs;
+    assessment.updated_at = now;
+    pin_header(assessment, Action::QuestionnairesAccepted, old, who, now);
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assessment::record::{Person, QuestionnaireRef, System};
+    use crate::assessment::record::{QuestionnaireRef, System};
     use crate::questionnaire::answer::AnswerValue;
-    use chrono::{TimeZone, Utc};
+    use chrono::TimeZone;
 
     fn catalogue() -> Catalogue {
         crate::questionnaire::load_embedded()
@@ -259,7 +285,15 @@ mod tests {
             report.removed_questions,
             vec!["gone_q".to_string(), "retired_question".to_string()]
         );
-        accept_current_questionnaires(&mut a, &c);
+        let who = a.assessor.clone();
+        let entries = a.audit.len();
+        assert!(accept_current_questionnaires(&mut a, &c, &who, Utc::now()));
         assert!(upgrade_report(&a, &c).is_empty());
+        // The versions the pack states are audited, and pinned.
+        let last = a.audit.last().expect("an entry");
+        assert_eq!(a.audit.len(), entries + 1);
+        assert_eq!(last.action, "questionnaires-accepted");
+        assert_eq!(last.pin, crate::assessment::record::header_pin(&a));
+        assert!(!accept_current_questionnaires(&mut a, &c, &who, Utc::now()));
     }
 }

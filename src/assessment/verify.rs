@@ -1,26 +1,32 @@
 //! Checking an assessment record against its own audit trail: the hash chain (an entry
-//! edited, deleted, inserted or moved), every answer, review and finding against the pin
-//! of its latest audit entry (something changed in a text editor rather than through
-//! secassess), and the sign-off against the content it was pinned to. Pure; what `secassess
-//! verify` reports.
+//! edited, deleted, inserted or moved); the assessment's own details (system, assessor,
+//! creation time, questionnaires, last change) against the entries that pin them; every
+//! answer (content, who and when), review and finding against its latest audit entry;
+//! finding ids used twice or never recorded; the sign-off against the entry that recorded
+//! it (its role included), or missing while its entry stays. Then where the sign-off
+//! stands ([`sign_off::state`]). Pure; what `secassess verify` reports.
 //!
 //! This detects edits made without recomputing the hashes. It does not prove who made a
 //! change: identities are self-declared and anyone can recompute a chain. Signing the
 //! sign-off with a key would be a later, additive step.
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::audit::{self, Action};
 use super::findings;
-use super::record::{Assessment, AuditEntry};
-use super::review::{self, REVIEW_ACTIONS, SIGN_OFF_SUBJECT};
+use super::record::{header_fields, pin_fields, Assessment, AuditEntry, HEADER_ACTIONS};
+use super::review::{self, REVIEW_ACTIONS};
+use super::sign_off::{self, Judged, SIGN_OFF_SUBJECT};
+
+pub use super::sign_off::SignOffState;
 
 const ANSWER_ACTIONS: [Action; 3] = [
     Action::AnswerSet,
     Action::AnswerChanged,
     Action::NotesChanged,
 ];
+/// The entries that set an answer, and so its `answered_by` and `answered_at`.
+const ANSWER_SET_ACTIONS: [Action; 2] = [Action::AnswerSet, Action::AnswerChanged];
 const FINDING_ACTIONS: [Action; 2] = [Action::FindingCreated, Action::FindingChanged];
 
 /// What a problem is about.
@@ -29,6 +35,9 @@ const FINDING_ACTIONS: [Action; 2] = [Action::FindingCreated, Action::FindingCha
 pub enum ProblemKind {
     /// The audit trail itself: an entry edited, deleted, inserted or moved.
     AuditChain,
+    /// The assessment's own details: system, assessor, creation time, questionnaires,
+    /// time of the last change.
+    Header,
     /// An answer that does not match its latest audit entry.
     Answer,
     /// A review that does not match its latest audit entry.
@@ -54,27 +63,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Where the sign-off stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "state")]
-pub enum SignOffState {
-    NotSignedOff,
-    /// The content is what was signed off.
-    Intact {
-        signed_by: String,
-        signed_at: DateTime<Utc>,
-    },
-    /// The content has changed since (through secassess or not): "changed since sign-off".
-    ChangedSince {
-        signed_by: String,
-        signed_at: DateTime<Utc>,
-        expected: String,
-        found: String,
-        /// Audit entries written after the sign-off.
-        entries_after: usize,
-    },
-}
-
 /// Everything `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -90,9 +78,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// Nothing edited outside secassess and nothing changed since the sign-off.
+    /// Nothing edited outside secassess, and a sign-off (if any) that still holds.
     pub fn is_ok(&self) -> bool {
-        self.problems.is_empty() && !matches!(self.sign_off, SignOffState::ChangedSince { .. })
+        self.problems.is_empty() && !self.sign_off.broken()
     }
 }
 
@@ -234,93 +222,208 @@ fn removed(
         .collect()
 }
 
-fn sign_off_check(assessment: &Assessment, problems: &mut Vec<Problem>) -> SignOffState {
-    let Some(sign_off) = &assessment.sign_off else {
-        return SignOffState::NotSignedOff;
-    };
+/// The assessment's own details against the latest entry that pinned them (its
+/// creation, a change to the system, a questionnaire upgrade, a format migration), field
+/// by field; and the time of the last change against the last audit entry.
+fn header_problems(assessment: &Assessment, problems: &mut Vec<Problem>) {
     let entries = &assessment.audit;
-    let recorded = last_entry(entries, SIGN_OFF_SUBJECT, &[Action::SignOff]);
-    match recorded {
+    match last_entry(entries, SIGN_OFF_SUBJECT, &HEADER_ACTIONS) {
         None => problems.push(Problem {
-            kind: ProblemKind::SignOff,
-            subject: SIGN_OFF_SUBJECT.to_string(),
+            kind: ProblemKind::Header,
+            subject: String::from("assessment"),
             entry: None,
             expected: String::from("(no audit entry)"),
-            found: sign_off.content_hash.clone(),
+            found: super::record::header_pin(assessment),
             message: String::from(
-                "the sign-off is not in the audit trail: it was added outside secassess",
+                "the assessment's creation is not in the audit trail, so its system name and description, assessor, creation time and questionnaires cannot be checked: the entry was removed, or the file was made outside secassess",
             ),
         }),
         Some((position, entry)) => {
-            let mut mismatches = Vec::new();
-            if entry.pin != sign_off.content_hash {
-                mismatches.push((
-                    "content hash",
-                    entry.pin.clone(),
-                    sign_off.content_hash.clone(),
-                ));
-            }
-            if entry.who != sign_off.signed_by.signature() {
-                mismatches.push((
-                    "signed by",
-                    entry.who.clone(),
-                    sign_off.signed_by.signature(),
-                ));
-            }
-            if entry.at != sign_off.signed_at {
-                mismatches.push((
-                    "signed at",
-                    entry.at.to_rfc3339(),
-                    sign_off.signed_at.to_rfc3339(),
-                ));
-            }
-            if entry.new != sign_off.statement {
-                mismatches.push(("statement", entry.new.clone(), sign_off.statement.clone()));
-            }
-            for (field, expected, found) in mismatches {
-                problems.push(Problem {
-                    kind: ProblemKind::SignOff,
-                    subject: SIGN_OFF_SUBJECT.to_string(),
-                    entry: Some(position),
-                    expected,
-                    found,
-                    message: format!(
-                        "the sign-off's {field} was changed outside secassess: it does not match {}",
-                        describe(position, entry)
-                    ),
-                });
+            let recorded = pin_fields(&entry.pin);
+            for (field, hash) in header_fields(assessment) {
+                let expected = recorded
+                    .iter()
+                    .find(|(k, _)| *k == field)
+                    .map_or("(not recorded)", |(_, v)| v);
+                if expected != hash {
+                    problems.push(Problem {
+                        kind: ProblemKind::Header,
+                        subject: field.to_string(),
+                        entry: Some(position),
+                        expected: expected.to_string(),
+                        found: hash,
+                        message: format!(
+                            "the assessment's {field} was changed outside secassess: it does not match {}, the latest entry that recorded it",
+                            describe(position, entry)
+                        ),
+                    });
+                }
             }
         }
     }
-    let found = review::content_hash(assessment);
-    let signed_by = sign_off.signed_by.signature();
-    if found == sign_off.content_hash {
-        SignOffState::Intact {
-            signed_by,
-            signed_at: sign_off.signed_at,
-        }
-    } else {
-        SignOffState::ChangedSince {
-            signed_by,
-            signed_at: sign_off.signed_at,
-            expected: sign_off.content_hash.clone(),
-            found,
-            entries_after: recorded.map_or(0, |(position, _)| entries.len() - position),
+    if let Some(last) = entries.last() {
+        if assessment.updated_at != last.at {
+            problems.push(Problem {
+                kind: ProblemKind::Header,
+                subject: String::from("updated_at"),
+                entry: Some(entries.len()),
+                expected: last.at.to_rfc3339(),
+                found: assessment.updated_at.to_rfc3339(),
+                message: format!(
+                    "the assessment's updated_at (its last change, shown in the evidence pack) was changed outside secassess: it is not the time of {}, the last entry",
+                    describe(entries.len(), last)
+                ),
+            });
         }
     }
 }
 
-/// Checks everything; see the module documentation.
-pub fn verify(assessment: &Assessment) -> Report {
+/// Who gave an answer and when, against the entry that set it.
+fn answered_problems(
+    entries: &[AuditEntry],
+    id: &str,
+    record: &super::record::AnswerRecord,
+    problems: &mut Vec<Problem>,
+) {
+    let Some((position, entry)) = last_entry(entries, id, &ANSWER_SET_ACTIONS) else {
+        return;
+    };
+    let checks = [
+        ("answered_by", entry.who.clone(), record.answered_by.clone()),
+        (
+            "answered_at",
+            entry.at.to_rfc3339(),
+            record.answered_at.to_rfc3339(),
+        ),
+    ];
+    for (field, expected, found) in checks {
+        if expected != found {
+            problems.push(Problem {
+                kind: ProblemKind::Answer,
+                subject: id.to_string(),
+                entry: Some(position),
+                message: format!(
+                    "the {field} of the answer to '{id}' was changed outside secassess: it does not match {}, which set the answer",
+                    describe(position, entry)
+                ),
+                expected,
+                found,
+            });
+        }
+    }
+}
+
+/// The sign-off against the entry that recorded it, or a recorded sign-off missing.
+fn sign_off_problems(assessment: &Assessment, problems: &mut Vec<Problem>) {
+    let entries = &assessment.audit;
+    let recorded = last_entry(entries, SIGN_OFF_SUBJECT, &[Action::SignOff]);
+    let problem = |entry, expected: String, found: String, message: String| Problem {
+        kind: ProblemKind::SignOff,
+        subject: SIGN_OFF_SUBJECT.to_string(),
+        entry,
+        expected,
+        found,
+        message,
+    };
+    let (sign_off, (position, entry)) = match (&assessment.sign_off, recorded) {
+        (None, None) => return,
+        (Some(s), None) => {
+            problems.push(problem(
+                None,
+                String::from("(no audit entry)"),
+                s.content_hash.clone(),
+                String::from(
+                    "the sign-off is not in the audit trail: it was added outside secassess",
+                ),
+            ));
+            return;
+        }
+        (None, Some((position, entry))) => {
+            problems.push(problem(
+                Some(position),
+                entry.pin.clone(),
+                String::from("(missing)"),
+                format!(
+                    "the sign-off recorded in {} is missing from the file: the [sign_off] table was removed outside secassess",
+                    describe(position, entry)
+                ),
+            ));
+            return;
+        }
+        (Some(s), Some(found)) => (s, found),
+    };
+    let (content, signer) = sign_off::parse_sign_off_pin(&entry.pin);
+    let mut mismatches = Vec::new();
+    if content != sign_off.content_hash {
+        mismatches.push(("content_hash", content, sign_off.content_hash.clone()));
+    }
+    if entry.who != sign_off.signed_by.signature() {
+        mismatches.push((
+            "signed_by",
+            entry.who.clone(),
+            sign_off.signed_by.signature(),
+        ));
+    } else if let Some(signer) = signer {
+        let now = sign_off::signer_hash(&sign_off.signed_by);
+        if signer != now {
+            // Name and email match the entry: what else is pinned is the role.
+            mismatches.push(("signed_by.role", signer, now));
+        }
+    }
+    if entry.at != sign_off.signed_at {
+        mismatches.push((
+            "signed_at",
+            entry.at.to_rfc3339(),
+            sign_off.signed_at.to_rfc3339(),
+        ));
+    }
+    if entry.new != sign_off.statement {
+        mismatches.push(("statement", entry.new.clone(), sign_off.statement.clone()));
+    }
+    for (field, expected, found) in mismatches {
+        problems.push(problem(
+            Some(position),
+            expected,
+            found,
+            format!(
+                "the sign-off's {field} was changed outside secassess: it does not match {}",
+                describe(position, entry)
+            ),
+        ));
+    }
+}
+
+/// Finding ids used by more than one finding: the audit trail cannot say which is which.
+fn duplicate_findings(assessment: &Assessment, problems: &mut Vec<Problem>) {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in &assessment.findings {
+        *counts.entry(f.id.as_str()).or_default() += 1;
+    }
+    for (id, count) in counts.into_iter().filter(|(_, c)| *c > 1) {
+        problems.push(Problem {
+            kind: ProblemKind::Finding,
+            subject: id.to_string(),
+            entry: None,
+            expected: String::from("1 finding"),
+            found: format!("{count} findings"),
+            message: format!(
+                "{count} findings have the id '{id}': a finding was copied or added outside secassess, and the audit trail cannot say which one it recorded"
+            ),
+        });
+    }
+}
+
+/// Everything in the record checked against the audit trail (see the module
+/// documentation); nothing about whether the sign-off still holds.
+pub fn record_problems(assessment: &Assessment) -> Vec<Problem> {
     let entries = &assessment.audit;
     let mut problems = chain_problems(entries);
-    let mut answers = 0;
+    header_problems(assessment, &mut problems);
     for (id, record) in &assessment.answers {
         if !review::has_answer(record) && record.notes.is_empty() {
             // Only an "answer later" mark: not audited.
             continue;
         }
-        answers += 1;
         problems.extend(pin_problem(
             entries,
             Pinned {
@@ -331,6 +434,9 @@ pub fn verify(assessment: &Assessment) -> Report {
                 actions: &ANSWER_ACTIONS,
             },
         ));
+        if review::has_answer(record) {
+            answered_problems(entries, id, record, &mut problems);
+        }
     }
     problems.extend(removed(
         entries,
@@ -358,6 +464,7 @@ pub fn verify(assessment: &Assessment) -> Report {
         ProblemKind::Review,
         "review of",
     ));
+    duplicate_findings(assessment, &mut problems);
     for finding in &assessment.findings {
         let same_id = assessment
             .findings
@@ -365,7 +472,7 @@ pub fn verify(assessment: &Assessment) -> Report {
             .filter(|f| f.id == finding.id)
             .count();
         if same_id != 1 {
-            // Duplicate ids are reported by the findings register's own checks.
+            // Reported once above.
             continue;
         }
         problems.extend(pin_problem(
@@ -379,23 +486,40 @@ pub fn verify(assessment: &Assessment) -> Report {
             },
         ));
     }
-    problems.extend(removed(
-        entries,
-        &FINDING_ACTIONS,
-        |s| assessment.findings.iter().any(|f| f.id == s),
-        ProblemKind::Finding,
-        "finding",
-    ));
-    let sign_off = sign_off_check(assessment, &mut problems);
+    problems.extend(
+        removed(
+            entries,
+            &FINDING_ACTIONS,
+            |s| assessment.findings.iter().any(|f| f.id == s),
+            ProblemKind::Finding,
+            "finding",
+        )
+        .into_iter()
+        // A deletion acknowledged through secassess is recorded, not an outside edit.
+        .filter(|p| p.expected != findings::DELETED_PIN),
+    );
+    sign_off_problems(assessment, &mut problems);
+    problems
+}
+
+/// Checks everything, and where the sign-off stands as `judged` (the catalogue, the
+/// evidence files as found, today): see the module documentation.
+pub fn verify(assessment: &Assessment, judged: &Judged<'_>) -> Report {
+    let problems = record_problems(assessment);
+    let sign_off = sign_off::state(assessment, judged, &problems);
     let stale_reviews = assessment
         .reviews
         .keys()
-        .filter(|id| review::status(assessment, id).stale)
+        .filter(|id| review::status(assessment, id, judged.evidence).stale)
         .cloned()
         .collect();
     Report {
-        entries: entries.len(),
-        answers,
+        entries: assessment.audit.len(),
+        answers: assessment
+            .answers
+            .values()
+            .filter(|r| review::has_answer(r) || !r.notes.is_empty())
+            .count(),
         reviews: assessment.reviews.len(),
         findings: assessment.findings.len(),
         sign_off,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use secassess::session::obligation_change_lines;
+use secassess::session::{obligation_change_lines, SessionError};
 use secassess::text::sanitise_line;
 
 use super::new::current_person;
@@ -30,6 +30,12 @@ pub struct Args {
     /// (after a crash); a file open in a running secassess is never taken.
     #[arg(long)]
     take_over: bool,
+
+    /// Change answers although the assessment is signed off: it then shows as changed
+    /// since sign-off until it is reviewed again. Without it, a signed-off assessment
+    /// whose content is still what was signed is not changed.
+    #[arg(long)]
+    after_sign_off: bool,
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
@@ -44,9 +50,19 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let now = Utc::now();
     let mut session =
         super::open_to_change(&args.assessment, catalogue.into(), who, args.take_over, now)?;
+    if args.after_sign_off {
+        session.agree_to_change_after_sign_off();
+    }
     let mut out = std::io::stdout().lock();
     for (id, value) in answers {
-        let effects = session.answer(&id, value, now)?;
+        let effects = session.answer(&id, value, now).map_err(|e| match e {
+            SessionError::SignedOff { notice } => CliError::Usage(format!(
+                "{} is {}. Nothing was changed; add --after-sign-off to change it anyway.",
+                sanitise_line(&args.assessment.display().to_string()),
+                sanitise_line(&notice)
+            )),
+            other => other.into(),
+        })?;
         writeln!(out, "Answered {}.", sanitise_line(&id))?;
         for line in obligation_change_lines(&effects) {
             writeln!(out, "  {line}")?;

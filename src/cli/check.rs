@@ -1,7 +1,8 @@
 //! `secassess check FILE [--format text|json] [--date YYYY-MM-DD]`: the pipeline gate.
 //! Exit 0 when every applicable MUST obligation is met or treated (see
-//! `findings::gate`), 1 with the list of what blocks and what to do, 2 when the file or
-//! the questionnaires cannot be used.
+//! `findings::gate`), 1 with the list of what blocks and what to do (or, first, that the
+//! system is outside self-assessment), 2 when the file or the questionnaires cannot be
+//! used. Organisation duties are listed as context after the verdict.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,11 @@ pub struct Args {
     /// The day to judge target and review dates against, instead of today.
     #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     date: Option<NaiveDate>,
+
+    /// Also fail (exit 1) unless the assessment is signed off and the sign-off still
+    /// holds (nothing changed, evidence files as attached, still ready to sign off).
+    #[arg(long)]
+    require_sign_off: bool,
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
@@ -44,6 +50,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             ),
         );
     }
+    let (sign_off, readiness) =
+        super::verify::sign_off_standing(&assessment, &args.assessment, &catalogue, report.today);
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => {
@@ -51,21 +59,26 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
                 "file": args.assessment,
                 "system": assessment.system.name,
                 "report": report,
+                "sign_off": sign_off,
+                "ready_for_sign_off": readiness,
             });
             writeln!(out, "{}", to_json(&json)?)
         }
-        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report),
+        Format::Text => write_text(&mut out, &args.assessment, &assessment, &report)
+            .and_then(|()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness)),
     };
     // `secassess check FILE | head` must not turn a failed gate into a pass.
     match written {
         Err(e) if reader_went_away(&e) => {}
         other => other?,
     }
-    Ok(if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(
+        if report.passed && (!args.require_sign_off || sign_off.holds()) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
 }
 
 fn write_text(
@@ -75,7 +88,31 @@ fn write_text(
     report: &GateReport,
 ) -> std::io::Result<()> {
     let file = sanitise_line(&path.display().to_string());
-    if report.passed {
+    // Outside self-assessment comes first and alone decides the verdict's wording: no
+    // count of met obligations may read as if this system could pass.
+    if let Some(stop) = report.outside_self_assessment.first() {
+        writeln!(
+            out,
+            "FAILED ({}): this system is outside self-assessment and must go to the {}: {}.",
+            report.today,
+            sanitise_line(stop.contact.as_deref().unwrap_or("Cyber Security team")),
+            sanitise_line(stop.title.trim_end_matches('.'))
+        )?;
+        writeln!(out, "  {}", sanitise_line(&stop.text))?;
+        if report.blockers.is_empty() {
+            writeln!(
+                out,
+                "  Every applicable MUST obligation being met or treated does not change this."
+            )?;
+        } else {
+            writeln!(
+                out,
+                "\n{} of the {} MUST obligations that apply (or may) also block; meeting them would not change the verdict.",
+                report.blockers.len(),
+                report.must
+            )?;
+        }
+    } else if report.passed {
         writeln!(
             out,
             "PASSED ({}): all {} MUST obligations that apply are met ({}) or treated ({}).",
@@ -99,6 +136,17 @@ fn write_text(
             .filter(|f| f.obligations.contains(&b.obligation))
             .map(|f| f.id.as_str())
             .collect();
+        // A gap whose standard names an exception approver is never treated by a risk
+        // acceptance, so the advice does not offer one.
+        let treatments = match &b.exception_approver {
+            Some(who) => format!(
+                "a mitigation plan (secassess finding plan {file} ID ...) or the {}'s approval recorded as an exception (finding exception); a risk acceptance does not treat it",
+                sanitise_line(who)
+            ),
+            None => format!(
+                "a mitigation plan (secassess finding plan {file} ID ...) or a risk acceptance (finding accept)"
+            ),
+        };
         let todo = if !b.answer.is_empty() {
             format!(
                 "answer {} (secassess open {file})",
@@ -106,12 +154,12 @@ fn write_text(
             )
         } else if linked.is_empty() {
             format!(
-                "raise a finding (secassess finding add {file} --obligation {} --owner NAME), then treat it",
+                "raise a finding (secassess finding add {file} --obligation {} --owner NAME), then treat it with {treatments}",
                 b.obligation
             )
         } else {
             format!(
-                "treat {} with a mitigation plan (secassess finding plan {file} ID ...), a risk acceptance (finding accept) or, where the standard allows, an approved exception (finding exception)",
+                "treat {} with {treatments}",
                 sanitise_line(&linked.join(", "))
             )
         };
@@ -131,6 +179,30 @@ fn write_text(
         writeln!(out, "\nWarnings ({}):", report.warnings.len())?;
         for w in &report.warnings {
             writeln!(out, "  - {}", sanitise_line(w))?;
+        }
+    }
+    if !report.organisation.is_empty() {
+        writeln!(
+            out,
+            "\nOrganisation context (the organisation's duties, not the project's; they never block):"
+        )?;
+        for duty in &report.organisation {
+            // The first reason says it is the organisation's duty, as the heading does;
+            // the rest say whether it is met and why ("Met: the organisation submitted
+            // its DSPT with the result Approaching Standards ...").
+            let why = duty
+                .reasons
+                .iter()
+                .skip(1)
+                .map(|r| sanitise_line(r))
+                .collect::<Vec<_>>()
+                .join(" ");
+            writeln!(
+                out,
+                "  {}  {}\n      {why}",
+                duty.obligation,
+                sanitise_line(&duty.title)
+            )?;
         }
     }
     Ok(())

@@ -72,6 +72,10 @@ pub struct AddArgs {
     /// (after a crash); a file open in a running secassess is never taken.
     #[arg(long)]
     take_over: bool,
+    /// Add it although the assessment is signed off: it then shows as changed since
+    /// sign-off until it is reviewed again.
+    #[arg(long)]
+    after_sign_off: bool,
 }
 
 #[derive(clap::Args)]
@@ -84,6 +88,10 @@ pub struct IdArgs {
     /// (after a crash); a file open in a running secassess is never taken.
     #[arg(long)]
     take_over: bool,
+    /// Change it although the assessment is signed off: it then shows as changed since
+    /// sign-off until it is reviewed again.
+    #[arg(long)]
+    after_sign_off: bool,
 }
 
 #[derive(clap::Args)]
@@ -156,10 +164,13 @@ pub struct ExceptionArgs {
 pub struct EscalateArgs {
     #[command(flatten)]
     finding: IdArgs,
-    /// The directorate or organisation risk owner it goes to; they become its owner
-    /// (the current owner stays if not given).
-    #[arg(long, value_name = "NAME")]
-    to: Option<String>,
+    /// The directorate or organisation risk owner it goes to: "Name <email>" (or a name).
+    /// They become its owner.
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    to: String,
+    /// Their role, e.g. "Director of Digital" or "Organisation risk owner".
+    #[arg(long, value_name = "ROLE")]
+    role: String,
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -241,8 +252,7 @@ pub fn run(context: &Context, action: Action) -> Result<ExitCode, CliError> {
             )
         }
         Action::Escalate(args) => {
-            let to = args.to.unwrap_or_default();
-            line("--to", &to)?;
+            let to = person(&args.to, &args.role, "--to")?;
             edit(context, &args.finding, "escalation", |a, c, actor, id| {
                 findings::escalate(a, c, id, &to, actor)
             })
@@ -269,6 +279,7 @@ fn add(context: &Context, args: AddArgs) -> Result<ExitCode, CliError> {
         assessment: args.assessment.clone(),
         id: String::new(),
         take_over: args.take_over,
+        after_sign_off: args.after_sign_off,
     };
     edit(context, &target, "new finding", |a, c, actor, _| {
         let mut new = match &args.obligation {
@@ -320,6 +331,7 @@ fn edit(
         target.take_over,
         now,
     )?;
+    super::refuse_after_sign_off(&session, target.after_sign_off)?;
     let assessment = session.assessment_mut()?;
     let before: Vec<String> = assessment.findings.iter().map(|f| f.id.clone()).collect();
     let actor = Actor {
@@ -380,7 +392,8 @@ fn report(
     if findings::needs_escalation(finding, catalogue, &evaluation) {
         writeln!(
             out,
-            "    ESCALATE: a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it (secassess finding escalate {file} {} --to NAME)",
+            "    ESCALATE ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it (secassess finding escalate {file} {} --to \"NAME <EMAIL>\" --role ROLE)",
+            findings::ESCALATION_POLICY,
             sanitise_line(id)
         )?;
     }

@@ -161,8 +161,16 @@ fn write_text(
         if view.needs_escalation {
             writeln!(
                 out,
-                "    ESCALATE: risk accepted on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it to the directorate or organisation risk owner (secassess finding escalate {file} {} --to NAME)",
+                "    ESCALATE ({}): risk accepted on a MUST obligation of an OFFICIAL-SENSITIVE system; escalate it to the directorate or organisation risk owner (secassess finding escalate {file} {} --to \"NAME <EMAIL>\" --role ROLE)",
+                findings::ESCALATION_POLICY,
                 sanitise_line(&f.id)
+            )?;
+        }
+        if let Some(why) = &view.no_longer_applies {
+            writeln!(
+                out,
+                "    NO LONGER APPLIES: {}",
+                sanitise_line(&why.replace("FILE", &file))
             )?;
         }
         for p in &view.problems {

@@ -25,6 +25,7 @@ pub mod portfolio;
 pub mod questions;
 pub mod review;
 pub mod show;
+pub mod system;
 pub mod validate;
 pub mod verify;
 
@@ -54,6 +55,20 @@ pub fn open_to_change(
                 ""
             }
         ))),
+    }
+}
+
+/// Refuses a change to a signed-off assessment whose content is still what was signed,
+/// unless the user gave `--after-sign-off`: a script must not break a sign-off by
+/// accident.
+pub fn refuse_after_sign_off(session: &Session, after_sign_off: bool) -> Result<(), CliError> {
+    match session.sign_off_notice() {
+        Some(notice) if !after_sign_off => Err(CliError::Usage(format!(
+            "{} is {}. Nothing was changed; add --after-sign-off to change it anyway.",
+            sanitise_line(&session.path().display().to_string()),
+            sanitise_line(&notice)
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -1,5 +1,7 @@
 //! `secassess obligations [ASSESSMENT] [--set id=value]...`: which obligations apply,
-//! whether they are met, and why; for an assessment file, for answers given on the
+//! whether they are met, why, what to do and every requirement quoted; a system outside
+//! self-assessment (a "stop" notice) is said first; organisation duties are shown apart,
+//! as context; for an assessment file, for answers given on the
 //! command line (a what-if view), or both (the flags override the file). With a file,
 //! its findings count: a recorded pre-approval can show an obligation as met, and a
 //! treated gap reads "not met — risk accepted by NAME on DATE", never met.
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 use secassess::assessment::findings::{self, Standing};
 use secassess::questionnaire::answer::{parse_answer, AnswerValue, Answers};
 use secassess::questionnaire::expr::Truth;
+use secassess::questionnaire::model::{Level, NoticeSeverity, Scope};
 use secassess::questionnaire::{Catalogue, Question};
 use secassess::rules::{self, Evaluation, ObligationResult, Status};
 use secassess::store;
@@ -157,11 +160,41 @@ fn write_obligation(
         o.id,
         sanitise_line(&o.title)
     )?;
-    for reason in &o.reasons {
+    // The reasons end with the first source; every source is printed below instead.
+    for reason in o.reasons.iter().filter(|r| {
+        !r.starts_with(rules::REQUIRED_BY) && !r.starts_with(rules::GOOD_PRACTICE_BASIS)
+    }) {
         writeln!(out, "      {}", sanitise_line(reason))?;
     }
     if let Some(standing) = standings.iter().find(|s| s.obligation == o.id) {
         writeln!(out, "      Findings: {}", sanitise_line(&standing.summary))?;
+    }
+    if matches!(o.status, Status::NotMet | Status::Unknown) && !o.guidance.is_empty() {
+        writeln!(out, "      To do: {}", sanitise_line(&o.guidance))?;
+    }
+    if let Some(who) = &o.exception_approver {
+        if o.status != Status::Met {
+            writeln!(
+                out,
+                "      Exceptions: only the {} can approve one; a business owner's risk acceptance does not treat a gap here.",
+                sanitise_line(who)
+            )?;
+        }
+    }
+    for (i, source) in o.sources.iter().enumerate() {
+        let lead = match (i, o.level) {
+            (0, Level::GoodPractice) => rules::GOOD_PRACTICE_BASIS.trim_end(),
+            (0, _) => rules::REQUIRED_BY.trim_end(),
+            (_, Level::GoodPractice) => "Also supports",
+            _ => "Also required by",
+        };
+        writeln!(
+            out,
+            "      {lead} {}, {}: \"{}\"",
+            sanitise_line(&source.reference()),
+            sanitise_line(&source.section),
+            sanitise_line(&source.quote)
+        )?;
     }
     if !o.involves.is_empty() && o.status != Status::NotApplicable {
         writeln!(
@@ -180,6 +213,19 @@ fn write_text(
     problems: &[String],
     standings: &[Standing],
 ) -> std::io::Result<()> {
+    // Outside self-assessment is said first, before anything that could read as a
+    // checklist to complete.
+    for stop in evaluation.stops() {
+        writeln!(out, "STOP: {}", sanitise_line(&stop.title))?;
+        writeln!(out, "  {}", sanitise(&stop.text))?;
+        if let Some(contact) = &stop.contact {
+            writeln!(out, "  Contact: {}", sanitise_line(contact))?;
+        }
+        writeln!(
+            out,
+            "  The obligations below are NOT sufficient for this system: they are the baseline for OFFICIAL systems only.\n"
+        )?;
+    }
     if let Some(name) = system {
         writeln!(out, "System: {}", sanitise_line(name))?;
     }
@@ -191,11 +237,15 @@ fn write_text(
         writeln!(out, "Effective classification: {value}")?;
         writeln!(out, "  {}", sanitise_line(&ec.explanation))?;
     }
-    for notice in &evaluation.notices {
+    for notice in evaluation
+        .notices
+        .iter()
+        .filter(|n| n.severity != NoticeSeverity::Stop)
+    {
         let tag = match notice.severity {
-            secassess::questionnaire::model::NoticeSeverity::Stop => "STOP",
-            secassess::questionnaire::model::NoticeSeverity::Warning => "WARNING",
-            secassess::questionnaire::model::NoticeSeverity::Info => "NOTE",
+            NoticeSeverity::Stop => "STOP",
+            NoticeSeverity::Warning => "WARNING",
+            NoticeSeverity::Info => "NOTE",
         };
         writeln!(out, "\n{tag}: {}", sanitise_line(&notice.title))?;
         writeln!(out, "  {}", sanitise(&notice.text))?;
@@ -220,10 +270,12 @@ fn write_text(
             "May apply; answer the questions named below",
         ),
     ];
+    let system = |o: &&ObligationResult| o.scope == Scope::System;
     for (status, applies, heading) in groups {
         let items: Vec<&ObligationResult> = evaluation
             .obligations
             .iter()
+            .filter(system)
             .filter(|o| o.status == status && o.applies == applies)
             .collect();
         if items.is_empty() {
@@ -233,6 +285,21 @@ fn write_text(
         let mut sorted = items;
         sorted.sort_by_key(|o| o.level);
         for o in sorted {
+            write_obligation(out, o, standings)?;
+        }
+    }
+    let organisation: Vec<&ObligationResult> = evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.scope == Scope::Organisation && o.status != Status::NotApplicable)
+        .collect();
+    if !organisation.is_empty() {
+        writeln!(
+            out,
+            "\nOrganisation context ({}): the organisation's duties, not the project's; shown with their own status, they never block the project:",
+            organisation.len()
+        )?;
+        for o in organisation {
             write_obligation(out, o, standings)?;
         }
     }

@@ -23,6 +23,7 @@ use secassess::portfolio::{
 };
 use secassess::questionnaire::Catalogue;
 use secassess::report::portfolio::{self as render, Listing, Since};
+use secassess::session::observe_evidence;
 use secassess::store::git::{self, GitError, Revision, WorkTree};
 use secassess::store::portfolio::{self as walk, Found, Walk};
 use secassess::store::{self, atomic, locations::ASSESSMENT_SUFFIX};
@@ -419,9 +420,12 @@ fn compare(
             Err(e) => return unreadable("at the revision", &e.to_string()),
         };
         match store::format::decode(Path::new(&shown), &text) {
+            // Evidence files as they are now, as for the other side: only the content
+            // and the date differ between the two.
             Ok(decoded) => Some(portfolio::summarise(
                 &shown,
                 &decoded,
+                &observe_evidence(&decoded.assessment, Path::new(&shown)),
                 catalogue,
                 judged_then,
             )),

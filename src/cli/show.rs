@@ -150,6 +150,14 @@ fn write_text(out: &mut impl Write, path: &Path, summary: &Summary) -> std::io::
         "Effective classification: {}",
         summary.classification()
     )?;
+    for stop in summary.evaluation.stops() {
+        writeln!(
+            out,
+            "STOP: {}. Take the system to the {}; it cannot be self-assessed.",
+            sanitise_line(stop.title.trim_end_matches('.')),
+            sanitise_line(stop.contact.as_deref().unwrap_or("Cyber Security team"))
+        )?;
+    }
     let progress = &summary.evaluation.progress;
     writeln!(
         out,

@@ -108,7 +108,8 @@ pub fn parse_reply(question: &Question, line: &str) -> Result<Reply, String> {
             Some(n) => option_value(question, n)?,
             None => trimmed.to_string(),
         },
-        AnswerKind::Multiple if word == "none" => {
+        // "none" is an empty answer, unless the question has its own option "none".
+        AnswerKind::Multiple if word == "none" && question.option("none").is_none() => {
             return Ok(Reply::Answer(AnswerValue::Choices(Vec::new())))
         }
         AnswerKind::Multiple => {
@@ -232,16 +233,33 @@ mod tests {
         else {
             return;
         };
-        let first = q.options[0].value.clone();
-        let last = q.options[q.options.len() - 1].value.clone();
-        let typed = format!("1, {last}");
+        // By number or by value, leaving out an exclusive option ("nobody").
+        let open: Vec<usize> = (0..q.options.len())
+            .filter(|&i| !q.options[i].exclusive)
+            .collect();
+        let (first, last) = (open[0], open[open.len() - 1]);
+        let typed = format!("{}, {}", first + 1, q.options[last].value);
         assert_eq!(
             parse_reply(q, &typed),
-            Ok(Reply::Answer(AnswerValue::Choices(vec![first, last])))
+            Ok(Reply::Answer(AnswerValue::Choices(vec![
+                q.options[first].value.clone(),
+                q.options[last].value.clone()
+            ])))
         );
+        if let Some(only) = q.options.iter().position(|o| o.exclusive) {
+            let err = parse_reply(q, &format!("{}, {}", only + 1, first + 1))
+                .expect_err("an exclusive option stands alone");
+            assert!(err.contains("cannot be combined"), "{err}");
+        }
+        // A question with its own "none" option takes the word as that option.
+        let none = if q.option("none").is_some() {
+            vec![String::from("none")]
+        } else {
+            Vec::new()
+        };
         assert_eq!(
             parse_reply(q, "none"),
-            Ok(Reply::Answer(AnswerValue::Choices(Vec::new())))
+            Ok(Reply::Answer(AnswerValue::Choices(none)))
         );
         assert!(parse_reply(q, "1,99").is_err());
     }

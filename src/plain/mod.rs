@@ -99,6 +99,33 @@ impl<'a> Console<'a> {
     }
 }
 
+/// Before a change to a signed-off assessment whose content is still what was signed:
+/// says so and asks. True when the change may go ahead (nothing to ask, or the user
+/// typed yes); false when they said no or the input ended.
+pub(crate) fn agree_after_sign_off(
+    console: &mut Console<'_>,
+    session: &mut Session,
+) -> Result<bool, PlainError> {
+    let Some(notice) = session.sign_off_notice() else {
+        return Ok(true);
+    };
+    console.say(&format!("This assessment is {}.", sanitise_line(&notice)))?;
+    loop {
+        match console.ask("Change it anyway? Type yes or no, then Enter.")? {
+            Line::Text(t) if matches!(t.trim().to_ascii_lowercase().as_str(), "yes" | "y") => {
+                session.agree_to_change_after_sign_off();
+                return Ok(true);
+            }
+            Line::Text(t) if matches!(t.trim().to_ascii_lowercase().as_str(), "no" | "n") => {
+                console.say("Not changed.")?;
+                return Ok(false);
+            }
+            Line::End => return Ok(false),
+            _ => console.say("Please type yes or no.")?,
+        }
+    }
+}
+
 /// Runs the walkthrough on an open session: shows what the user needs to know about the
 /// file, asks every question still needing an answer (starting where it was left),
 /// saves after every answer and shows a summary at the end.
@@ -208,15 +235,16 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
         }
         if !upgrade.reconfirm.is_empty() {
             console.say(&format!(
-                "These answered questions have changed; check your answers with `secassess show`: {}.",
+                "These answered questions have changed since they were answered, and are asked again so you can confirm or change your answers: {}.",
                 sanitise_line(&upgrade.reconfirm.join(", "))
             ))?;
         }
-        if session.is_editable() {
-            session.accept_questionnaire_upgrade()?;
+        if session.is_editable() && agree_after_sign_off(console, session)? {
+            session.accept_questionnaire_upgrade(Utc::now())?;
         }
     }
-    let queries = crate::assessment::review::open_queries(session.assessment());
+    let queries =
+        crate::assessment::review::open_queries_in_order(session.assessment(), session.catalogue());
     if !queries.is_empty() {
         let ids: Vec<&str> = queries.iter().map(|q| q.question.as_str()).collect();
         console.say(&format!(
@@ -322,6 +350,14 @@ fn show_question(console: &mut Console<'_>, session: &Session, index: usize) -> 
     console.say(&sanitise(&question.prompt))?;
     if !question.help.trim().is_empty() {
         console.say(&sanitise(question.help.trim()))?;
+    }
+    if session.evaluation().reconfirm.contains(&question.id) {
+        if let Some(value) = session.answers().get(&question.id) {
+            console.say(&format!(
+                "This question changed after you answered it. Your answer was: {}. Answer again to confirm it, or change it.",
+                sanitise_line(&display_answer(question, value))
+            ))?;
+        }
     }
     if let Some(record) = session.assessment().answers.get(&question.id) {
         if record.flagged {
@@ -459,6 +495,9 @@ fn ask_question(
             }
             Reply::Quit => return Ok(Asked::Quit),
         };
+        if !agree_after_sign_off(console, session)? {
+            return Ok(Asked::Passed);
+        }
         let effects = match session.answer(&id, value.clone(), Utc::now()) {
             Ok(effects) => effects,
             Err(SessionError::Answer(e)) => {
@@ -467,6 +506,10 @@ fn ask_question(
                     sanitise_line(&e.to_string())
                 ))?;
                 continue;
+            }
+            Err(e @ (SessionError::Role(_) | SessionError::SignedOff { .. })) => {
+                console.say(&format!("Not changed: {}", sanitise_line(&e.to_string())))?;
+                return Ok(Asked::Passed);
             }
             Err(e) => return Err(e.into()),
         };
@@ -506,6 +549,9 @@ fn write_notes(
         console.say("Notes not changed.")?;
         return Ok(true);
     }
+    if !agree_after_sign_off(console, session)? {
+        return Ok(true);
+    }
     match session.set_notes(id, notes.trim(), Utc::now()) {
         Ok(()) => {
             session.save()?;
@@ -513,6 +559,9 @@ fn write_notes(
         }
         Err(SessionError::InvalidText { what, problem }) => {
             console.say(&format!("Not saved: {what} {problem}."))?;
+        }
+        Err(e @ (SessionError::Role(_) | SessionError::SignedOff { .. })) => {
+            console.say(&format!("Not saved: {}", sanitise_line(&e.to_string())))?;
         }
         Err(e) => return Err(e.into()),
     }
@@ -625,7 +674,7 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
         None => console.say("Effective classification: not known yet.")?,
     }
     let progress = &evaluation.progress;
-    let flagged = assessment.answers.values().filter(|a| a.flagged).count();
+    let flagged = walkthrough::outstanding(evaluation, assessment).flagged;
     console.say(&format!(
         "Answered {} of {} questions; {} \"don't know yet\"; {} marked to answer later.",
         progress.answered, progress.total, progress.dont_know, flagged
@@ -637,7 +686,11 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
         evaluation
             .obligations
             .iter()
-            .filter(move |o| o.applies == Truth::True && o.status == status)
+            .filter(move |o| {
+                o.applies == Truth::True
+                    && o.status == status
+                    && o.scope == crate::questionnaire::model::Scope::System
+            })
             .collect::<Vec<_>>()
     };
     let list = |console: &mut Console<'_>,
@@ -671,9 +724,23 @@ fn summary(console: &mut Console<'_>, session: &Session) -> io::Result<()> {
     let musts_met = evaluation
         .obligations
         .iter()
-        .filter(|o| o.level == Level::Must && o.status == Status::Met)
+        .filter(|o| {
+            o.level == Level::Must
+                && o.status == Status::Met
+                && o.scope == crate::questionnaire::model::Scope::System
+        })
         .count();
     console.say(&format!("MUST obligations met: {musts_met}."))?;
+    // Organisation duties are context: their status, never the project's to meet.
+    for o in evaluation.obligations.iter().filter(|o| {
+        o.scope == crate::questionnaire::model::Scope::Organisation && o.applies == Truth::True
+    }) {
+        console.say(&format!(
+            "Organisation context (not the project's to meet): {} is {}.",
+            sanitise_line(&o.id),
+            o.status.name()
+        ))?;
+    }
     console.say(&format!(
         "Next: {}",
         sanitise_line(&session.next_thing_to_do())

@@ -16,6 +16,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use super::input::{parse_reply, Line, Reply, MULTILINE_START};
 use super::{options_text, section_title, Console, Outcome, PlainError};
 use crate::assessment::review::{self, Decision, Filter, Item, ReviewError};
+use crate::assessment::sign_off::{self, SignOffState};
 use crate::assessment::verify;
 use crate::questionnaire::answer::AnswerValue;
 use crate::session::{Session, SessionError};
@@ -47,6 +48,7 @@ fn introduce(
     console: &mut Console<'_>,
     session: &Session,
     acting: &str,
+    today: NaiveDate,
 ) -> Result<bool, PlainError> {
     let a = session.assessment();
     console.say(&format!(
@@ -65,7 +67,7 @@ fn introduce(
         sanitise_line(&who.signature()),
         sanitise_line(&role)
     ))?;
-    let report = verify::verify(a);
+    let report = verify::verify(a, &session.judged(today));
     if !report.problems.is_empty() {
         console.say(&format!(
             "Warning: {} thing(s) in this file do not match its audit trail (details: secassess verify FILE):",
@@ -75,16 +77,20 @@ fn introduce(
             console.say(&format!("  - {}", sanitise_line(&p.message)))?;
         }
     }
-    if let Some(s) = &a.sign_off {
-        let changed = if review::changed_since_sign_off(a) == Some(true) {
-            " It has CHANGED SINCE SIGN-OFF (secassess diff FILE --since-sign-off lists what)."
-        } else {
-            " Nothing has changed since."
+    if let Some((by, _, at)) = report.sign_off.signer() {
+        let standing = match &report.sign_off {
+            SignOffState::Intact { .. } => String::from(" Nothing has changed since."),
+            SignOffState::ChangedSince { .. } => format!(
+                " {} (secassess diff FILE --since-sign-off lists the recorded changes).",
+                report.sign_off.words()
+            ),
+            _ => format!(" {}.", report.sign_off.words()),
         };
         console.say(&format!(
-            "Signed off by {} on {}.{changed}",
-            sanitise_line(&s.signed_by.signature()),
-            time(s.signed_at)
+            "Signed off by {} on {}.{}",
+            sanitise_line(by),
+            time(at),
+            sanitise_line(&standing)
         ))?;
     }
     if let Some(reason) = session.read_only_reason() {
@@ -107,7 +113,7 @@ fn show_item(
 ) -> Result<(), PlainError> {
     let catalogue = session.catalogue();
     let a = session.assessment();
-    let status = review::status(a, &item.question);
+    let status = review::status(a, &item.question, session.evidence());
     console.say(&format!(
         "\nAnswer {number} of {total} [{}]: {}",
         status.label(),
@@ -128,6 +134,12 @@ fn show_item(
             parts.extend(e.link.clone());
             parts.extend(e.path.clone());
             console.say(&format!("Evidence: {}", sanitise_line(&parts.join(", "))))?;
+            if let Some(drift) = session.evidence().drift(e) {
+                console.say(&format!(
+                    "The evidence file {} since it was attached: it cannot be accepted until the project lead attaches it again.",
+                    drift.verb().to_uppercase()
+                ))?;
+            }
         }
         console.say(&format!(
             "Answered by {} on {}.",
@@ -210,6 +222,7 @@ fn review_one(
     item: &Item,
 ) -> Result<Step, PlainError> {
     let id = item.question.clone();
+    let evidence = session.evidence().clone();
     loop {
         let who = session.who().clone();
         let line =
@@ -223,7 +236,7 @@ fn review_one(
             };
         if is(&line, &["a", "accept"]) {
             change(console, session, "Accepted.", |a| {
-                review::decide(a, &id, Decision::Accept, &who, Utc::now())
+                review::decide(a, &id, Decision::Accept, &who, Utc::now(), &evidence)
             })?;
             return Ok(Step::Next);
         } else if is(&line, &["q", "query"]) {
@@ -234,7 +247,7 @@ fn review_one(
                 return Ok(Step::End);
             };
             if change(console, session, "Query saved.", |a| {
-                review::decide(a, &id, Decision::Query(&text), &who, Utc::now())
+                review::decide(a, &id, Decision::Query(&text), &who, Utc::now(), &evidence)
             })? {
                 return Ok(Step::Next);
             }
@@ -247,7 +260,7 @@ fn review_one(
             )?;
         } else if is(&line, &["n", "not-reviewed", "not reviewed"]) {
             change(console, session, "Marked not reviewed.", |a| {
-                review::decide(a, &id, Decision::NotReviewed, &who, Utc::now())
+                review::decide(a, &id, Decision::NotReviewed, &who, Utc::now(), &evidence)
             })?;
             return Ok(Step::Next);
         } else if is(&line, &["s", "skip", ""]) {
@@ -271,15 +284,23 @@ pub fn run(
     options: ReviewOptions,
 ) -> Result<Outcome, PlainError> {
     let mut console = Console::new(input, output);
-    if !introduce(&mut console, session, "Reviewing")? {
+    if !introduce(&mut console, session, "Reviewing", options.today)? {
         progress(&mut console, session)?;
         return Ok(Outcome::ReadOnly);
     }
     progress(&mut console, session)?;
+    if let Err(why) = crate::assessment::roles::may_review(session.assessment(), session.who()) {
+        console.say(&format!(
+            "{}. To answer the reviewer's queries, run secassess review FILE --reply.",
+            sanitise_line(&why)
+        ))?;
+        return Ok(Outcome::Finished);
+    }
     let items = review::items(
         session.assessment(),
         session.catalogue(),
         session.evaluation(),
+        session.evidence(),
         options.filter,
     );
     if items.is_empty() {
@@ -333,6 +354,7 @@ fn progress(console: &mut Console<'_>, session: &Session) -> Result<(), PlainErr
         session.assessment(),
         session.catalogue(),
         session.evaluation(),
+        session.evidence(),
     );
     console.say(&format!("Review: {p}."))?;
     Ok(())
@@ -345,14 +367,15 @@ fn offer_sign_off(
     session: &mut Session,
     today: NaiveDate,
 ) -> Result<bool, PlainError> {
-    let eligibility =
-        review::sign_off_eligibility(session.assessment(), session.catalogue(), today);
-    if !eligibility.eligible() {
+    // The files may have changed while the review went on.
+    session.recheck_evidence();
+    let readiness = sign_off::readiness(session.assessment(), &session.judged(today));
+    if !readiness.ready() {
         console.say(&format!(
             "Not ready for sign-off: {} thing(s) stand in the way:",
-            eligibility.blockers.len()
+            readiness.blockers.len()
         ))?;
-        for b in &eligibility.blockers {
+        for b in &readiness.blockers {
             console.say(&format!(
                 "  - {}: {}",
                 sanitise_line(&b.subject),
@@ -361,11 +384,14 @@ fn offer_sign_off(
         }
         return Ok(false);
     }
-    if review::changed_since_sign_off(session.assessment()) == Some(false) {
+    let report = verify::verify(session.assessment(), &session.judged(today));
+    if report.sign_off.holds() {
         console.say("Signed off, and nothing has changed since.")?;
         return Ok(false);
     }
-    console.say("Every answer is accepted and every finding treated.")?;
+    console.say(
+        "Every asked question is answered and accepted, no query is open, every finding is treated and the gate passes.",
+    )?;
     loop {
         match console.ask("Sign off the assessment now? Type yes or no.")? {
             Line::Text(t) if is(&t, &["yes", "y"]) => break,
@@ -379,20 +405,26 @@ fn offer_sign_off(
     }
     console.say(&format!(
         "Type your sign-off statement, or press Enter for the standard one:\n  \"{}\"",
-        review::STANDARD_STATEMENT
+        sign_off::STANDARD_STATEMENT
     ))?;
     let Some(statement) = read_text(console, "Statement:")? else {
         return Ok(true);
     };
     let statement = if statement.trim().is_empty() {
-        review::STANDARD_STATEMENT.to_string()
+        sign_off::STANDARD_STATEMENT.to_string()
     } else {
         statement
     };
     let who = session.who().clone();
     let catalogue = session.shared_catalogue();
+    let evidence = session.evidence().clone();
+    let judged = sign_off::Judged {
+        catalogue: &catalogue,
+        evidence: &evidence,
+        today,
+    };
     if change(console, session, "Signed off.", |a| {
-        review::sign_off(a, &catalogue, today, &statement, &who, Utc::now())
+        sign_off::sign_off(a, &judged, &statement, &who, Utc::now())
     })? {
         if let Some(s) = &session.assessment().sign_off {
             console.say(&format!(
@@ -413,13 +445,9 @@ pub fn reply(
     session: &mut Session,
 ) -> Result<Outcome, PlainError> {
     let mut console = Console::new(input, output);
-    let editable = introduce(&mut console, session, "Answering queries")?;
-    let order: Vec<String> = walkthrough::steps(session.catalogue())
-        .into_iter()
-        .map(|s| s.question)
-        .collect();
-    let mut queries = review::open_queries(session.assessment());
-    queries.sort_by_key(|q| order.iter().position(|id| *id == q.question));
+    let today = Local::now().date_naive();
+    let editable = introduce(&mut console, session, "Answering queries", today)?;
+    let queries = review::open_queries_in_order(session.assessment(), session.catalogue());
     if queries.is_empty() {
         console.say("There are no open review queries.")?;
         return Ok(Outcome::Finished);
@@ -440,7 +468,7 @@ pub fn reply(
             question: q.question.clone(),
             questionnaire: String::new(),
             section: String::new(),
-            status: review::status(session.assessment(), &q.question),
+            status: review::status(session.assessment(), &q.question, session.evidence()),
         };
         show_item(&mut console, session, &item, index + 1, total)?;
         loop {
@@ -488,6 +516,9 @@ fn change_answer(
         console.say("That question is no longer in the questionnaires; reply instead.")?;
         return Ok(true);
     };
+    if !super::agree_after_sign_off(console, session)? {
+        return Ok(true);
+    }
     console.say(&options_text(&question))?;
     loop {
         let line = match console.ask("New answer:")? {
@@ -526,6 +557,10 @@ fn change_answer(
                     "Not used: {}. Try again.",
                     sanitise_line(&e.to_string())
                 ))?;
+            }
+            Err(e @ (SessionError::Role(_) | SessionError::SignedOff { .. })) => {
+                console.say(&format!("Not changed: {}", sanitise_line(&e.to_string())))?;
+                return Ok(true);
             }
             Err(e) => return Err(e.into()),
         }

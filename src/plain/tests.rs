@@ -106,9 +106,14 @@ fn a_short_walkthrough_is_saved_answer_by_answer() {
         .answers
         .values()
         .all(|r| r.answered_by == ann().signature()));
-    assert_eq!(a.audit.len(), 3, "one audit entry per answer");
+    assert_eq!(
+        a.audit.len(),
+        4,
+        "the creation, then one audit entry per answer"
+    );
     assert!(a.audit.iter().all(|e| e.who == ann().signature()));
-    assert_eq!(a.audit[0].subject, "classification");
+    assert_eq!(a.audit[0].action, "created");
+    assert_eq!(a.audit[1].subject, "classification");
     // The question on screen when the input ended is where it resumes.
     assert_eq!(a.last_question.as_deref(), Some("public_information_only"));
 }
@@ -151,7 +156,11 @@ fn invalid_input_is_asked_again_with_the_reason() {
     assert!(output.contains("Not used: 'maybe' is not a valid answer to 'personal_data': answer yes, no or dont-know"), "{output}");
     assert_eq!(one(&path, "classification").as_deref(), Some("official"));
     assert_eq!(one(&path, "personal_data").as_deref(), Some("yes"));
-    assert_eq!(saved(&path).audit.len(), 2, "invalid input records nothing");
+    assert_eq!(
+        saved(&path).audit.len(),
+        3,
+        "the creation and two answers: invalid input records nothing"
+    );
 }
 
 #[test]
@@ -343,4 +352,57 @@ fn identity_is_asked_until_usable() {
         ask_identity(&mut input, &mut Vec::new(), Path::new("identity.toml")).expect("runs"),
         None
     );
+}
+
+#[test]
+fn a_change_to_a_signed_off_assessment_is_asked_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalogue = catalogue();
+    // Signed off before a question existed (as after a questionnaire upgrade): the
+    // question is asked, and answering it would change what was signed.
+    let mut a = crate::assessment::review::tests::signed_off(&catalogue);
+    let steps = walkthrough::steps(&catalogue);
+    // A yes/no question whose answer no other question depends on: without it, it is
+    // the only one to ask.
+    let id = catalogue
+        .questions_in_order()
+        .filter(|q| q.kind == AnswerKind::YesNo && a.answers.contains_key(&q.id))
+        .map(|q| q.id.clone())
+        .find(|id| {
+            let mut b = a.clone();
+            b.answers.remove(id);
+            let (evaluation, _) = crate::assessment::findings::evaluate(&b, &catalogue);
+            let open: Vec<&walkthrough::Step> = steps
+                .iter()
+                .filter(|s| {
+                    walkthrough::needs_answer(walkthrough::step_state(&s.question, &evaluation, &b))
+                })
+                .collect();
+            open.len() == 1 && open[0].question == *id
+        })
+        .expect("an answered yes/no question nothing depends on");
+    a.answers.remove(&id);
+    a.reviews.remove(&id);
+    let hash = crate::assessment::sign_off::content_hash(&a);
+    if let Some(s) = a.sign_off.as_mut() {
+        s.content_hash = hash;
+    }
+    let path = dir.path().join("rota.secassess.toml");
+    store::create(&path, &a).expect("saved");
+
+    let (_, output) = run_plain(&path, &catalogue, "1\nno\n");
+    assert!(
+        output.contains("This assessment is signed off by Ivy Reviewer <ivy@example.org> on "),
+        "{output}"
+    );
+    assert!(output.contains(
+        "changing this will mark the assessment changed since sign-off until it is reviewed again."
+    ));
+    assert!(output.contains("Change it anyway? Type yes or no"));
+    assert!(output.contains("Not changed."), "{output}");
+    assert!(!saved(&path).answers.contains_key(&id));
+
+    let (_, output) = run_plain(&path, &catalogue, "1\nyes\n");
+    assert!(output.contains("Saved: Yes."), "{output}");
+    assert_eq!(one(&path, &id).as_deref(), Some("yes"));
 }

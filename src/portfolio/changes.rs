@@ -42,10 +42,10 @@ fn sign_off_words(s: &SignOff) -> String {
         (state, Some(by), Some(at)) => format!(
             "signed off by {by} on {}{}",
             at.format("%Y-%m-%d"),
-            if state == SignOffStatus::ChangedSince {
-                ", CHANGED SINCE"
-            } else {
-                ""
+            match state {
+                SignOffStatus::ChangedSince => ", CHANGED SINCE",
+                SignOffStatus::NoLongerValid => ", NO LONGER VALID",
+                _ => "",
             }
         ),
         (state, _, _) => format!("{state:?}"),

@@ -213,8 +213,9 @@ impl Sort {
     pub fn compare(self, a: &Row, b: &Row) -> Ordering {
         let sign_off_order = |r: &Row| match r.sign_off.state {
             SignOffStatus::ChangedSince => 0,
-            SignOffStatus::None => 1,
-            SignOffStatus::Valid => 2,
+            SignOffStatus::NoLongerValid => 1,
+            SignOffStatus::None => 2,
+            SignOffStatus::Valid => 3,
         };
         let first = match self {
             Sort::System | Sort::File => Ordering::Equal,

@@ -2,11 +2,12 @@ use chrono::{Duration, TimeZone};
 
 use super::*;
 use crate::assessment::audit::{self, Action};
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings::{Actor, NewFinding};
 use crate::assessment::record::{
     Assessment, Person, RiskAcceptance, Severity, SignOff as Signed, System,
 };
-use crate::assessment::review;
+use crate::assessment::sign_off;
 use crate::questionnaire::answer::parse_answer;
 use crate::questionnaire::model::AnswerKind;
 
@@ -79,34 +80,38 @@ fn row_of(a: &Assessment, catalogue: &Catalogue, today: NaiveDate) -> Row {
     summarise(
         "team/rota.secassess.toml",
         &decoded(a.clone()),
+        &EvidenceFiles::not_checked(),
         catalogue,
         today,
     )
 }
 
+/// A sign-off recorded as the sign-off module records it, without its readiness rules.
 fn sign(a: &mut Assessment) {
-    let hash = review::content_hash(a);
+    let hash = sign_off::content_hash(a);
     let who = Person {
         name: "Ivy Reviewer".into(),
         role: "IG representative".into(),
         email: "ivy@example.nhs.uk".into(),
     };
     let now = a.updated_at + Duration::minutes(1);
-    a.sign_off = Some(Signed {
+    let record = Signed {
         signed_by: who.clone(),
         signed_at: now,
         statement: "Reviewed.".into(),
-        content_hash: hash.clone(),
-    });
+        content_hash: hash,
+    };
+    let pin = sign_off::sign_off_pin(&record);
+    a.sign_off = Some(record);
     audit::append(
         a,
         &who,
         audit::Change {
             action: Action::SignOff,
-            subject: review::SIGN_OFF_SUBJECT,
+            subject: sign_off::SIGN_OFF_SUBJECT,
             old: String::new(),
             new: "Reviewed.".into(),
-            pin: hash,
+            pin,
         },
         now,
     );
@@ -233,35 +238,56 @@ fn a_treated_gap_is_not_untreated_until_its_review_date_passes() {
         now: a.updated_at + Duration::minutes(1),
         today: day(3, 1),
     };
-    findings::escalate(&mut a, &catalogue, &id, "Directorate", &actor).expect("escalated");
+    let board = Person {
+        name: "Dee Rector".into(),
+        role: "Director of Digital".into(),
+        email: String::new(),
+    };
+    findings::escalate(&mut a, &catalogue, &id, &board, &actor).expect("escalated");
     let escalated = row_of(&a, &catalogue, day(3, 1));
     assert_eq!(escalated.escalation.escalated, [id]);
     assert!(escalated.escalation.to_escalate.is_empty());
 }
 
 #[test]
-fn sign_off_is_none_valid_or_changed_since_as_verify_says() {
+fn sign_off_is_what_verify_says() {
     let catalogue = catalogue();
     let mut a = answered(&catalogue, "official", 10);
-    assert_eq!(
-        row_of(&a, &catalogue, day(7, 1)).sign_off.state,
-        SignOffStatus::None
-    );
+    let state = |a: &Assessment| row_of(a, &catalogue, day(7, 1)).sign_off;
+    assert_eq!(state(&a).state, SignOffStatus::None);
+    // Signed off, but not ready to sign off now (unanswered, unreviewed): no longer
+    // valid, with verify's reasons.
     sign(&mut a);
-    let signed = row_of(&a, &catalogue, day(7, 1));
-    assert_eq!(signed.sign_off.state, SignOffStatus::Valid);
+    let lapsed = state(&a);
+    assert_eq!(lapsed.state, SignOffStatus::NoLongerValid);
+    assert!(!lapsed.reasons.is_empty());
     assert_eq!(
-        signed.sign_off.signed_by.as_deref(),
+        lapsed.signed_by.as_deref(),
         Some("Ivy Reviewer <ivy@example.nhs.uk>")
     );
-    assert_eq!(review::changed_since_sign_off(&a), Some(false));
+    let evidence = EvidenceFiles::not_checked();
+    let judged = Judged {
+        catalogue: &catalogue,
+        evidence: &evidence,
+        today: day(7, 1),
+    };
+    assert!(matches!(
+        verify::verify(&a, &judged).sign_off,
+        SignOffState::NoLongerValid { .. }
+    ));
+    assert_eq!(sign_off::changed_since_sign_off(&a), Some(false));
     let id = a.answers.keys().next().cloned().expect("an answer");
     let at = a.updated_at + Duration::minutes(5);
     a.set_notes(&id, "Changed later.", &ann(), at);
-    let changed = row_of(&a, &catalogue, day(7, 1));
-    assert_eq!(changed.sign_off.state, SignOffStatus::ChangedSince);
-    assert_eq!(review::changed_since_sign_off(&a), Some(true));
-    assert_eq!(changed.last_change, a.updated_at);
+    let changed = state(&a);
+    assert_eq!(changed.state, SignOffStatus::ChangedSince);
+    assert!(
+        changed.reasons.iter().any(|r| r.contains(&id)),
+        "{:?}",
+        changed.reasons
+    );
+    assert_eq!(sign_off::changed_since_sign_off(&a), Some(true));
+    assert_eq!(row_of(&a, &catalogue, day(7, 1)).last_change, a.updated_at);
 }
 
 #[test]
@@ -273,12 +299,21 @@ fn edits_outside_secassess_old_questionnaires_and_damage_are_flagged() {
     if let Some(record) = a.answers.get_mut(&id) {
         record.notes = "typed in an editor".into();
     }
+    // Both edits are outside secassess: the answer's notes and the questionnaire list.
+    let problems = verify::record_problems(&a);
+    assert_eq!(problems.len(), 2, "{problems:?}");
     let mut d = decoded(a);
     d.complete = false;
     d.schema_version = 0;
     d.migrations = vec!["a step"];
-    let row = summarise("x.secassess.toml", &d, &catalogue, day(7, 1));
-    assert_eq!(row.integrity_problems, 1);
+    let row = summarise(
+        "x.secassess.toml",
+        &d,
+        &EvidenceFiles::not_checked(),
+        &catalogue,
+        day(7, 1),
+    );
+    assert_eq!(row.integrity_problems, problems.len());
     assert!(!row.questionnaires.current);
     assert_eq!(row.questionnaires.changes.len(), 1);
     assert!(
@@ -299,6 +334,7 @@ fn text_from_the_file_is_sanitised() {
     let row = summarise(
         "dir/\u{1b}]0;title\u{7}.secassess.toml",
         &decoded(a),
+        &EvidenceFiles::not_checked(),
         &catalogue,
         day(7, 1),
     );

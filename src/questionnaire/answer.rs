@@ -118,7 +118,10 @@ pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, Answ
                     chosen.push(value);
                 }
             }
-            Ok(AnswerValue::Choices(chosen))
+            let value = AnswerValue::Choices(chosen);
+            exclusive_problem(question, &value).map_or(Ok(value), |problem| {
+                Err(invalid(question, trimmed, problem))
+            })
         }
         AnswerKind::Text => Ok(AnswerValue::Text(text.to_string())),
         AnswerKind::Date => NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
@@ -169,6 +172,21 @@ pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, Answ
     }
 }
 
+/// Why a multiple-choice answer breaks its question's `exclusive` option ("nobody"),
+/// which is chosen alone or not at all. Choosing nothing means the same as choosing it.
+fn exclusive_problem(question: &Question, value: &AnswerValue) -> Option<String> {
+    let AnswerValue::Choices(chosen) = value else {
+        return None;
+    };
+    let only = question.options.iter().find(|o| o.exclusive)?;
+    (chosen.len() > 1 && chosen.contains(&only.value)).then(|| {
+        format!(
+            "'{}' ({}) cannot be combined with other answers",
+            only.value, only.label
+        )
+    })
+}
+
 /// Checks that a value fits its question (kind and options).
 pub fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), AnswerError> {
     let fits = match (question.kind, value) {
@@ -176,6 +194,9 @@ pub fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), Answ
         (AnswerKind::YesNo, AnswerValue::YesNo(_)) => true,
         (AnswerKind::Single, AnswerValue::Choice(c)) => question.option(c).is_some(),
         (AnswerKind::Multiple, AnswerValue::Choices(cs)) => {
+            if let Some(problem) = exclusive_problem(question, value) {
+                return Err(invalid(question, &display_answer(question, value), problem));
+            }
             cs.iter().all(|c| question.option(c).is_some())
         }
         (AnswerKind::Text, AnswerValue::Text(_)) => true,
@@ -243,6 +264,9 @@ mod tests {
                     value: v.to_string(),
                     label: v.to_uppercase(),
                     help: None,
+                    when_chosen: None,
+                    when_not_chosen: None,
+                    exclusive: false,
                 })
                 .collect(),
             ask_if: None,
@@ -310,6 +334,26 @@ mod tests {
         )
         .is_err());
         assert!(check_answer(&question(AnswerKind::Single), &AnswerValue::DontKnow).is_ok());
+    }
+
+    #[test]
+    fn an_exclusive_option_is_chosen_alone() {
+        let mut q = question(AnswerKind::Multiple);
+        q.options[0].exclusive = true;
+        assert_eq!(
+            parse_answer(&q, "official"),
+            Ok(AnswerValue::Choices(vec!["official".into()]))
+        );
+        let err = parse_answer(&q, "official, official-sensitive").unwrap_err();
+        assert!(err.to_string().contains("cannot be combined"), "{err}");
+        assert!(check_answer(
+            &q,
+            &AnswerValue::Choices(vec!["official".into(), "official-sensitive".into()])
+        )
+        .is_err());
+        // Nothing chosen says the same as the exclusive option, and stays valid.
+        assert!(check_answer(&q, &AnswerValue::Choices(Vec::new())).is_ok());
+        assert_eq!(parse_answer(&q, ""), Ok(AnswerValue::Choices(Vec::new())));
     }
 
     #[test]

@@ -521,14 +521,39 @@ fn combine(items: &[Expr], facts: &dyn Facts, dominant: Truth) -> Outcome {
     } else {
         dominant.negate()
     };
-    let mut because = Vec::new();
-    for outcome in outcomes {
-        // The branches whose value equals the result are the ones that decided it.
-        if outcome.truth == truth {
-            for fact in outcome.because {
-                if !because.contains(&fact) {
-                    because.push(fact);
-                }
+    // The branches whose value equals the result are the ones that decided it. When every
+    // branch is needed (a false `or`, a true `and`), a branch that is itself decided by
+    // any one of its facts (a false `and`, a true `or`) is already explained when one of
+    // those facts is in: "the penetration test is booked" explains both "done" and
+    // "(earlier version and no significant change)" being false, so the second does
+    // not add "it is new or going through significant change".
+    // The same goes for an unknown result: the first missing answer named is the one to
+    // give (the gate lists every question that decides it separately).
+    let every_branch_needed = truth != dominant;
+    let mut deciding: Vec<(bool, Vec<Fact>)> = items
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, outcome)| outcome.truth == truth)
+        .map(|(item, outcome)| {
+            let any_one_fact = match item {
+                Expr::And(_) | Expr::Or(_) if truth == Truth::Unknown => true,
+                Expr::And(_) => every_branch_needed && truth == Truth::False,
+                Expr::Or(_) => every_branch_needed && truth == Truth::True,
+                _ => false,
+            };
+            (any_one_fact, outcome.because)
+        })
+        .collect();
+    // Single facts first, so they can explain the compound branches after them.
+    deciding.sort_by_key(|(any_one_fact, facts)| (*any_one_fact, facts.len()));
+    let mut because: Vec<Fact> = Vec::new();
+    for (any_one_fact, facts) in deciding {
+        if any_one_fact && facts.iter().any(|f| because.contains(f)) {
+            continue;
+        }
+        for fact in facts {
+            if !because.contains(&fact) {
+                because.push(fact);
             }
         }
     }
@@ -668,6 +693,25 @@ mod tests {
             &parse(text).unwrap(),
             &Table(table.iter().copied().collect()),
         )
+    }
+
+    #[test]
+    fn a_fact_that_already_explains_a_compound_branch_is_not_joined_by_the_rest() {
+        // "p == done or (p == earlier and change == no)": with p false everywhere, p's
+        // fact explains both branches; change's adds nothing.
+        let table = Table(HashMap::from([
+            ("p", Truth::False),
+            ("change", Truth::False),
+        ]));
+        let expr = parse("p == done or (p == earlier and change == no)").unwrap();
+        let outcome = evaluate(&expr, &table);
+        assert_eq!(outcome.truth, Truth::False);
+        let texts: Vec<&str> = outcome.because.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["p is False"]);
+        // Where no single fact covers every branch, each branch keeps its own reason.
+        let table = Table(HashMap::from([("a", Truth::False), ("b", Truth::False)]));
+        let outcome = evaluate(&parse("a == yes or b == yes").unwrap(), &table);
+        assert_eq!(outcome.because.len(), 2);
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../questionnaires/40-tls.toml"),
     ),
     (
+        "45-email.toml",
+        include_str!("../../questionnaires/45-email.toml"),
+    ),
+    (
         "50-web.toml",
         include_str!("../../questionnaires/50-web.toml"),
     ),
@@ -60,6 +64,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "70-dependencies.toml",
         include_str!("../../questionnaires/70-dependencies.toml"),
+    ),
+    (
+        "75-procurement.toml",
+        include_str!("../../questionnaires/75-procurement.toml"),
     ),
     (
         "80-organisational.toml",
@@ -280,6 +288,7 @@ struct RawStandard {
     file: Option<String>,
     url: String,
     last_updated: String,
+    exceptions_approved_by: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -304,6 +313,10 @@ struct RawChoice {
     value: Spanned<String>,
     label: String,
     help: Option<String>,
+    when_chosen: Option<String>,
+    when_not_chosen: Option<String>,
+    #[serde(default)]
+    exclusive: bool,
 }
 
 #[derive(Deserialize)]
@@ -340,6 +353,7 @@ struct RawObligation {
     met_if: Spanned<String>,
     evidence: Option<Spanned<String>>,
     requires_approval: Option<String>,
+    exception_approver: Option<String>,
     guidance: String,
     #[serde(default)]
     sources: Vec<RawSource>,
@@ -453,6 +467,8 @@ fn nesting_depth(text: &str) -> usize {
 struct Checker<'a> {
     files: &'a [SourceFile],
     diagnostics: Vec<Diagnostic>,
+    /// Questions already reported as used in a condition without `short`.
+    missing_short: HashSet<String>,
 }
 
 /// A place in a file: file index and byte span.
@@ -592,6 +608,17 @@ fn type_check(
             .and_then(|from| questions.get(from))
             .map(NameType::Derived)
     };
+    // A question named in a condition appears in reasons ("personal data is not answered
+    // yet"), so it needs a `short` phrase; without one the whole prompt would leak in.
+    for (name, span) in pending.expr.names() {
+        let unnamed = questions
+            .get(name)
+            .is_some_and(|q| q.short.as_deref().is_none_or(|s| s.trim().is_empty()));
+        if unnamed && checker.missing_short.insert(name.to_string()) {
+            let at = checker.inner(pending, &span);
+            checker.error(&at, format!("'{name}' is used in a condition, so it needs `short`, the phrase reasons use for it (e.g. \"personal data is not answered yet\")"));
+        }
+    }
     let mut atoms = Vec::new();
     collect_atoms(&pending.expr, &mut atoms);
     for atom in atoms {
@@ -732,6 +759,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
     let mut checker = Checker {
         files: &files,
         diagnostics: Vec::new(),
+        missing_short: HashSet::new(),
     };
 
     // Parse each file; a file that does not parse contributes only its diagnostic.
@@ -799,6 +827,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
                     file: s.file.clone(),
                     url: s.url.clone(),
                     last_updated: s.last_updated.clone(),
+                    exceptions_approved_by: s.exceptions_approved_by.clone(),
                 },
             );
         }
@@ -1012,10 +1041,32 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
                     checker.error(&option_at, format!("duplicate option value '{value}'"));
                     continue;
                 }
+                let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+                if choice && !q.ordered && blank(&o.when_chosen) {
+                    checker.error(&option_at, format!("option '{value}' needs `when_chosen`, the phrase a reason uses when it is chosen (e.g. \"the penetration test is booked, not done yet\")"));
+                }
+                if kind == AnswerKind::Multiple && !o.exclusive && blank(&o.when_not_chosen) {
+                    checker.error(&option_at, format!("option '{value}' of a multiple-choice question needs `when_not_chosen`, the phrase a reason uses when it is left out (e.g. \"members of the public do not sign in to use it\")"));
+                }
+                if o.exclusive && kind != AnswerKind::Multiple {
+                    checker.error(
+                        &option_at,
+                        "`exclusive = true` is only for options of multiple-choice questions",
+                    );
+                }
+                if o.exclusive && q.options.iter().filter(|x| x.exclusive).count() > 1 {
+                    checker.error(
+                        &option_at,
+                        "a question can have only one `exclusive` option",
+                    );
+                }
                 options.push(Choice {
                     value: value.clone(),
                     label: o.label.clone(),
                     help: o.help.clone(),
+                    when_chosen: o.when_chosen.clone(),
+                    when_not_chosen: o.when_not_chosen.clone(),
+                    exclusive: o.exclusive,
                 });
             }
             let section_at = At {
@@ -1256,7 +1307,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
                 span: o.level.span(),
             };
             let Some(level) = Level::parse(o.level.get_ref()) else {
-                checker.error(&level_at, format!("unknown level '{}'; use MUST, SHOULD or MAY (a MUST NOT is a MUST with a negative title)", o.level.get_ref()));
+                checker.error(&level_at, format!("unknown level '{}'; use MUST, SHOULD, MAY or GOOD PRACTICE (a MUST NOT is a MUST with a negative title)", o.level.get_ref()));
                 continue;
             };
             let scope = match o.scope.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
@@ -1302,6 +1353,17 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
             };
             type_check(&mut checker, &applies, &questions, &derived_from);
             type_check(&mut checker, &met, &questions, &derived_from);
+            let exception_approver = o
+                .exception_approver
+                .clone()
+                .or_else(|| o.requires_approval.clone())
+                .or_else(|| {
+                    sources.iter().find_map(|s| {
+                        standards
+                            .get(&s.standard)
+                            .and_then(|st| st.exceptions_approved_by.clone())
+                    })
+                });
             obligations.push(Obligation {
                 id,
                 questionnaire: qid.clone(),
@@ -1315,6 +1377,7 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
                 met_if_text: met.text,
                 evidence: o.evidence.as_ref().map(|e| e.get_ref().clone()),
                 requires_approval: o.requires_approval.clone(),
+                exception_approver,
                 guidance: o.guidance.clone(),
                 sources,
             });
@@ -1476,6 +1539,7 @@ kind = "yes-no"
 prompt = "p"
 help = "h"
 who_can_answer = "w"
+short = "{id}"
 when_yes = "y"
 when_no = "n"
 {extra}
@@ -1561,9 +1625,11 @@ who_can_answer = "w"
 [[questions.options]]
 value = "low"
 label = "Low"
+when_chosen = "it is low"
 [[questions.options]]
 value = "high"
 label = "High"
+when_chosen = "it is high"
 "#;
         let cases = [
             ("a == maybe", "compare it with yes or no"),
@@ -1587,6 +1653,81 @@ label = "High"
                 "{expr}: {errs:?}"
             );
         }
+    }
+
+    #[test]
+    fn reasons_need_their_phrases_so_no_prompt_or_label_is_pasted_in() {
+        // A question used in a condition without `short`.
+        let bare = yes_no("a", "").replace("short = \"a\"\n", "");
+        let text = format!("{HEADER}{bare}{}", yes_no("b", "ask_if = \"a == yes\""));
+        assert!(
+            errors(&text)
+                .iter()
+                .any(|e| e.contains("'a' is used in a condition, so it needs `short`")),
+            "{:?}",
+            errors(&text)
+        );
+        // An unordered choice option without `when_chosen`; a multiple-choice option without
+        // `when_not_chosen`; two exclusive options.
+        let choice = r#"
+[[questions]]
+id = "c"
+section = "s"
+kind = "multiple"
+short = "c"
+prompt = "p"
+help = "h"
+who_can_answer = "w"
+[[questions.options]]
+value = "none"
+label = "Nobody"
+exclusive = true
+when_chosen = "nobody"
+[[questions.options]]
+value = "other"
+label = "Other"
+exclusive = true
+when_chosen = "other"
+[[questions.options]]
+value = "staff"
+label = "Staff"
+"#;
+        let errs = errors(&format!("{HEADER}{choice}"));
+        for expected in [
+            "option 'staff' needs `when_chosen`",
+            "option 'staff' of a multiple-choice question needs `when_not_chosen`",
+            "only one `exclusive` option",
+        ] {
+            assert!(
+                errs.iter().any(|e| e.contains(expected)),
+                "{expected}: {errs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_obligation_quoting_a_standard_with_an_exception_route_inherits_its_approver() {
+        let catalogue = load_embedded().unwrap_or_else(|e| panic!("{e}"));
+        let standard = catalogue.standards.get("authentication").expect("exists");
+        assert_eq!(
+            standard.exceptions_approved_by.as_deref(),
+            Some("Architecture Review Board")
+        );
+        let login = catalogue
+            .obligation("login-data-encrypted")
+            .expect("exists");
+        assert_eq!(
+            login.exception_approver.as_deref(),
+            Some("Architecture Review Board")
+        );
+        // `requires_approval` names the approver of the exception it is.
+        let shared = catalogue
+            .obligation("shared-account-exception")
+            .expect("exists");
+        assert_eq!(
+            shared.exception_approver.as_deref(),
+            Some("Cyber Security team")
+        );
     }
 
     #[test]

@@ -44,6 +44,8 @@ impl AnswerKind {
     }
 }
 
+/// How binding an obligation is: the standard's own word (MUST, SHOULD, MAY), or good
+/// practice the content recommends without a requirement sentence behind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Level {
     #[serde(rename = "MUST")]
@@ -52,14 +54,22 @@ pub enum Level {
     Should,
     #[serde(rename = "MAY")]
     May,
+    /// Not a requirement of any standard: advice that supports one. Its sources are the
+    /// context it rests on, not a sentence requiring it.
+    #[serde(rename = "GOOD PRACTICE")]
+    GoodPractice,
 }
 
 impl Level {
+    /// Every level, strongest first.
+    pub const ALL: [Level; 4] = [Level::Must, Level::Should, Level::May, Level::GoodPractice];
+
     pub fn parse(text: &str) -> Option<Level> {
         Some(match text {
             "MUST" => Level::Must,
             "SHOULD" => Level::Should,
             "MAY" => Level::May,
+            "GOOD PRACTICE" => Level::GoodPractice,
             _ => return None,
         })
     }
@@ -69,6 +79,7 @@ impl Level {
             Level::Must => "MUST",
             Level::Should => "SHOULD",
             Level::May => "MAY",
+            Level::GoodPractice => "GOOD PRACTICE",
         }
     }
 }
@@ -99,6 +110,9 @@ pub struct Standard {
     pub file: Option<String>,
     pub url: String,
     pub last_updated: String,
+    /// Who must approve an exception to any requirement of this page (for example the
+    /// Architecture Review Board for the authentication standard), when the page names one.
+    pub exceptions_approved_by: Option<String>,
 }
 
 /// A citation: which standard, which section, and the requirement quoted verbatim.
@@ -114,6 +128,14 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub help: Option<String>,
+    /// How a reason reads when this option is chosen: "the penetration test is booked,
+    /// not done yet". Required on options of unordered choice questions.
+    pub when_chosen: Option<String>,
+    /// How a reason reads when a multiple-choice answer leaves this option out:
+    /// "members of the public do not sign in to use it".
+    pub when_not_chosen: Option<String>,
+    /// A multiple-choice option that is chosen alone or not at all ("nobody").
+    pub exclusive: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +179,23 @@ impl Question {
     /// The phrase used to name this question in a reason.
     pub fn subject(&self) -> &str {
         self.short.as_deref().unwrap_or(&self.id)
+    }
+
+    /// How a reason reads when `choice` is the answer: its `when_chosen`, or "declared
+    /// classification is OFFICIAL" for an ordered question whose labels are names.
+    pub fn chosen_phrase(&self, choice: &Choice) -> String {
+        choice
+            .when_chosen
+            .clone()
+            .unwrap_or_else(|| format!("{} is {}", self.subject(), choice.label))
+    }
+
+    /// How a reason reads when a multiple-choice answer leaves `choice` out.
+    pub fn not_chosen_phrase(&self, choice: &Choice) -> String {
+        choice
+            .when_not_chosen
+            .clone()
+            .unwrap_or_else(|| format!("{} does not include {}", self.subject(), choice.label))
     }
 }
 
@@ -231,7 +270,14 @@ pub struct Obligation {
     #[serde(rename = "met_if")]
     pub met_if_text: String,
     pub evidence: Option<String>,
+    /// The obligation is itself an exception the standard requires to be pre-approved:
+    /// never met until the approval is recorded.
     pub requires_approval: Option<String>,
+    /// Who must approve an exception when the obligation is not met: a gap can then be
+    /// treated only by that approval (or by fixing it), never by a business owner's risk
+    /// acceptance. Resolved by the loader from the obligation's `exception_approver`, its
+    /// `requires_approval`, or the `exceptions_approved_by` of a standard it quotes.
+    pub exception_approver: Option<String>,
     pub guidance: String,
     pub sources: Vec<Source>,
 }

@@ -9,10 +9,11 @@
 //!
 //! What the review and the integrity checks say comes from the assessment modules
 //! themselves, never worked out again here: review status and open queries from
-//! [`review::status`] and [`review::open_queries`], the sign-off from
-//! [`review::changed_since_sign_off`], and every integrity problem (audit chain, answer,
-//! review and finding pins, sign-off) from [`verify::verify`], so the pack says exactly
-//! what `secassess review` and `secassess verify` say.
+//! [`review::status`] and [`review::open_queries`], readiness and where the sign-off
+//! stands from [`sign_off::readiness`] and [`sign_off::state`] (through
+//! [`verify::verify`]), the gate from [`findings::gate`], and every integrity problem from
+//! [`verify::verify`], so the pack says exactly what `secassess review`, `check` and
+//! `verify` say, and the sign-off it shows cannot be valid beside a failing gate.
 //!
 //! Pure and deterministic: no clock, no file system, no environment. Every string taken
 //! from the assessment file is passed through [`crate::text::sanitise`] here, so no
@@ -23,16 +24,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings;
 use crate::assessment::record::{
     Assessment, Finding, FindingStatus, ReviewDecision, Severity, StoredValue,
 };
 use crate::assessment::review;
-use crate::assessment::verify::{self, ProblemKind, SignOffState};
+use crate::assessment::sign_off::{self, Judged, SignOffState};
+use crate::assessment::verify::{self, ProblemKind};
+
+pub use crate::assessment::sign_off::{SIGN_OFF_CHANGED, SIGN_OFF_LAPSED, SIGN_OFF_VALID};
 use crate::questionnaire::answer::{display_answer, EvidenceRef};
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{Catalogue, Level};
-use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, REQUIRED_BY};
+use crate::questionnaire::model::{Catalogue, Level, Scope};
+use crate::rules::{Citation, Status, EFFECTIVE_CLASSIFICATION, GOOD_PRACTICE_BASIS, REQUIRED_BY};
 
 /// The version of the JSON export's shape. Raised when a field is renamed or removed;
 /// adding a field does not raise it.
@@ -140,12 +145,17 @@ pub struct Pack {
     pub progress: ProgressView,
     pub reviews: ReviewSummary,
     pub sign_off: Option<SignOffView>,
+    /// Whether the assessment is ready to sign off ([`sign_off::readiness`]).
+    pub readiness: ReadinessView,
     pub gate: GateView,
     pub next_steps: Vec<String>,
     pub notices: Vec<NoticeView>,
     pub obligations: Vec<ObligationView>,
     pub findings: Vec<FindingView>,
     pub sections: Vec<SectionView>,
+    /// Answers given earlier to questions no longer asked (their `ask_if` is now false):
+    /// shown apart, counted nowhere.
+    pub no_longer_asked: Vec<AnswerView>,
     /// Answers to questions the loaded questionnaires do not have; kept in the file.
     pub other_answers: Vec<AnswerView>,
     pub answer_problems: Vec<String>,
@@ -222,23 +232,35 @@ pub struct SignOffView {
     pub content_hash: String,
     /// The content hash of the assessment as exported.
     pub current_content_hash: String,
-    /// [`review::changed_since_sign_off`]: the content is no longer what was signed off.
+    /// The content or an evidence file changed since the sign-off.
     pub changed_since: bool,
+    /// The sign-off holds: nothing changed and the assessment is still ready to sign off
+    /// ([`sign_off::state`]).
+    pub holds: bool,
+    /// Why it does not hold: "evidence for pen_test_report changed", ...
+    pub reasons: Vec<String>,
     /// Audit entries written after the sign-off.
     pub entries_after: usize,
-    /// "valid — nothing changed since sign-off" or "CHANGED SINCE SIGN-OFF ...".
+    /// "valid — nothing changed since sign-off", "CHANGED SINCE SIGN-OFF: ..." or "NO
+    /// LONGER VALID: ...".
     pub state: String,
 }
 
-/// The words for a sign-off whose content is still what was signed.
-pub const SIGN_OFF_VALID: &str = "valid — nothing changed since sign-off";
-
-/// The words for a sign-off whose content has changed since.
-pub const SIGN_OFF_CHANGED: &str = "CHANGED SINCE SIGN-OFF";
+/// Whether the assessment is ready to sign off, and what stands in the way.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadinessView {
+    pub ready: bool,
+    /// "SUBJECT: reason", as `secassess review` lists them.
+    pub blockers: Vec<String>,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
     pub passed: bool,
+    /// Why the system is outside self-assessment ("SECRET and above is outside
+    /// self-assessment: ..."), when a stop notice shows: the pack then never presents
+    /// itself as a completed self-assessment.
+    pub outside_self_assessment: Vec<String>,
     pub must: usize,
     pub met: usize,
     pub treated: usize,
@@ -264,6 +286,11 @@ pub struct NoticeView {
 pub struct ObligationView {
     pub id: String,
     pub level: Level,
+    /// `organisation` for an organisation duty: context, never the project's blocker.
+    pub scope: Scope,
+    /// Who must approve an exception when it is not met (a risk acceptance does not
+    /// treat it).
+    pub exception_approver: Option<String>,
     pub title: String,
     pub status: Status,
     /// "yes", "no" or "not known yet".
@@ -298,10 +325,13 @@ pub struct FindingView {
     pub overdue: Vec<String>,
     pub needs_escalation: bool,
     pub problems: Vec<String>,
+    /// Its obligations no longer apply to the system: why, and the suggestion to close it
+    /// ([`findings::no_longer_applies`]).
+    pub no_longer_applies: Option<String>,
     /// It does not match its latest audit entry ([`verify::verify`]): changed, or added,
     /// in a text editor rather than through secassess. Such a finding treats nothing.
     pub edited_outside: bool,
-    /// Treated for sign-off ([`review::finding_treatment`]).
+    /// Treated for sign-off ([`sign_off::finding_treatment`]).
     pub treated: bool,
     /// How it is treated, or what is missing.
     pub treatment: String,
@@ -332,6 +362,8 @@ pub struct AnswerView {
     pub flagged: bool,
     /// When the question may not be asked, depending on answers still missing.
     pub asked: String,
+    /// For an answer to a question no longer asked: why it is not asked now.
+    pub not_asked_because: Option<String>,
     pub review: Option<String>,
     /// It does not match its latest audit entry: changed in a text editor.
     pub edited_outside: bool,
@@ -620,12 +652,56 @@ fn finding_view(
         }),
         overdue: view.overdue.iter().map(|o| o.to_string()).collect(),
         needs_escalation: view.needs_escalation,
+        no_longer_applies: view.no_longer_applies.as_deref().map(clean_line),
         problems: view
             .problems
             .iter()
             .map(|p| clean_line(&p.to_string()))
             .collect(),
     }
+}
+
+/// The export's re-checks of local evidence files as the files found, for the sign-off
+/// and review rules: a file found unchanged has the content recorded for it.
+fn observed(a: &Assessment, checks: &BTreeMap<String, EvidenceCheck>) -> EvidenceFiles {
+    let references: Vec<&EvidenceRef> = a
+        .answers
+        .values()
+        .filter_map(|r| r.evidence.as_ref())
+        .chain(
+            a.findings
+                .iter()
+                .filter_map(|f| f.mitigation.as_ref()?.evidence.as_ref()),
+        )
+        .collect();
+    let mut files = EvidenceFiles::not_checked();
+    for (path, check) in checks {
+        let state = match check {
+            EvidenceCheck::Unchanged => {
+                let Some(recorded) = references
+                    .iter()
+                    .find(|e| e.path.as_deref() == Some(path.as_str()))
+                else {
+                    continue;
+                };
+                FileState::Present {
+                    sha256: recorded.sha256.clone().unwrap_or_default(),
+                    size: recorded.size.unwrap_or_default(),
+                }
+            }
+            EvidenceCheck::Changed { sha256, size }
+            | EvidenceCheck::NoRecordedHash { sha256, size } => FileState::Present {
+                sha256: sha256.clone(),
+                size: *size,
+            },
+            EvidenceCheck::Missing => FileState::Missing,
+            EvidenceCheck::Unreadable { reason } => FileState::Unreadable {
+                reason: reason.clone(),
+            },
+        };
+        files.insert(path, state);
+    }
+    files
 }
 
 /// Gathers everything the evidence pack shows.
@@ -639,7 +715,14 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let standings =
         findings::standings(&a.findings, &problems, catalogue, &evaluation, input.today);
     let gate = findings::gate(a, catalogue, input.today);
-    let report = verify::verify(a);
+    let files = observed(a, input.evidence);
+    let judged = Judged {
+        catalogue,
+        evidence: &files,
+        today: input.today,
+    };
+    let report = verify::verify(a, &judged);
+    let readiness = sign_off::readiness(a, &judged);
     let edited = |kind: ProblemKind, subject: &str| {
         report
             .problems
@@ -654,7 +737,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
                     v,
                     input.evidence,
                     edited(ProblemKind::Finding, &v.finding.id),
-                    review::finding_treatment(v.finding, &problems, input.today),
+                    sign_off::finding_treatment(v.finding, &problems, input.today),
                 )
             })
             .collect();
@@ -704,7 +787,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         .reviews
         .iter()
         .map(|(question, r)| {
-            let status = review::status(a, question);
+            let status = review::status(a, question, &files);
             (question, r, status)
         })
         .map(|(question, r, status)| ReviewView {
@@ -737,6 +820,13 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
 
     // Answers by section.
     let answer_view = |id: &str, prompt: &str, asked: Truth| -> AnswerView {
+        let not_asked_because = (asked == Truth::False).then(|| {
+            let because = catalogue
+                .question(id)
+                .map(|q| crate::walkthrough::why_not_asked(catalogue, &typed, q))
+                .unwrap_or_default();
+            clean_line(&because)
+        });
         let record = a.answers.get(id);
         let question = catalogue.question(id);
         let answer = match (question, typed.get(id), record) {
@@ -763,11 +853,13 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
                 .map(|e| evidence_view(e, input.evidence)),
             flagged: record.is_some_and(|r| r.flagged),
             asked: truth_word(asked).to_string(),
+            not_asked_because,
             review: reviews_by_question.get(id).map(|r| review_words(r)),
             edited_outside: edited(ProblemKind::Answer, id),
         }
     };
     let mut sections = Vec::new();
+    let mut no_longer_asked = Vec::new();
     let mut in_catalogue = BTreeSet::new();
     for questionnaire in &catalogue.questionnaires {
         for section in &questionnaire.sections {
@@ -785,7 +877,12 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
                 };
                 in_catalogue.insert(id.as_str());
                 let asked = evaluation.asked.get(id).copied().unwrap_or(Truth::Unknown);
-                if asked == Truth::False && !a.answers.contains_key(id) {
+                let answered = a.answers.get(id).is_some_and(review::has_answer);
+                if asked == Truth::False && answered {
+                    // Answered earlier, no longer asked: shown apart and counted nowhere.
+                    no_longer_asked.push(answer_view(id, &question.prompt, asked));
+                    view.not_asked.push(question.prompt.clone());
+                } else if asked == Truth::False {
                     view.not_asked.push(question.prompt.clone());
                 } else {
                     view.answers.push(answer_view(id, &question.prompt, asked));
@@ -816,6 +913,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             ObligationView {
                 id: o.id.clone(),
                 level: o.level,
+                scope: o.scope,
+                exception_approver: o.exception_approver.clone(),
                 title: o.title.clone(),
                 status: standing.map_or(o.status, |s| s.status),
                 applies: truth_word(o.applies).to_string(),
@@ -893,7 +992,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     }
     let evidence_files: Vec<EvidenceFileView> = evidence_files.into_values().collect();
 
-    let review_summary = summarise_reviews(a, catalogue, &evaluation, &review_records);
+    let review_summary = summarise_reviews(a, catalogue, &evaluation, &files, &review_records);
     let sign_off = sign_off_view(a, &report);
     let mut verify = Vec::new();
     if !report.problems.is_empty() {
@@ -903,8 +1002,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             chain.len()
         ));
     }
-    if sign_off.as_ref().is_some_and(|s| s.changed_since) {
-        verify.push(String::from("the content has changed since the sign-off"));
+    if let Some(s) = sign_off.as_ref().filter(|s| !s.holds) {
+        verify.push(format!("the sign-off does not hold: {}", s.state));
     }
     if !problems.is_empty() {
         verify.push(format!("{} findings register problem(s)", problems.len()));
@@ -932,6 +1031,11 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
 
     let gate_view = GateView {
         passed: gate.passed,
+        outside_self_assessment: gate
+            .outside_self_assessment
+            .iter()
+            .map(|n| clean_line(&format!("{}: {}", n.title.trim_end_matches('.'), n.text)))
+            .collect(),
         must: gate.must,
         met: gate.met,
         treated: gate.treated,
@@ -970,7 +1074,11 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     Ok(Pack {
         schema: PACK_SCHEMA,
         schema_version: PACK_SCHEMA_VERSION,
-        title: format!("Security self-assessment: {}", system.name),
+        title: if gate.outside_self_assessment.is_empty() {
+            format!("Security self-assessment: {}", system.name)
+        } else {
+            format!("Outside self-assessment: {}", system.name)
+        },
         marking,
         generated_at: input.generated_at,
         dates_checked_on: input.today,
@@ -986,6 +1094,14 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         progress,
         reviews: review_summary,
         sign_off,
+        readiness: ReadinessView {
+            ready: readiness.ready(),
+            blockers: readiness
+                .blockers
+                .iter()
+                .map(|b| clean_line(&format!("{}: {}", b.subject, b.reason)))
+                .collect(),
+        },
         gate: gate_view,
         next_steps,
         notices: evaluation
@@ -1000,6 +1116,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         obligations,
         findings: finding_views,
         sections,
+        no_longer_asked,
         other_answers,
         answer_problems: answer_problems
             .iter()
@@ -1029,10 +1146,11 @@ fn summarise_reviews(
     a: &Assessment,
     catalogue: &Catalogue,
     evaluation: &crate::rules::Evaluation,
+    files: &EvidenceFiles,
     records: &[ReviewView],
 ) -> ReviewSummary {
     let reviewers: BTreeSet<String> = records.iter().map(|r| r.reviewer.clone()).collect();
-    let progress = review::progress(a, catalogue, evaluation);
+    let progress = review::progress(a, catalogue, evaluation, files);
     let open = review::open_queries(a);
     ReviewSummary {
         reviewers: reviewers.into_iter().collect(),
@@ -1048,22 +1166,25 @@ fn summarise_reviews(
     }
 }
 
-/// The sign-off with where it stands: [`review::changed_since_sign_off`] decides, the
-/// verify report says how many audit entries came after it.
+/// The sign-off with where it stands, as [`sign_off::state`] (in the verify report)
+/// decides.
 fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView> {
     let s = a.sign_off.as_ref()?;
-    let changed_since = review::changed_since_sign_off(a).unwrap_or(false);
-    let entries_after = match &report.sign_off {
-        SignOffState::ChangedSince { entries_after, .. } => *entries_after,
-        _ => 0,
+    let (entries_after, reasons) = match &report.sign_off {
+        SignOffState::ChangedSince {
+            entries_after,
+            reasons,
+            ..
+        } => (*entries_after, reasons.clone()),
+        SignOffState::NoLongerValid { reasons, .. } => (0, reasons.clone()),
+        _ => (0, Vec::new()),
     };
-    let state = if changed_since {
-        format!(
-            "{SIGN_OFF_CHANGED}: the content is no longer what was signed off ({entries_after} audit entr{} written after it); the reviewer needs to review the changes and sign off again",
-            if entries_after == 1 { "y" } else { "ies" }
-        )
-    } else {
-        SIGN_OFF_VALID.to_string()
+    let state = match &report.sign_off {
+        SignOffState::Intact { .. } => SIGN_OFF_VALID.to_string(),
+        other => format!(
+            "{}; the reviewer needs to review the changes and sign off again",
+            other.words()
+        ),
     };
     Some(SignOffView {
         signed_by: clean_line(&s.signed_by.signature()),
@@ -1071,10 +1192,12 @@ fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView>
         signed_at: s.signed_at,
         statement: clean(&s.statement),
         content_hash: clean_line(&s.content_hash),
-        current_content_hash: review::content_hash(a),
-        changed_since,
+        current_content_hash: sign_off::content_hash(a),
+        changed_since: matches!(report.sign_off, SignOffState::ChangedSince { .. }),
+        holds: report.sign_off.holds(),
+        reasons: reasons.iter().map(|r| clean_line(r)).collect(),
         entries_after,
-        state,
+        state: clean_line(&state),
     })
 }
 
@@ -1090,6 +1213,9 @@ fn next_steps(
     evidence_attention: usize,
 ) -> Vec<String> {
     let mut steps = Vec::new();
+    for stop in &gate.outside_self_assessment {
+        steps.push(format!("First: {stop}"));
+    }
     let open = progress.total.saturating_sub(progress.answered);
     if open > 0 {
         steps.push(format!(
@@ -1114,7 +1240,8 @@ fn next_steps(
     let escalate = findings.iter().filter(|f| f.needs_escalation).count();
     if escalate > 0 {
         steps.push(format!(
-            "Escalate the {escalate} risk acceptance(s) on MUST obligations of this OFFICIAL-SENSITIVE system to the directorate or organisation risk register."
+            "Escalate the {escalate} risk acceptance(s) on MUST obligations of this OFFICIAL-SENSITIVE system to the directorate or organisation risk register ({}).",
+            findings::ESCALATION_POLICY
         ));
     }
     if reviews.stale > 0 {
@@ -1130,11 +1257,16 @@ fn next_steps(
         ));
     }
     match sign_off {
+        // A system outside self-assessment is not signed off as a self-assessment.
+        None if !gate.outside_self_assessment.is_empty() => {}
         None => {
             steps.push("Ask the reviewer to sign off the assessment once it is complete.".into())
         }
         Some(s) if s.changed_since => steps.push(
             "The assessment has changed since it was signed off: ask the reviewer to review the changes (secassess diff) and sign off again.".into(),
+        ),
+        Some(s) if !s.holds => steps.push(
+            "The sign-off no longer holds (see the sign-off): deal with what it lists and ask the reviewer to sign off again.".into(),
         ),
         Some(_) => {}
     }
@@ -1263,10 +1395,11 @@ impl Builder {
     }
 }
 
+/// Obligations of the system (organisation duties are counted apart) at one level.
 fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
     pack.obligations
         .iter()
-        .filter(|o| o.level == level && o.status == status)
+        .filter(|o| o.scope == Scope::System && o.level == level && o.status == status)
         .count()
 }
 
@@ -1288,10 +1421,17 @@ pub fn document(pack: &Pack) -> Document {
     integrity(&mut b, pack);
     Document {
         title: pack.title.clone(),
-        subject: format!(
-            "Security self-assessment evidence pack ({}), generated by secassess {}",
-            pack.marking, pack.tool_version
-        ),
+        subject: if pack.gate.outside_self_assessment.is_empty() {
+            format!(
+                "Security self-assessment evidence pack ({}), generated by secassess {}",
+                pack.marking, pack.tool_version
+            )
+        } else {
+            format!(
+                "Record of answers for a system outside self-assessment ({}), generated by secassess {}",
+                pack.marking, pack.tool_version
+            )
+        },
         author: pack.assessor.clone(),
         marking: pack.marking.clone(),
         generated_at: pack.generated_at,
@@ -1348,7 +1488,19 @@ fn integrity_warning(pack: &Pack) -> Option<String> {
 
 fn cover(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[0]);
-    b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    // A system outside self-assessment is said first, and the pack does not call itself
+    // a self-assessment of it.
+    for stop in &pack.gate.outside_self_assessment {
+        b.paragraph(format!("OUTSIDE SELF-ASSESSMENT. {stop}"));
+    }
+    if pack.gate.outside_self_assessment.is_empty() {
+        b.paragraph(format!("Security self-assessment of {}", pack.system.name));
+    } else {
+        b.paragraph(format!(
+            "Answers recorded for {}. This is NOT a completed self-assessment and does not show the system is secure enough: it is outside self-assessment, and the obligations in this pack are the OFFICIAL baseline only.",
+            pack.system.name
+        ));
+    }
     if let Some(warning) = integrity_warning(pack) {
         b.paragraph(warning);
     }
@@ -1382,6 +1534,8 @@ fn cover(b: &mut Builder, pack: &Pack) {
         ("Assessor", assessor),
         ("Reviewer", reviewers),
         ("Sign-off", sign_off_words(pack)),
+        ("Gate", gate_words(pack)),
+        ("Ready for sign-off", readiness_words(pack)),
         ("Review status", review_status(&pack.reviews)),
         ("Integrity", integrity_words(pack)),
         ("Effective classification", classification),
@@ -1398,7 +1552,8 @@ fn cover(b: &mut Builder, pack: &Pack) {
             pack.integrity.assessment_sha256.clone(),
         ),
     ]);
-    for notice in &pack.notices {
+    // Stop notices were said first, above.
+    for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
         b.paragraph(format!(
             "{}: {}. {}",
             notice.severity, notice.title, notice.text
@@ -1406,6 +1561,45 @@ fn cover(b: &mut Builder, pack: &Pack) {
     }
     b.heading(2, "Contents");
     b.contents();
+}
+
+/// The pipeline gate in one line, as `secassess check` says it.
+pub fn gate_words(pack: &Pack) -> String {
+    if let Some(stop) = pack.gate.outside_self_assessment.first() {
+        format!("NOT PASSED: OUTSIDE SELF-ASSESSMENT. {stop}")
+    } else if pack.gate.passed {
+        format!(
+            "PASSED: every applicable MUST obligation is met ({}) or treated ({}).",
+            pack.gate.met, pack.gate.treated
+        )
+    } else {
+        format!(
+            "NOT PASSED: {} of {} applicable MUST obligations are neither met nor treated.",
+            pack.gate.blockers.len(),
+            pack.gate.must
+        )
+    }
+}
+
+/// Whether it is ready to sign off, in one line: yes, or how many things stand in the way
+/// and the first few.
+pub fn readiness_words(pack: &Pack) -> String {
+    let r = &pack.readiness;
+    if r.ready {
+        return String::from("yes: nothing stands in the way");
+    }
+    let first: Vec<&str> = r.blockers.iter().take(3).map(String::as_str).collect();
+    let more = r.blockers.len().saturating_sub(first.len());
+    format!(
+        "no: {} thing(s) stand in the way: {}{}",
+        r.blockers.len(),
+        first.join("; "),
+        if more > 0 {
+            format!("; and {more} more (listed under Review and sign-off)")
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn review_status(r: &ReviewSummary) -> String {
@@ -1425,18 +1619,7 @@ fn summary(b: &mut Builder, pack: &Pack) {
         b.paragraph(warning);
     }
     let p = &pack.progress;
-    let gate = if pack.gate.passed {
-        format!(
-            "PASSED: every applicable MUST obligation is met ({}) or treated ({}).",
-            pack.gate.met, pack.gate.treated
-        )
-    } else {
-        format!(
-            "NOT PASSED: {} of {} applicable MUST obligations are neither met nor treated.",
-            pack.gate.blockers.len(),
-            pack.gate.must
-        )
-    };
+    let gate = gate_words(pack);
     b.key_value(vec![
         (
             "Progress",
@@ -1448,6 +1631,7 @@ fn summary(b: &mut Builder, pack: &Pack) {
         ("Gate", gate),
         ("Review", review_status(&pack.reviews)),
         ("Sign-off", sign_off_words(pack)),
+        ("Ready for sign-off", readiness_words(pack)),
         ("Integrity", integrity_words(pack)),
     ]);
     b.heading(2, "Obligations by status and level");
@@ -1458,7 +1642,7 @@ fn summary(b: &mut Builder, pack: &Pack) {
         Status::NotApplicable,
     ];
     let mut rows = Vec::new();
-    for level in [Level::Must, Level::Should, Level::May] {
+    for level in Level::ALL {
         let mut row = vec![level.name().to_string()];
         row.extend(
             statuses
@@ -1467,6 +1651,16 @@ fn summary(b: &mut Builder, pack: &Pack) {
         );
         rows.push(row);
     }
+    // Organisation duties are context, counted apart from the system's obligations.
+    let mut row = vec!["Organisation (context)".to_string()];
+    row.extend(statuses.iter().map(|s| {
+        pack.obligations
+            .iter()
+            .filter(|o| o.scope == Scope::Organisation && o.status == *s)
+            .count()
+            .to_string()
+    }));
+    rows.push(row);
     b.table(
         &[
             ("Level", 2),
@@ -1500,8 +1694,8 @@ fn summary(b: &mut Builder, pack: &Pack) {
         }
         if f.needs_escalation {
             items.push(format!(
-                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system",
-                f.id, f.title
+                "ESCALATE: {} ({}): a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system ({})",
+                f.id, f.title, findings::ESCALATION_POLICY
             ));
         }
     }
@@ -1516,7 +1710,10 @@ fn summary(b: &mut Builder, pack: &Pack) {
 
 fn obligations(b: &mut Builder, pack: &Pack) {
     b.heading(1, PARTS[2]);
-    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted.");
+    if !pack.gate.outside_self_assessment.is_empty() {
+        b.paragraph("OUTSIDE SELF-ASSESSMENT: the obligations below are the baseline for OFFICIAL systems only and are NOT sufficient for this system, whatever their status.");
+    }
+    b.paragraph("Every obligation in the questionnaires, whether it applies to this system, whether it is met, why, and the requirement it comes from, quoted. Organisation duties (level marked \"organisation\") are the organisation's, not the project's: context that never blocks the gate. Good practice is advice that supports a standard, not a requirement of it.");
     let rows = pack
         .obligations
         .iter()
@@ -1527,9 +1724,14 @@ fn obligations(b: &mut Builder, pack: &Pack) {
                 .reasons
                 .iter()
                 .map(String::as_str)
-                .filter(|r| !r.starts_with(REQUIRED_BY))
+                .filter(|r| !r.starts_with(REQUIRED_BY) && !r.starts_with(GOOD_PRACTICE_BASIS))
                 .collect();
             let mut why = format!("{}\n{}", o.title, reasons.join("\n"));
+            if let (Some(who), false) = (&o.exception_approver, o.status == Status::Met) {
+                why.push_str(&format!(
+                    "\nExceptions: only the {who} can approve one; a risk acceptance does not treat a gap."
+                ));
+            }
             if let Some(t) = &o.treatment {
                 why.push_str(&format!("\nTreatment: {t}"));
             }
@@ -1542,9 +1744,13 @@ fn obligations(b: &mut Builder, pack: &Pack) {
                 .map(citation_words)
                 .collect::<Vec<_>>()
                 .join("\n");
+            let level = match o.scope {
+                Scope::Organisation => format!("{}, organisation", o.level.name()),
+                Scope::System => o.level.name().to_string(),
+            };
             vec![
                 o.id.clone(),
-                o.level.name().to_string(),
+                level,
                 status_word(o.status).to_string(),
                 why,
                 sources,
@@ -1644,8 +1850,11 @@ fn findings_register(b: &mut Builder, pack: &Pack) {
         if f.needs_escalation {
             rows.push((
                 "ESCALATE",
-                "a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register".into(),
+                format!("a risk acceptance on a MUST obligation of an OFFICIAL-SENSITIVE system: escalate it through the business owner to the directorate or organisation risk register ({})", findings::ESCALATION_POLICY),
             ));
+        }
+        if let Some(why) = &f.no_longer_applies {
+            rows.push(("NO LONGER APPLIES", why.clone()));
         }
         for p in &f.problems {
             rows.push(("PROBLEM", p.clone()));
@@ -1725,8 +1934,29 @@ fn answers(b: &mut Builder, pack: &Pack) {
             ));
         }
     }
+    if !pack.no_longer_asked.is_empty() {
+        b.heading(2, "Answered earlier, no longer asked");
+        b.paragraph("These questions were answered when they applied; later answers mean they are no longer asked, so their answers count nowhere (not in progress, review, sign-off or the gate). They are kept in the file.");
+        for a in &pack.no_longer_asked {
+            b.paragraph(format!("{} ({})", a.prompt, a.question));
+            let mut rows = answer_rows(a);
+            let because = a.not_asked_because.clone().unwrap_or_default();
+            rows.insert(
+                0,
+                (
+                    "Status",
+                    if because.is_empty() {
+                        "answered earlier, no longer asked".to_string()
+                    } else {
+                        format!("answered earlier, no longer asked because {because}")
+                    },
+                ),
+            );
+            b.key_value(rows);
+        }
+    }
     if !pack.other_answers.is_empty() {
-        b.heading(2, "Answers to questions no longer asked");
+        b.heading(2, "Answers to questions the questionnaires no longer have");
         for a in &pack.other_answers {
             b.paragraph(a.question.clone());
             b.key_value(answer_rows(a));
@@ -1791,6 +2021,16 @@ fn review(b: &mut Builder, pack: &Pack) {
                     .collect(),
             );
         }
+    }
+    b.heading(2, "Ready for sign-off");
+    if pack.readiness.ready {
+        b.paragraph("Yes: every asked question is answered and accepted on its current content, no query is open, every finding is treated, the gate passes and the file matches its audit trail.");
+    } else {
+        b.paragraph(format!(
+            "No: {} thing(s) stand in the way, as `secassess review` lists them:",
+            pack.readiness.blockers.len()
+        ));
+        b.list(pack.readiness.blockers.clone());
     }
     b.heading(2, "Sign-off");
     match &pack.sign_off {
@@ -1867,6 +2107,7 @@ fn audit_trail(b: &mut Builder, pack: &Pack) {
 fn verify_kind(kind: ProblemKind) -> &'static str {
     match kind {
         ProblemKind::AuditChain => "audit chain",
+        ProblemKind::Header => "assessment details",
         ProblemKind::Answer => "answer",
         ProblemKind::Review => "review",
         ProblemKind::Finding => "finding",
@@ -2013,15 +2254,28 @@ pub fn headline(pack: &Pack) -> String {
     let must = |status: Status| {
         pack.obligations
             .iter()
-            .filter(|o| o.level == Level::Must && o.status == status)
+            .filter(|o| o.level == Level::Must && o.scope == Scope::System && o.status == status)
             .count()
     };
     let treated = pack.findings.iter().filter(|f| f.treated).count();
     let r = &pack.reviews;
     let sign_off = match &pack.sign_off {
-        Some(s) if s.changed_since => SIGN_OFF_CHANGED.to_string(),
-        Some(_) => format!("signed off, {SIGN_OFF_VALID}"),
+        Some(s) if s.holds => format!("signed off, {SIGN_OFF_VALID}"),
+        Some(s) => format!(
+            "{}: {}",
+            if s.changed_since {
+                SIGN_OFF_CHANGED
+            } else {
+                SIGN_OFF_LAPSED
+            },
+            s.reasons.join("; ")
+        ),
         None => "not signed off".to_string(),
+    };
+    let gate = if pack.gate.passed {
+        "gate passed"
+    } else {
+        "gate NOT PASSED"
     };
     let integrity = if pack.integrity.matches_audit_trail {
         "file matches its audit trail".to_string()
@@ -2031,8 +2285,13 @@ pub fn headline(pack: &Pack) -> String {
             pack.integrity.verify_problems.len()
         )
     };
+    let outside = if pack.gate.outside_self_assessment.is_empty() {
+        String::new()
+    } else {
+        "OUTSIDE SELF-ASSESSMENT (not a completed self-assessment: take the system to the Cyber Security team); ".to_string()
+    };
     format!(
-        "The pack says: {}; MUST obligations {} met, {} not met, {} unknown; findings {} untreated, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
+        "The pack says: {outside}{}; MUST obligations {} met, {} not met, {} unknown; {gate}; findings {} untreated, {} treated; review {} of {} answers accepted, {} open queries, {} stale; {sign_off}; {integrity}.",
         pack.marking,
         must(Status::Met),
         must(Status::NotMet),

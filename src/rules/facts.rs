@@ -27,6 +27,19 @@ pub struct DerivedRange {
     pub declared_unknown: bool,
     /// The source question is answered "don't know yet" (rather than not at all).
     pub declared_dont_know: bool,
+    /// Raises that may still apply: what each depends on, and why it is not settled.
+    pub pending: Vec<PendingRaise>,
+}
+
+/// A raise of a derived value whose condition is not known yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRaise {
+    /// The raise's `because`: "it handles personal data".
+    pub because: String,
+    /// Why its condition is unknown: "personal data is not answered yet (...)".
+    pub why: String,
+    /// The option index it would raise the value to.
+    pub to: usize,
 }
 
 pub struct AnswerFacts<'a> {
@@ -91,13 +104,20 @@ impl<'a> AnswerFacts<'a> {
             raised_because: Vec::new(),
             declared_unknown: declared.is_none(),
             declared_dont_know: matches!(self.answers.get(&from.id), Some(AnswerValue::DontKnow)),
+            pending: Vec::new(),
         };
         for raise in &derived.raise {
             let Some((to, _)) = from.option(&raise.to) else {
                 continue;
             };
-            let truth = self.guarded(Truth::Unknown, || expr::evaluate(&raise.when, self).truth);
-            match truth {
+            let outcome = self.guarded(
+                expr::Outcome {
+                    truth: Truth::Unknown,
+                    because: Vec::new(),
+                },
+                || expr::evaluate(&raise.when, self),
+            );
+            match outcome.truth {
                 Truth::True => {
                     if to > range.low {
                         range.raised_because.push(raise.because.clone());
@@ -105,10 +125,22 @@ impl<'a> AnswerFacts<'a> {
                     range.low = range.low.max(to);
                     range.high = range.high.max(to);
                 }
-                Truth::Unknown => range.high = range.high.max(to),
+                Truth::Unknown => {
+                    range.high = range.high.max(to);
+                    if to > range.low {
+                        range.pending.push(PendingRaise {
+                            because: raise.because.clone(),
+                            why: sentence_of(&outcome),
+                            to,
+                        });
+                    }
+                }
                 Truth::False => {}
             }
         }
+        // A raise settled above the lowest value leaves lower pending ones irrelevant.
+        let low = range.low;
+        range.pending.retain(|p| p.to > low);
         self.derived
             .borrow_mut()
             .insert(derived.id.clone(), range.clone());
@@ -127,13 +159,21 @@ impl<'a> AnswerFacts<'a> {
     fn usable_answer(&self, question: &'a Question) -> Result<&'a AnswerValue, (Truth, Fact)> {
         match self.asked(question) {
             Truth::False => {
-                return Err((
-                    Truth::False,
-                    Self::fact(
-                        &question.id,
-                        format!("the question on {} is not asked", question.subject()),
-                    ),
-                ))
+                // Why it is not asked is the reason that matters: "it has no administrator
+                // accounts", not "the question on ... is not asked".
+                let why = question
+                    .ask_if
+                    .as_ref()
+                    .map(|(condition, _)| {
+                        self.guarded(String::new(), || {
+                            sentence_of(&expr::evaluate(condition, self))
+                        })
+                    })
+                    .filter(|why| !why.is_empty())
+                    .unwrap_or_else(|| {
+                        format!("the question on {} is not asked", question.subject())
+                    });
+                return Err((Truth::False, Self::fact(&question.id, why)));
             }
             Truth::Unknown => {
                 return Err((
@@ -204,12 +244,26 @@ impl<'a> AnswerFacts<'a> {
     }
 }
 
-/// "the question about X" reads badly; for yes-no questions without `short` the prompt is
-/// clearer than the id.
+/// The phrase naming a question in a reason. The loader requires `short` on every
+/// question a condition uses, so the id is only a last resort and the prompt never leaks.
 fn subject_phrase(question: &Question) -> String {
-    match &question.short {
-        Some(short) => short.clone(),
-        None => format!("\"{}\"", question.prompt),
+    question.subject().to_string()
+}
+
+/// The facts that decided an outcome, as one clause: "a, b and c". Two questions can
+/// give the same reason (both skipped because "it has no administrator accounts"); it is
+/// said once.
+pub fn sentence_of(outcome: &expr::Outcome) -> String {
+    let mut texts: Vec<&str> = Vec::new();
+    for fact in &outcome.because {
+        if !texts.contains(&fact.text.as_str()) {
+            texts.push(&fact.text);
+        }
+    }
+    match texts.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -249,7 +303,10 @@ pub fn compare_range(low: usize, high: usize, op: CompareOp, target: usize) -> T
 }
 
 /// "effective classification is OFFICIAL-SENSITIVE (declared OFFICIAL, treated as
-/// OFFICIAL-SENSITIVE because it handles personal data)".
+/// OFFICIAL-SENSITIVE because it handles personal data)"; while unsettled, both ends of
+/// the range and what it depends on: "effective classification is OFFICIAL or
+/// OFFICIAL-SENSITIVE, depending on whether it handles personal data: personal data is
+/// not answered yet (...)".
 pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) -> String {
     let label = |i: usize| {
         from.options
@@ -257,8 +314,20 @@ pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) 
             .map(|o| o.label.clone())
             .unwrap_or_default()
     };
+    let short = &derived.short;
     let because = range.raised_because.join(" and ");
-    let pending = format!(
+    let (low, high) = (label(range.low), label(range.high));
+    if range.low == range.high {
+        return match range.declared {
+            Some(d) if d == range.low => format!("{short} is {low}"),
+            Some(d) => format!(
+                "{short} is {low} (declared {}, treated as {low} because {because})",
+                label(d)
+            ),
+            None => format!("{short} is {low} because {because}"),
+        };
+    }
+    let declared_pending = format!(
         "{} is {} ({} can answer it)",
         from.subject(),
         if range.declared_dont_know {
@@ -268,28 +337,49 @@ pub fn describe_range(derived: &Derived, from: &Question, range: &DerivedRange) 
         },
         lower_first(&from.who_can_answer)
     );
-    match (range.low == range.high, range.declared) {
-        (true, Some(d)) if d == range.low => format!("{} is {}", derived.short, label(d)),
-        (true, Some(d)) => format!(
-            "{} is {} (declared {}, treated as {} because {because})",
-            derived.short,
-            label(range.low),
-            label(d),
-            label(range.low)
-        ),
-        (true, None) => format!(
-            "{} is {} because {because}",
-            derived.short,
-            label(range.low)
-        ),
-        (false, _) if range.raised_because.is_empty() => {
-            format!("{} is not known yet: {pending}", derived.short)
+    let ends = if range.high == range.low + 1 {
+        format!("{low} or {high}")
+    } else {
+        format!("between {low} and {high}")
+    };
+    match (range.declared, range.raised_because.is_empty()) {
+        (None, true) => format!("{short} is not known yet ({ends}): {declared_pending}"),
+        (None, false) => {
+            format!("{short} is {ends}: at least {low} because {because}, but {declared_pending}")
         }
-        (false, _) => format!(
-            "{} is at least {} because {because}, but {pending}",
-            derived.short,
-            label(range.low)
-        ),
+        (Some(_), _) => {
+            let depends: Vec<String> = range
+                .pending
+                .iter()
+                .map(|p| format!("whether {}", p.because))
+                .collect();
+            let whys: Vec<&str> = range
+                .pending
+                .iter()
+                .map(|p| p.why.as_str())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut text = format!("{short} is {ends}");
+            if !range.raised_because.is_empty() {
+                text.push_str(&format!(" (at least {low} because {because})"));
+            }
+            if !depends.is_empty() {
+                text.push_str(&format!(", depending on {}", join_or(&depends)));
+            }
+            if !whys.is_empty() {
+                text.push_str(&format!(": {}", whys.join(" and ")));
+            }
+            text
+        }
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -331,9 +421,9 @@ impl Facts for AnswerFacts<'_> {
             }
             AnswerValue::Choice(choice) => {
                 match (question.option(choice), question.option(value)) {
-                    (Some((actual, label)), Some((target, _))) => (
+                    (Some((actual, chosen)), Some((target, _))) => (
                         compare_range(actual, actual, op, target),
-                        Self::fact(name, format!("{} is {}", question.subject(), label.label)),
+                        Self::fact(name, question.chosen_phrase(chosen)),
                     ),
                     _ => (
                         Truth::Unknown,
@@ -371,17 +461,28 @@ impl Facts for AnswerFacts<'_> {
             Ok(answer) => answer,
             Err(result) => return result,
         };
-        let label = question
-            .option(value)
-            .map(|(_, c)| c.label.clone())
-            .unwrap_or_else(|| value.to_string());
+        let Some((_, option)) = question.option(value) else {
+            return (
+                Truth::Unknown,
+                Self::fact(
+                    name,
+                    format!("'{value}' is not an option of {}", question.subject()),
+                ),
+            );
+        };
         match answer {
             AnswerValue::Choices(chosen) => {
                 let has = chosen.iter().any(|c| c == value);
-                let text = if has {
-                    format!("{} includes {label}", question.subject())
-                } else {
-                    format!("{} does not include {label}", question.subject())
+                // An answer of "nobody" (or nothing chosen, which says the same) explains
+                // every option it leaves out in one phrase.
+                let exclusive = question
+                    .options
+                    .iter()
+                    .find(|o| o.exclusive && (chosen.is_empty() || chosen.contains(&o.value)));
+                let text = match (has, exclusive) {
+                    (true, _) => question.chosen_phrase(option),
+                    (false, Some(only)) => question.chosen_phrase(only),
+                    (false, None) => question.not_chosen_phrase(option),
                 };
                 (Truth::from_bool(has), Self::fact(name, text))
             }

@@ -7,14 +7,14 @@
 
 pub mod facts;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::questionnaire::answer::{AnswerValue, Answers};
 use crate::questionnaire::expr::{self, Expr, Outcome, Truth};
 use crate::questionnaire::model::{Catalogue, Level, NoticeSeverity, Obligation, Scope, Source};
-use facts::{describe_range, AnswerFacts};
+use facts::{describe_range, sentence_of, AnswerFacts};
 
 /// The derived value the content uses for the effective classification. The engine needs
 /// its name only to report it prominently; how it is worked out is in the content.
@@ -23,6 +23,10 @@ pub const EFFECTIVE_CLASSIFICATION: &str = "effective_classification";
 /// How the last reason of an obligation that cites a source begins, so a document that
 /// quotes the sources elsewhere can leave that reason out.
 pub const REQUIRED_BY: &str = "Required by ";
+
+/// How that reason begins for good practice, which no requirement sentence demands.
+pub const GOOD_PRACTICE_BASIS: &str =
+    "Good practice, not a requirement of the standards; it supports ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -86,6 +90,9 @@ pub struct ObligationResult {
     pub guidance: String,
     pub evidence: Option<String>,
     pub requires_approval: Option<String>,
+    /// Who must approve an exception when it is not met (see
+    /// [`Obligation::exception_approver`]): a risk acceptance does not treat it.
+    pub exception_approver: Option<String>,
     pub sources: Vec<Citation>,
 }
 
@@ -97,6 +104,9 @@ pub struct EffectiveClassification {
     /// The lowest value it can still be: what a document must at least be marked.
     pub at_least: String,
     pub at_least_label: String,
+    /// The highest value it can still be.
+    pub at_most: String,
+    pub at_most_label: String,
     pub declared: Option<String>,
     pub because: Vec<String>,
     pub explanation: String,
@@ -129,11 +139,25 @@ pub struct Evaluation {
     /// For every question: asked (true), skipped (false) or depending on missing answers.
     pub asked: BTreeMap<String, Truth>,
     pub progress: Progress,
+    /// Questions whose stored answer was given to an earlier wording or option list of
+    /// the question: to confirm again. Filled from the assessment's records by
+    /// `findings::evaluate`; empty when evaluating bare answers.
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    pub reconfirm: BTreeSet<String>,
 }
 
 impl Evaluation {
     pub fn obligation(&self, id: &str) -> Option<&ObligationResult> {
         self.obligations.iter().find(|o| o.id == id)
+    }
+
+    /// The notices of severity "stop" that show: while there is one, the system is outside
+    /// self-assessment, whatever the obligations say (the content decides when, for
+    /// example SECRET and above).
+    pub fn stops(&self) -> impl Iterator<Item = &NoticeResult> {
+        self.notices
+            .iter()
+            .filter(|n| n.severity == NoticeSeverity::Stop)
     }
 }
 
@@ -169,6 +193,7 @@ pub fn evaluate(catalogue: &Catalogue, answers: &Answers) -> Evaluation {
         obligations,
         asked,
         progress,
+        reconfirm: BTreeSet::new(),
     }
 }
 
@@ -214,6 +239,12 @@ fn effective_classification(
         at_least_label: value_at(range.low)
             .map(|o| o.label.clone())
             .unwrap_or_default(),
+        at_most: value_at(range.high)
+            .map(|o| o.value.clone())
+            .unwrap_or_default(),
+        at_most_label: value_at(range.high)
+            .map(|o| o.label.clone())
+            .unwrap_or_default(),
         declared: range.declared.and_then(value_at).map(|o| o.value.clone()),
         because: range.raised_because.clone(),
         explanation: capitalise(&describe_range(derived, from, &range)),
@@ -229,12 +260,7 @@ fn capitalise(text: &str) -> String {
 }
 
 fn sentence(facts: &Outcome) -> String {
-    let texts: Vec<&str> = facts.because.iter().map(|f| f.text.as_str()).collect();
-    match texts.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+    sentence_of(facts)
 }
 
 pub fn citation(catalogue: &Catalogue, source: &Source) -> Citation {
@@ -273,9 +299,9 @@ fn evaluate_obligation(
             reasons.push(if obligation.applies_if == Expr::Always {
                 match obligation.scope {
                     Scope::System => String::from("Applies to every IT system and service."),
-                    Scope::Organisation => {
-                        String::from("Applies to the organisation, and so to every system it runs.")
-                    }
+                    Scope::Organisation => String::from(
+                        "The organisation's duty, not the project's: shown as context for every system it runs, it does not block the project.",
+                    ),
                 }
             } else {
                 format!("Applies because {}.", sentence(&applies))
@@ -301,12 +327,21 @@ fn evaluate_obligation(
         .map(|s| citation(catalogue, s))
         .collect();
     if let Some(first) = sources.first() {
-        reasons.push(format!(
-            "{REQUIRED_BY}{}, {}: \"{}\"",
-            first.reference(),
-            first.section,
-            first.quote
-        ));
+        reasons.push(if obligation.level == Level::GoodPractice {
+            format!(
+                "{GOOD_PRACTICE_BASIS}{}, {}: \"{}\"",
+                first.reference(),
+                first.section,
+                first.quote
+            )
+        } else {
+            format!(
+                "{REQUIRED_BY}{}, {}: \"{}\"",
+                first.reference(),
+                first.section,
+                first.quote
+            )
+        });
     }
     ObligationResult {
         id: obligation.id.clone(),
@@ -320,6 +355,7 @@ fn evaluate_obligation(
         guidance: obligation.guidance.clone(),
         evidence: obligation.evidence.clone(),
         requires_approval: obligation.requires_approval.clone(),
+        exception_approver: obligation.exception_approver.clone(),
         sources,
     }
 }

@@ -116,7 +116,13 @@ pub fn summarise_file(
 ) -> Result<Row, Unreadable> {
     let file = path.display().to_string();
     match super::load(path) {
-        Ok(loaded) => Ok(portfolio::summarise(&file, &loaded, catalogue, today)),
+        Ok(loaded) => {
+            // The evidence files it records, as `secassess verify` looks at them.
+            let evidence = crate::session::observe_evidence(&loaded.assessment, path);
+            Ok(portfolio::summarise(
+                &file, &loaded, &evidence, catalogue, today,
+            ))
+        }
         Err(e) => Err(Unreadable::new(&file, &e.to_string())),
     }
 }

@@ -11,10 +11,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::keymap::{command_for, Command, Context};
-use super::register;
 use super::theme::Theme;
+use super::{changes, register};
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{Assessment, Person};
+use crate::assessment::upgrade;
 use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
@@ -73,6 +75,10 @@ pub struct Document {
     /// Read-only because the lock was left by a program that is no longer running: the
     /// user may take it over (`T`).
     pub can_take_over: bool,
+    /// The local evidence files as the shell last found them (`Msg::EvidenceChecked`).
+    pub evidence: EvidenceFiles,
+    /// The user agreed to change this assessment although it is signed off.
+    pub after_sign_off: bool,
 }
 
 impl Document {
@@ -100,6 +106,12 @@ pub enum FormKind {
     Exception,
     ReviewQuery,
     SignOff,
+    /// Escalate a finding: to whom (name, role).
+    Escalate,
+    /// The system's name and description.
+    System,
+    /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
+    ConfirmChange,
 }
 
 pub struct Form {
@@ -114,6 +126,8 @@ pub struct Form {
     pub target: Option<String>,
     /// A new finding's links (obligations, questions) kept while its details are typed.
     pub draft: Option<crate::assessment::findings::NewFinding>,
+    /// The key to carry out once the user agrees (a [`FormKind::ConfirmChange`]).
+    pub replay: Option<KeyEvent>,
 }
 
 impl Form {
@@ -130,6 +144,7 @@ impl Form {
             hint: None,
             target: None,
             draft: None,
+            replay: None,
         }
     }
 
@@ -207,6 +222,9 @@ pub enum Effect {
         title: String,
         path: PathBuf,
     },
+    /// Look at the open assessment's local evidence files again and report them
+    /// (`Msg::EvidenceChecked`).
+    CheckEvidence,
 }
 
 /// A message to the app: a key, or news from the shell.
@@ -224,6 +242,8 @@ pub enum Msg {
         assessment: Box<Assessment>,
         access: Access,
     },
+    /// The shell looked at the open assessment's local evidence files.
+    EvidenceChecked(EvidenceFiles),
 }
 
 /// Whether an opened assessment can be changed, as the shell found it.
@@ -257,6 +277,8 @@ pub struct App {
     /// The user's date as of the last message, for overdue dates (rendering reads it
     /// rather than the clock).
     pub today: NaiveDate,
+    /// `S` was pressed: the sign-off form opens once the evidence files are checked.
+    pub sign_off_waiting: bool,
 }
 
 impl App {
@@ -284,6 +306,7 @@ impl App {
             quitting: false,
             local_offset: chrono::Offset::fix(&Utc),
             today: NaiveDate::MIN,
+            sign_off_waiting: false,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -292,23 +315,42 @@ impl App {
     }
 
     /// Puts an assessment in front of the user, resuming where they left off.
+    /// Accepting newer questionnaire versions is audited at the Unix epoch here; the
+    /// shell opens through [`update`] with the real time.
     pub fn open(&mut self, path: PathBuf, assessment: Assessment, read_only: Option<String>) {
-        self.open_with(path, assessment, read_only, false);
+        self.open_with(path, assessment, read_only, false, DateTime::UNIX_EPOCH);
     }
 
+    /// Returns whether the assessment changed on opening (it was moved onto the current
+    /// questionnaire versions) and needs saving.
     fn open_with(
         &mut self,
         path: PathBuf,
-        assessment: Assessment,
+        mut assessment: Assessment,
         read_only: Option<String>,
         can_take_over: bool,
-    ) {
+        now: DateTime<Utc>,
+    ) -> bool {
+        // What changed in the questionnaires since it was answered: said once on opening;
+        // an editable assessment then follows the current versions (answers to changed
+        // questions stay marked until confirmed).
+        let upgrade = upgrade::upgrade_report(&assessment, &self.catalogue);
+        // Who accepts the newer versions is audited; without a known person (the identity
+        // form is still open) the versions stay as they are until the next opening.
+        let accepted = match (&read_only, &self.who) {
+            (None, Some(who)) if !upgrade.questionnaires.is_empty() => {
+                upgrade::accept_current_questionnaires(&mut assessment, &self.catalogue, who, now)
+            }
+            _ => false,
+        };
+        let start_over = !upgrade.new_questions.is_empty() || !upgrade.reconfirm.is_empty();
         // With recorded approvals applied: a pre-approval obligation is met only with one.
         let (evaluation, problems) = findings::evaluate(&assessment, &self.catalogue);
         let resume = assessment
             .last_question
             .as_ref()
-            .and_then(|id| self.steps.iter().position(|s| s.question == *id));
+            .and_then(|id| self.steps.iter().position(|s| s.question == *id))
+            .filter(|_| !start_over);
         let step = resume
             .or_else(|| {
                 walkthrough::next_open(
@@ -328,7 +370,7 @@ impl App {
             assessment,
             evaluation,
             save,
-            dirty: false,
+            dirty: accepted,
             step,
             cursor: 0,
             ticked: BTreeSet::new(),
@@ -337,6 +379,8 @@ impl App {
             detail_scroll: 0,
             overview_scroll: 0,
             can_take_over,
+            evidence: EvidenceFiles::not_checked(),
+            after_sign_off: false,
         });
         self.screen = Screen::Walkthrough;
         self.overlay = None;
@@ -351,6 +395,42 @@ impl App {
                 p.problem
             ),
         });
+        if !upgrade.is_empty() {
+            let changed: Vec<String> = upgrade
+                .questionnaires
+                .iter()
+                .map(|q| match &q.change {
+                    upgrade::VersionChange::Upgraded { from, to } => {
+                        format!("{} {from} -> {to}", q.id)
+                    }
+                    upgrade::VersionChange::Added { version } => {
+                        format!("{} {version} (new)", q.id)
+                    }
+                    upgrade::VersionChange::ContentChanged { version } => {
+                        format!("{} {version} (edited)", q.id)
+                    }
+                    upgrade::VersionChange::Removed { version } => {
+                        format!("{} {version} (removed)", q.id)
+                    }
+                })
+                .collect();
+            // The counts first: the versions can run past the status lines.
+            let mut text = format!(
+                "The questionnaires changed since this was answered: {} new question(s) to answer, {} answer(s) to confirm again{} ({}).",
+                upgrade.new_questions.len(),
+                upgrade.reconfirm.len(),
+                if start_over { "; starting at the first" } else { "" },
+                changed.join(", "),
+            );
+            if let Some(previous) = self.status.take() {
+                text.push(' ');
+                text.push_str(&previous.text);
+            }
+            self.status = Some(StatusMessage {
+                tone: Tone::Warning,
+                text,
+            });
+        }
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
             let heading = if can_take_over {
                 "Read-only (press T to take it over)"
@@ -362,6 +442,8 @@ impl App {
                 text: format!("{heading}: {reason}"),
             });
         }
+        changes::show_open_queries(self);
+        accepted
     }
 
     pub fn current_question(&self) -> Option<&Question> {
@@ -461,10 +543,31 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             assessment,
             access,
         } => {
-            match access {
-                Access::Editable => app.open_with(path, *assessment, None, false),
-                Access::ReadOnly(reason) => app.open_with(path, *assessment, Some(reason), false),
-                Access::StaleLock(reason) => app.open_with(path, *assessment, Some(reason), true),
+            let changed = match access {
+                Access::Editable => app.open_with(path, *assessment, None, false, now),
+                Access::ReadOnly(reason) => {
+                    app.open_with(path, *assessment, Some(reason), false, now)
+                }
+                Access::StaleLock(reason) => {
+                    app.open_with(path, *assessment, Some(reason), true, now)
+                }
+            };
+            // Moving onto the current questionnaire versions is saved at once.
+            if changed {
+                if let Some(d) = app.document.as_mut() {
+                    d.save = SaveState::Saving;
+                }
+                vec![Effect::Save]
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::EvidenceChecked(files) => {
+            if let Some(document) = app.document.as_mut() {
+                document.evidence = files;
+            }
+            if std::mem::take(&mut app.sign_off_waiting) {
+                register::sign_off_form(app);
             }
             Vec::new()
         }
@@ -480,7 +583,7 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     // Ctrl-C always quits, even while typing: the answers are already saved.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(app, now);
@@ -504,6 +607,9 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(command) = command_for(&key, contexts) else {
         return Vec::new();
     };
+    if let Some(effects) = changes::guard(app, command, key) {
+        return effects;
+    }
     match command {
         Command::Quit => quit(app, now),
         Command::Help => {
@@ -515,6 +621,7 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         | Command::ShowOverview
         | Command::ShowFindings
         | Command::SignOff
+        | Command::EditSystem
         | Command::ExportPack
         | Command::NextScreen
             if app.document.is_none() =>
@@ -527,7 +634,12 @@ fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         Command::ShowOverview => switch(app, Screen::Overview),
         Command::ShowFindings => switch(app, Screen::Findings),
         Command::SignOff => {
-            register::sign_off_form(app);
+            // The evidence files may have changed since the file was opened.
+            app.sign_off_waiting = true;
+            vec![Effect::CheckEvidence]
+        }
+        Command::EditSystem => {
+            changes::system_form(app);
             Vec::new()
         }
         Command::ExportPack => {
@@ -708,7 +820,10 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::AcceptRisk
         | FormKind::Exception
         | FormKind::ReviewQuery
+        | FormKind::Escalate
         | FormKind::SignOff => register::submit(app, now),
+        FormKind::System => changes::submit_system(app, now),
+        FormKind::ConfirmChange => changes::agreed(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),
@@ -843,6 +958,12 @@ fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             let Some(document) = app.document.as_mut() else {
                 return Vec::new();
             };
+            if let Err(why) =
+                crate::assessment::roles::may_change_answers(&document.assessment, &who)
+            {
+                app.say(Tone::Error, format!("Not changed: {why}."));
+                return Vec::new();
+            }
             document
                 .assessment
                 .set_notes(&question.id, &text, &who, now);
@@ -1057,6 +1178,18 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
             if let Some(d) = app.document.as_mut() {
                 if let Some(option) = question.options.get(d.cursor) {
                     if !d.ticked.remove(&option.value) {
+                        // An exclusive option ("Nobody") and the others rule each other out.
+                        let exclusive: Vec<&str> = question
+                            .options
+                            .iter()
+                            .filter(|o| o.exclusive)
+                            .map(|o| o.value.as_str())
+                            .collect();
+                        if option.exclusive {
+                            d.ticked.clear();
+                        } else {
+                            d.ticked.retain(|v| !exclusive.contains(&v.as_str()));
+                        }
                         d.ticked.insert(option.value.clone());
                     }
                 }
@@ -1102,6 +1235,7 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         Command::RaiseFinding => register::raise_for_question(app, &question.id),
         Command::ReviewAccept => return register::review_accept(app, &question.id, now),
         Command::ReviewComment => register::review_comment(app, &question.id),
+        Command::NextQuery => changes::next_query(app),
         Command::ScrollDown | Command::ScrollUp => {
             if let Some(d) = app.document.as_mut() {
                 scroll_detail(d, command);
@@ -1222,6 +1356,10 @@ pub fn answer(
     let Some(document) = app.document.as_mut() else {
         return Vec::new();
     };
+    if let Err(why) = crate::assessment::roles::may_change_answers(&document.assessment, &who) {
+        app.say(Tone::Error, format!("Not changed: {why}."));
+        return Vec::new();
+    }
     if let Err(error) = document.assessment.set_answer(question, &value, &who, now) {
         let message = error.to_string();
         app.say(Tone::Error, message);
@@ -1336,11 +1474,11 @@ fn on_obligations(app: &mut App, command: Command) -> Vec<Effect> {
                 .filter_map(|n| app.steps.iter().position(|s| s.question == *n))
                 .collect();
             let open = positions.iter().copied().find(|&p| {
-                walkthrough::needs_answer(walkthrough::step_state(
+                walkthrough::wants_answer(
                     &app.steps[p].question,
                     &document.evaluation,
                     &document.assessment,
-                ))
+                )
             });
             match open.or(positions.first().copied()) {
                 Some(step) => go_to_step(app, step),

@@ -54,6 +54,10 @@ pub enum Command {
     ReviewComment,
     /// Review: sign off the whole assessment.
     SignOff,
+    /// Go to the next open review query (the project lead's side).
+    NextQuery,
+    /// Change the system's name and description.
+    EditSystem,
     /// Write the evidence pack beside the assessment.
     ExportPack,
     /// Finish editing and keep the text.
@@ -199,6 +203,13 @@ pub const BINDINGS: &[Binding] = &[
         "S",
         C::SignOff,
         "review: sign off the assessment (reviewers)",
+    ),
+    bind(
+        X::Global,
+        &[ch('E')],
+        "E",
+        C::EditSystem,
+        "edit the system's name and description",
     ),
     bind(
         X::Global,
@@ -406,6 +417,13 @@ pub const BINDINGS: &[Binding] = &[
         "Q",
         C::ReviewComment,
         "review: query this answer, or reply to a query",
+    ),
+    bind(
+        X::Walkthrough,
+        &[ch('N')],
+        "N",
+        C::NextQuery,
+        "go to the next open review query",
     ),
     bind(
         X::Obligations,

@@ -15,6 +15,7 @@ use crate::assessment::record::{
     Assessment, ExceptionApproval, FindingStatus, MitigationPlan, RiskAcceptance, Severity,
 };
 use crate::assessment::review::{self, Decision};
+use crate::assessment::sign_off::{self, Judged};
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 
@@ -268,11 +269,20 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
         app.form = Some(form);
         return Vec::new();
     }
+    if command == Command::Escalate {
+        let mut form = Form::new(
+            FormKind::Escalate,
+            &format!("Escalate {id}: to whom?"),
+            &[("Escalate to (Name <email>)", ""), ("Their role", "")],
+        );
+        form.hint = Some(String::from(
+            "The directorate or organisation risk owner who takes the decision, for example the Director of Digital or the organisation's risk owner. They become the finding's owner.",
+        ));
+        form.target = Some(id);
+        app.form = Some(form);
+        return Vec::new();
+    }
     let result = match command {
-        Command::Escalate => change(app, now, |a, c, actor| {
-            findings::escalate(a, c, &id, "", actor).map_err(text)
-        })
-        .map(|()| format!("{id} escalated.")),
         Command::CloseFinding => change(app, now, |a, c, actor| {
             findings::set_status(a, c, &id, FindingStatus::Closed, actor).map_err(text)
         })
@@ -365,10 +375,25 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 })
                 .map(|()| format!("Exception approval recorded on {target}."))
             }),
+        FormKind::Escalate => parse_signature(&form.value(0), "the person it is escalated to")
+            .map_err(|e| e.to_string())
+            .and_then(|mut to| {
+                to.role = form.value(1);
+                change(app, now, |a, c, actor| {
+                    findings::escalate(a, c, &target, &to, actor).map_err(text)
+                })
+                .map(|()| format!("{target} escalated to {}.", to.signature()))
+            }),
         FormKind::SignOff => {
             let statement = form.value(0);
+            let evidence = evidence_of(app);
             change(app, now, |a, c, actor| {
-                review::sign_off(a, c, actor.today, &statement, actor.who, actor.now)
+                let judged = Judged {
+                    catalogue: c,
+                    evidence: &evidence,
+                    today: actor.today,
+                };
+                sign_off::sign_off(a, &judged, &statement, actor.who, actor.now)
                     .map_err(|e| e.to_string())
             })
             .map(|()| String::from("Signed off."))
@@ -376,8 +401,9 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         FormKind::ReviewQuery => {
             let comment = form.value(0);
             let question = target.clone();
+            let evidence = evidence_of(app);
             change(app, now, |a, _, actor| {
-                review::comment(a, &question, &comment, actor.who, actor.now)
+                review::comment(a, &question, &comment, actor.who, actor.now, &evidence)
                     .map(|kind| match kind {
                         review::CommentKind::Reply => String::from("Reply saved."),
                         review::CommentKind::Query => String::from("Query saved."),
@@ -450,9 +476,17 @@ fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<Stri
 /// moves to the next answer that still needs a decision, so a review is a run of `A`s
 /// with a `Q` where something needs asking.
 pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<Effect> {
+    let evidence = evidence_of(app);
     let result = change(app, now, |a, _, actor| {
-        review::decide(a, question, Decision::Accept, actor.who, actor.now)
-            .map_err(|e| e.to_string())
+        review::decide(
+            a,
+            question,
+            Decision::Accept,
+            actor.who,
+            actor.now,
+            &evidence,
+        )
+        .map_err(|e| e.to_string())
     });
     if let Err(problem) = result {
         app.say(Tone::Error, problem);
@@ -478,19 +512,42 @@ fn next_to_review(app: &App) -> Option<usize> {
         &document.assessment,
         &app.catalogue,
         &document.evaluation,
+        &document.evidence,
         review::Filter::Unreviewed,
     );
     let first = waiting.first()?;
     app.steps.iter().position(|s| s.question == first.question)
 }
 
-/// `S`: the reviewer signs off the whole assessment, if nothing stands in the way.
+/// The open assessment's evidence files as last checked.
+fn evidence_of(app: &App) -> crate::assessment::evidence::EvidenceFiles {
+    app.document
+        .as_ref()
+        .map(|d| d.evidence.clone())
+        .unwrap_or_default()
+}
+
+/// `S`: the reviewer signs off the whole assessment, if nothing stands in the way
+/// ([`sign_off::readiness`], the same rule as everywhere).
 pub fn sign_off_form(app: &mut App) {
     let Some(document) = app.document.as_ref() else {
         return;
     };
-    let eligibility = review::sign_off_eligibility(&document.assessment, &app.catalogue, app.today);
-    if !eligibility.eligible() {
+    if let Some(Err(why)) = app
+        .who
+        .as_ref()
+        .map(|who| crate::assessment::roles::may_review(&document.assessment, who))
+    {
+        app.say(Tone::Warning, format!("Not signed off: {why}."));
+        return;
+    }
+    let judged = Judged {
+        catalogue: &app.catalogue,
+        evidence: &document.evidence,
+        today: app.today,
+    };
+    let eligibility = sign_off::readiness(&document.assessment, &judged);
+    if !eligibility.ready() {
         let first = eligibility
             .blockers
             .iter()
@@ -510,7 +567,7 @@ pub fn sign_off_form(app: &mut App) {
     let mut form = Form::new(
         FormKind::SignOff,
         "Sign off the assessment",
-        &[("Statement", review::STANDARD_STATEMENT)],
+        &[("Statement", sign_off::STANDARD_STATEMENT)],
     );
     form.hint = Some(String::from(
         "The sign-off records your name, role and the time, pinned to a hash of the assessment's content: any later change shows as changed since sign-off.",

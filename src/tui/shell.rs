@@ -237,7 +237,9 @@ impl Shell {
                             sha256: Some(print.sha256),
                             size: Some(print.size),
                         });
-                        app::answer(app, &question, value, now)
+                        let mut effects = app::answer(app, &question, value, now);
+                        effects.push(Effect::CheckEvidence);
+                        effects
                     }
                     Err(e) => app::update(app, Msg::Failed(e.to_string()), now),
                 }
@@ -266,6 +268,13 @@ impl Shell {
                     Err(e) => Msg::Exported(Err(e.to_string())),
                 };
                 app::update(app, message, now)
+            }
+            Effect::CheckEvidence => {
+                let Some(document) = app.document.as_ref() else {
+                    return Vec::new();
+                };
+                let files = session::observe_evidence(&document.assessment, &document.path);
+                app::update(app, Msg::EvidenceChecked(files), now)
             }
             Effect::TakeOver => {
                 let Some(mut session) = self.held.take() else {
@@ -317,7 +326,8 @@ impl Shell {
             (false, _) => Access::ReadOnly(session.read_only_reason().unwrap_or_default()),
         };
         let editable = access == Access::Editable;
-        app::update(
+        let evidence = session.evidence().clone();
+        let effects = app::update(
             app,
             Msg::Opened {
                 path,
@@ -326,11 +336,15 @@ impl Shell {
             },
             now,
         );
+        app::update(app, Msg::EvidenceChecked(evidence), now);
         if editable {
             self.saver = Some(Saver::start(session));
         } else {
             self.held = Some(session);
         }
+        // Opening may have changed it (moved onto the current questionnaire versions):
+        // saved once the saver is there.
+        self.carry_out(app, effects);
     }
 
     /// Waits for the open assessment's saves and releases its lock. When the last save

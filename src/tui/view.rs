@@ -17,10 +17,11 @@ use super::theme::{status_label, step_marker};
 use crate::assessment::findings;
 use crate::assessment::record::{FindingStatus, ReviewDecision};
 use crate::assessment::review;
+use crate::assessment::{sign_off, verify};
 use crate::questionnaire::answer::display_answer;
 use crate::questionnaire::expr::Truth;
-use crate::questionnaire::model::{AnswerKind, NoticeSeverity, Question};
-use crate::rules::{citation, Status};
+use crate::questionnaire::model::{AnswerKind, Level, NoticeSeverity, Question, Scope};
+use crate::rules::{citation, ObligationResult, Status};
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough::{self, StepState};
 
@@ -430,6 +431,11 @@ fn question_lines(
             })
             .unwrap_or_default();
         lines.push(Line::styled(reason, app.theme.dimmed()));
+    } else if document.evaluation.reconfirm.contains(&question.id) {
+        lines.push(Line::styled(
+            "This question changed after you answered it: check your answer and confirm it (Enter).",
+            app.theme.warning(),
+        ));
     }
     lines.push(Line::from(""));
     if !with_answer {
@@ -524,7 +530,18 @@ fn question_lines(
             app.theme.warning(),
         ));
     }
-    let review_status = review::status(&document.assessment, &question.id);
+    let review_status = review::status(&document.assessment, &question.id, &document.evidence);
+    if let Some(drift) =
+        review::evidence_drift(&document.assessment, &question.id, &document.evidence)
+    {
+        lines.push(Line::styled(
+            format!(
+                "The evidence file {} since it was attached: attach it again.",
+                drift.verb().to_uppercase()
+            ),
+            app.theme.error(),
+        ));
+    }
     if review_status.decision != ReviewDecision::NotReviewed {
         let style = if review_status.stale || review_status.open_query {
             app.theme.warning()
@@ -658,8 +675,14 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             .filter(|o| o.status == s)
             .count()
     };
+    let outside = document.evaluation.stops().next().is_some();
     let title = format!(
-        " Obligations: {} not met, {} unknown, {} met, {} n/a ",
+        " {}Obligations: {} not met, {} unknown, {} met, {} n/a ",
+        if outside {
+            "OUTSIDE SELF-ASSESSMENT · not sufficient · "
+        } else {
+            ""
+        },
         count(Status::NotMet),
         count(Status::Unknown),
         count(Status::Met),
@@ -680,7 +703,7 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
                     app.theme.status(o.status),
                 ),
                 Span::raw(maybe),
-                Span::styled(format!("{:<7}", o.level.name()), app.theme.heading()),
+                Span::styled(format!("{:<7}", level_tag(o)), app.theme.heading()),
                 Span::raw(clean(&o.title)),
             ]))
         })
@@ -699,7 +722,20 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     else {
         return;
     };
-    let mut lines = vec![
+    let mut lines = Vec::new();
+    // Outside self-assessment is said first, on every obligation: none of them is enough.
+    for stop in document.evaluation.stops() {
+        lines.push(Line::styled(
+            format!(
+                "STOP: {}. Take the system to the {}; these obligations are the OFFICIAL baseline only and are not sufficient.",
+                clean(stop.title.trim_end_matches('.')),
+                clean(stop.contact.as_deref().unwrap_or("Cyber Security team"))
+            ),
+            app.theme.error(),
+        ));
+        lines.push(Line::from(""));
+    }
+    lines.extend([
         Line::from(vec![
             Span::styled(format!("{} ", o.level.name()), app.theme.heading()),
             Span::styled(clean(&o.title), app.theme.heading()),
@@ -709,7 +745,7 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             Span::styled(format!("  {}", o.id), app.theme.hint()),
         ]),
         Line::from(""),
-    ];
+    ]);
     for reason in &o.reasons {
         lines.push(Line::from(clean(reason)));
     }
@@ -770,6 +806,16 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
     );
 }
 
+/// The level column of the obligations list: "MUST", or "ORG" for an organisation duty
+/// (context, never the project's blocker), or "GOOD" for good practice.
+fn level_tag(o: &ObligationResult) -> &'static str {
+    match (o.scope, o.level) {
+        (Scope::Organisation, _) => "ORG",
+        (_, Level::GoodPractice) => "GOOD",
+        (_, level) => level.name(),
+    }
+}
+
 fn bar(ratio: f64, width: usize) -> String {
     let filled = ((ratio.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
     format!("{}{}", "#".repeat(filled), ".".repeat(width - filled))
@@ -780,13 +826,28 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let mut lines: Vec<Line> = Vec::new();
+    for stop in document.evaluation.stops() {
+        lines.push(Line::styled(
+            format!(
+                "STOP: {}. Take the system to the {}. The obligations are not sufficient for it, and `secassess check` will not pass it.",
+                clean(stop.title.trim_end_matches('.')),
+                clean(stop.contact.as_deref().unwrap_or("Cyber Security team"))
+            ),
+            app.theme.error(),
+        ));
+    }
     if let Some(ec) = &document.evaluation.effective_classification {
         lines.push(Line::from(vec![
             Span::styled("Classification: ", app.theme.hint()),
             Span::styled(clean(&ec.explanation), app.theme.heading()),
         ]));
     }
-    for notice in &document.evaluation.notices {
+    for notice in document
+        .evaluation
+        .notices
+        .iter()
+        .filter(|n| n.severity != NoticeSeverity::Stop)
+    {
         let style = match notice.severity {
             NoticeSeverity::Stop => app.theme.error(),
             NoticeSeverity::Warning => app.theme.warning(),
@@ -830,18 +891,32 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             },
         ),
     ]));
-    let review_progress =
-        review::progress(&document.assessment, &app.catalogue, &document.evaluation);
+    let review_progress = review::progress(
+        &document.assessment,
+        &app.catalogue,
+        &document.evaluation,
+        &document.evidence,
+    );
     let untreated_gaps =
         findings::gaps_without_finding(&document.assessment.findings, &document.evaluation).len();
     lines.push(Line::from(format!(
         "Findings: {} recorded, {untreated_gaps} unmet obligation(s) with no finding (f).",
         document.assessment.findings.len()
     )));
-    let sign_off = match review::changed_since_sign_off(&document.assessment) {
-        None => String::from("not signed off"),
-        Some(false) => String::from("signed off, nothing changed since"),
-        Some(true) => String::from("CHANGED SINCE SIGN-OFF"),
+    let judged = sign_off::Judged {
+        catalogue: &app.catalogue,
+        evidence: &document.evidence,
+        today: app.today,
+    };
+    let sign_off_state = sign_off::state(
+        &document.assessment,
+        &judged,
+        &verify::record_problems(&document.assessment),
+    );
+    let sign_off = match &sign_off_state {
+        sign_off::SignOffState::NotSignedOff => String::from("not signed off"),
+        sign_off::SignOffState::Intact { .. } => String::from("signed off, nothing changed since"),
+        other => clean(&format!("signed off; {}", other.words())),
     };
     lines.push(Line::from(format!(
         "Review: {} of {} answers accepted, {} open queries, {} stale; {sign_off}.",
@@ -850,10 +925,33 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         review_progress.open_queries,
         review_progress.stale
     )));
+    // The gate beside the sign-off, and the one rule for "ready to sign off".
+    let gate = findings::gate(&document.assessment, &app.catalogue, app.today);
+    let readiness = sign_off::readiness(&document.assessment, &judged);
+    lines.push(Line::styled(
+        format!(
+            "Gate: {}.   Ready for sign-off: {}.",
+            if gate.passed { "passed" } else { "NOT PASSED" },
+            if readiness.ready() {
+                String::from("yes")
+            } else {
+                format!(
+                    "no, {} thing(s) in the way (S lists them)",
+                    readiness.blockers.len()
+                )
+            }
+        ),
+        if gate.passed && readiness.ready() {
+            app.theme.good()
+        } else {
+            app.theme.warning()
+        },
+    ));
     let changed: Vec<String> = review::items(
         &document.assessment,
         &app.catalogue,
         &document.evaluation,
+        &document.evidence,
         review::Filter::Unreviewed,
     )
     .into_iter()
@@ -1094,6 +1192,9 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             if !v.problems.is_empty() {
                 flags.push_str(" EDITED OUTSIDE");
             }
+            if v.no_longer_applies.is_some() {
+                flags.push_str(" NO LONGER APPLIES");
+            }
             let style = if flags.is_empty() {
                 Style::new()
             } else {
@@ -1149,7 +1250,10 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             }
             if v.needs_escalation {
                 lines.push(Line::styled(
-                    "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information needs escalating to organisation level (e).",
+                    format!(
+                        "ESCALATE: a risk accepted on a MUST obligation for OFFICIAL-SENSITIVE information is flagged for escalation to organisation level (e); {}.",
+                        findings::ESCALATION_POLICY
+                    ),
                     app.theme.warning(),
                 ));
             }
@@ -1157,6 +1261,13 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
                 lines.push(Line::styled(
                     format!("EDITED OUTSIDE secassess: {}", clean(&problem.to_string())),
                     app.theme.error(),
+                ));
+            }
+            if let Some(why) = &v.no_longer_applies {
+                let why = why.split(" (secassess finding close").next().unwrap_or(why);
+                lines.push(Line::styled(
+                    format!("NO LONGER APPLIES: {}; press c to close it.", clean(why)),
+                    app.theme.warning(),
                 ));
             }
             if !f.description.is_empty() {

@@ -36,8 +36,14 @@ fn shape(answers: usize, classification: &'static str) -> report_support::Shape 
     }
 }
 
+/// Renamed through secassess (audited), as `secassess system` does.
 fn named(mut a: Assessment, name: &str) -> Assessment {
-    a.system.name = name.to_string();
+    let system = System {
+        name: name.to_string(),
+        description: a.system.description.clone(),
+    };
+    let at = a.updated_at + Duration::minutes(1);
+    a.set_system(system, &report_support::assessor(), at);
     a
 }
 
@@ -90,21 +96,13 @@ pub fn varieties(catalogue: &Catalogue) -> Vec<(&'static str, Assessment)> {
     let who = report_support::assessor();
     let mut out = Vec::new();
 
-    // Signed off through the review module, renamed, and signed again so the sign-off
-    // is pinned to the renamed content; "changed" then has a note changed.
-    let mut valid = named(
+    // Signed off through the sign-off module (every rule met); the other renamed after
+    // its sign-off, so its content changed since.
+    let valid = report_support::signed_off_sample(catalogue);
+    let changed = named(
         report_support::signed_off_sample(catalogue),
-        "Signed portal",
+        "Changed portal",
     );
-    let at = valid.updated_at + Duration::minutes(1);
-    report_support::record_sign_off(&mut valid, &report_support::reviewer(), at);
-    let mut changed = named(valid.clone(), "Changed portal");
-    changed.sign_off = None;
-    let at = changed.updated_at + Duration::minutes(1);
-    report_support::record_sign_off(&mut changed, &report_support::reviewer(), at);
-    let first = changed.answers.keys().next().cloned().expect("answered");
-    let at = changed.updated_at + Duration::minutes(2);
-    changed.set_notes(&first, "Changed after the sign-off.", &who, at);
     out.push(("signed/valid.secassess.toml", valid));
     out.push(("signed/changed.secassess.toml", changed));
 
@@ -189,7 +187,11 @@ pub fn varieties(catalogue: &Catalogue) -> Vec<(&'static str, Assessment)> {
         &mut escalation,
         catalogue,
         &f2,
-        "Directorate risk board",
+        &Person {
+            name: "Dee Rector".into(),
+            role: "Director of Digital".into(),
+            email: String::new(),
+        },
         &actor,
     )
     .expect("escalated");
@@ -305,10 +307,22 @@ fn write(root: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Writes every variety, the broken files and the cut-short one under `root`.
+/// The samples' local evidence file, beside the assessments in `folder`, so it is found
+/// unchanged.
+fn write_evidence(folder: &Path) {
+    write(
+        folder,
+        report_support::PENTEST_PATH,
+        report_support::PENTEST_REPORT,
+    );
+}
+
+/// Writes every variety, the broken files and the cut-short one under `root`, with the
+/// evidence file the samples record beside each.
 pub fn write_folder(root: &Path, catalogue: &Catalogue) {
     for (name, a) in varieties(catalogue) {
-        write(root, name, encode(&a).expect("encodes").as_bytes());
+        let path = write(root, name, encode(&a).expect("encodes").as_bytes());
+        write_evidence(path.parent().expect("in a folder"));
     }
     for (name, bytes) in broken(catalogue) {
         write(root, name, &bytes);
@@ -321,7 +335,7 @@ pub fn write_folder(root: &Path, catalogue: &Catalogue) {
 /// eight kinds (classification, findings, reviews, sign-off); returns their paths.
 pub fn write_corpus(root: &Path, n: usize, catalogue: &Catalogue) -> Vec<PathBuf> {
     let classifications = ["official", "official-sensitive", "official", "secret"];
-    let templates: Vec<String> = (0..8)
+    let templates: Vec<Assessment> = (0..8)
         .map(|k| {
             let mut a = report_support::sample(
                 catalogue,
@@ -338,22 +352,25 @@ pub fn write_corpus(root: &Path, n: usize, catalogue: &Catalogue) -> Vec<PathBuf
                 let at = a.updated_at + Duration::minutes(1);
                 report_support::record_sign_off(&mut a, &report_support::reviewer(), at);
             }
-            encode(&a).expect("encodes")
+            a
         })
         .collect();
     (0..n)
         .map(|i| {
-            let template = &templates[i % templates.len()];
-            let text = template.replacen(
-                "name = \"Patient portal – bookings\"",
-                &format!("name = \"System {i:04}\""),
-                1,
+            // Renamed through secassess, so every file matches its audit trail.
+            let a = named(
+                templates[i % templates.len()].clone(),
+                &format!("System {i:04}"),
             );
-            write(
+            let path = write(
                 root,
                 &format!("team-{:02}/system-{i:04}.secassess.toml", i / 100),
-                text.as_bytes(),
-            )
+                encode(&a).expect("encodes").as_bytes(),
+            );
+            if i % 100 == 0 {
+                write_evidence(path.parent().expect("in a folder"));
+            }
+            path
         })
         .collect()
 }

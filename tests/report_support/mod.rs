@@ -9,12 +9,36 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use secassess::assessment::audit::{self, Action, Change};
+use secassess::assessment::evidence::EvidenceFiles;
 use secassess::assessment::findings::{self, Actor, NewFinding};
 use secassess::assessment::record::*;
 use secassess::assessment::review::{self, Decision};
+use secassess::assessment::sign_off;
 use secassess::questionnaire::answer::parse_answer;
 use secassess::questionnaire::{load_embedded, AnswerKind, Catalogue};
 use secassess::report::{self, EvidenceCheck, Input};
+
+/// No evidence files checked: the review rules on the records alone.
+pub fn unchecked() -> EvidenceFiles {
+    EvidenceFiles::not_checked()
+}
+
+/// What the samples' local evidence file holds: write it at [`PENTEST_PATH`] beside the
+/// assessment for the file to be found unchanged.
+pub const PENTEST_REPORT: &[u8] =
+    b"%PDF-1.4 Penetration test report: no high or critical findings.\n";
+
+/// Where the samples record their local evidence file, relative to the assessment.
+pub const PENTEST_PATH: &str = "evidence/pentest.pdf";
+
+/// The SHA-256 of [`PENTEST_REPORT`], in hex.
+pub fn pentest_sha256() -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(PENTEST_REPORT)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 pub fn catalogue() -> Catalogue {
     load_embedded().expect("the embedded questionnaires load")
@@ -141,9 +165,9 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
                 secassess::questionnaire::EvidenceRef {
                     title: "Penetration test report".into(),
                     link: None,
-                    path: Some("evidence/pentest.pdf".into()),
-                    sha256: Some("ab".repeat(32)),
-                    size: Some(1234),
+                    path: Some(PENTEST_PATH.into()),
+                    sha256: Some(pentest_sha256()),
+                    size: Some(PENTEST_REPORT.len() as u64),
                 },
             );
             a.set_answer(q, &value, &who, now)
@@ -232,7 +256,8 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
             } else {
                 Decision::Accept
             };
-            review::decide(&mut a, id, decision, &reviewer, now).expect("decision recorded");
+            review::decide(&mut a, id, decision, &reviewer, now, &unchecked())
+                .expect("decision recorded");
         }
         if shape.findings > 10 {
             // Signed off as the review mode records it, though not everything was
@@ -253,23 +278,24 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
 /// review module's eligibility rules.
 pub fn record_sign_off(a: &mut Assessment, who: &Person, now: DateTime<Utc>) {
     let statement = "Reviewed and accepted for go-live.";
-    let hash = review::content_hash(a);
-    a.sign_off = Some(SignOff {
+    let record = SignOff {
         signed_by: who.clone(),
         signed_at: now,
         statement: statement.into(),
-        content_hash: hash.clone(),
-    });
+        content_hash: sign_off::content_hash(a),
+    };
+    let pin = sign_off::sign_off_pin(&record);
+    a.sign_off = Some(record);
     a.updated_at = now;
     audit::append(
         a,
         who,
         Change {
             action: Action::SignOff,
-            subject: review::SIGN_OFF_SUBJECT,
+            subject: sign_off::SIGN_OFF_SUBJECT,
             old: String::new(),
             new: statement.into(),
-            pin: hash,
+            pin,
         },
         now,
     );
@@ -326,16 +352,34 @@ pub fn signed_off_sample(catalogue: &Catalogue) -> Assessment {
     }
     let (evaluation, _) = findings::evaluate(&a, catalogue);
     let reviewer = reviewer();
-    for item in review::items(&a, catalogue, &evaluation, review::Filter::All) {
+    for item in review::items(
+        &a,
+        catalogue,
+        &evaluation,
+        &unchecked(),
+        review::Filter::All,
+    ) {
         now += Duration::minutes(1);
-        review::decide(&mut a, &item.question, Decision::Accept, &reviewer, now).expect("accepted");
+        review::decide(
+            &mut a,
+            &item.question,
+            Decision::Accept,
+            &reviewer,
+            now,
+            &unchecked(),
+        )
+        .expect("accepted");
     }
     now += Duration::minutes(1);
-    review::sign_off(
-        &mut a,
+    let judged = sign_off::Judged {
         catalogue,
+        evidence: &unchecked(),
         today,
-        review::STANDARD_STATEMENT,
+    };
+    sign_off::sign_off(
+        &mut a,
+        &judged,
+        sign_off::STANDARD_STATEMENT,
         &reviewer,
         now,
     )

@@ -28,6 +28,7 @@ title = "Test"
 id = "mfa"
 section = "ft"
 kind = "yes-no"
+short = "MFA on accounts"
 help = "Asked by the findings tests."
 who_can_answer = "The technical lead"
 prompt = "Do all accounts use multi-factor authentication?"
@@ -38,6 +39,7 @@ when_no = "accounts do not use MFA"
 id = "patching"
 section = "ft"
 kind = "yes-no"
+short = "monthly patching"
 help = "Asked by the findings tests."
 who_can_answer = "The technical lead"
 prompt = "Are security patches applied every month?"
@@ -48,6 +50,7 @@ when_no = "patches are not applied monthly"
 id = "shared_ok"
 section = "ft"
 kind = "yes-no"
+short = "approval of shared accounts"
 help = "Asked by the findings tests."
 who_can_answer = "The technical lead"
 prompt = "Did the Cyber Security team approve the shared accounts in advance?"
@@ -59,6 +62,7 @@ when_no = "the shared accounts were not approved"
 id = "logging"
 section = "ft"
 kind = "yes-no"
+short = "access logging"
 help = "Asked by the findings tests."
 who_can_answer = "The technical lead"
 prompt = "Are access logs kept?"
@@ -797,17 +801,18 @@ fn accepting_a_must_on_an_official_sensitive_system_is_flagged_for_escalation() 
         now: now(),
         today: today(),
     };
-    escalate(
-        &mut f.assessment,
-        &f.catalogue,
-        &must,
-        "Dee Director (directorate risk owner)",
-        &actor,
-    )
-    .expect("escalated");
+    let dee = Person {
+        name: "Dee Director".into(),
+        role: "Directorate risk owner".into(),
+        email: "dee@example.org".into(),
+    };
+    escalate(&mut f.assessment, &f.catalogue, &must, &dee, &actor).expect("escalated");
     let finding = f.finding(&must);
     assert_eq!(finding.status, FindingStatus::Escalated);
-    assert_eq!(finding.owner, "Dee Director (directorate risk owner)");
+    assert_eq!(
+        finding.owner,
+        "Dee Director <dee@example.org> (Directorate risk owner)"
+    );
     assert!(!needs_escalation(finding, &f.catalogue, &f.evaluation()));
     let report = f.gate(today());
     assert!(
@@ -837,7 +842,7 @@ fn the_same_acceptance_on_an_official_system_is_not_flagged() {
 }
 
 #[test]
-fn escalating_keeps_the_owner_when_no_one_new_is_named_and_needs_one() {
+fn escalating_says_to_whom_name_and_role_and_never_to_oneself() {
     let mut f = Fixture::new(&[("mfa", "no")]);
     let id = f.raise("use-mfa");
     let who = f.who.clone();
@@ -846,29 +851,72 @@ fn escalating_keeps_the_owner_when_no_one_new_is_named_and_needs_one() {
         now: now(),
         today: today(),
     };
-    escalate(&mut f.assessment, &f.catalogue, &id, " ", &actor).expect("escalated");
-    assert_eq!(f.finding(&id).owner, "Sam Tech");
+    let before = f.assessment.clone();
+    let nobody = Person::default();
+    let no_role = Person {
+        name: "Dee Director".into(),
+        ..Person::default()
+    };
+    let me = Person {
+        name: "Someone Else".into(),
+        role: "Risk owner".into(),
+        email: who.email.to_uppercase(),
+    };
+    for to in [&nobody, &no_role, &me] {
+        let refused = escalate(&mut f.assessment, &f.catalogue, &id, to, &actor);
+        assert!(
+            matches!(&refused, Err(FindingError::Invalid { .. })),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(f.assessment, before, "a refusal changes nothing");
+    let dee = Person {
+        name: "Dee Director".into(),
+        role: "Organisation risk owner".into(),
+        email: String::new(),
+    };
+    escalate(&mut f.assessment, &f.catalogue, &id, &dee, &actor).expect("escalated");
+    assert_eq!(
+        f.finding(&id).owner,
+        "Dee Director (Organisation risk owner)"
+    );
     let report = f.gate(today());
     assert!(
-        report.blockers[0]
-            .reason
-            .contains("escalated to Sam Tech with no decision recorded yet"),
+        report.blockers[0].reason.contains(
+            "escalated to Dee Director (Organisation risk owner) with no decision recorded yet"
+        ),
         "{:?}",
         report.blockers
     );
-
-    let mut g = Fixture::new(&[("mfa", "no")]);
-    let actor = Actor {
-        who: &who,
-        now: now(),
-        today: today(),
-    };
-    let id = create_from_obligation(&mut g.assessment, &g.catalogue, "use-mfa", "", &actor)
-        .expect("raised without owner");
-    let refused = escalate(&mut g.assessment, &g.catalogue, &id, "", &actor);
+    // The audit entry records to whom.
+    let last = f.assessment.audit.last().expect("an entry");
     assert!(
-        matches!(&refused, Err(FindingError::Inconsistent { problems, .. }) if problems[0].field == "owner"),
-        "{refused:?}"
+        last.new.contains("Dee Director (Organisation risk owner)"),
+        "{}",
+        last.new
+    );
+}
+
+#[test]
+fn a_finding_whose_obligation_no_longer_applies_is_flagged_with_a_suggestion_to_close_it() {
+    let mut f = Fixture::new(&[("mfa", "no")]);
+    let id = f.raise("use-mfa");
+    assert_eq!(no_longer_applies(f.finding(&id), &f.evaluation()), None);
+    let mut evaluation = f.evaluation();
+    for o in &mut evaluation.obligations {
+        if o.id == "use-mfa" {
+            o.applies = Truth::False;
+            o.reasons = vec!["Does not apply because the system has no accounts.".into()];
+        }
+    }
+    let why = no_longer_applies(f.finding(&id), &evaluation).expect("flagged");
+    assert!(
+        why.contains("use-mfa (does not apply because the system has no accounts)"),
+        "{why}"
+    );
+    assert!(
+        why.contains(&format!("secassess finding close FILE {id}")),
+        "{why}"
     );
 }
 
@@ -938,7 +986,7 @@ fn a_risk_acceptance_is_not_enough_where_pre_approval_is_required() {
     assert!(
         report.blockers[0]
             .reason
-            .contains("a risk acceptance is not enough"),
+            .contains("so a risk acceptance does not treat it"),
         "{:?}",
         report.blockers
     );

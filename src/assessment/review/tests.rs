@@ -3,8 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::assessment::findings::{Actor, NewFinding};
-use crate::assessment::record::{MitigationPlan, Severity, System};
+use crate::assessment::evidence::{EvidenceFiles, FileState};
+use crate::assessment::findings::{self, Actor};
+use crate::assessment::record::{MitigationPlan, System};
+use crate::assessment::sign_off::{self, Judged, STANDARD_STATEMENT};
 use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue};
 use crate::rules;
@@ -31,6 +33,45 @@ pub(crate) fn at(seconds: i64) -> DateTime<Utc> {
 
 pub(crate) fn today() -> NaiveDate {
     at(0).date_naive()
+}
+
+/// Nothing known about evidence files: the review rules on the records alone.
+pub(crate) fn unchecked() -> &'static EvidenceFiles {
+    static NONE: EvidenceFiles = EvidenceFiles::not_checked();
+    &NONE
+}
+
+// The review functions with no evidence files checked; evidence has its own tests.
+fn decide(
+    a: &mut Assessment,
+    q: &str,
+    d: Decision<'_>,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<(), ReviewError> {
+    super::decide(a, q, d, who, now, unchecked())
+}
+
+fn status(a: &Assessment, q: &str) -> ReviewStatus {
+    super::status(a, q, unchecked())
+}
+
+fn items(a: &Assessment, c: &Catalogue, e: &Evaluation, f: Filter) -> Vec<Item> {
+    super::items(a, c, e, unchecked(), f)
+}
+
+fn progress(a: &Assessment, c: &Catalogue, e: &Evaluation) -> Progress {
+    super::progress(a, c, e, unchecked())
+}
+
+fn comment(
+    a: &mut Assessment,
+    q: &str,
+    text: &str,
+    who: &Person,
+    now: DateTime<Utc>,
+) -> Result<CommentKind, ReviewError> {
+    super::comment(a, q, text, who, now, unchecked())
 }
 
 pub(crate) fn catalogue() -> Catalogue {
@@ -121,14 +162,22 @@ pub(crate) fn accept_all(a: &mut Assessment, c: &Catalogue) {
     }
 }
 
+/// Judged with the catalogue, no evidence files checked, on `today()`.
+pub(crate) fn judged<'a>(c: &'a Catalogue, evidence: &'a EvidenceFiles) -> Judged<'a> {
+    Judged {
+        catalogue: c,
+        evidence,
+        today: today(),
+    }
+}
+
 /// A fully answered, reviewed and signed-off assessment.
 pub(crate) fn signed_off(c: &Catalogue) -> Assessment {
     let mut a = answered(c);
     accept_all(&mut a, c);
-    sign_off(
+    sign_off::sign_off(
         &mut a,
-        c,
-        today(),
+        &judged(c, unchecked()),
         STANDARD_STATEMENT,
         &reviewer(),
         at(2000),
@@ -268,7 +317,7 @@ fn refusals_change_nothing() {
     let copy = a.clone();
     assert!(matches!(
         decide(&mut a, "classification", Decision::Accept, &lead(), at(100)),
-        Err(ReviewError::OwnAnswer { .. })
+        Err(ReviewError::Role(_))
     ));
     assert!(matches!(
         decide(
@@ -366,196 +415,6 @@ fn filters_select_unreviewed_queried_and_must_related_answers() {
 }
 
 #[test]
-fn sign_off_is_refused_until_everything_is_accepted_and_says_what_blocks() {
-    let c = catalogue();
-    let mut a = Assessment::new(System::default(), lead(), &c, at(0));
-    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
-    assert!(blockers
-        .iter()
-        .any(|b| b.kind == BlockerKind::NotAnswered && b.subject == "classification"));
-
-    let mut a2 = answered(&c);
-    let blockers = sign_off_eligibility(&a2, &c, today()).blockers;
-    assert!(!blockers.is_empty());
-    assert!(blockers.iter().all(|b| b.kind == BlockerKind::NotReviewed));
-    std::mem::swap(&mut a, &mut a2);
-
-    accept_all(&mut a, &c);
-    decide(
-        &mut a,
-        "personal_data",
-        Decision::Query("Are staff names personal data?"),
-        &reviewer(),
-        at(1001),
-    )
-    .expect("ok");
-    let err = sign_off(
-        &mut a,
-        &c,
-        today(),
-        STANDARD_STATEMENT,
-        &reviewer(),
-        at(1002),
-    )
-    .expect_err("an open query blocks");
-    let ReviewError::NotEligible { blockers } = &err else {
-        panic!("{err}");
-    };
-    assert_eq!(blockers.len(), 1);
-    assert_eq!(blockers[0].kind, BlockerKind::OpenQuery);
-    assert_eq!(blockers[0].subject, "personal_data");
-    assert!(err.to_string().contains("personal_data: queried"), "{err}");
-    assert!(a.sign_off.is_none());
-
-    // Resolved but not accepted still blocks; accepting clears it.
-    resolve(&mut a, "personal_data", &reviewer(), at(1003)).expect("ok");
-    assert_eq!(
-        sign_off_eligibility(&a, &c, today()).blockers[0].kind,
-        BlockerKind::QueryNotAccepted
-    );
-    decide(
-        &mut a,
-        "personal_data",
-        Decision::Accept,
-        &reviewer(),
-        at(1004),
-    )
-    .expect("ok");
-    assert!(sign_off_eligibility(&a, &c, today()).eligible());
-
-    // An untreated finding blocks; a mitigation plan treats it.
-    let actor = Actor {
-        who: &lead(),
-        now: at(1005),
-        today: today(),
-    };
-    let id = findings::create_finding(
-        &mut a,
-        &c,
-        NewFinding {
-            title: "No penetration test yet".into(),
-            obligations: Vec::new(),
-            questions: Vec::new(),
-            description: String::new(),
-            severity: Severity::Medium,
-            owner: "Ann Lead".into(),
-        },
-        &actor,
-    )
-    .expect("created");
-    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
-    assert_eq!(blockers.len(), 1, "{blockers:?}");
-    assert_eq!(
-        (blockers[0].kind, blockers[0].subject.as_str()),
-        (BlockerKind::Finding, id.as_str())
-    );
-    findings::set_mitigation_plan(
-        &mut a,
-        &c,
-        &id,
-        MitigationPlan {
-            actions: "Commission a CHECK test".into(),
-            owner: "Ann Lead".into(),
-            target_date: today() + chrono::Days::new(30),
-            completed_on: None,
-            evidence: None,
-        },
-        &actor,
-    )
-    .expect("planned");
-    assert!(sign_off_eligibility(&a, &c, today()).eligible());
-
-    sign_off(&mut a, &c, today(), "Reviewed.", &reviewer(), at(1006)).expect("signed");
-    let s = a.sign_off.as_ref().expect("signed");
-    assert_eq!(s.signed_by, reviewer());
-    assert_eq!(s.content_hash, content_hash(&a));
-    assert_eq!(changed_since_sign_off(&a), Some(false));
-    let last = a.audit.last().expect("an entry");
-    assert_eq!(
-        (last.action.as_str(), last.pin.as_str()),
-        ("sign-off", s.content_hash.as_str())
-    );
-}
-
-#[test]
-fn a_review_edited_by_hand_does_not_count_as_accepted() {
-    let c = catalogue();
-    let mut a = answered(&c);
-    accept_all(&mut a, &c);
-    // Someone marks a query as accepted in a text editor.
-    decide(
-        &mut a,
-        "classification",
-        Decision::Query("why?"),
-        &reviewer(),
-        at(1001),
-    )
-    .expect("ok");
-    if let Some(r) = a.reviews.get_mut("classification") {
-        r.decision = ReviewDecision::Accepted;
-        r.resolved = true;
-    }
-    let blockers = sign_off_eligibility(&a, &c, today()).blockers;
-    assert_eq!(blockers.len(), 1, "{blockers:?}");
-    assert_eq!(blockers[0].kind, BlockerKind::Integrity);
-    assert_eq!(blockers[0].subject, "classification");
-}
-
-#[test]
-fn any_later_change_shows_changed_since_sign_off_but_saving_again_does_not() {
-    let c = catalogue();
-    let a = signed_off(&c);
-    assert_eq!(changed_since_sign_off(&a), Some(false));
-
-    // Saved and read back, with navigation state and bookmarks changed: still intact.
-    let mut b = a.clone();
-    b.updated_at = at(5000);
-    b.last_question = Some("personal_data".into());
-    b.set_flagged("personal_data", true, &lead(), at(5001));
-    let text = crate::store::format::encode(&b).expect("encodes");
-    let b = crate::store::parse_assessment(std::path::Path::new("x.secassess.toml"), &text)
-        .expect("decodes");
-    assert_eq!(changed_since_sign_off(&b), Some(false));
-
-    // A changed answer.
-    let mut b = a.clone();
-    let q = c.question("personal_data").expect("exists");
-    b.set_answer(q, &AnswerValue::YesNo(true), &lead(), at(5002))
-        .expect("ok");
-    assert_eq!(changed_since_sign_off(&b), Some(true));
-    // Notes.
-    let mut b = a.clone();
-    b.set_notes("classification", "see DPIA", &lead(), at(5003));
-    assert_eq!(changed_since_sign_off(&b), Some(true));
-    // A review decision withdrawn.
-    let mut b = a.clone();
-    decide(
-        &mut b,
-        "classification",
-        Decision::NotReviewed,
-        &reviewer(),
-        at(5004),
-    )
-    .expect("ok");
-    assert_eq!(changed_since_sign_off(&b), Some(true));
-    // The system description.
-    let mut b = a.clone();
-    b.system.description = "Now with patient data".into();
-    assert_eq!(changed_since_sign_off(&b), Some(true));
-    // A new query changes the decision.
-    let mut b = a;
-    decide(
-        &mut b,
-        "classification",
-        Decision::Query("x"),
-        &reviewer(),
-        at(5005),
-    )
-    .expect("ok");
-    assert_eq!(changed_since_sign_off(&b), Some(true));
-}
-
-#[test]
 fn a_comment_is_a_query_from_a_reviewer_and_a_reply_from_the_answers_author() {
     let c = catalogue();
     let mut a = answered(&c);
@@ -574,4 +433,151 @@ fn a_comment_is_a_query_from_a_reviewer_and_a_reply_from_the_answers_author() {
     let thread = &a.reviews["personal_data"].thread;
     assert_eq!(thread.len(), 2);
     assert_eq!(thread[1].text, "None held.");
+}
+
+#[test]
+fn the_same_person_under_another_name_or_case_cannot_review_their_answer() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let q = c.question("personal_data").expect("exists");
+    let peer = Person {
+        name: "Pat Peer".into(),
+        role: "Technical lead".into(),
+        email: "peer@example.org".into(),
+    };
+    a.set_answer(q, &AnswerValue::YesNo(true), &peer, at(100))
+        .expect("fits");
+    for disguise in [
+        Person {
+            email: "PEER@example.org".into(),
+            ..peer.clone()
+        },
+        Person {
+            name: "P. Peer (IG)".into(),
+            role: "IG representative".into(),
+            email: " peer@Example.org ".into(),
+        },
+    ] {
+        assert!(matches!(
+            decide(
+                &mut a,
+                "personal_data",
+                Decision::Accept,
+                &disguise,
+                at(101)
+            ),
+            Err(ReviewError::OwnAnswer { .. })
+        ));
+    }
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Accept,
+        &reviewer(),
+        at(102),
+    )
+    .expect("another person");
+}
+
+#[test]
+fn dont_know_and_changed_evidence_cannot_be_accepted_and_the_lead_cannot_review() {
+    let c = catalogue();
+    let mut a = answered(&c);
+    let q = c.question("personal_data").expect("exists");
+    a.set_answer(q, &AnswerValue::DontKnow, &lead(), at(100))
+        .expect("fits");
+    assert_eq!(
+        decide(
+            &mut a,
+            "personal_data",
+            Decision::Accept,
+            &reviewer(),
+            at(101)
+        ),
+        Err(ReviewError::DontKnow {
+            question: "personal_data".into()
+        })
+    );
+    // A query is how a reviewer asks for an answer.
+    decide(
+        &mut a,
+        "personal_data",
+        Decision::Query("Who can tell us?"),
+        &reviewer(),
+        at(102),
+    )
+    .expect("queried");
+
+    // An evidence file that is not what was attached.
+    let evidence = c
+        .questions_in_order()
+        .find(|q| q.kind == AnswerKind::Evidence && a.answers.contains_key(&q.id))
+        .expect("an answered evidence question")
+        .clone();
+    let attached = AnswerValue::Evidence(EvidenceRef {
+        title: "Pen test report".into(),
+        link: None,
+        path: Some("/reports/pentest.pdf".into()),
+        sha256: Some("aa".repeat(32)),
+        size: Some(10),
+    });
+    a.set_answer(&evidence, &attached, &lead(), at(103))
+        .expect("fits");
+    let mut files = EvidenceFiles::not_checked();
+    files.insert(
+        "/reports/pentest.pdf",
+        FileState::Present {
+            sha256: "aa".repeat(32),
+            size: 10,
+        },
+    );
+    super::decide(
+        &mut a,
+        &evidence.id,
+        Decision::Accept,
+        &reviewer(),
+        at(104),
+        &files,
+    )
+    .expect("the file is what was attached");
+    assert!(super::status(&a, &evidence.id, &files).is_accepted());
+    files.insert(
+        "/reports/pentest.pdf",
+        FileState::Present {
+            sha256: "bb".repeat(32),
+            size: 10,
+        },
+    );
+    let s = super::status(&a, &evidence.id, &files);
+    assert!(s.stale && s.evidence_changed && !s.is_accepted());
+    assert_eq!(
+        s.label(),
+        "stale — evidence file changed after review (was accepted)"
+    );
+    assert!(matches!(
+        super::decide(
+            &mut a,
+            &evidence.id,
+            Decision::Accept,
+            &reviewer(),
+            at(105),
+            &files
+        ),
+        Err(ReviewError::EvidenceChanged { .. })
+    ));
+    files.insert("/reports/pentest.pdf", FileState::Missing);
+    assert!(super::status(&a, &evidence.id, &files).stale);
+
+    // The project lead does not review their own assessment, whatever the answer.
+    let tech = Person {
+        name: "Tom Tech".into(),
+        role: String::new(),
+        email: "tom@example.org".into(),
+    };
+    a.set_answer(q, &AnswerValue::YesNo(false), &tech, at(106))
+        .expect("fits");
+    assert!(matches!(
+        decide(&mut a, "personal_data", Decision::Accept, &lead(), at(107)),
+        Err(ReviewError::Role(_))
+    ));
 }

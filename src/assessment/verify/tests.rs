@@ -4,8 +4,22 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::assessment::record::ReviewDecision;
-use crate::assessment::review::tests::{at, catalogue, reviewer, signed_off};
+use crate::assessment::review::tests::{at, catalogue, judged, reviewer, signed_off, unchecked};
 use crate::assessment::review::{self as rv, Decision};
+
+/// Verified against the embedded questionnaires, no evidence files, on the test's day.
+fn verify(a: &Assessment) -> Report {
+    super::verify(a, &judged(&catalogue(), unchecked()))
+}
+
+fn messages(report: &Report) -> String {
+    report
+        .problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 fn kinds(report: &Report) -> Vec<(ProblemKind, String, Option<usize>)> {
     report
@@ -150,6 +164,7 @@ fn changes_through_secassess_after_sign_off_are_not_tampering() {
         Decision::Query("why?"),
         &reviewer(),
         at(9000),
+        unchecked(),
     )
     .expect("ok");
     let report = verify(&a);
@@ -170,6 +185,147 @@ fn an_edited_sign_off_is_reported() {
     }
     let found: Vec<ProblemKind> = verify(&a).problems.iter().map(|p| p.kind).collect();
     assert_eq!(found, [ProblemKind::SignOff, ProblemKind::SignOff]);
+}
+
+#[test]
+fn the_sign_offs_role_and_a_deleted_sign_off_are_problems() {
+    let mut a = signed_off(&catalogue());
+    if let Some(s) = a.sign_off.as_mut() {
+        s.signed_by.role = "Senior Information Risk Owner".into();
+    }
+    let report = verify(&a);
+    assert!(!report.is_ok());
+    assert!(
+        messages(&report).contains("the sign-off's signed_by.role was changed outside secassess"),
+        "{}",
+        messages(&report)
+    );
+    assert!(!report.sign_off.holds(), "{:?}", report.sign_off);
+
+    let mut a = signed_off(&catalogue());
+    a.sign_off = None;
+    let report = verify(&a);
+    assert!(!report.is_ok());
+    assert_eq!(report.sign_off, SignOffState::NotSignedOff);
+    assert!(
+        messages(&report).contains("is missing from the file: the [sign_off] table was removed"),
+        "{}",
+        messages(&report)
+    );
+}
+
+#[test]
+fn duplicate_and_unrecorded_findings_are_problems() {
+    let mut a = signed_off(&catalogue());
+    let first = a
+        .findings
+        .first()
+        .cloned()
+        .expect("the sample has findings");
+    a.findings.push(first.clone());
+    let report = verify(&a);
+    assert!(
+        messages(&report).contains(&format!("2 findings have the id '{}'", first.id)),
+        "{}",
+        messages(&report)
+    );
+
+    let mut a = signed_off(&catalogue());
+    let mut extra = first;
+    extra.id = "F-900".into();
+    a.findings.push(extra);
+    let report = verify(&a);
+    assert!(
+        messages(&report).contains("the finding 'F-900' is not in the audit trail"),
+        "{}",
+        messages(&report)
+    );
+}
+
+#[test]
+fn the_assessments_own_details_are_pinned_field_by_field() {
+    type RecordEdit = fn(&mut Assessment);
+    let edits: [(&str, RecordEdit); 8] = [
+        ("system.name", |a| a.system.name = "Something else".into()),
+        ("system.description", |a| {
+            a.system.description = "Now with patient data".into()
+        }),
+        ("assessor.name", |a| a.assessor.name = "Someone".into()),
+        ("assessor.role", |a| a.assessor.role = "SIRO".into()),
+        ("assessor.email", |a| {
+            a.assessor.email = "x@example.org".into()
+        }),
+        ("created_at", |a| {
+            a.created_at -= chrono::Duration::days(200)
+        }),
+        ("questionnaires", |a| {
+            a.questionnaires[0].questions.pop();
+        }),
+        ("updated_at", |a| a.updated_at += chrono::Duration::days(1)),
+    ];
+    for (field, edit) in edits {
+        let mut a = signed_off(&catalogue());
+        edit(&mut a);
+        let report = verify(&a);
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::Header && p.subject == field),
+            "{field}: {}",
+            messages(&report)
+        );
+        assert!(!report.is_ok());
+    }
+}
+
+#[test]
+fn who_answered_and_when_are_pinned() {
+    let mut a = signed_off(&catalogue());
+    if let Some(r) = a.answers.get_mut("personal_data") {
+        r.answered_at = at(-86_400 * 150);
+    }
+    let report = verify(&a);
+    assert!(
+        messages(&report).contains("the answered_at of the answer to 'personal_data'"),
+        "{}",
+        messages(&report)
+    );
+    let mut a = signed_off(&catalogue());
+    if let Some(r) = a.answers.get_mut("personal_data") {
+        r.answered_by = "Chief Officer <chief@example.org>".into();
+    }
+    assert!(messages(&verify(&a)).contains("the answered_by of the answer to 'personal_data'"));
+}
+
+#[test]
+fn a_sign_off_is_never_intact_beside_stale_reviews_or_a_failing_gate() {
+    let c = catalogue();
+    // A file made to look signed off over a stale review: the content hash and every pin
+    // recomputed, as someone who knows the format could.
+    let mut a = signed_off(&c);
+    if let Some(r) = a.reviews.get_mut("personal_data") {
+        r.answer_hash = "0".repeat(64);
+    }
+    let report = verify(&a);
+    assert!(report.stale_reviews.contains(&"personal_data".to_string()));
+    assert!(!report.sign_off.holds(), "{:?}", report.sign_off);
+    assert!(!report.is_ok());
+
+    // Untouched, but judged on a day when the mitigation target dates have passed.
+    let a = signed_off(&c);
+    let later = Judged {
+        today: crate::assessment::review::tests::today() + chrono::Days::new(400),
+        ..judged(&c, unchecked())
+    };
+    let report = super::verify(&a, &later);
+    assert_eq!(report.problems, []);
+    assert!(
+        matches!(report.sign_off, SignOffState::NoLongerValid { .. }),
+        "{:?}",
+        report.sign_off
+    );
+    assert!(!report.is_ok());
 }
 
 /// Which field of an entry to change, and how.

@@ -8,7 +8,9 @@ use chrono::Utc;
 
 use super::*;
 use crate::assessment::record::{Person, ReviewDecision};
-use crate::assessment::review::tests::{answered, catalogue, lead, reviewer, today};
+use crate::assessment::review::tests::{
+    answered, catalogue, judged, lead, reviewer, today, unchecked,
+};
 use crate::questionnaire::model::Catalogue;
 use crate::store;
 
@@ -19,7 +21,14 @@ fn setup(dir: &Path) -> (Arc<Catalogue>, PathBuf, usize) {
     store::create(&path, &assessment).expect("created");
     let (typed, _) = assessment.typed_answers(&catalogue);
     let evaluation = crate::rules::evaluate(&catalogue, &typed);
-    let count = review::items(&assessment, &catalogue, &evaluation, Filter::All).len();
+    let count = review::items(
+        &assessment,
+        &catalogue,
+        &evaluation,
+        unchecked(),
+        Filter::All,
+    )
+    .len();
     (catalogue, path, count)
 }
 
@@ -94,7 +103,7 @@ fn query_reply_change_accept_and_sign_off() {
     assert!(output.contains("Answer changed and saved"), "{output}");
     assert!(output.contains("Reply saved."));
     let a = saved(&path);
-    assert!(review::status(&a, "classification").stale);
+    assert!(review::status(&a, "classification", unchecked()).stale);
     assert_eq!(a.reviews["classification"].thread.len(), 2);
 
     // The reviewer looks at the queried answer only and accepts it; more questions may
@@ -142,7 +151,7 @@ fn query_reply_change_accept_and_sign_off() {
     store::save(&path, &a).expect("saved");
     let (typed, _) = a.typed_answers(&catalogue);
     let e = crate::rules::evaluate(&catalogue, &typed);
-    let open = review::items(&a, &catalogue, &e, Filter::Unreviewed).len();
+    let open = review::items(&a, &catalogue, &e, unchecked(), Filter::Unreviewed).len();
     assert!(open >= more);
     let input = format!("{}yes\n\n", "a\n".repeat(open));
     let (_, output) = drive(
@@ -157,21 +166,26 @@ fn query_reply_change_accept_and_sign_off() {
     assert!(output.contains("Signed off by Ivy Reviewer <ivy@example.org> on "));
     let a = saved(&path);
     let s = a.sign_off.as_ref().expect("signed off");
-    assert_eq!(s.statement, review::STANDARD_STATEMENT);
-    assert_eq!(review::changed_since_sign_off(&a), Some(false));
-    assert!(verify::verify(&a).is_ok());
+    assert_eq!(s.statement, sign_off::STANDARD_STATEMENT);
+    assert_eq!(sign_off::changed_since_sign_off(&a), Some(false));
+    assert!(verify::verify(&a, &judged(&catalogue, unchecked())).is_ok());
 }
 
 #[test]
 fn refusals_are_said_and_the_walk_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (catalogue, path, _) = setup(dir.path());
-    // The lead cannot accept their own answer.
+    // The project lead does not review their own assessment: told once, with what to do.
     let (outcome, output) = drive(&path, &catalogue, lead(), "a\nquit\n", false, Filter::All);
-    assert_eq!(outcome, Outcome::Quit);
+    assert_eq!(outcome, Outcome::Finished);
     assert!(output.contains(
-        "Not done: the current answer to 'classification' was given by Ann Lead <ann@example.org>, who cannot also review it"
+        "Ann Lead <ann@example.org> is this assessment's project lead (its assessor), and the project lead does not review or sign off their own assessment"
     ), "{output}");
+    assert!(
+        output.contains("run secassess review FILE --reply"),
+        "{output}"
+    );
+    assert!(!output.contains("Answer 1 of"), "{output}");
     // An empty query is refused; unknown words are explained; resolving with no query is
     // refused.
     let (outcome, output) = drive(

@@ -57,7 +57,10 @@ fn cell(row: &Row, column: Column, offset: FixedOffset) -> String {
         Column::Gaps => !row.must_gaps_untreated.is_empty(),
         Column::Overdue => !row.overdue.is_empty(),
         Column::Escalated => !row.escalation.to_escalate.is_empty(),
-        Column::SignOff => row.sign_off.state == SignOffStatus::ChangedSince,
+        Column::SignOff => matches!(
+            row.sign_off.state,
+            SignOffStatus::ChangedSince | SignOffStatus::NoLongerValid
+        ),
         Column::Trail => text != "ok",
         Column::Questionnaires => !row.questionnaires.current,
         _ => false,
@@ -185,7 +188,12 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
                 Box::new(|r: &Row| {
                     let gaps = r.must_gaps_untreated.len();
                     let unknown = r.gate.blocking.len().saturating_sub(gaps);
-                    let mut parts = Vec::new();
+                    let mut parts: Vec<String> = r
+                        .gate
+                        .outside_self_assessment
+                        .iter()
+                        .map(|t| format!("outside self-assessment: {t}"))
+                        .collect();
                     if gaps > 0 {
                         parts.push(format!(
                             "{gaps} not met and untreated: {}",
@@ -202,14 +210,13 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
         Section {
             id: "no-sign-off",
             title: String::from("No valid sign-off"),
-            order:
-                "Changed since sign-off first, then never signed off; highest classification first.",
+            order: "Changed since sign-off first, then no longer valid, then never signed off.",
             rows: sorted(
                 rows,
                 |r| r.sign_off.state != SignOffStatus::Valid,
                 |a, b| {
-                    (a.sign_off.state != SignOffStatus::ChangedSince)
-                        .cmp(&(b.sign_off.state != SignOffStatus::ChangedSince))
+                    crate::portfolio::Sort::SignOff
+                        .compare(a, b)
                         .then(b.classification.rank.cmp(&a.classification.rank))
                 },
             ),
@@ -361,7 +368,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
     let t = &listing.totals;
     let _ = write!(
         out,
-        "<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n<li>{} assessments listed</li>\n<li>Gate failed: {}</li>\n<li>With MUST gaps untreated: {}</li>\n<li>With overdue dates: {}</li>\n<li>With escalations: {}</li>\n<li>Signed off: {} valid, {} changed since sign-off, {} not signed off</li>\n<li>Answered against old questionnaires: {}</li>\n<li>Not matching their audit trail: {}</li>\n",
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n<li>{} assessments listed</li>\n<li>Gate failed: {}</li>\n<li>With MUST gaps untreated: {}</li>\n<li>With overdue dates: {}</li>\n<li>With escalations: {}</li>\n<li>Signed off: {} valid, {} changed since sign-off, {} no longer valid, {} not signed off</li>\n<li>Answered against old questionnaires: {}</li>\n<li>Not matching their audit trail: {}</li>\n",
         t.assessments,
         t.gate_failed,
         t.with_must_gaps,
@@ -369,6 +376,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
         t.with_escalations,
         t.signed_off_valid,
         t.changed_since_sign_off,
+        t.no_longer_valid,
         t.not_signed_off,
         t.old_questionnaires,
         t.integrity_problems,

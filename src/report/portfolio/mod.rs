@@ -227,7 +227,7 @@ impl Column {
                 "findings escalated; \"+N due\": risk acceptances on MUST obligations of an OFFICIAL-SENSITIVE system still to escalate"
             }
             Column::SignOff => {
-                "valid, CHANGED (the content changed since it was signed off) or none"
+                "valid, CHANGED (the content or an evidence file changed since it was signed off), LAPSED (unchanged, but no longer valid: it would not be ready to sign off today, as `secassess verify` says) or none"
             }
             Column::Trail => {
                 "whether the file matches its audit trail (EDITED: changed outside secassess, see `secassess verify`; CUT SHORT: its last line is missing)"
@@ -291,6 +291,7 @@ pub fn sign_off_word(row: &Row) -> &'static str {
     match row.sign_off.state {
         SignOffStatus::Valid => "valid",
         SignOffStatus::ChangedSince => "CHANGED",
+        SignOffStatus::NoLongerValid => "LAPSED",
         SignOffStatus::None => "none",
     }
 }
@@ -338,10 +339,18 @@ pub fn sign_off_long(row: &Row, offset: FixedOffset) -> String {
         ),
         _ => String::new(),
     };
+    let why = if row.sign_off.reasons.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", row.sign_off.reasons.join("; "))
+    };
     match row.sign_off.state {
         SignOffStatus::Valid => format!("valid: signed off{who_when}"),
         SignOffStatus::ChangedSince => {
-            format!("CHANGED SINCE SIGN-OFF (signed off{who_when})")
+            format!("CHANGED SINCE SIGN-OFF (signed off{who_when}){why}")
+        }
+        SignOffStatus::NoLongerValid => {
+            format!("NO LONGER VALID (signed off{who_when}){why}")
         }
         SignOffStatus::None => String::from("not signed off"),
     }
@@ -362,7 +371,7 @@ pub fn json(listing: &Listing) -> Result<String, serde_json::Error> {
 }
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 27] = [
+pub const CSV_HEADER: [&str; 28] = [
     "file",
     "system",
     "assessor",
@@ -379,6 +388,7 @@ pub const CSV_HEADER: [&str; 27] = [
     "escalated",
     "to_escalate",
     "sign_off",
+    "sign_off_reasons",
     "signed_by",
     "signed_at",
     "questionnaires",
@@ -424,9 +434,11 @@ pub fn csv(listing: &Listing) -> Vec<u8> {
             match r.sign_off.state {
                 SignOffStatus::Valid => "valid",
                 SignOffStatus::ChangedSince => "changed-since",
+                SignOffStatus::NoLongerValid => "no-longer-valid",
                 SignOffStatus::None => "none",
             }
             .to_string(),
+            r.sign_off.reasons.join("\n"),
             r.sign_off.signed_by.clone().unwrap_or_default(),
             r.sign_off
                 .signed_at
@@ -452,9 +464,10 @@ pub fn csv(listing: &Listing) -> Vec<u8> {
     }
     for u in &listing.unreadable {
         let mut cells: Vec<String> = vec![String::new(); CSV_HEADER.len()];
-        cells[0] = u.file.clone();
-        cells[24] = date.clone();
-        cells[25] = u.error.clone();
+        let at = |name: &str| CSV_HEADER.iter().position(|h| *h == name).unwrap_or(0);
+        cells[at("file")] = u.file.clone();
+        cells[at("date_judged")] = date.clone();
+        cells[at("error")] = u.error.clone();
         out.push_str(&crate::report::csv::record(&cells));
     }
     out.into_bytes()

@@ -21,6 +21,8 @@ pub const TITLE: &str = "Assessment register";
 fn row_cells(r: &Row, offset: FixedOffset) -> Vec<String> {
     let gate = if r.gate.passed {
         gate_word(r).to_string()
+    } else if !r.gate.outside_self_assessment.is_empty() {
+        format!("{}\noutside self-assessment", gate_word(r))
     } else {
         format!("{}\n{} blocking", gate_word(r), r.gate.blocking.len())
     };
@@ -112,8 +114,8 @@ pub fn document(
         format!("With overdue dates: {}", t.with_overdue),
         format!("With escalations: {}", t.with_escalations),
         format!(
-            "Signed off: {} valid, {} CHANGED SINCE SIGN-OFF, {} not signed off",
-            t.signed_off_valid, t.changed_since_sign_off, t.not_signed_off
+            "Signed off: {} valid, {} CHANGED SINCE SIGN-OFF, {} NO LONGER VALID, {} not signed off",
+            t.signed_off_valid, t.changed_since_sign_off, t.no_longer_valid, t.not_signed_off
         ),
         format!(
             "Answered against old questionnaires: {}",

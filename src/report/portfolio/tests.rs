@@ -58,6 +58,7 @@ fn row(catalogue: &Catalogue, name: &str, classification: &str) -> Row {
     summarise(
         &format!("shared/{}.secassess.toml", name.to_lowercase()),
         &decoded,
+        &crate::assessment::evidence::EvidenceFiles::not_checked(),
         catalogue,
         today(),
     )

@@ -260,10 +260,11 @@ pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) 
             format!("overdue {}", t.with_overdue),
             format!("escalations {}", t.with_escalations),
             format!(
-                "signed off {} ({} valid, {} changed since)",
-                t.signed_off_valid + t.changed_since_sign_off,
+                "signed off {} ({} valid, {} changed since, {} no longer valid)",
+                t.signed_off_valid + t.changed_since_sign_off + t.no_longer_valid,
                 t.signed_off_valid,
-                t.changed_since_sign_off
+                t.changed_since_sign_off,
+                t.no_longer_valid
             ),
             format!("old questionnaires {}", t.old_questionnaires),
             format!("edited outside secassess {}", t.integrity_problems),
