@@ -8,7 +8,8 @@ scripts/windows-smoke.sh runs the same KEYS through secassess.exe under Wine and
 the Linux build, then compares the answers each saved. The screen is not checked: Wine 8's
 console garbles the drawing, so this reads what it drew only to know it has started (TEXT,
 which it draws in one piece, has appeared), then waits for it to go quiet before each key
-(it has drawn and is waiting for input).
+(it has drawn and is waiting for input), and after each key for it to draw again (up to
+10 s), so keys never pile up unread: secassess would take them as a paste.
 
 KEYS is a string of single characters sent one at a time; "\\r" (backslash r) is Enter.
 The program must end by itself (the sequence ends with its quit key). Exits with the
@@ -103,7 +104,11 @@ def main() -> int:
         if not alive:
             break
         os.write(fd, key.encode())
-        alive = settle(first_output_within=1.0, quiet=0.3)
+        # Never send the next key before the program has reacted to this one: secassess
+        # takes keys that arrive together (piled up unread while it was busy) as a paste,
+        # because that is how the Windows console delivers one, and ignores a paste where
+        # no text box is open. Every key of a sequence should make it draw something.
+        alive = settle(first_output_within=10.0, quiet=0.3)
     status = None
     while time.monotonic() < deadline:
         done, waited = os.waitpid(pid, os.WNOHANG)

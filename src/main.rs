@@ -41,6 +41,11 @@ struct Cli {
     #[arg(long, global = true, env = "SECASSESS_PLAIN")]
     plain: bool,
 
+    /// Show question and obligation ids beside their titles in messages (the ids
+    /// `--set`, `--obligation` and the JSON output use).
+    #[arg(long, global = true)]
+    verbose: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -109,6 +114,7 @@ fn main() -> ExitCode {
         data_dir: cli.data_dir,
         acting_as: cli.acting_as,
         plain: cli.plain,
+        verbose: cli.verbose,
     };
     let result = match cli.command {
         Some(Command::Validate(args)) => cli::validate::run(&context, args),

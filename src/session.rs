@@ -26,7 +26,7 @@ use crate::questionnaire::answer::{AnswerError, AnswerValue, Answers};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
 use crate::rules::Evaluation;
-use crate::store::{self, locations, lock, Editor, LockInfo, Opened, StoreError};
+use crate::store::{self, locations, lock, Editor, LockInfo, Opened, Staleness, StoreError};
 use crate::text::{is_unsafe_control, sanitise_line};
 use crate::walkthrough::{self, Step};
 
@@ -64,11 +64,13 @@ pub enum SessionError {
 pub enum Access {
     /// We hold the lock: answers can be given and saved.
     Editable,
-    /// Someone else has it open for editing.
+    /// A running secassess on this computer has it open for editing.
     HeldBy(LockInfo),
-    /// The lock was left by a secassess that is no longer running: read-only until the
-    /// user agrees to [`Session::take_over`].
-    StaleLock(LockInfo),
+    /// The lock was left by a secassess that is no longer running, or this computer
+    /// cannot tell whether its holder still is (see [`Staleness`]): read-only until the
+    /// user agrees to [`Session::take_over`], after a warning when
+    /// [`Staleness::needs_warning`].
+    StaleLock(LockInfo, Staleness),
     /// The file does not end the way secassess always writes it, so it may have been
     /// cut short; it is never saved over until someone has checked it.
     Incomplete,
@@ -118,6 +120,20 @@ fn fingerprint_local_evidence(value: AnswerValue) -> Result<AnswerValue, Session
     }
 }
 
+/// An obligation as a message names it: its title, and its id in brackets when
+/// `with_ids` (`--verbose`). Sanitised.
+fn obligation_name(change: &ObligationChange, with_ids: bool) -> String {
+    if with_ids {
+        format!(
+            "{} [{}]",
+            sanitise_line(&change.title),
+            sanitise_line(&change.id)
+        )
+    } else {
+        sanitise_line(&change.title)
+    }
+}
+
 /// Looks at every local evidence file the assessment records (answers and findings),
 /// relative paths taken from the assessment's folder, as `assessment::evidence` needs
 /// them: present with its SHA-256 and size, missing, or unreadable.
@@ -145,8 +161,9 @@ pub fn observe_evidence(assessment: &Assessment, assessment_path: &Path) -> Evid
 }
 
 /// One line per obligation that started or stopped applying, for line-by-line output:
-/// "Now applies: penetration-test (MUST) because ...". Text is sanitised.
-pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
+/// "Now applies: Have the system penetration tested (MUST) because ...". Obligations are
+/// named by title, with ids too when `with_ids`. Text is sanitised.
+pub fn obligation_change_lines(effects: &AnswerEffects, with_ids: bool) -> Vec<String> {
     let started = effects
         .obligations
         .iter()
@@ -159,7 +176,7 @@ pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
                 .unwrap_or_else(|| format!(": {}", change.reason));
             format!(
                 "Now applies: {} ({}){}",
-                sanitise_line(&change.id),
+                obligation_name(change, with_ids),
                 change.level.name(),
                 sanitise_line(&reason)
             )
@@ -171,7 +188,7 @@ pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
         .map(|change| {
             format!(
                 "No longer applies: {} ({}): {}",
-                sanitise_line(&change.id),
+                obligation_name(change, with_ids),
                 change.level.name(),
                 sanitise_line(&change.reason)
             )
@@ -179,27 +196,40 @@ pub fn obligation_change_lines(effects: &AnswerEffects) -> Vec<String> {
     started.chain(stopped).collect()
 }
 
-/// The same changes on one status-bar line, ids only and sorted so the line reads the
-/// same whatever order the questionnaires define them in: "Now applies: a, b. No longer
-/// applies: c". None when nothing started or stopped applying.
-pub fn obligation_change_summary(effects: &AnswerEffects) -> Option<String> {
-    let ids = |applies: bool| -> Vec<String> {
-        let mut ids: Vec<String> = effects
+/// At most this many obligations are named per direction on the status line; the rest
+/// are counted ("and 2 more").
+const NAMED_ON_ONE_LINE: usize = 3;
+
+/// The same changes on one status-bar line, by title (with ids when `with_ids`), MUST
+/// before SHOULD before MAY and then alphabetical, so the line reads the same whatever
+/// order the questionnaires define them in: "Now applies: A; B. No longer applies: C".
+/// More than three in one direction: the first two, and how many more. None when nothing
+/// started or stopped applying.
+pub fn obligation_change_summary(effects: &AnswerEffects, with_ids: bool) -> Option<String> {
+    let names = |applies: bool| -> Option<String> {
+        let mut changes: Vec<&ObligationChange> = effects
             .obligations
             .iter()
             .filter(|c| c.applies == applies)
-            .map(|c| sanitise_line(&c.id))
             .collect();
-        ids.sort();
-        ids
+        changes.sort_by_key(|c| (c.level, sanitise_line(&c.title)));
+        let mut names: Vec<String> = changes
+            .iter()
+            .map(|c| obligation_name(c, with_ids))
+            .collect();
+        if names.len() > NAMED_ON_ONE_LINE {
+            let more = names.len() - (NAMED_ON_ONE_LINE - 1);
+            names.truncate(NAMED_ON_ONE_LINE - 1);
+            names.push(format!("and {more} more"));
+        }
+        (!names.is_empty()).then(|| names.join("; "))
     };
-    let (started, stopped) = (ids(true), ids(false));
     let mut parts = Vec::new();
-    if !started.is_empty() {
-        parts.push(format!("Now applies: {}", started.join(", ")));
+    if let Some(started) = names(true) {
+        parts.push(format!("Now applies: {started}"));
     }
-    if !stopped.is_empty() {
-        parts.push(format!("No longer applies: {}", stopped.join(", ")));
+    if let Some(stopped) = names(false) {
+        parts.push(format!("No longer applies: {stopped}"));
     }
     (!parts.is_empty()).then(|| parts.join(". "))
 }
@@ -229,6 +259,8 @@ pub struct Session {
     dirty: bool,
     /// Migration steps the file needs (saved on the next save).
     migrations: Vec<&'static str>,
+    /// When it was opened: the age of a lock is told relative to this.
+    opened_at: DateTime<Utc>,
     /// The questionnaires had new questions or changed answered ones when it was opened.
     upgraded_at_open: bool,
     /// The local evidence files as found when the file was opened (or re-checked).
@@ -252,7 +284,9 @@ impl Session {
                 (Mode::Editable(editor), Access::Editable, loaded)
             }
             Ok(Opened::ReadOnly(loaded, info)) => (Mode::ReadOnly, Access::HeldBy(info), loaded),
-            Ok(Opened::Stale(loaded, info)) => (Mode::ReadOnly, Access::StaleLock(info), loaded),
+            Ok(Opened::Stale(loaded, info, staleness)) => {
+                (Mode::ReadOnly, Access::StaleLock(info, staleness), loaded)
+            }
             // The lock was released again when the editor was refused; viewing is safe.
             Err(StoreError::Incomplete { .. }) => (
                 Mode::ReadOnly,
@@ -282,6 +316,7 @@ impl Session {
             evaluation,
             dirty: false,
             migrations: loaded.migrations,
+            opened_at: now,
             upgraded_at_open,
             evidence,
             after_sign_off: false,
@@ -365,14 +400,16 @@ impl Session {
         match &self.access {
             Access::Editable => None,
             Access::HeldBy(info) => Some(format!(
-                "it is open in {} since {} (only one person can change it at a time; ask them to close it, then open it again)",
+                "it is open in {} since {} (only one person can change it at a time). Finish there and close it, then open it again; if that secassess has stopped responding, end process {} on this computer first",
                 holder_phrase(info),
-                since(info.started_at)
+                since(info.started_at, self.opened_at),
+                info.pid
             )),
-            Access::StaleLock(info) => Some(format!(
-                "it was left open by {} since {}, which is no longer running; it can be taken over",
-                holder_phrase(info),
-                since(info.started_at)
+            Access::StaleLock(info, staleness) => Some(stale_reason(
+                info,
+                *staleness,
+                &lock::lock_path(&self.path),
+                self.opened_at,
             )),
             Access::Incomplete => Some(format!(
                 "the file does not end with the line '{}' that secassess always writes last, so it may have been cut short; compare it with {} before changing it",
@@ -383,12 +420,15 @@ impl Session {
     }
 
     /// Takes over a stale lock once the user has agreed, and re-reads the file under the
-    /// new lock. If someone else took it meanwhile, the session stays read-only and
-    /// [`Session::access`] says who.
-    pub fn take_over(&mut self, now: DateTime<Utc>) -> Result<(), SessionError> {
-        let Access::StaleLock(stale) = &self.access else {
-            return Ok(());
+    /// new lock. Returns the words saying whose lock was overridden
+    /// ([`take_over_notice`]), or `None` when nothing was taken: the file was not
+    /// stale-locked, or the lock changed meanwhile (someone else took it, or its holder
+    /// came back), and then the session stays read-only and [`Session::access`] says who.
+    pub fn take_over(&mut self, now: DateTime<Utc>) -> Result<Option<String>, SessionError> {
+        let Access::StaleLock(stale, _) = &self.access else {
+            return Ok(None);
         };
+        let notice = take_over_notice(stale, now);
         match lock::take_over(&self.path, stale, &self.who, now)? {
             store::LockOutcome::Acquired(guard) => {
                 let loaded = store::load(&self.path)?;
@@ -401,11 +441,17 @@ impl Session {
                 self.evidence = observe_evidence(&self.assessment, &self.path);
                 self.upgrade = upgrade_report(&self.assessment, &self.catalogue);
                 self.reevaluate();
+                Ok(Some(notice))
             }
-            store::LockOutcome::HeldBy(info) => self.access = Access::HeldBy(info),
-            store::LockOutcome::Stale(info) => self.access = Access::StaleLock(info),
+            store::LockOutcome::HeldBy(info) => {
+                self.access = Access::HeldBy(info);
+                Ok(None)
+            }
+            store::LockOutcome::Stale(info, staleness) => {
+                self.access = Access::StaleLock(info, staleness);
+                Ok(None)
+            }
         }
-        Ok(())
     }
 
     pub fn assessment(&self) -> &Assessment {
@@ -709,22 +755,95 @@ pub fn effects(before: &Evaluation, after: &Evaluation) -> AnswerEffects {
     }
 }
 
-/// "Ann Lead <ann@nhs.net>'s secassess on host ward-pc".
+/// "Ann Lead <ann@nhs.net>'s secassess (process 4242) on this computer", or "on computer
+/// WARD-PC (account alead)" for another host. Sanitised.
 fn holder_phrase(info: &LockInfo) -> String {
+    let who = sanitise_line(&info.holder);
     if info.host.is_empty() {
-        format!("{}'s secassess", info.holder)
-    } else {
-        format!("{}'s secassess on host {}", info.holder, info.host)
+        return format!("{who}'s secassess");
+    }
+    if info.host == lock::this_host() {
+        return format!("{who}'s secassess (process {}) on this computer", info.pid);
+    }
+    let account = info
+        .account
+        .as_deref()
+        .map(|a| format!(", account {}", sanitise_line(a)))
+        .unwrap_or_default();
+    format!(
+        "{who}'s secassess on computer {}{account}",
+        sanitise_line(&info.host)
+    )
+}
+
+/// Why a stale lock keeps the file read-only, and what the user can do about it.
+fn stale_reason(
+    info: &LockInfo,
+    staleness: Staleness,
+    lock_file: &Path,
+    now: DateTime<Utc>,
+) -> String {
+    let holder = holder_phrase(info);
+    let since = since(info.started_at, now);
+    let age = age(info.started_at, now);
+    let lock_file = sanitise_line(&lock_file.display().to_string());
+    match staleness {
+        Staleness::Ended => format!(
+            "it was left open by {holder} since {since} ({age}), which is no longer running; it can be taken over"
+        ),
+        Staleness::PidReused => format!(
+            "it was left open by {holder} since {since} ({age}); that secassess has ended and its process number now belongs to another program, so it can be taken over"
+        ),
+        Staleness::OwnPid => format!(
+            "it was left open by {holder} since {since} ({age}): that process number is now this secassess's own, so the program that wrote the lock has ended; it can be taken over"
+        ),
+        Staleness::Unreadable => format!(
+            "its lock file {lock_file} cannot be read, so nobody can be shown as holding it; it can be taken over (or delete {lock_file} once you are sure no secassess has the file open)"
+        ),
+        Staleness::OtherHost => format!(
+            "it is locked by {holder} since {since} ({age}), and this computer cannot see whether it is still open there. If it is, ask them to close it. If you are sure it is not (that computer crashed or was switched off, or the lock is old), it can be taken over: their secassess will then refuse to save over your work. Deleting {lock_file} also clears it"
+        ),
+        Staleness::Unverifiable => format!(
+            "it is locked by {holder} since {since} ({age}); the lock does not say when that program started and process {} is running, so it may still be open. Close it there if it is; if you are sure it is not, it can be taken over. Deleting {lock_file} also clears it",
+            info.pid
+        ),
     }
 }
 
-/// "09:41" today, "2025-06-01 09:41" on another day, in the user's local time.
-fn since(at: DateTime<Utc>) -> String {
+/// What taking over a lock overrides, in one sentence: "Took over the lock held by Ann
+/// Lead's secassess on computer WARD-PC since 2026-09-01 10:00 (2 months ago)."
+/// Sanitised.
+pub fn take_over_notice(info: &LockInfo, now: DateTime<Utc>) -> String {
+    format!(
+        "Took over the lock held by {} since {} ({}).",
+        holder_phrase(info),
+        since(info.started_at, now),
+        age(info.started_at, now)
+    )
+}
+
+/// "09:41" on the day of `now`, "2025-06-01 09:41" on another day, in the user's local
+/// time (the offset in force at `at`).
+fn since(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let local = at.with_timezone(&Local);
-    if local.date_naive() == Local::now().date_naive() {
+    if local.date_naive() == now.with_timezone(&Local).date_naive() {
         local.format("%H:%M").to_string()
     } else {
         local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// How long ago `at` was, in rough words: "3 minutes ago", "2 months ago".
+pub fn age(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let minutes = (now - at).num_minutes();
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
+    match minutes {
+        i64::MIN..=0 => String::from("just now"),
+        1..=59 => plural(minutes, "minute"),
+        60..=2879 => plural(minutes / 60, "hour"),
+        2880..=86_399 => plural(minutes / 1440, "day"),
+        86_400..=1_051_199 => plural(minutes / 43_200, "month"),
+        _ => plural(minutes / 525_600, "year"),
     }
 }
 
@@ -852,27 +971,61 @@ mod tests {
     }
 
     #[test]
-    fn change_summary_lists_sorted_ids_on_one_line() {
-        let change = |id: &str, applies: bool| ObligationChange {
+    fn change_summary_lists_sorted_titles_on_one_line_and_ids_only_when_verbose() {
+        let change = |id: &str, title: &str, applies: bool| ObligationChange {
             id: id.into(),
             level: Level::Must,
-            title: String::new(),
+            title: title.into(),
             applies,
-            reason: String::new(),
+            reason: String::from("Applies because it handles personal data."),
         };
         let effects = AnswerEffects {
             obligations: vec![
-                change("penetration-test", true),
-                change("iams-registration", true),
-                change("mfa-\u{1b}[2Jelevated", false),
+                change(
+                    "penetration-test",
+                    "Have the system penetration tested",
+                    true,
+                ),
+                change("iams-registration", "Register the system in IAMS", true),
+                change(
+                    "mfa-elevated",
+                    "Use MFA on \u{1b}[2Jelevated accounts",
+                    false,
+                ),
             ],
             new_notices: Vec::new(),
         };
         assert_eq!(
-            obligation_change_summary(&effects).as_deref(),
-            Some("Now applies: iams-registration, penetration-test. No longer applies: mfa-\u{fffd}[2Jelevated")
+            obligation_change_summary(&effects, false).as_deref(),
+            Some("Now applies: Have the system penetration tested; Register the system in IAMS. No longer applies: Use MFA on \u{fffd}[2Jelevated accounts")
         );
-        assert_eq!(obligation_change_summary(&AnswerEffects::default()), None);
+        let mut many = effects.clone();
+        many.obligations.push(change(
+            "it-health-check",
+            "Carry out an IT Health Check",
+            true,
+        ));
+        many.obligations
+            .push(change("dspt", "Record personal data processing", true));
+        assert_eq!(
+            obligation_change_summary(&many, false).as_deref(),
+            Some("Now applies: Carry out an IT Health Check; Have the system penetration tested; and 2 more. No longer applies: Use MFA on \u{fffd}[2Jelevated accounts")
+        );
+        let verbose = obligation_change_summary(&effects, true).unwrap_or_default();
+        assert!(
+            verbose.contains("Have the system penetration tested [penetration-test]"),
+            "{verbose}"
+        );
+        let lines = obligation_change_lines(&effects, false);
+        assert_eq!(
+            lines[0],
+            "Now applies: Have the system penetration tested (MUST) because it handles personal data."
+        );
+        assert!(!lines.concat().contains("penetration-test"));
+        assert_eq!(
+            obligation_change_summary(&AnswerEffects::default(), false),
+            None
+        );
     }
 
     #[test]
@@ -920,6 +1073,17 @@ mod tests {
     }
 
     #[test]
+    fn a_lock_s_age_is_said_in_rough_words() {
+        let now = Utc::now();
+        assert_eq!(age(now, now), "just now");
+        assert_eq!(age(now - chrono::Duration::minutes(1), now), "1 minute ago");
+        assert_eq!(age(now - chrono::Duration::hours(5), now), "5 hours ago");
+        assert_eq!(age(now - chrono::Duration::days(3), now), "3 days ago");
+        assert_eq!(age(now - chrono::Duration::days(61), now), "2 months ago");
+        assert_eq!(age(now - chrono::Duration::days(800), now), "2 years ago");
+    }
+
+    #[test]
     fn a_stale_lock_can_be_taken_over() {
         let (_dir, path, catalogue) = setup();
         let stale = LockInfo {
@@ -927,12 +1091,18 @@ mod tests {
             host: String::new(),
             pid: 0,
             started_at: Utc::now(),
+            process_started: None,
+            account: None,
         };
         let text = toml::to_string(&stale).expect("serialises");
         std::fs::write(lock::lock_path(&path), text).expect("lock written");
         let mut session = Session::open(&path, catalogue, bob(), Utc::now()).expect("opens");
-        assert!(matches!(session.access(), Access::StaleLock(_)));
-        session.take_over(Utc::now()).expect("taken over");
+        assert!(matches!(session.access(), Access::StaleLock(..)));
+        let notice = session.take_over(Utc::now()).expect("taken over");
+        assert!(
+            notice.is_some_and(|n| n.starts_with("Took over the lock held by Ann Lead")),
+            "says whose lock it overrode"
+        );
         assert!(session.is_editable());
         session
             .answer("personal_data", AnswerValue::YesNo(true), Utc::now())

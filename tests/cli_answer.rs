@@ -49,9 +49,30 @@ fn answers_are_saved_audited_and_announced() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("Now applies: iams-registration (MUST) because"),
+        stdout.contains(
+            "Now applies: Register the system in the Information Asset Management System (IAMS) (MUST) because"
+        ),
         "{stdout}"
     );
+    assert!(
+        !stdout.contains("iams-registration"),
+        "ids only with --verbose: {stdout}"
+    );
+    // --verbose adds the ids.
+    let out = secassess(
+        home.path(),
+        &["--verbose", "answer", &file, "--set", "personal_data=no"],
+    );
+    let verbose = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        verbose.contains("(IAMS) [iams-registration] (MUST)"),
+        "{verbose}"
+    );
+    let out = secassess(
+        home.path(),
+        &["answer", &file, "--set", "personal_data=yes"],
+    );
+    assert!(out.status.success());
     let saved = std::fs::read_to_string(&file).expect("saved");
     assert!(saved.contains("value = \"official\""), "{saved}");
     assert_eq!(

@@ -270,3 +270,19 @@ fn questions_lists_profile_first_with_options() {
         "{text}"
     );
 }
+
+#[test]
+fn section_titles_are_unique_so_the_jump_list_and_headers_tell_them_apart() {
+    let catalogue = secassess::questionnaire::load_embedded().expect("content loads");
+    let mut seen = std::collections::BTreeMap::new();
+    for questionnaire in &catalogue.questionnaires {
+        for section in &questionnaire.sections {
+            if let Some(other) = seen.insert(section.title.clone(), section.id.clone()) {
+                panic!(
+                    "sections '{other}' and '{}' are both titled '{}'",
+                    section.id, section.title
+                );
+            }
+        }
+    }
+}

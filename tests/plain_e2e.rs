@@ -51,7 +51,7 @@ fn answers_over_a_pipe_are_saved_and_announce_obligations() {
     let out = text(&run.stdout);
     assert!(run.status.success(), "{out}\n{}", text(&run.stderr));
     assert!(
-        out.contains("Now applies: penetration-test (MUST) because effective classification is OFFICIAL-SENSITIVE"),
+        out.contains("Now applies: Have the system penetration tested (MUST) because effective classification is OFFICIAL-SENSITIVE"),
         "{out}"
     );
     assert!(out.contains("Question 4 of"), "{out}");

@@ -300,12 +300,16 @@ fn sigkill_during_saves_leaves_old_or_new_answers_never_a_mix() {
                 drop(editor);
                 loaded
             }
-            Opened::Stale(loaded, info) => {
+            Opened::Stale(loaded, info, staleness) => {
                 // pid 0: killed between creating the lock file and writing it, which
                 // is reported as an unreadable (stale) lock.
                 assert!(
                     info.pid == pid || info.pid == 0,
                     "{context}: stale lock from another process: {info:?}"
+                );
+                assert!(
+                    !staleness.needs_warning(),
+                    "{context}: a killed process's lock is certainly stale, not {staleness:?}"
                 );
                 tally.stale_locks += 1;
                 match lock::take_over(&file, &info, &who, now).expect("take over") {

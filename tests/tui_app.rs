@@ -116,8 +116,13 @@ fn profile_changes_are_announced_and_obligations_update() {
     press(&mut app, &[KeyCode::Char('1')]); // personal data: yes
     let message = status(&app);
     assert!(message.contains("Now applies:"), "{message}");
-    assert!(message.contains("iams-registration"), "{message}");
-    assert!(message.contains("penetration-test"), "{message}");
+    // Obligations by title, not by id.
+    assert!(
+        message.contains("Have the system penetration tested"),
+        "{message}"
+    );
+    assert!(!message.contains("penetration-test"), "{message}");
+    assert!(!message.contains("iams-registration"), "{message}");
     let evaluation = &app.document.as_ref().expect("open").evaluation;
     assert_eq!(
         evaluation
@@ -236,8 +241,8 @@ fn read_only_refuses_changes_and_says_why() {
         .is_empty());
 }
 
-#[test]
-fn quitting_while_typing_keeps_the_text() {
+/// An app on its first free-text question, with its text box open and `text` typed.
+fn typing_an_answer(text: &str) -> (App, String) {
     let mut app = app();
     let step = app
         .steps
@@ -252,12 +257,32 @@ fn quitting_while_typing_keeps_the_text() {
     let id = current_id(&app);
     press(&mut app, &[KeyCode::Enter]);
     assert!(app.editor.is_some());
-    type_text(&mut app, "Hosted in Azure UK South");
-    let effects = update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        now(),
+    type_text(&mut app, text);
+    (app, id)
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn ctrl_c_while_typing_asks_and_keep_saves_then_quits() {
+    let (mut app, id) = typing_an_answer("Hosted in Azure UK South");
+    assert!(update(&mut app, ctrl('c'), now()).is_empty(), "nothing yet");
+    let prompt = app.prompt.as_ref().expect("asks first");
+    assert!(
+        prompt.message.contains("not saved yet"),
+        "{}",
+        prompt.message
     );
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
+    let effects = press(&mut app, &[KeyCode::Char('k')]);
     assert_eq!(effects, vec![Effect::Save, Effect::Quit]);
     let record = &app.document.as_ref().expect("open").assessment.answers[&id];
     assert_eq!(
@@ -269,11 +294,55 @@ fn quitting_while_typing_keeps_the_text() {
 }
 
 #[test]
+fn ctrl_c_while_typing_can_throw_the_text_away_or_go_back() {
+    let (mut app, _) = typing_an_answer("half a thou");
+    update(&mut app, ctrl('c'), now());
+    // Back: still typing, text intact.
+    assert!(press(&mut app, &[KeyCode::Char('b')]).is_empty());
+    assert!(app.prompt.is_none());
+    type_text(&mut app, "ght");
+    let text = app
+        .editor
+        .as_ref()
+        .map(|e| e.area.text())
+        .unwrap_or_default();
+    assert_eq!(text, "half a thought");
+    // Discard: quits, and the half-typed text is not an answer.
+    let before = app.document.as_ref().expect("open").assessment.clone();
+    update(&mut app, ctrl('c'), now());
+    let effects = press(&mut app, &[KeyCode::Char('d')]);
+    assert_eq!(effects, vec![Effect::Quit]);
+    assert_eq!(app.document.as_ref().expect("open").assessment, before);
+    // A second Ctrl-C at the prompt does the same, as the prompt says.
+    let (mut app, _) = typing_an_answer("x");
+    update(&mut app, ctrl('c'), now());
+    assert_eq!(update(&mut app, ctrl('c'), now()), vec![Effect::Quit]);
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
+}
+
+#[test]
+fn ctrl_c_with_nothing_typed_just_quits() {
+    let mut app = app();
+    assert_eq!(update(&mut app, ctrl('c'), now()), vec![Effect::Quit]);
+    let (mut app, _) = typing_an_answer("");
+    assert_eq!(update(&mut app, ctrl('c'), now()), vec![Effect::Quit]);
+}
+
+#[test]
 fn notes_are_kept_and_audited() {
     let mut app = app();
     press(&mut app, &[KeyCode::Char('n')]);
     type_text(&mut app, "Asked IG on Monday");
-    let effects = press(&mut app, &[KeyCode::Esc]);
+    // Esc asks before leaving what was typed; k keeps it.
+    assert!(press(&mut app, &[KeyCode::Esc]).is_empty());
+    assert!(app.prompt.is_some());
+    let effects = press(&mut app, &[KeyCode::Char('k')]);
     assert_eq!(effects, vec![Effect::Save]);
     let document = app.document.as_ref().expect("open");
     assert_eq!(
@@ -472,7 +541,10 @@ fn home_points_at_another_folder() {
         press(&mut app, &[KeyCode::Backspace]);
     }
     assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
-    assert!(app.form.as_ref().is_some_and(|f| f.error.is_some()));
+    assert!(app
+        .form
+        .as_ref()
+        .is_some_and(|f| f.fields[0].error.is_some()));
 }
 
 // ---- rendering ----
@@ -598,6 +670,10 @@ fn no_color_uses_no_colours_and_shows_selection_by_reversing() {
     for (width, height) in [(80, 24), (120, 40)] {
         for screen in ['w', 'o', 'v'] {
             press(&mut app, &[KeyCode::Char(screen)]);
+            if screen == 'w' {
+                // An unanswered question has nothing selected until the user moves.
+                press(&mut app, &[KeyCode::Down]);
+            }
             let terminal = render(&app, width, height);
             let buffer = terminal.backend().buffer();
             let mut reversed = false;
@@ -689,7 +765,10 @@ fn a_stale_lock_can_be_taken_over_and_a_held_one_cannot() {
         Msg::Opened {
             path: "rota.secassess.toml".into(),
             assessment: Box::new(assessment.clone()),
-            access: Access::StaleLock("it was left open by a program no longer running".into()),
+            access: Access::StaleLock {
+                reason: "it was left open by a program no longer running".into(),
+                warn: false,
+            },
         },
         now(),
     );
@@ -703,7 +782,35 @@ fn a_stale_lock_can_be_taken_over_and_a_held_one_cannot() {
         vec![Effect::TakeOver]
     );
     // Answers are refused until it has been taken over.
-    assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
+    assert!(press(&mut app, &[KeyCode::Char('1')]).is_empty());
+
+    // A lock that may still be in use (another computer): T asks first, with a warning.
+    update(
+        &mut app,
+        Msg::Opened {
+            path: "rota.secassess.toml".into(),
+            assessment: Box::new(assessment.clone()),
+            access: Access::StaleLock {
+                reason: "it is locked by Bob's secassess on computer WARD-PC-17".into(),
+                warn: true,
+            },
+        },
+        now(),
+    );
+    assert!(update(&mut app, key(KeyCode::Char('T')), now()).is_empty());
+    let prompt = app.prompt.as_ref().expect("asks");
+    assert!(prompt.message.contains("WARD-PC-17"), "{}", prompt.message);
+    assert!(prompt.message.contains("sure nobody"), "{}", prompt.message);
+    assert!(
+        press(&mut app, &[KeyCode::Esc]).is_empty(),
+        "Esc: not taken"
+    );
+    assert!(status(&app).contains("Not taken over"), "{}", status(&app));
+    update(&mut app, key(KeyCode::Char('T')), now());
+    assert_eq!(
+        update(&mut app, key(KeyCode::Char('y')), now()),
+        vec![Effect::TakeOver]
+    );
 
     update(
         &mut app,
@@ -716,7 +823,7 @@ fn a_stale_lock_can_be_taken_over_and_a_held_one_cannot() {
     );
     assert!(update(&mut app, key(KeyCode::Char('T')), now()).is_empty());
     assert!(
-        status(&app).contains("only be taken over"),
+        status(&app).contains("only be taken over once that program has stopped"),
         "{}",
         status(&app)
     );
@@ -839,18 +946,24 @@ fn a_finding_is_raised_from_an_unmet_obligation_and_treated() {
     let finding = app.document.as_ref().expect("open").assessment.findings[0].clone();
     assert_eq!(finding.obligations, vec![obligation]);
 
-    // A plan with a date in the past is refused and the form stays open with why.
+    // A plan with a date in the past is refused and the form stays open with why, next
+    // to the target date, everything typed still there.
     press(&mut app, &[KeyCode::Char('p')]);
     fill(&mut app, &["Enable MFA for admins", "", "2001-01-01"]);
     let form = app.form.as_ref().expect("still open");
+    assert_eq!(form.focus, 2);
     assert!(
-        form.error
+        form.fields[2]
+            .error
             .as_deref()
             .is_some_and(|e| e.contains("2001-01-01")),
         "{:?}",
-        form.error
+        form.fields[2].error
     );
-    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(form.value(0), "Enable MFA for admins");
+    // Esc after typing asks; d throws it away.
+    press(&mut app, &[KeyCode::Esc, KeyCode::Char('d')]);
+    assert!(app.form.is_none());
 
     press(&mut app, &[KeyCode::Char('p')]);
     let effects = fill(&mut app, &["Enable MFA for admins", "", "2099-01-31"]);
@@ -898,17 +1011,20 @@ fn a_finding_can_be_raised_by_hand_with_a_checked_severity() {
             .is_some_and(|h| h.contains("critical:")),
         "rubric shown"
     );
-    // Replace the suggested severity with something that is not one.
+    // Add to the suggested severity so it is not one any more.
     fill(&mut app, &["Shared admin password", "x", "", ""]);
     let form = app.form.as_ref().expect("still open");
+    assert_eq!(form.focus, 1);
     assert!(
-        form.error
+        form.fields[1]
+            .error
             .as_deref()
-            .is_some_and(|e| e.contains("Severity")),
+            .is_some_and(|e| e.contains("'mediumx' is not one of")),
         "{:?}",
-        form.error
+        form.fields[1].error
     );
-    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(form.value(0), "Shared admin password");
+    press(&mut app, &[KeyCode::Esc, KeyCode::Char('d')]);
     assert!(app
         .document
         .as_ref()
@@ -965,9 +1081,10 @@ fn a_reviewer_accepts_and_queries_answers_from_the_walkthrough() {
     press(&mut app, &[KeyCode::Char('1'), KeyCode::Char('v')]);
     let text = format!("{:?}", render(&app, 120, 40).backend());
     assert!(
-        text.contains("Changed since the last review: personal_data"),
+        text.contains("Changed since the last review: Personal data"),
         "{text}"
     );
+    assert!(!text.contains("personal_data"), "{text}");
     // The project lead does not review their own assessment.
     press(&mut app, &[KeyCode::Char('w'), KeyCode::Left]);
     assert_eq!(current_id(&app), question);
@@ -1053,6 +1170,343 @@ fn detail_panes_scroll_with_j_and_k_and_start_at_the_top_for_a_new_selection() {
         );
     }
     assert_eq!(first_detail_row(&app), top);
+}
+
+// ---- nothing typed, pasted or pressed changes an answer by accident ----
+
+fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    update(app, Msg::Paste(text.into()), now())
+}
+
+fn step_of_kind(app: &App, kind: AnswerKind) -> usize {
+    app.steps
+        .iter()
+        .position(|s| {
+            app.catalogue
+                .question(&s.question)
+                .is_some_and(|q| q.kind == kind)
+        })
+        .expect("a question of that kind")
+}
+
+#[test]
+fn enter_on_an_unanswered_question_answers_nothing_and_says_how() {
+    let mut app = app();
+    assert_eq!(app.document.as_ref().expect("open").cursor, None);
+    let before = app.document.as_ref().expect("open").assessment.clone();
+    assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
+    let document = app.document.as_ref().expect("open");
+    assert_eq!(document.assessment, before, "nothing changed");
+    let message = status(&app);
+    assert!(message.contains("Nothing is chosen yet"), "{message}");
+    assert!(message.contains("press the option's number"), "{message}");
+    assert_eq!(current_id(&app), "classification", "it stays put");
+    // Moving, then Enter, answers; so does a number.
+    assert_eq!(
+        press(&mut app, &[KeyCode::Down, KeyCode::Enter]),
+        vec![Effect::Save]
+    );
+    assert_eq!(current_id(&app), "personal_data");
+    assert_eq!(press(&mut app, &[KeyCode::Char('2')]), vec![Effect::Save]);
+    let answers = &app.document.as_ref().expect("open").assessment.answers;
+    assert_eq!(
+        answers["classification"].value,
+        Some(secassess::assessment::record::StoredValue::One(
+            "official".into()
+        ))
+    );
+    assert_eq!(
+        answers["personal_data"].value,
+        Some(secassess::assessment::record::StoredValue::One("no".into()))
+    );
+    // Back on an answered question the cursor is on its answer, so Enter keeps it.
+    press(&mut app, &[KeyCode::Left]);
+    assert_eq!(app.document.as_ref().expect("open").cursor, Some(1));
+}
+
+#[test]
+fn a_paste_on_a_question_changes_nothing_and_says_so() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('1')]);
+    let before = app.document.as_ref().expect("open").assessment.clone();
+    for text in ["2 day release window; details to follow", "1\n2\nd\nyes\n"] {
+        assert!(paste(&mut app, text).is_empty());
+        assert_eq!(app.document.as_ref().expect("open").assessment, before);
+        assert!(app.editor.is_none() && app.form.is_none());
+        assert!(
+            status(&app).contains("Pasted text ignored"),
+            "{}",
+            status(&app)
+        );
+    }
+    assert_eq!(current_id(&app), "personal_data");
+}
+
+#[test]
+fn a_paste_goes_into_the_open_text_box_whole() {
+    // Notes take several lines: the line breaks stay.
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert!(paste(&mut app, "Asked IG\r\nwaiting for\nthe DPIA").is_empty());
+    update(&mut app, ctrl('s'), now());
+    assert_eq!(
+        app.document.as_ref().expect("open").assessment.answers["classification"].notes,
+        "Asked IG\nwaiting for\nthe DPIA"
+    );
+
+    // A one-line field joins the lines with spaces; the description keeps them.
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert!(paste(&mut app, "Ward\nrota").is_empty());
+    assert!(
+        status(&app).contains("line breaks became spaces"),
+        "{}",
+        status(&app)
+    );
+    press(&mut app, &[KeyCode::Tab]);
+    paste(&mut app, "Staff rota\nfor wards\n");
+    assert_eq!(
+        press(&mut app, &[KeyCode::Enter]),
+        vec![Effect::Create {
+            name: "Ward rota".into(),
+            description: "Staff rota\nfor wards".into()
+        }]
+    );
+}
+
+#[test]
+fn pre_filled_fields_start_with_the_cursor_at_the_end() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(catalogue, Theme::from_env(None, None), None, Vec::new());
+    type_text(&mut app, "Zoë O'Brien");
+    press(&mut app, &[KeyCode::Tab]);
+    // Role is pre-filled "Project lead": Backspace deletes its end, typing goes after it.
+    press(&mut app, &[KeyCode::Backspace; 4]);
+    type_text(&mut app, "manager");
+    let form = app.form.as_ref().expect("identity form");
+    assert_eq!(form.value(0), "Zoë O'Brien");
+    assert_eq!(form.value(1), "Project manager");
+}
+
+#[test]
+fn q_and_esc_close_the_innermost_thing_first() {
+    let mut app = app();
+    press(&mut app, &[KeyCode::Char('?')]);
+    assert!(app.overlay.is_some());
+    assert!(
+        press(&mut app, &[KeyCode::Char('q')]).is_empty(),
+        "q closes help"
+    );
+    assert!(app.overlay.is_none());
+    press(&mut app, &[KeyCode::Char('g')]);
+    assert!(press(&mut app, &[KeyCode::Esc]).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(!app.quitting);
+    assert_eq!(press(&mut app, &[KeyCode::Char('q')]), vec![Effect::Quit]);
+}
+
+#[test]
+fn enter_on_an_empty_required_field_says_so_next_to_it() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        Vec::new(),
+    );
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
+    let form = app.form.as_ref().expect("still open");
+    assert_eq!(form.focus, 0, "it did not move on");
+    let error = form.fields[0].error.clone().unwrap_or_default();
+    assert!(error.contains("System name is needed"), "{error}");
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("System name is needed"), "{screen}");
+}
+
+#[test]
+fn a_bad_evidence_path_keeps_the_form_and_what_was_typed() {
+    let mut app = app();
+    let step = step_of_kind(&app, AnswerKind::Evidence);
+    app.document.as_mut().expect("open").step = step;
+    let question = current_id(&app);
+    press(&mut app, &[KeyCode::Enter]);
+    let effects = fill(&mut app, &["Pen test report", "/no/such/report.pdf"]);
+    assert_eq!(
+        effects,
+        vec![Effect::AttachFile {
+            question: question.clone(),
+            title: "Pen test report".into(),
+            path: "/no/such/report.pdf".into()
+        }]
+    );
+    assert!(app.form.is_some(), "open until the file is read");
+    update(
+        &mut app,
+        Msg::AttachFailed("cannot read /no/such/report.pdf: no such file".into()),
+        now(),
+    );
+    let form = app.form.as_ref().expect("still open");
+    assert_eq!(form.value(0), "Pen test report");
+    assert_eq!(form.value(1), "/no/such/report.pdf");
+    assert!(form.fields[1]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("no such file")));
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .is_empty());
+    // A readable file: the shell says so, the form closes and the answer is recorded.
+    let effects = update(
+        &mut app,
+        Msg::Attached {
+            question: question.clone(),
+            evidence: secassess::questionnaire::answer::EvidenceRef {
+                title: "Pen test report".into(),
+                path: Some("/tmp/report.pdf".into()),
+                sha256: Some("ab".repeat(32)),
+                size: Some(3),
+                ..Default::default()
+            },
+        },
+        now(),
+    );
+    assert_eq!(effects, vec![Effect::Save, Effect::CheckEvidence]);
+    assert!(app.form.is_none());
+    assert!(app
+        .document
+        .as_ref()
+        .expect("open")
+        .assessment
+        .answers
+        .contains_key(&question));
+}
+
+#[test]
+fn the_marking_is_never_cut_by_a_long_system_name() {
+    let mut app = app();
+    app.document.as_mut().expect("open").assessment.system.name =
+        "Regional workforce rostering, e-rostering and staff bank booking platform".into();
+    press(&mut app, &[KeyCode::Char('2')]);
+    let header = screen_text(&app, 80, 24)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(header.contains("│ OFFICIAL-SENSITIVE"), "{header}");
+    assert!(header.contains("Regional workforce"), "{header}");
+    assert!(header.contains("..."), "{header}");
+    assert!(header.contains("[saving...]"), "{header}");
+}
+
+#[test]
+fn multi_line_answers_and_notes_keep_their_line_breaks() {
+    let mut app = app();
+    let step = step_of_kind(&app, AnswerKind::Text);
+    app.document.as_mut().expect("open").step = step;
+    press(&mut app, &[KeyCode::Enter]);
+    paste(&mut app, "Azure UK South\nSupport: Acme Ltd");
+    update(&mut app, ctrl('s'), now());
+    // Answering moved on; back to it for the notes.
+    press(&mut app, &[KeyCode::Left, KeyCode::Char('n')]);
+    paste(&mut app, "Checked with IG\nDPIA due in May");
+    update(&mut app, ctrl('s'), now());
+    let screen = screen_text(&app, 120, 40);
+    let rows: Vec<&str> = screen.lines().collect();
+    let answer = rows
+        .iter()
+        .position(|r| r.contains("Answer: Azure UK South"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(rows[answer + 1].contains("Support: Acme Ltd"), "{screen}");
+    let notes = rows
+        .iter()
+        .position(|r| r.contains("Notes: Checked with IG"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(rows[notes + 1].contains("DPIA due in May"), "{screen}");
+}
+
+#[test]
+fn a_long_status_message_wraps_rather_than_being_cut() {
+    let mut app = app();
+    let long = format!("{} the end of the message.", "A long reason. ".repeat(12));
+    update(&mut app, Msg::Failed(long), now());
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("the end of the message."), "{screen}");
+}
+
+#[test]
+fn help_lists_every_key_of_the_screen_it_is_opened_on_first() {
+    let mut app = app_with_one_raised_finding();
+    press(&mut app, &[KeyCode::Char('?')]);
+    let screen = screen_text(&app, 120, 40);
+    for text in [
+        "Findings register",
+        "mitigated: the date and the evidence",
+        "pre-approved exception",
+        "escalate to the directorate",
+    ] {
+        assert!(screen.contains(text), "{text}:\n{screen}");
+    }
+    let rows: Vec<&str> = screen.lines().collect();
+    let findings = rows.iter().position(|r| r.contains("Findings register"));
+    let questions = rows.iter().position(|r| r.contains("│Questions"));
+    assert!(findings < questions || questions.is_none(), "{screen}");
+}
+
+#[test]
+fn unmet_obligations_with_a_finding_are_marked_and_the_legend_explains() {
+    let mut app = app_with_one_raised_finding();
+    press(&mut app, &[KeyCode::Char('o')]);
+    let screen = screen_text(&app, 120, 40);
+    let marked = screen
+        .lines()
+        .filter(|r| r.contains("[!] NOT MET F  MUST"))
+        .count();
+    assert_eq!(marked, 1, "{screen}");
+    assert!(screen.contains("F has a finding"), "{screen}");
+    assert!(
+        screen.contains("~MUST may apply, answers will tell"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn times_are_shown_in_the_app_time_zone() {
+    let mut app = app();
+    app.zone =
+        secassess::tui::app::Zone::Fixed(chrono::FixedOffset::east_opt(3600).expect("an offset"));
+    press(&mut app, &[KeyCode::Char('1'), KeyCode::Left]);
+    let screen = screen_text(&app, 120, 40);
+    // Answered at 09:41 UTC.
+    assert!(screen.contains("on 2026-11-23 at 10:41"), "{screen}");
+}
+
+#[test]
+fn f1_opens_the_help_over_a_form_and_question_marks_are_typed() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(catalogue, Theme::from_env(None, None), None, Vec::new());
+    type_text(&mut app, "Who?");
+    assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));
+    press(&mut app, &[KeyCode::F(1)]);
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("Keys ("), "{screen}");
+    assert!(
+        screen.contains("Ctrl-U/Ctrl-K"),
+        "editing keys shown: {screen}"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("Who?".into()));
 }
 
 #[test]

@@ -1,181 +1,13 @@
-//! The real binary in a real pseudo-terminal, read back through a vt100 parser: first
-//! run, answering, quitting, resuming, resizing and Ctrl-C, as a user would do them. On a
-//! timeout the screen is dumped, so a failure shows what the user would have seen.
+//! The real binary in a real pseudo-terminal, read back through a vt100 parser (see
+//! `pty_support`): first run, answering, quitting, resuming, resizing and Ctrl-C, findings,
+//! review and the evidence pack, as a user would do them.
 #![cfg(unix)]
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+mod pty_support;
 
-const WAIT: Duration = Duration::from_secs(20);
-
-struct Tui {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Tui {
-    fn start(home: &Path, args: &[&str], size: (u16, u16)) -> Tui {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: size.1,
-                cols: size.0,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_secassess"));
-        command.args(args);
-        command.env_clear();
-        command.env("TERM", "xterm-256color");
-        command.env("PATH", std::env::var("PATH").unwrap_or_default());
-        command.env("HOME", home);
-        command.env("SECASSESS_DATA_DIR", home.join("data"));
-        command.env("SECASSESS_CONFIG_DIR", home.join("config"));
-        command.env("NO_COLOR", "1");
-        let child = pty.slave.spawn_command(command).expect("secassess starts");
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            non_zero(size.1),
-            non_zero(size.0),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let sink = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("parser lock").process(&buffer[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().expect("pty writer");
-        Tui {
-            master: pty.master,
-            writer,
-            child,
-            parser,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser lock").screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < WAIT {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!(
-            "timed out waiting for {text:?}; the screen was:\n{}",
-            self.screen()
-        );
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("keys sent");
-        self.writer.flush().expect("keys flushed");
-        // One key at a time reaches the app as separate events, as typing does.
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn type_line(&mut self, text: &str) {
-        for c in text.chars() {
-            self.send(&c.to_string());
-        }
-        self.send("\r");
-    }
-
-    /// Types each value into the next field of the open form (an empty value keeps what
-    /// is there) and saves it with Enter on the last.
-    fn type_line_in_form(&mut self, values: &[&str]) {
-        for (i, value) in values.iter().enumerate() {
-            for c in value.chars() {
-                self.send(&c.to_string());
-            }
-            self.send(if i + 1 < values.len() { "\t" } else { "\r" });
-        }
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        self.parser
-            .lock()
-            .expect("parser lock")
-            .set_size(non_zero(rows), non_zero(cols));
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resized");
-    }
-
-    /// Waits for the process to end; returns its success and whether the terminal was
-    /// left in the alternate screen (it must not be).
-    fn wait_exit(mut self) -> (bool, bool) {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("child status") {
-                std::thread::sleep(Duration::from_millis(100));
-                let alternate = self
-                    .parser
-                    .lock()
-                    .expect("parser lock")
-                    .screen()
-                    .alternate_screen();
-                return (status.success(), alternate);
-            }
-            if start.elapsed() > WAIT {
-                let _ = self.child.kill();
-                panic!("secassess did not exit; the screen was:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
-
-fn non_zero(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a terminal size is never zero")
-}
-
-fn assessment_file(home: &Path) -> PathBuf {
-    home.join("data").join("ward-rota.secassess.toml")
-}
-
-/// First run to first answer: identity, a new assessment, one answer, quit.
-fn first_run(home: &Path) {
-    let mut tui = Tui::start(home, &[], (80, 24));
-    tui.wait_for("Who are you?");
-    tui.type_line("Ann Lead");
-    tui.type_line("");
-    tui.type_line("ann@example.org");
-    tui.wait_for("No assessments yet");
-    tui.send("n");
-    tui.wait_for("New assessment");
-    tui.type_line("Ward rota");
-    tui.type_line("Staff rota for wards");
-    tui.wait_for("highest security classification");
-    tui.send("2");
-    tui.wait_for("OFFICIAL-SENSITIVE");
-    tui.wait_for("question 2 of");
-    tui.send("q");
-    let (success, alternate) = tui.wait_exit();
-    assert!(success);
-    assert!(!alternate, "the terminal was restored");
-}
+use pty_support::{assessment_file, first_run, Tui};
 
 #[test]
 fn first_run_answer_quit_and_resume() {
@@ -195,7 +27,7 @@ fn first_run_answer_quit_and_resume() {
 
     // Reopening goes straight back to where the user left off.
     let path_text = path.display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.wait_for("[saved");
     tui.send("q");
@@ -203,12 +35,12 @@ fn first_run_answer_quit_and_resume() {
 }
 
 #[test]
-fn ctrl_c_quits_keeping_typed_text_and_restores_the_terminal() {
+fn ctrl_c_while_typing_asks_and_keeps_the_text_when_told() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
     let path = assessment_file(home.path());
     let path_text = path.display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.send("n"); // notes on this question
     tui.wait_for("Ctrl-S");
@@ -216,6 +48,8 @@ fn ctrl_c_quits_keeping_typed_text_and_restores_the_terminal() {
         tui.send(&c.to_string());
     }
     tui.send("\x03");
+    tui.wait_for("Keep what you typed?");
+    tui.send("k");
     assert_eq!(tui.wait_exit(), (true, false));
     let saved = std::fs::read_to_string(&path).expect("saved");
     assert!(saved.contains("ask IG about rota data"), "{saved}");
@@ -226,7 +60,7 @@ fn resizing_redraws_and_too_small_says_so() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
     let path_text = assessment_file(home.path()).display().to_string();
-    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut tui = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     tui.wait_for("question 2 of");
     tui.resize(60, 20);
     tui.wait_for("needs at least 80x24");
@@ -243,9 +77,9 @@ fn a_second_instance_is_read_only_and_says_who_has_it() {
     first_run(home.path());
     let path = assessment_file(home.path());
     let path_text = path.display().to_string();
-    let mut first = Tui::start(home.path(), &["open", &path_text], (80, 24));
+    let mut first = Tui::start(home.path(), &["open", &path_text], (80, 24), &[]);
     first.wait_for("[saved");
-    let mut second = Tui::start(home.path(), &["open", &path_text], (100, 30));
+    let mut second = Tui::start(home.path(), &["open", &path_text], (100, 30), &[]);
     second.wait_for("[read-only]");
     second.wait_for("Ann Lead");
     let before = std::fs::read_to_string(&path).expect("readable");
@@ -366,7 +200,7 @@ fn plan_for_gaps(home: &Path, file: &str) {
 fn a_gap_goes_from_not_met_to_risk_accepted_through_the_tui() {
     let home = tempfile::tempdir().expect("temp dir");
     let file = answered_by_lead(home.path()).display().to_string();
-    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30), &[]);
     tui.wait_for("question 1 of");
     tui.send("o");
     tui.wait_for("[!] NOT MET");
@@ -407,7 +241,12 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     plan_for_gaps(home.path(), &file);
 
     // The reviewer queries the classification.
-    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    let mut reviewer = Tui::start(
+        home.path(),
+        &["--as", REVIEWER, "open", &file],
+        (100, 30),
+        &[],
+    );
     reviewer.wait_for("question 1 of");
     reviewer.send("Q");
     reviewer.wait_for("Review comment");
@@ -418,7 +257,7 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     assert_eq!(reviewer.wait_exit(), (true, false));
 
     // The lead sees the query, changes the answer and replies.
-    let mut lead = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30));
+    let mut lead = Tui::start(home.path(), &["--as", LEAD, "open", &file], (100, 30), &[]);
     lead.wait_for("Review: queried");
     lead.wait_for("Why only OFFICIAL?");
     lead.send("2");
@@ -434,18 +273,20 @@ fn lead_answers_reviewer_queries_lead_changes_reviewer_accepts_and_signs_off() {
     assert_eq!(lead.wait_exit(), (true, false));
 
     // The reviewer accepts every answer, then signs off.
-    let mut reviewer = Tui::start(home.path(), &["--as", REVIEWER, "open", &file], (100, 30));
+    let mut reviewer = Tui::start(
+        home.path(),
+        &["--as", REVIEWER, "open", &file],
+        (100, 30),
+        &[],
+    );
     reviewer.wait_for("question 1 of");
     for _ in 0..200 {
-        if reviewer
-            .screen()
-            .contains("No answer is waiting for review")
-        {
+        if reviewer.screen().contains("No answer is waiting") {
             break;
         }
         reviewer.send("A");
     }
-    reviewer.wait_for("No answer is waiting for review");
+    reviewer.wait_for("No answer is waiting");
     reviewer.send("S");
     reviewer.wait_for("Sign off the assessment");
     reviewer.send("\r");
@@ -470,7 +311,12 @@ fn the_evidence_pack_is_written_from_the_tui() {
     let home = tempfile::tempdir().expect("temp dir");
     let file = answered_by_lead(home.path());
     let file_text = file.display().to_string();
-    let mut tui = Tui::start(home.path(), &["--as", LEAD, "open", &file_text], (120, 40));
+    let mut tui = Tui::start(
+        home.path(),
+        &["--as", LEAD, "open", &file_text],
+        (120, 40),
+        &[],
+    );
     tui.wait_for("question 1 of");
     tui.send("v");
     tui.wait_for("evidence pack");

@@ -171,7 +171,14 @@ pub enum FindingError {
     #[error("{id} was changed outside secassess (or added in a text editor) since its last recorded change, so it was not changed again; check the file, then acknowledge the edit (`secassess finding acknowledge FILE {id}`) to record it in the audit trail")]
     ChangedOutside { id: String },
     #[error("{finding} was not changed: {problem}")]
-    Invalid { finding: String, problem: String },
+    Invalid {
+        finding: String,
+        problem: String,
+        /// The field at fault, as in [`ConsistencyProblem::field`]
+        /// (`mitigation.target_date`, or a part of one such as `owner.role`), when it is
+        /// one field: a form shows the problem next to it.
+        field: Option<&'static str>,
+    },
     #[error("{finding} was not changed: {}", join_problems(.problems))]
     Inconsistent {
         finding: String,
@@ -957,6 +964,7 @@ pub fn set_mitigation_plan(
         if !done && moved && plan.target_date < today {
             return Err(invalid(
                 f,
+                "mitigation.target_date",
                 format!(
                     "the target date {} has already passed (today is {today}); choose today or a later date",
                     plan.target_date
@@ -966,6 +974,7 @@ pub fn set_mitigation_plan(
         if let Some(completed) = plan.completed_on.filter(|d| *d > today) {
             return Err(invalid(
                 f,
+                "mitigation.completed_on",
                 format!("the completion date {completed} is after today ({today}); record it once the actions are done"),
             ));
         }
@@ -997,6 +1006,7 @@ pub fn complete_mitigation(
         return Err(FindingError::Invalid {
             finding: id.to_string(),
             problem: String::from("it has no mitigation plan to complete; record the plan first"),
+            field: None,
         });
     };
     if !has_evidence(&evidence) {
@@ -1005,6 +1015,7 @@ pub fn complete_mitigation(
             problem: String::from(
                 "no evidence given; attach a document, link or ticket showing the fix",
             ),
+            field: Some("mitigation.evidence"),
         });
     }
     set_mitigation_plan(
@@ -1025,12 +1036,14 @@ pub fn complete_mitigation(
 fn not_after_today(
     finding: &Finding,
     what: &str,
+    field: &'static str,
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<(), FindingError> {
     if on > today {
         return Err(invalid(
             finding,
+            field,
             format!(
                 "the {what} date {on} is after today ({today}); record the {what} once it is given"
             ),
@@ -1051,10 +1064,17 @@ pub fn accept_risk(
 ) -> Result<(), FindingError> {
     let today = actor.today;
     modify(assessment, catalogue, id, actor, |f| {
-        not_after_today(f, "acceptance", acceptance.accepted_on, today)?;
+        not_after_today(
+            f,
+            "acceptance",
+            "acceptance.accepted_on",
+            acceptance.accepted_on,
+            today,
+        )?;
         if acceptance.review_date <= today {
             return Err(invalid(
                 f,
+                "acceptance.review_date",
                 format!(
                     "the review date {} is not in the future (today is {today}); choose a later review date",
                     acceptance.review_date
@@ -1085,7 +1105,13 @@ pub fn record_exception(
 ) -> Result<(), FindingError> {
     let today = actor.today;
     modify(assessment, catalogue, id, actor, |f| {
-        not_after_today(f, "approval", approval.approved_on, today)?;
+        not_after_today(
+            f,
+            "approval",
+            "exception.approved_on",
+            approval.approved_on,
+            today,
+        )?;
         f.exception = Some(ExceptionApproval {
             approved_by: trimmed(&approval.approved_by),
             reference: approval.reference.trim().to_string(),
@@ -1109,14 +1135,22 @@ pub fn escalate(
     let to = trimmed(to);
     modify(assessment, catalogue, id, actor, |f| {
         if blank(&to.name) || blank(&to.role) {
+            // The part left out, so a form can point at it.
+            let part = if blank(&to.name) {
+                "owner"
+            } else {
+                "owner.role"
+            };
             return Err(invalid(
                 f,
+                part,
                 String::from("say to whom it is escalated: their name and their role (for example Director of Digital, or the organisation risk owner)"),
             ));
         }
         if super::identity::same(&to, actor.who) {
             return Err(invalid(
                 f,
+                "owner",
                 format!(
                     "{} is escalating it, and an escalation goes to someone else: the directorate or organisation risk owner",
                     actor.who.signature()
@@ -1245,10 +1279,11 @@ fn trimmed(person: &Person) -> Person {
     }
 }
 
-fn invalid(finding: &Finding, problem: String) -> FindingError {
+fn invalid(finding: &Finding, field: &'static str, problem: String) -> FindingError {
     FindingError::Invalid {
         finding: finding.id.clone(),
         problem,
+        field: Some(field),
     }
 }
 

@@ -64,7 +64,7 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             other => other.into(),
         })?;
         writeln!(out, "Answered {}.", sanitise_line(&id))?;
-        for line in obligation_change_lines(&effects) {
+        for line in obligation_change_lines(&effects, context.verbose) {
             writeln!(out, "  {line}")?;
         }
     }

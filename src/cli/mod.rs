@@ -1,6 +1,7 @@
 //! The subcommands, one file each, and what they share: the context from global flags,
 //! the error type with its exit codes, and the output format flag.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,9 +30,11 @@ pub mod system;
 pub mod validate;
 pub mod verify;
 
-/// Opens an assessment for a command that changes it. A lock left by a secassess that is
-/// no longer running is taken over only when the user asked (`--take-over`); otherwise,
-/// and whenever the file is open in a running secassess, it refuses, saying why and that
+/// Opens an assessment for a command that changes it. A stale lock (left by a secassess
+/// that is no longer running, or one this computer cannot check, such as a lock from
+/// another computer) is taken over only when the user asked (`--take-over`), and then
+/// stderr names whose lock was overridden; otherwise, and whenever the file is open in a
+/// running secassess on this computer, it refuses, saying why, what to do, and that
 /// nothing was changed.
 pub fn open_to_change(
     path: &Path,
@@ -41,15 +44,24 @@ pub fn open_to_change(
     now: DateTime<Utc>,
 ) -> Result<Session, CliError> {
     let mut session = Session::open(path, catalogue, who, now)?;
-    if take_over && matches!(session.access(), Access::StaleLock(_)) {
-        session.take_over(now)?;
+    if let (true, Access::StaleLock(_, staleness)) = (take_over, session.access()) {
+        let warn = staleness.needs_warning();
+        if let Some(notice) = session.take_over(now)? {
+            let consequence = if warn {
+                " If it is still open there, that secassess will refuse to save over this change."
+            } else {
+                ""
+            };
+            // Best effort: the change itself is what matters, and stdout says it.
+            let _ = writeln!(std::io::stderr(), "{notice}{consequence}");
+        }
     }
     match session.read_only_reason() {
         None => Ok(session),
         Some(reason) => Err(CliError::Usage(format!(
             "{} cannot be changed now: {reason}. Nothing was changed.{}",
             sanitise_line(&path.display().to_string()),
-            if matches!(session.access(), Access::StaleLock(_)) {
+            if matches!(session.access(), Access::StaleLock(..)) {
                 " Add --take-over to take it over."
             } else {
                 ""
@@ -81,6 +93,8 @@ pub struct Context {
     pub acting_as: Option<String>,
     /// `--plain`: line-by-line questions with no cursor movement or colour.
     pub plain: bool,
+    /// `--verbose`: ids beside titles in messages.
+    pub verbose: bool,
 }
 
 impl Context {

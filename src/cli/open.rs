@@ -68,15 +68,20 @@ fn run_tui(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, C
             )));
         }
     }
-    shell::run(Launch {
+    let ended = shell::run(Launch {
         catalogue,
         who,
         data_dir,
         config_dir,
         open: assessment,
         theme,
+        verbose: context.verbose,
     })?;
-    Ok(ExitCode::SUCCESS)
+    match ended {
+        shell::Ended::Quit => Ok(ExitCode::SUCCESS),
+        // Everything is saved and the terminal restored: end as the signal asked.
+        shell::Ended::Stopped(stop) => stop.exit(),
+    }
 }
 
 /// Plain mode on stdin/stdout: straight into `assessment`, or the home list.

@@ -13,7 +13,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{Local, NaiveDate, Offset, Utc};
+use chrono::{Local, NaiveDate, Utc};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -536,14 +536,15 @@ fn write_file(what: &str, path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 }
 
 fn write_outputs(args: &Args, listing: &Listing) -> Result<ExitCode, CliError> {
-    let offset = Local::now().offset().fix();
+    // Each instant with the offset in force then (summer time or not).
+    let local = |at: chrono::DateTime<Utc>| at.with_timezone(&Local).fixed_offset();
     let generated_at = super::export::source_date_epoch()
         .map_err(CliError::Export)?
         .unwrap_or_else(Utc::now);
     let json = render::json(listing).map_err(|e| CliError::Output(std::io::Error::other(e)))?;
     let mut written = Vec::new();
     if let Some(path) = &args.html {
-        let page = render::html::render(listing, generated_at, offset);
+        let page = render::html::render(listing, generated_at, local);
         write_file("the HTML register", path, page.as_bytes())?;
         written.push(format!(
             "HTML register ({} assessments, marked {}): {}",
@@ -556,7 +557,7 @@ fn write_outputs(args: &Args, listing: &Listing) -> Result<ExitCode, CliError> {
         let document = render::register::document(
             listing,
             generated_at,
-            offset,
+            local,
             &sha256_hex(json.as_bytes()),
             &json_command(args, listing),
         );
@@ -594,7 +595,7 @@ fn write_outputs(args: &Args, listing: &Listing) -> Result<ExitCode, CliError> {
             let width = text_width(args);
             let text = match &listing.since {
                 Some(_) => render::text::render_since(listing, width),
-                None => render::text::render(listing, width, offset),
+                None => render::text::render(listing, width, local),
             };
             out.write_all(text.as_bytes())
         }

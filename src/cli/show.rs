@@ -12,7 +12,7 @@ use secassess::assessment::findings;
 use secassess::assessment::upgrade::{upgrade_report, UpgradeReport, VersionChange};
 use secassess::questionnaire::Catalogue;
 use secassess::rules::Evaluation;
-use secassess::store::{self, lock, Loaded, LockInfo, END_MARKER};
+use secassess::store::{self, lock, Loaded, LockInfo, Staleness, END_MARKER};
 use secassess::text::{sanitise, sanitise_line};
 
 use super::{to_json, CliError, Context, Format};
@@ -34,7 +34,8 @@ pub struct Summary {
     pub evaluation: Evaluation,
     pub problems: Vec<String>,
     pub upgrade: UpgradeReport,
-    pub lock: Option<(LockInfo, bool)>,
+    /// Who holds the lock, and why it is stale when it is.
+    pub lock: Option<(LockInfo, Option<Staleness>)>,
 }
 
 impl Summary {
@@ -42,10 +43,7 @@ impl Summary {
         let loaded = store::load(path)?;
         let (evaluation, problems) = findings::evaluate(&loaded.assessment, catalogue);
         let upgrade = upgrade_report(&loaded.assessment, catalogue);
-        let lock = lock::holder(path).ok().flatten().map(|info| {
-            let stale = lock::is_stale(&info);
-            (info, stale)
-        });
+        let lock = lock::holder(path).ok().flatten();
         Ok(Summary {
             loaded,
             evaluation,
@@ -94,7 +92,7 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
                 "upgrade": summary.upgrade,
                 "schema_version": summary.loaded.schema_version,
                 "complete": summary.loaded.complete,
-                "locked_by": summary.lock.as_ref().map(|(info, stale)| serde_json::json!({"lock": info, "stale": stale})),
+                "locked_by": summary.lock.as_ref().map(|(info, staleness)| serde_json::json!({"lock": info, "stale": staleness.is_some(), "staleness": staleness})),
             });
             writeln!(out, "{}", to_json(&json)?)?;
         }
@@ -164,11 +162,19 @@ fn write_text(out: &mut impl Write, path: &Path, summary: &Summary) -> std::io::
         "Progress: {} of {} questions answered ({} \"don't know yet\")",
         progress.answered, progress.total, progress.dont_know
     )?;
-    if let Some((info, stale)) = &summary.lock {
-        let state = if *stale {
-            " (that process has ended: the lock is stale and can be taken over)"
-        } else {
-            ""
+    if let Some((info, staleness)) = &summary.lock {
+        let state = match staleness {
+            None => "",
+            Some(Staleness::Ended | Staleness::PidReused | Staleness::OwnPid) => {
+                " (that process has ended: the lock is stale and can be taken over)"
+            }
+            Some(Staleness::Unreadable) => " (the lock file cannot be read: it can be taken over)",
+            Some(Staleness::OtherHost) => {
+                " (another computer: this one cannot tell whether it is still open there)"
+            }
+            Some(Staleness::Unverifiable) => {
+                " (this computer cannot tell whether that process is still secassess)"
+            }
         };
         writeln!(
             out,

@@ -164,16 +164,26 @@ fn introduce(console: &mut Console<'_>, session: &mut Session) -> Result<(), Pla
         "Answering as {}.",
         sanitise_line(&session.who().signature())
     ))?;
-    if let Access::StaleLock(_) = session.access() {
+    if let Access::StaleLock(_, staleness) = session.access() {
+        let question = if staleness.needs_warning() {
+            "Take it over anyway? Only if you are sure nobody has it open. Type yes or no, then Enter."
+        } else {
+            "Take it over and edit it? Type yes or no, then Enter."
+        };
         let reason = session.read_only_reason().unwrap_or_default();
-        console.say(&format!("This assessment {}.", sanitise_line(&reason)))?;
+        console.say(&format!(
+            "This assessment is read-only for now: {}.",
+            sanitise_line(&reason)
+        ))?;
         loop {
-            match console.ask("Take it over and edit it? Type yes or no, then Enter.")? {
+            match console.ask(question)? {
                 Line::Text(t)
                     if t.trim().eq_ignore_ascii_case("yes")
                         || t.trim().eq_ignore_ascii_case("y") =>
                 {
-                    session.take_over(Utc::now())?;
+                    if let Some(notice) = session.take_over(Utc::now())? {
+                        console.say(&notice)?;
+                    }
                     break;
                 }
                 Line::Text(t)
@@ -612,7 +622,7 @@ fn announce(
     session: &Session,
     effects: &AnswerEffects,
 ) -> io::Result<()> {
-    for line in crate::session::obligation_change_lines(effects) {
+    for line in crate::session::obligation_change_lines(effects, false) {
         console.say(&line)?;
     }
     for id in &effects.new_notices {

@@ -85,7 +85,7 @@ fn a_short_walkthrough_is_saved_answer_by_answer() {
     assert!(output.contains("Options:\n  1) OFFICIAL: "), "{output}");
     assert!(output.contains("Saved: OFFICIAL-SENSITIVE."), "{output}");
     assert!(
-        output.contains("Now applies: penetration-test (MUST) because "),
+        output.contains("Now applies: Have the system penetration tested (MUST) because "),
         "{output}"
     );
     assert!(output.contains("Summary of Ward rota"), "{output}");

@@ -1,16 +1,29 @@
 //! One writer at a time: `FILE.lock`, created with `create_new` next to an assessment by
-//! whoever opens it for editing, saying who holds it, on which host, in which process and
+//! whoever opens it for editing, saying who holds it (the person and their computer
+//! account), on which host, in which process (its id and when that process started) and
 //! since when. A second opener is told who holds it and works read-only.
 //!
-//! A lock whose holder process is gone on this same host is reported as stale, and can
-//! be taken over after the user has been asked. A lock from another host is never judged
-//! stale automatically: this host cannot see that host's processes. The lock is advisory
-//! (it keeps secassess instances apart, not a text editor) and is released when its
-//! guard is dropped.
+//! Every lock can be resolved. [`acquire`] sorts an existing lock into one of:
+//! - held by a running secassess on this computer, checked by process id *and* process
+//!   start time, so a process id reused by another program (or, under Wine, by the new
+//!   process itself) is never taken for the holder: close it there first;
+//! - stale, because that process has ended, its id now names another program, it names
+//!   this very process (which did not write it), or the lock file cannot be read: it can
+//!   be taken over once the user agrees;
+//! - not checkable from here, because it was written on another computer (whose
+//!   processes this one cannot see) or is an older lock without the start time whose
+//!   process id is in use: it can be taken over deliberately, after a clear warning.
+//!
+//! Lock files written before the start time was recorded are still read. The lock is
+//! advisory (it keeps secassess instances apart, not a text editor) and is released when
+//! its guard is dropped; a save checks the lock is still its own first (see
+//! [`LockGuard::check`]), so a holder whose lock was taken over cannot write over the new
+//! holder's work.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -20,13 +33,24 @@ use super::atomic::sibling;
 use super::StoreError;
 use crate::assessment::record::{timestamp, Person};
 
-/// Who holds a lock.
+/// Who holds a lock, as its file says (TOML). `process_started` and `account` are absent
+/// from lock files written by earlier versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockInfo {
+    /// The person, as "Name <email>".
     pub holder: String,
     pub host: String,
     pub pid: u32,
+    /// When the lock was taken (UTC, whole seconds).
     pub started_at: DateTime<Utc>,
+    /// When the holding process started, in the holder platform's own terms ("linux boot
+    /// ID tick N", "windows created N"): with `pid`, it names one process for the
+    /// lifetime of a computer, where a process id alone is reused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_started: Option<String>,
+    /// The holder's login name on `host`, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl LockInfo {
@@ -36,7 +60,37 @@ impl LockInfo {
             host: String::new(),
             pid: 0,
             started_at: DateTime::<Utc>::UNIX_EPOCH,
+            process_started: None,
+            account: None,
         }
+    }
+}
+
+/// Why a lock is not (or may not be) held by a running secassess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Staleness {
+    /// Its process is no longer running on this computer.
+    Ended,
+    /// Its process id now belongs to a program that started at another time.
+    PidReused,
+    /// It names this very process, which did not write it: an earlier program that had
+    /// the same process id left it (seen under Wine, which reuses ids quickly).
+    OwnPid,
+    /// The lock file cannot be read or understood.
+    Unreadable,
+    /// It was written on another computer, whose programs this one cannot see.
+    OtherHost,
+    /// An older lock that does not record when its process started, naming a process id
+    /// that is in use (or whose start this computer cannot read): it may still be open.
+    Unverifiable,
+}
+
+impl Staleness {
+    /// Whether the holder may still be working on the file, so taking over needs a clear
+    /// warning and a deliberate choice rather than a plain "take over?".
+    pub fn needs_warning(self) -> bool {
+        matches!(self, Staleness::OtherHost | Staleness::Unverifiable)
     }
 }
 
@@ -45,11 +99,11 @@ impl LockInfo {
 pub enum LockOutcome {
     /// The lock is ours until the guard is dropped.
     Acquired(LockGuard),
-    /// Someone holds it, or may: open read-only.
+    /// A running secassess on this computer holds it: open read-only.
     HeldBy(LockInfo),
-    /// Its holder is gone (or the lock file is unreadable): ask the user, then
-    /// [`take_over`].
-    Stale(LockInfo),
+    /// Its holder has gone, or this computer cannot tell (see [`Staleness`]): ask the
+    /// user (with a warning when [`Staleness::needs_warning`]), then [`take_over`].
+    Stale(LockInfo, Staleness),
 }
 
 /// Holds the lock; dropping it removes the lock file if it is still ours.
@@ -68,16 +122,68 @@ impl LockGuard {
     pub fn lock_file(&self) -> &Path {
         &self.path
     }
+
+    /// Checks, before a save, that the lock is still ours. A lock file deleted by hand is
+    /// written again (nobody else holds the file, so this guard still may); one that now
+    /// names someone else, who took it over, refuses the save with who that is.
+    pub fn check(&self) -> Result<(), StoreError> {
+        match read_info(&self.path) {
+            Ok(Some(info)) if info == self.info => Ok(()),
+            Ok(Some(info)) => Err(StoreError::LockTakenOver {
+                lock: self.path.clone(),
+                by: Box::new(info),
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match write_new(&self.path, &self.info) {
+                    Ok(()) => Ok(()),
+                    // Someone created it between the two calls: look again.
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => self.check(),
+                    Err(source) => Err(StoreError::Lock {
+                        path: self.path.clone(),
+                        source,
+                    }),
+                }
+            }
+            Ok(None) | Err(_) => Err(StoreError::LockTakenOver {
+                lock: self.path.clone(),
+                by: Box::new(LockInfo::unreadable(&self.path)),
+            }),
+        }
+    }
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        // Only remove a lock file that still says it is ours: if someone took it over
-        // (wrongly judging it stale), deleting theirs would let a third writer in.
+        forget_held(&self.info);
+        // Only remove a lock file that still says it is ours: if someone took it over,
+        // deleting theirs would let a third writer in.
         if read_info(&self.path).ok().flatten().as_ref() == Some(&self.info) {
             let _ = fs::remove_file(&self.path);
         }
     }
+}
+
+/// The locks this process holds now: a lock file naming this process's id is ours only
+/// if it is one of these (anything else was left by an earlier process with the same id).
+static HELD: Mutex<Vec<LockInfo>> = Mutex::new(Vec::new());
+
+fn remember_held(info: &LockInfo) {
+    HELD.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(info.clone());
+}
+
+fn forget_held(info: &LockInfo) {
+    let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(index) = held.iter().position(|h| h == info) {
+        held.swap_remove(index);
+    }
+}
+
+fn held_here(info: &LockInfo) -> bool {
+    HELD.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .contains(info)
 }
 
 /// `FILE.lock` for an assessment `FILE`.
@@ -92,16 +198,22 @@ pub fn acquire(
     now: DateTime<Utc>,
 ) -> Result<LockOutcome, StoreError> {
     let path = lock_path(assessment);
+    let pid = std::process::id();
     let info = LockInfo {
         holder: holder.signature(),
         host: this_host(),
-        pid: std::process::id(),
+        pid,
         started_at: timestamp(now),
+        process_started: process_start(pid),
+        account: this_account(),
     };
     // A lock released between our create_new and reading it is simply tried again.
     for _ in 0..3 {
         match write_new(&path, &info) {
-            Ok(()) => return Ok(LockOutcome::Acquired(LockGuard { path, info })),
+            Ok(()) => {
+                remember_held(&info);
+                return Ok(LockOutcome::Acquired(LockGuard { path, info }));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 if let Some(outcome) = classify(&path) {
                     return Ok(outcome);
@@ -110,11 +222,15 @@ pub fn acquire(
             Err(source) => return Err(StoreError::Lock { path, source }),
         }
     }
-    Ok(LockOutcome::HeldBy(LockInfo::unreadable(&path)))
+    Ok(LockOutcome::Stale(
+        LockInfo::unreadable(&path),
+        Staleness::Unreadable,
+    ))
 }
 
 /// Takes over a lock reported as [`LockOutcome::Stale`] once the user has agreed. If the
-/// lock changed meanwhile (someone else took it over), the new holder is reported.
+/// lock changed meanwhile (someone else took it, or its holder came back), the new state
+/// is reported instead and nothing is taken.
 pub fn take_over(
     assessment: &Path,
     stale: &LockInfo,
@@ -122,18 +238,20 @@ pub fn take_over(
     now: DateTime<Utc>,
 ) -> Result<LockOutcome, StoreError> {
     let path = lock_path(assessment);
-    let current = read_info(&path).map_err(|source| StoreError::Lock {
-        path: path.clone(),
-        source,
-    })?;
+    let current = read_info(&path);
     let unchanged = match &current {
-        Some(info) => info == stale,
-        None => stale.pid == 0,
+        Ok(Some(info)) => info == stale,
+        Ok(None) => stale.pid == 0,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+        Err(_) => stale.pid == 0,
     };
     if !unchanged {
         return match current {
-            Some(info) => Ok(LockOutcome::HeldBy(info)),
-            None => acquire(assessment, holder, now),
+            Ok(Some(info)) => Ok(match judge(&info) {
+                Some(staleness) => LockOutcome::Stale(info, staleness),
+                None => LockOutcome::HeldBy(info),
+            }),
+            _ => acquire(assessment, holder, now),
         };
     }
     match fs::remove_file(&path) {
@@ -144,25 +262,66 @@ pub fn take_over(
     acquire(assessment, holder, now)
 }
 
-/// Who holds the lock on an assessment, if anyone: for read-only views such as `show`.
-pub fn holder(assessment: &Path) -> Result<Option<LockInfo>, StoreError> {
+/// Who holds the lock on an assessment, if anyone, and why it is stale when it is (`None`
+/// when a running secassess holds it): for read-only views such as `show`.
+pub fn holder(assessment: &Path) -> Result<Option<(LockInfo, Option<Staleness>)>, StoreError> {
     let path = lock_path(assessment);
     match fs::symlink_metadata(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(StoreError::Lock { path, source }),
         Ok(_) => {}
     }
-    Ok(Some(
-        read_info(&path)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| LockInfo::unreadable(&path)),
-    ))
+    Ok(Some(match read_info(&path).ok().flatten() {
+        Some(info) => {
+            let staleness = judge(&info);
+            (info, staleness)
+        }
+        None => (LockInfo::unreadable(&path), Some(Staleness::Unreadable)),
+    }))
 }
 
-/// Whether a lock's holder is known to be gone: same host, and no such process.
-pub fn is_stale(info: &LockInfo) -> bool {
-    info.pid == 0 || (info.host == this_host() && !process_alive(info.pid))
+/// Whether, and why, a lock's holder is not (or may not be) a running secassess; `None`
+/// when it certainly is one, on this computer.
+pub fn judge(info: &LockInfo) -> Option<Staleness> {
+    if info.pid == 0 {
+        return Some(if info.host.is_empty() {
+            Staleness::Unreadable
+        } else {
+            Staleness::Ended
+        });
+    }
+    if info.host != this_host() {
+        return Some(Staleness::OtherHost);
+    }
+    if info.pid == std::process::id() {
+        return if held_here(info) {
+            None
+        } else {
+            Some(Staleness::OwnPid)
+        };
+    }
+    if !process_alive(info.pid) {
+        return Some(Staleness::Ended);
+    }
+    let Some(recorded) = info.process_started.as_deref() else {
+        // An older lock (or a platform that cannot tell): the process id alone may name
+        // another program now.
+        return Some(Staleness::Unverifiable);
+    };
+    let Some(now) = process_start(info.pid) else {
+        // Running, but this computer will not say when it started (or it ended just now).
+        return Some(Staleness::Unverifiable);
+    };
+    if platform_of(recorded) != platform_of(&now) {
+        // Written by a build for another platform on this host (a Windows build under
+        // Wine): its process ids are not this platform's.
+        return Some(Staleness::Unverifiable);
+    }
+    (recorded != now).then_some(Staleness::PidReused)
+}
+
+fn platform_of(token: &str) -> &str {
+    token.split_whitespace().next().unwrap_or_default()
 }
 
 /// What an existing lock file says; `None` when it has gone meanwhile.
@@ -172,17 +331,19 @@ fn classify(path: &Path) -> Option<LockOutcome> {
     for _ in 0..5 {
         match read_info(path) {
             Ok(Some(info)) => {
-                return Some(if is_stale(&info) {
-                    LockOutcome::Stale(info)
-                } else {
-                    LockOutcome::HeldBy(info)
-                })
+                return Some(match judge(&info) {
+                    Some(staleness) => LockOutcome::Stale(info, staleness),
+                    None => LockOutcome::HeldBy(info),
+                });
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
             _ => std::thread::sleep(Duration::from_millis(20)),
         }
     }
-    Some(LockOutcome::Stale(LockInfo::unreadable(path)))
+    Some(LockOutcome::Stale(
+        LockInfo::unreadable(path),
+        Staleness::Unreadable,
+    ))
 }
 
 /// The lock file's content: `Ok(None)` when it exists but cannot be parsed.
@@ -219,6 +380,66 @@ fn write_new(path: &Path, info: &LockInfo) -> io::Result<()> {
 /// This computer's name, as the lock file records it.
 pub fn this_host() -> String {
     host_name().unwrap_or_else(|| "unknown-host".into())
+}
+
+/// The user's login name, from the environment (`USER`, `USERNAME` on Windows): shown
+/// to someone deciding whether a lock from another computer is still in use.
+fn this_account() -> Option<String> {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|value| value.trim().to_string())
+        .find(|value| !value.is_empty())
+}
+
+/// When process `pid` started, as a token that differs for a later process given the same
+/// id; `None` when this platform cannot tell or there is no such process.
+#[cfg(target_os = "linux")]
+fn process_start(pid: u32) -> Option<String> {
+    // Field 22 of /proc/PID/stat is the start time in clock ticks since boot; the boot id
+    // makes it unique across reboots. The command name (field 2) may hold spaces and
+    // parentheses, so fields are counted after its closing parenthesis (field 3 first).
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let ticks: u64 = after_name.split_whitespace().nth(19)?.parse().ok()?;
+    let boot = fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    Some(format!("linux boot {} tick {ticks}", boot.trim()))
+}
+
+#[cfg(windows)]
+fn process_start(pid: u32) -> Option<String> {
+    use windows_sys::Win32::Foundation::{CloseHandle, FILETIME};
+    use windows_sys::Win32::System::Threading::{
+        GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+    let zero = FILETIME {
+        dwLowDateTime: 0,
+        dwHighDateTime: 0,
+    };
+    let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+    // SAFETY: OpenProcess takes plain values; the handle is checked for null, passed to
+    // GetProcessTimes with pointers to four locals that outlive the call, and closed once.
+    let ok = unsafe {
+        let handle = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+        if handle.is_null() {
+            return None;
+        }
+        let ok = GetProcessTimes(handle, &mut created, &mut exited, &mut kernel, &mut user);
+        CloseHandle(handle);
+        ok
+    };
+    if ok == 0 {
+        return None;
+    }
+    let ticks = (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime);
+    Some(format!("windows created {ticks}"))
+}
+
+/// Other platforms cannot tell when a process started: their locks are judged by the
+/// process id alone, and one naming a running process may be taken over with a warning.
+#[cfg(not(any(target_os = "linux", windows)))]
+fn process_start(_pid: u32) -> Option<String> {
+    None
 }
 
 #[cfg(unix)]
@@ -296,6 +517,37 @@ fn process_alive(_pid: u32) -> bool {
 mod tests {
     use super::*;
 
+    fn person(name: &str) -> Person {
+        Person {
+            name: name.into(),
+            role: String::new(),
+            email: format!("{}@example.org", name.to_lowercase()),
+        }
+    }
+
+    fn lock_file(dir: &Path, info: &LockInfo) -> PathBuf {
+        let assessment = dir.join("rota.secassess.toml");
+        fs::write(
+            lock_path(&assessment),
+            toml::to_string(info).expect("serialises"),
+        )
+        .expect("lock written");
+        assessment
+    }
+
+    fn here(pid: u32, process_started: Option<String>) -> LockInfo {
+        LockInfo {
+            holder: String::from("Bob <bob@example.org>"),
+            host: this_host(),
+            pid,
+            started_at: DateTime::parse_from_rfc3339("2026-09-01T10:00:00Z")
+                .expect("valid")
+                .with_timezone(&Utc),
+            process_started,
+            account: Some(String::from("bob")),
+        }
+    }
+
     #[test]
     fn this_process_is_alive_and_a_reaped_child_is_not() {
         assert!(process_alive(std::process::id()));
@@ -308,5 +560,134 @@ mod tests {
                 assert!(!process_alive(pid));
             }
         }
+    }
+
+    #[test]
+    fn a_lock_naming_this_process_is_ours_only_if_we_hold_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Left by an earlier process that had this process's id (as under Wine).
+        let assessment = lock_file(
+            dir.path(),
+            &here(std::process::id(), process_start(std::process::id())),
+        );
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        let LockOutcome::Stale(info, Staleness::OwnPid) = outcome else {
+            panic!("{outcome:?}");
+        };
+        let guard = match take_over(&assessment, &info, &person("Ann"), Utc::now()) {
+            Ok(LockOutcome::Acquired(guard)) => guard,
+            other => panic!("{other:?}"),
+        };
+        // The lock we now hold, seen from this same process, is held.
+        let again = acquire(&assessment, &person("Cy"), Utc::now()).expect("lock");
+        assert!(matches!(again, LockOutcome::HeldBy(_)), "{again:?}");
+        drop(guard);
+        assert!(!lock_path(&assessment).exists(), "released");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_reused_process_id_is_recognised_by_its_start_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep starts");
+        let pid = child.id();
+        let started = process_start(pid).expect("a start time");
+        assert_eq!(process_start(pid).as_deref(), Some(started.as_str()));
+
+        // The lock's process started at another time: its id now names another program.
+        let assessment = lock_file(
+            dir.path(),
+            &here(pid, Some(String::from("linux boot x tick 1"))),
+        );
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        assert!(
+            matches!(outcome, LockOutcome::Stale(_, Staleness::PidReused)),
+            "{outcome:?}"
+        );
+        // The same process, started when the lock says: held.
+        lock_file(dir.path(), &here(pid, Some(started)));
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        assert!(matches!(outcome, LockOutcome::HeldBy(_)), "{outcome:?}");
+        // An older lock without the start time, naming a running process: cannot tell.
+        lock_file(dir.path(), &here(pid, None));
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        assert!(
+            matches!(outcome, LockOutcome::Stale(_, Staleness::Unverifiable)),
+            "{outcome:?}"
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        assert!(
+            matches!(outcome, LockOutcome::Stale(_, Staleness::Ended)),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn a_lock_from_another_computer_can_be_taken_over_and_its_holder_cannot_save() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let assessment = dir.path().join("rota.secassess.toml");
+        let theirs = match acquire(&assessment, &person("Bob"), Utc::now()).expect("lock") {
+            LockOutcome::Acquired(guard) => guard,
+            other => panic!("{other:?}"),
+        };
+        // Make it look as if it came from another computer (a shared drive).
+        let mut foreign = theirs.info().clone();
+        foreign.host = String::from("WARD-PC-17");
+        fs::remove_file(lock_path(&assessment)).expect("removed");
+        lock_file(dir.path(), &foreign);
+        let outcome = acquire(&assessment, &person("Ann"), Utc::now()).expect("lock");
+        let LockOutcome::Stale(info, staleness) = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!(staleness, Staleness::OtherHost);
+        assert!(staleness.needs_warning());
+        assert_eq!(info.host, "WARD-PC-17");
+        let ours = match take_over(&assessment, &info, &person("Ann"), Utc::now()) {
+            Ok(LockOutcome::Acquired(guard)) => guard,
+            other => panic!("{other:?}"),
+        };
+        assert!(ours.check().is_ok());
+        // The old holder's next save is refused, naming who took it.
+        match theirs.check() {
+            Err(StoreError::LockTakenOver { by, .. }) => assert!(by.holder.contains("Ann")),
+            other => panic!("{other:?}"),
+        }
+        drop(theirs);
+        assert!(
+            lock_path(&assessment).exists(),
+            "theirs did not remove ours"
+        );
+    }
+
+    #[test]
+    fn old_lock_files_are_read_and_a_deleted_lock_is_written_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let assessment = dir.path().join("rota.secassess.toml");
+        // As written before the start time and account were recorded.
+        fs::write(
+            lock_path(&assessment),
+            "holder = \"Bob <bob@example.org>\"\nhost = \"elsewhere\"\npid = 4242\nstarted_at = \"2026-09-01T10:00:00Z\"\n",
+        )
+        .expect("written");
+        let Some((info, Some(Staleness::OtherHost))) = holder(&assessment).expect("readable")
+        else {
+            panic!("an old lock from another host");
+        };
+        assert_eq!(info.pid, 4242);
+        assert_eq!(info.process_started, None);
+        fs::remove_file(lock_path(&assessment)).expect("removed");
+
+        let guard = match acquire(&assessment, &person("Ann"), Utc::now()).expect("lock") {
+            LockOutcome::Acquired(guard) => guard,
+            other => panic!("{other:?}"),
+        };
+        fs::remove_file(lock_path(&assessment)).expect("deleted by hand");
+        assert!(guard.check().is_ok());
+        assert!(lock_path(&assessment).exists(), "written again");
     }
 }

@@ -26,7 +26,7 @@ use crate::assessment::migrate::MigrationError;
 use crate::assessment::record::{Assessment, Person, SCHEMA_VERSION};
 
 pub use format::{Decoded, END_MARKER, MAX_ASSESSMENT_BYTES};
-pub use lock::{LockGuard, LockInfo, LockOutcome};
+pub use lock::{LockGuard, LockInfo, LockOutcome, Staleness};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -65,11 +65,13 @@ pub enum StoreError {
     },
     #[error("{path} already exists; open it with `secassess show {path}`, or choose another name or --output")]
     AlreadyExists { path: PathBuf },
-    #[error("cannot use the lock file {path}: {source}")]
+    #[error("cannot use the lock file {path}: {source}. Check you may write to that folder; if no secassess has the assessment open, deleting that lock file by hand clears it.")]
     Lock {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("not saved: the lock {lock} was taken over by {} on host {} at {} (UTC), so saving now would write over their work; your changes are not in the file. Close this copy and open the file again to see theirs.", .by.holder, .by.host, .by.started_at.format("%Y-%m-%d %H:%M"))]
+    LockTakenOver { lock: PathBuf, by: Box<LockInfo> },
     #[error("cannot list {path}: {source}. Check --data-dir or SECASSESS_DATA_DIR.")]
     Directory {
         path: PathBuf,
@@ -280,6 +282,8 @@ impl Editor {
     /// Saves the assessment. The first save of a migrated file first keeps the original
     /// as `FILE.schema-vN.bak` (never replaced afterwards).
     pub fn save(&mut self, assessment: &Assessment) -> Result<(), StoreError> {
+        // Someone who took the lock over owns the file now.
+        self.lock.check()?;
         if let Some(version) = self.keep_original {
             let original = original_path(&self.path, version);
             let write_error = |source| StoreError::Write {
@@ -323,8 +327,9 @@ pub enum Opened {
     Editable(Editor, Box<Loaded>),
     /// Someone else has it open: show it read-only and say who.
     ReadOnly(Box<Loaded>, LockInfo),
-    /// The lock's holder is gone: ask the user, then [`lock::take_over`] and open again.
-    Stale(Box<Loaded>, LockInfo),
+    /// The lock's holder is gone, or this computer cannot tell: ask the user (warning
+    /// them when [`Staleness::needs_warning`]), then [`lock::take_over`] and open again.
+    Stale(Box<Loaded>, LockInfo, Staleness),
 }
 
 /// Opens an assessment for editing as `who`: takes the lock, then reads the file (so what
@@ -337,6 +342,8 @@ pub fn open_for_edit(path: &Path, who: &Person, now: DateTime<Utc>) -> Result<Op
             Ok(Opened::Editable(editor, Box::new(loaded)))
         }
         LockOutcome::HeldBy(info) => Ok(Opened::ReadOnly(Box::new(load(path)?), info)),
-        LockOutcome::Stale(info) => Ok(Opened::Stale(Box::new(load(path)?), info)),
+        LockOutcome::Stale(info, staleness) => {
+            Ok(Opened::Stale(Box::new(load(path)?), info, staleness))
+        }
     }
 }

@@ -1,17 +1,27 @@
 //! The TUI's state and its one way to change: `update(app, msg, now)`, which applies a
-//! key press (or a message from the shell, such as "saved") and returns the effects the
-//! shell must carry out (save, open a file, hash an evidence file, quit). No I/O happens
-//! here, so every behaviour is testable with key events in and state out.
+//! key press, a paste (or a message from the shell, such as "saved") and returns the
+//! effects the shell must carry out (save, open a file, hash an evidence file, quit). No
+//! I/O happens here, so every behaviour is testable with key events in and state out.
+//!
+//! Nothing a person types, pastes or presses changes an answer they did not mean to
+//! change: a paste only ever goes into an open text box; an unanswered question has no
+//! option selected, so Enter alone answers nothing; leaving a text box with something
+//! typed in it asks first (keep, throw away, back); `q` and Esc close the innermost thing
+//! open (a prompt, help, a list) before anything else.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui_textarea::TextArea;
 
+pub use super::form::{Field, Form, FormKind, FormStep};
 use super::keymap::{command_for, Command, Context};
+pub use super::prompt::{Answer, Ask, Prompt};
+use super::text_box::TextBox;
 use super::theme::Theme;
+use super::typing::{capitalised, on_editor_key, on_paste, on_prompt_key, typed_text_at_risk};
+pub use super::zone::Zone;
 use super::{changes, register};
 use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
@@ -59,8 +69,9 @@ pub struct Document {
     /// saved with the next answer or on quit).
     pub dirty: bool,
     pub step: usize,
-    /// Selected row in the current question's options.
-    pub cursor: usize,
+    /// Selected row in the current question's options: none until the user moves or the
+    /// question has an answer, so Enter alone never answers an unanswered question.
+    pub cursor: Option<usize>,
     /// Options ticked so far on a multiple-choice question.
     pub ticked: BTreeSet<String>,
     pub obligation_cursor: usize,
@@ -72,9 +83,11 @@ pub struct Document {
     pub detail_scroll: u16,
     /// Lines scrolled on the overview, which is longer than a small terminal.
     pub overview_scroll: u16,
-    /// Read-only because the lock was left by a program that is no longer running: the
-    /// user may take it over (`T`).
+    /// Read-only because the lock is stale: the user may take it over (`T`).
     pub can_take_over: bool,
+    /// Taking it over needs a warning first: the holder may still be working on it (a
+    /// lock from another computer, or one this computer cannot check).
+    pub take_over_warning: bool,
     /// The local evidence files as the shell last found them (`Msg::EvidenceChecked`).
     pub evidence: EvidenceFiles,
     /// The user agreed to change this assessment although it is signed off.
@@ -91,72 +104,6 @@ impl Document {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormKind {
-    Identity,
-    NewAssessment,
-    OpenPath,
-    /// The folder the home screen lists.
-    Folder,
-    Date,
-    Evidence,
-    FindingDetails,
-    MitigationPlan,
-    Mitigated,
-    AcceptRisk,
-    Exception,
-    ReviewQuery,
-    SignOff,
-    /// Escalate a finding: to whom (name, role).
-    Escalate,
-    /// The system's name and description.
-    System,
-    /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
-    ConfirmChange,
-}
-
-pub struct Form {
-    pub kind: FormKind,
-    pub title: String,
-    pub fields: Vec<(String, TextArea<'static>)>,
-    pub focus: usize,
-    pub error: Option<String>,
-    /// Guidance shown under the fields (such as the severity rubric).
-    pub hint: Option<String>,
-    /// What the form changes: a finding id or a question id.
-    pub target: Option<String>,
-    /// A new finding's links (obligations, questions) kept while its details are typed.
-    pub draft: Option<crate::assessment::findings::NewFinding>,
-    /// The key to carry out once the user agrees (a [`FormKind::ConfirmChange`]).
-    pub replay: Option<KeyEvent>,
-}
-
-impl Form {
-    pub(crate) fn new(kind: FormKind, title: &str, fields: &[(&str, &str)]) -> Form {
-        Form {
-            kind,
-            title: title.to_string(),
-            fields: fields
-                .iter()
-                .map(|(label, value)| (label.to_string(), TextArea::new(vec![value.to_string()])))
-                .collect(),
-            focus: 0,
-            error: None,
-            hint: None,
-            target: None,
-            draft: None,
-            replay: None,
-        }
-    }
-
-    pub fn value(&self, index: usize) -> String {
-        self.fields
-            .get(index)
-            .map(|(_, area)| area.lines().join(" ").trim().to_string())
-            .unwrap_or_default()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditPurpose {
     Answer,
     Notes,
@@ -166,7 +113,25 @@ pub enum EditPurpose {
 pub struct Editor {
     pub purpose: EditPurpose,
     pub question: String,
-    pub area: TextArea<'static>,
+    pub area: TextBox,
+}
+
+impl Editor {
+    fn new(purpose: EditPurpose, question: &str, text: &str) -> Editor {
+        Editor {
+            purpose,
+            question: question.to_string(),
+            area: TextBox::new(text, true),
+        }
+    }
+
+    /// What the text is, for messages: "your answer", "the notes".
+    pub fn what(&self) -> &'static str {
+        match self.purpose {
+            EditPurpose::Answer => "your answer",
+            EditPurpose::Notes => "the notes",
+        }
+    }
 }
 
 pub enum Overlay {
@@ -177,8 +142,8 @@ pub enum Overlay {
         cursor: usize,
     },
     Search {
-        // Boxed: a text area is large and the other overlays are a few bytes.
-        query: Box<TextArea<'static>>,
+        // Boxed: a text box is large and the other overlays are a few bytes.
+        query: Box<TextBox>,
         cursor: usize,
     },
 }
@@ -227,10 +192,22 @@ pub enum Effect {
     CheckEvidence,
 }
 
-/// A message to the app: a key, or news from the shell.
+/// A message to the app: a key, a paste, or news from the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal: it goes into the open text box, whole, or nowhere.
+    Paste(String),
+    /// The program was asked to stop (SIGTERM, SIGHUP, SIGINT; console close or
+    /// Ctrl-Break on Windows): save what is saved, keep nothing half-typed, quit.
+    Stop,
+    /// The shell fingerprinted a local evidence file for the open evidence form.
+    Attached {
+        question: String,
+        evidence: EvidenceRef,
+    },
+    /// The evidence file named in the open evidence form could not be read.
+    AttachFailed(String),
     Saved(Result<DateTime<Utc>, String>),
     /// The shell could not do what an effect asked (open, create, attach).
     Failed(String),
@@ -252,8 +229,12 @@ pub enum Access {
     Editable,
     /// Read-only, with the reason in words for the user.
     ReadOnly(String),
-    /// Read-only because its lock is stale; the user may take it over.
-    StaleLock(String),
+    /// Read-only because its lock is stale; the user may take it over, after a warning
+    /// when `warn` (its holder may still be working on it).
+    StaleLock {
+        reason: String,
+        warn: bool,
+    },
 }
 
 pub struct App {
@@ -270,10 +251,15 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub form: Option<Form>,
     pub editor: Option<Editor>,
+    /// A question asked before going on (keep what was typed? take over?): above
+    /// everything else, and answered before any other key counts.
+    pub prompt: Option<Prompt>,
     pub status: Option<StatusMessage>,
     pub quitting: bool,
-    /// The user's UTC offset, for showing times; fixed so rendering stays a pure function.
-    pub local_offset: chrono::FixedOffset,
+    /// The time zone times are shown in, with the offset in force at each instant.
+    pub zone: Zone,
+    /// Show question and obligation ids beside their titles in messages (`--verbose`).
+    pub verbose: bool,
     /// The user's date as of the last message, for overdue dates (rendering reads it
     /// rather than the clock).
     pub today: NaiveDate,
@@ -302,9 +288,11 @@ impl App {
             overlay: None,
             form: None,
             editor: None,
+            prompt: None,
             status: None,
             quitting: false,
-            local_offset: chrono::Offset::fix(&Utc),
+            zone: Zone::default(),
+            verbose: false,
             today: NaiveDate::MIN,
             sign_off_waiting: false,
         };
@@ -318,9 +306,10 @@ impl App {
     /// Accepting newer questionnaire versions is audited at the Unix epoch here; the
     /// shell opens through [`update`] with the real time.
     pub fn open(&mut self, path: PathBuf, assessment: Assessment, read_only: Option<String>) {
-        self.open_with(path, assessment, read_only, false, DateTime::UNIX_EPOCH);
+        self.open_with(path, assessment, read_only, None, DateTime::UNIX_EPOCH);
     }
 
+    /// `take_over`: the lock is stale and may be taken over; `Some(true)` after a warning.
     /// Returns whether the assessment changed on opening (it was moved onto the current
     /// questionnaire versions) and needs saving.
     fn open_with(
@@ -328,7 +317,7 @@ impl App {
         path: PathBuf,
         mut assessment: Assessment,
         read_only: Option<String>,
-        can_take_over: bool,
+        take_over: Option<bool>,
         now: DateTime<Utc>,
     ) -> bool {
         // What changed in the questionnaires since it was answered: said once on opening;
@@ -372,13 +361,14 @@ impl App {
             save,
             dirty: accepted,
             step,
-            cursor: 0,
+            cursor: None,
             ticked: BTreeSet::new(),
             obligation_cursor: 0,
             finding_cursor: 0,
             detail_scroll: 0,
             overview_scroll: 0,
-            can_take_over,
+            can_take_over: take_over.is_some(),
+            take_over_warning: take_over == Some(true),
             evidence: EvidenceFiles::not_checked(),
             after_sign_off: false,
         });
@@ -386,6 +376,7 @@ impl App {
         self.overlay = None;
         self.form = None;
         self.editor = None;
+        self.prompt = None;
         self.reset_cursor();
         self.status = problems.first().map(|p| StatusMessage {
             tone: Tone::Warning,
@@ -432,10 +423,10 @@ impl App {
             });
         }
         if let Some(reason) = self.document.as_ref().and_then(|d| d.read_only()) {
-            let heading = if can_take_over {
-                "Read-only (press T to take it over)"
-            } else {
-                "Read-only"
+            let heading = match take_over {
+                Some(false) => "Read-only (press T to take it over)",
+                Some(true) => "Read-only (T to take it over, after a warning)",
+                None => "Read-only",
             };
             self.status = Some(StatusMessage {
                 tone: Tone::Warning,
@@ -470,7 +461,8 @@ impl App {
         rows
     }
 
-    /// Places the option cursor on the current answer, so Enter confirms what is there.
+    /// Places the option cursor on the current answer, so Enter confirms what is there;
+    /// on nothing for an unanswered question.
     fn reset_cursor(&mut self) {
         let Some(question) = self.current_question().cloned() else {
             return;
@@ -486,16 +478,32 @@ impl App {
         };
         document.ticked.clear();
         document.cursor = match answers.get(&question.id) {
-            Some(AnswerValue::YesNo(true)) => 0,
-            Some(AnswerValue::YesNo(false)) => 1,
-            Some(AnswerValue::Choice(c)) => question.option(c).map(|(i, _)| i).unwrap_or(0),
+            Some(AnswerValue::YesNo(true)) => Some(0),
+            Some(AnswerValue::YesNo(false)) => Some(1),
+            Some(AnswerValue::Choice(c)) => question.option(c).map(|(i, _)| i),
             Some(AnswerValue::Choices(cs)) => {
                 document.ticked = cs.iter().cloned().collect();
-                0
+                Some(0)
             }
-            Some(AnswerValue::DontKnow) => rows,
-            _ => 0,
+            Some(AnswerValue::DontKnow) => Some(rows),
+            Some(_) => Some(0),
+            None => None,
         };
+    }
+
+    /// A question or obligation id as people read it: its title (with the id too under
+    /// `--verbose`).
+    pub fn name_of(&self, id: &str) -> String {
+        let title = self
+            .catalogue
+            .obligation(id)
+            .map(|o| o.title.clone())
+            .or_else(|| self.catalogue.question(id).map(question_title));
+        match title {
+            Some(title) if self.verbose => format!("{title} [{id}]"),
+            Some(title) => title,
+            None => id.to_string(),
+        }
     }
 
     pub(crate) fn say(&mut self, tone: Tone, text: impl Into<String>) {
@@ -506,17 +514,27 @@ impl App {
     }
 }
 
+/// A question's name in a message: its short phrase ("GDS approval"), capitalised, or
+/// its prompt when it has none.
+pub fn question_title(question: &Question) -> String {
+    match &question.short {
+        Some(short) => capitalised(short),
+        None => question.prompt.clone(),
+    }
+}
+
 fn identity_form() -> Form {
     Form::new(
         FormKind::Identity,
         "Who are you? (asked once; kept in your secassess settings)",
         &[("Name", ""), ("Role", "Project lead"), ("Email", "")],
     )
+    .required(&[0])
 }
 
 /// Applies one message. Returns what the shell must do.
 pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
-    app.today = now.with_timezone(&app.local_offset).date_naive();
+    app.today = app.zone.date(now);
     match msg {
         Msg::Saved(result) => {
             if let Some(document) = app.document.as_mut() {
@@ -544,12 +562,12 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             access,
         } => {
             let changed = match access {
-                Access::Editable => app.open_with(path, *assessment, None, false, now),
+                Access::Editable => app.open_with(path, *assessment, None, None, now),
                 Access::ReadOnly(reason) => {
-                    app.open_with(path, *assessment, Some(reason), false, now)
+                    app.open_with(path, *assessment, Some(reason), None, now)
                 }
-                Access::StaleLock(reason) => {
-                    app.open_with(path, *assessment, Some(reason), true, now)
+                Access::StaleLock { reason, warn } => {
+                    app.open_with(path, *assessment, Some(reason), Some(warn), now)
                 }
             };
             // Moving onto the current questionnaire versions is saved at once.
@@ -561,6 +579,40 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             } else {
                 Vec::new()
             }
+        }
+        Msg::Paste(text) => {
+            on_paste(app, &text);
+            Vec::new()
+        }
+        Msg::Stop => {
+            // Nobody is there to ask about half-typed text: it is not kept.
+            app.prompt = None;
+            app.form = None;
+            app.editor = None;
+            app.overlay = None;
+            quit(app)
+        }
+        Msg::Attached { question, evidence } => {
+            let Some(question) = app.catalogue.question(&question).cloned() else {
+                return Vec::new();
+            };
+            if app
+                .form
+                .as_ref()
+                .is_some_and(|f| f.kind == FormKind::Evidence)
+            {
+                app.form = None;
+            }
+            let mut effects = answer(app, &question, AnswerValue::Evidence(evidence), now);
+            effects.push(Effect::CheckEvidence);
+            effects
+        }
+        Msg::AttachFailed(problem) => {
+            match app.form.as_mut() {
+                Some(form) if form.kind == FormKind::Evidence => form.field_error(1, problem),
+                _ => app.say(Tone::Error, problem),
+            }
+            Vec::new()
         }
         Msg::EvidenceChecked(files) => {
             if let Some(document) = app.document.as_mut() {
@@ -584,9 +636,26 @@ pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
-    // Ctrl-C always quits, even while typing: the answers are already saved.
+    if app.prompt.is_some() {
+        return on_prompt_key(app, key, now);
+    }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        return quit(app, now);
+        // Answers are saved as they are given; only text still being typed can be lost,
+        // so that is asked about, never kept or dropped silently.
+        if let Some(what) = typed_text_at_risk(app) {
+            app.prompt = Some(Prompt::leave_text(what, true));
+            return Vec::new();
+        }
+        return quit(app);
+    }
+    // Help opens over anything, forms and text boxes included (F1, as `?` is typed
+    // there), and is closed before anything under it gets a key.
+    if matches!(app.overlay, Some(Overlay::Help { .. })) {
+        return on_overlay_key(app, key);
+    }
+    if key.code == KeyCode::F(1) {
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        return Vec::new();
     }
     if app.form.is_some() {
         return on_form_key(app, key, now);
@@ -595,13 +664,13 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Ef
         return on_editor_key(app, key, now);
     }
     if app.overlay.is_some() {
-        return on_overlay_key(app, key, now);
+        return on_overlay_key(app, key);
     }
     let contexts: &[Context] = match app.screen {
         Screen::Home => &[Context::Home, Context::Global],
         Screen::Walkthrough => &[Context::Walkthrough, Context::Global],
         Screen::Obligations => &[Context::Obligations, Context::Global],
-        Screen::Overview => &[Context::Global],
+        Screen::Overview => &[Context::Overview, Context::Global],
         Screen::Findings => &[Context::Findings, Context::Global],
     };
     let Some(command) = command_for(&key, contexts) else {
@@ -611,7 +680,7 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Ef
         return effects;
     }
     match command {
-        Command::Quit => quit(app, now),
+        Command::Quit => quit(app),
         Command::Help => {
             app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
@@ -656,15 +725,26 @@ pub(crate) fn on_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Ef
             switch(app, next)
         }
         Command::TakeOver => match app.document.as_ref() {
+            Some(d) if d.can_take_over && d.take_over_warning => {
+                let reason = d.read_only().unwrap_or_default().to_string();
+                app.prompt = Some(Prompt::take_over(&reason));
+                Vec::new()
+            }
             Some(d) if d.can_take_over => vec![Effect::TakeOver],
             Some(d) if d.read_only().is_some() => {
                 app.say(
                     Tone::Info,
-                    "This assessment is open elsewhere; it can only be taken over when the program holding it has stopped.",
+                    "This assessment is open in a secassess that is still running; it can only be taken over once that program has stopped (close it there, or end it).",
                 );
                 Vec::new()
             }
-            _ => Vec::new(),
+            _ => {
+                app.say(
+                    Tone::Info,
+                    "Nothing to take over: the assessment is yours to change.",
+                );
+                Vec::new()
+            }
         },
         Command::Back => {
             if app.screen != Screen::Walkthrough && app.document.is_some() {
@@ -701,12 +781,16 @@ pub(crate) fn scroll_detail(document: &mut Document, command: Command) -> bool {
     true
 }
 
-fn quit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+/// Quits, saving where the walkthrough was. Only called when no typed text is at risk:
+/// an open text box holds nothing typed (it is closed) or has been dealt with.
+pub(super) fn quit(app: &mut App) -> Vec<Effect> {
     app.quitting = true;
-    // Text being typed is kept, as if Ctrl-S had been pressed: quitting never loses it.
-    let mut effects = commit_editor(app, now);
+    app.form = None;
+    app.editor = None;
+    app.overlay = None;
+    let mut effects = Vec::new();
     if let Some(document) = app.document.as_mut() {
-        if document.dirty && document.read_only().is_none() && !effects.contains(&Effect::Save) {
+        if document.dirty && document.read_only().is_none() {
             effects.push(Effect::Save);
         }
     }
@@ -722,40 +806,32 @@ fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
             if let Some(entry) = app.home.get(app.home_cursor) {
                 return vec![Effect::Open(entry.path.clone())];
             }
-            app.form = Some(Form::new(
-                FormKind::NewAssessment,
-                "New assessment",
-                &[("System name", ""), ("Description", "")],
-            ));
+            app.form = Some(new_assessment_form());
         }
-        Command::NewAssessment => {
-            app.form = Some(Form::new(
-                FormKind::NewAssessment,
-                "New assessment",
-                &[("System name", ""), ("Description", "")],
-            ));
-        }
+        Command::NewAssessment => app.form = Some(new_assessment_form()),
         Command::OpenPath => {
-            app.form = Some(Form::new(
-                FormKind::OpenPath,
-                "Open an assessment file",
-                &[("Path", "")],
-            ));
+            app.form = Some(
+                Form::new(
+                    FormKind::OpenPath,
+                    "Open an assessment file",
+                    &[("Path", "")],
+                )
+                .required(&[0]),
+            );
         }
         Command::ChooseFolder => {
+            // Pre-filled with the folder shown, the cursor at its end, to go down or up
+            // from it.
             let current = app.home_folder.clone();
             let mut form = Form::new(
                 FormKind::Folder,
                 "List the assessments in a folder",
                 &[("Folder", &current)],
-            );
+            )
+            .required(&[0]);
             form.hint = Some(String::from(
                 "A shared drive or a git repository: every *.secassess.toml under it is listed, subfolders included. New assessments are created there too.",
             ));
-            // Editing starts at the end of the folder shown, to go down or up from it.
-            if let Some((_, area)) = form.fields.first_mut() {
-                area.move_cursor(ratatui_textarea::CursorMove::End);
-            }
             app.form = Some(form);
         }
         _ => {}
@@ -763,53 +839,42 @@ fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
     Vec::new()
 }
 
+fn new_assessment_form() -> Form {
+    Form::new(
+        FormKind::NewAssessment,
+        "New assessment",
+        &[("System name", ""), ("Description", "")],
+    )
+    .required(&[0])
+    .multiline(&[1])
+}
+
 fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(form) = app.form.as_mut() else {
         return Vec::new();
     };
-    let command = command_for(&key, &[Context::Form])
-        .or_else(|| (key.code == KeyCode::Esc).then_some(Command::Back));
-    match command {
-        Some(Command::NextField) => {
-            form.focus = (form.focus + 1) % form.fields.len().max(1);
+    match form.key(key) {
+        FormStep::Stay => Vec::new(),
+        FormStep::Submit => submit_form(app, now),
+        FormStep::Close | FormStep::AskToLeave if form.kind == FormKind::Identity => {
+            // Nothing can be recorded without knowing who records it.
+            form.error = Some(String::from(
+                "secassess needs your name to record who answered. Press Ctrl-C to quit.",
+            ));
             Vec::new()
         }
-        Some(Command::PreviousField) => {
-            form.focus = form
-                .focus
-                .checked_sub(1)
-                .unwrap_or(form.fields.len().saturating_sub(1));
+        FormStep::Close => {
+            app.form = None;
             Vec::new()
         }
-        Some(Command::Back) => {
-            if form.kind == FormKind::Identity {
-                // Nothing can be recorded without knowing who records it.
-                form.error = Some(String::from(
-                    "secassess needs your name to record who answered. Press Ctrl-C to quit.",
-                ));
-            } else {
-                app.form = None;
-            }
-            Vec::new()
-        }
-        Some(Command::Confirm) if form.focus + 1 < form.fields.len() => {
-            form.focus += 1;
-            Vec::new()
-        }
-        Some(Command::Confirm) => submit_form(app, now),
-        _ => {
-            if let Some((_, area)) = form.fields.get_mut(form.focus) {
-                if key.code != KeyCode::Enter {
-                    area.input(key);
-                }
-            }
-            form.error = None;
+        FormStep::AskToLeave => {
+            app.prompt = Some(Prompt::leave_text("this form", false));
             Vec::new()
         }
     }
 }
 
-fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(form) = app.form.as_mut() else {
         return Vec::new();
     };
@@ -831,8 +896,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 email: form.value(2),
             };
             if person.name.is_empty() {
-                form.error = Some(String::from("Please give your name."));
-                form.focus = 0;
+                form.field_error(0, "Please give your name.");
                 return Vec::new();
             }
             app.who = Some(person.clone());
@@ -841,20 +905,44 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         }
         FormKind::NewAssessment => {
             let name = form.value(0);
+            let description = form.value(1);
+            // The same checks as creating the file, before the shell is asked to.
+            let checks = [
+                (
+                    0,
+                    session::check_text(
+                        "the system name",
+                        &name,
+                        session::MAX_SYSTEM_NAME_CHARS,
+                        false,
+                    ),
+                ),
+                (
+                    1,
+                    session::check_text(
+                        "the description",
+                        &description,
+                        session::MAX_DESCRIPTION_CHARS,
+                        true,
+                    ),
+                ),
+            ];
+            for (field, check) in checks {
+                if let Err(problem) = check {
+                    form.field_error(field, capitalised(&problem.to_string()));
+                    return Vec::new();
+                }
+            }
             if name.is_empty() {
-                form.error = Some(String::from("Please give the system a name."));
-                form.focus = 0;
+                form.field_error(0, "Please give the system a name.");
                 return Vec::new();
             }
-            let description = form.value(1);
             vec![Effect::Create { name, description }]
         }
         FormKind::OpenPath => {
             let path = form.value(0);
             if path.is_empty() {
-                form.error = Some(String::from(
-                    "Please give the path of a .secassess.toml file.",
-                ));
+                form.field_error(0, "Please give the path of a .secassess.toml file.");
                 return Vec::new();
             }
             vec![Effect::Open(PathBuf::from(path))]
@@ -862,7 +950,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         FormKind::Folder => {
             let folder = form.value(0);
             if folder.is_empty() {
-                form.error = Some(String::from("Please give the path of a folder."));
+                form.field_error(0, "Please give the path of a folder.");
                 return Vec::new();
             }
             vec![Effect::ShowFolder(PathBuf::from(folder))]
@@ -879,7 +967,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 }
                 Err(error) => {
                     if let Some(form) = app.form.as_mut() {
-                        form.error = Some(error.to_string());
+                        form.field_error(0, error.to_string());
                     }
                     Vec::new()
                 }
@@ -893,9 +981,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             };
             if title.is_empty() && location.is_empty() {
                 if let Some(form) = app.form.as_mut() {
-                    form.error = Some(String::from(
-                        "Give a document title, a link or a file path.",
-                    ));
+                    form.field_error(0, "Give a document title, a link or a file path.");
                 }
                 return Vec::new();
             }
@@ -907,7 +993,8 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             let lower = location.to_ascii_lowercase();
             let is_link = lower.starts_with("https://") || lower.starts_with("http://");
             if !location.is_empty() && !is_link {
-                app.form = None;
+                // The form stays open until the file has been read: a path that cannot
+                // be read is said next to it, with everything typed still there.
                 return vec![Effect::AttachFile {
                     question: question.id.clone(),
                     title,
@@ -925,57 +1012,7 @@ fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn on_editor_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
-    // App keys first, so the editor never swallows them.
-    if command_for(&key, &[Context::Editor]) == Some(Command::SaveEdit) {
-        return commit_editor(app, now);
-    }
-    if let Some(editor) = app.editor.as_mut() {
-        editor.area.input(key);
-    }
-    Vec::new()
-}
-
-/// Stops typing and keeps the text: as the answer or as the notes.
-fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(editor) = app.editor.take() else {
-        return Vec::new();
-    };
-    let text = editor.area.lines().join("\n");
-    let Some(question) = app.catalogue.question(&editor.question).cloned() else {
-        return Vec::new();
-    };
-    match editor.purpose {
-        EditPurpose::Answer if text.trim().is_empty() => {
-            app.say(Tone::Info, "Nothing typed, so nothing was saved.");
-            Vec::new()
-        }
-        EditPurpose::Answer => answer(app, &question, AnswerValue::Text(text), now),
-        EditPurpose::Notes => {
-            let Some(who) = editor_of_open_document(app) else {
-                return Vec::new();
-            };
-            let Some(document) = app.document.as_mut() else {
-                return Vec::new();
-            };
-            if let Err(why) =
-                crate::assessment::roles::may_change_answers(&document.assessment, &who)
-            {
-                app.say(Tone::Error, format!("Not changed: {why}."));
-                return Vec::new();
-            }
-            document
-                .assessment
-                .set_notes(&question.id, &text, &who, now);
-            document.dirty = true;
-            document.save = SaveState::Saving;
-            app.say(Tone::Good, "Notes kept.");
-            vec![Effect::Save]
-        }
-    }
-}
-
-fn on_overlay_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+fn on_overlay_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let sections = app.sections();
     let results = app.search_results();
     let Some(overlay) = app.overlay.as_mut() else {
@@ -993,7 +1030,7 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
                 }
             }
             _ => {
-                query.input(key);
+                query.key(key);
                 *cursor = 0;
             }
         }
@@ -1001,10 +1038,10 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effec
     }
     let command = command_for(&key, &[Context::Lists, Context::Global]);
     match (overlay, command) {
-        (_, Some(Command::Back)) | (Overlay::Help { .. }, Some(Command::Help)) => {
+        // `q` closes the innermost thing, like Esc: help and lists first, never the program.
+        (_, Some(Command::Back | Command::Quit)) | (Overlay::Help { .. }, Some(Command::Help)) => {
             app.overlay = None
         }
-        (_, Some(Command::Quit)) => return quit(app, now),
         (Overlay::Help { scroll }, Some(Command::Up)) => *scroll = scroll.saturating_sub(1),
         (Overlay::Help { scroll }, Some(Command::Down)) => *scroll += 1,
         (Overlay::Jump { cursor }, Some(Command::Up)) => *cursor = cursor.saturating_sub(1),
@@ -1068,7 +1105,7 @@ impl App {
         let Some(Overlay::Search { query, .. }) = &self.overlay else {
             return Vec::new();
         };
-        let needle = query.lines().join(" ").trim().to_lowercase();
+        let needle = query.value().to_lowercase();
         if needle.is_empty() {
             return Vec::new();
         }
@@ -1103,14 +1140,15 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
     let rows = app.option_rows().len();
     let dont_know_row = rows.saturating_sub(1);
     match command {
+        // From no selection, either direction selects the first option.
         Command::Up => {
             if let Some(d) = app.document.as_mut() {
-                d.cursor = d.cursor.saturating_sub(1);
+                d.cursor = Some(d.cursor.map_or(0, |c| c.saturating_sub(1)));
             }
         }
         Command::Down => {
             if let Some(d) = app.document.as_mut() {
-                d.cursor = (d.cursor + 1).min(dont_know_row);
+                d.cursor = Some(d.cursor.map_or(0, |c| (c + 1).min(dont_know_row)));
             }
         }
         Command::Next | Command::Previous => {
@@ -1161,40 +1199,30 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
         }
         Command::Search => {
             app.overlay = Some(Overlay::Search {
-                query: Box::new(TextArea::default()),
+                query: Box::new(TextBox::new("", false)),
                 cursor: 0,
             });
         }
         Command::Choose(n) => {
             let index = usize::from(n).saturating_sub(1);
-            if index < dont_know_row {
-                if let Some(d) = app.document.as_mut() {
-                    d.cursor = index;
-                }
-                return confirm(app, &question, now);
+            if index >= dont_know_row {
+                app.say(
+                    Tone::Info,
+                    format!("There is no option {n} here. {}", how_to_answer(&question)),
+                );
+                return Vec::new();
             }
-        }
-        Command::Toggle if question.kind == AnswerKind::Multiple => {
             if let Some(d) = app.document.as_mut() {
-                if let Some(option) = question.options.get(d.cursor) {
-                    if !d.ticked.remove(&option.value) {
-                        // An exclusive option ("Nobody") and the others rule each other out.
-                        let exclusive: Vec<&str> = question
-                            .options
-                            .iter()
-                            .filter(|o| o.exclusive)
-                            .map(|o| o.value.as_str())
-                            .collect();
-                        if option.exclusive {
-                            d.ticked.clear();
-                        } else {
-                            d.ticked.retain(|v| !exclusive.contains(&v.as_str()));
-                        }
-                        d.ticked.insert(option.value.clone());
-                    }
-                }
+                d.cursor = Some(index);
             }
+            // On a multiple-choice question a number ticks its option; Enter answers.
+            if question.kind == AnswerKind::Multiple {
+                toggle(app, &question);
+                return Vec::new();
+            }
+            return confirm(app, &question, now);
         }
+        Command::Toggle if question.kind == AnswerKind::Multiple => toggle(app, &question),
         Command::Confirm => return confirm(app, &question, now),
         Command::DontKnow => {
             let who = question.who_can_answer.clone();
@@ -1248,22 +1276,79 @@ fn on_walkthrough(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<Ef
                 .and_then(|d| d.assessment.answers.get(&question.id))
                 .map(|a| a.notes.clone())
                 .unwrap_or_default();
-            app.editor = Some(Editor {
-                purpose: EditPurpose::Notes,
-                question: question.id.clone(),
-                area: TextArea::new(notes.lines().map(String::from).collect()),
-            });
+            app.editor = Some(Editor::new(EditPurpose::Notes, &question.id, &notes));
         }
         _ => {}
     }
     Vec::new()
 }
 
+/// Space (or a number) on a multiple-choice question: ticks or unticks the selected
+/// option.
+fn toggle(app: &mut App, question: &Question) {
+    let Some(d) = app.document.as_mut() else {
+        return;
+    };
+    let Some(option) = d.cursor.and_then(|c| question.options.get(c)) else {
+        app.say(Tone::Info, how_to_answer(question));
+        return;
+    };
+    if !d.ticked.remove(&option.value) {
+        // An exclusive option ("Nobody") and the others rule each other out.
+        let exclusive: Vec<&str> = question
+            .options
+            .iter()
+            .filter(|o| o.exclusive)
+            .map(|o| o.value.as_str())
+            .collect();
+        if option.exclusive {
+            d.ticked.clear();
+        } else {
+            d.ticked.retain(|v| !exclusive.contains(&v.as_str()));
+        }
+        d.ticked.insert(option.value.clone());
+    }
+}
+
+/// How to answer this question, for Enter pressed with nothing chosen.
+fn how_to_answer(question: &Question) -> String {
+    let options = match question.kind {
+        AnswerKind::YesNo => 2,
+        _ => question.options.len(),
+    };
+    match question.kind {
+        AnswerKind::Multiple => format!(
+            "To answer, tick options with their number (1-{options}) or with ↑/↓ and Space, then press Enter; d for don't know yet."
+        ),
+        AnswerKind::YesNo | AnswerKind::Single => format!(
+            "To answer, press the option's number (1-{options}), or move to it with ↑/↓ and press Enter; d for don't know yet."
+        ),
+        _ => String::from(
+            "To answer, press Enter (or 1) and type; d for don't know yet.",
+        ),
+    }
+}
+
 fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(document) = app.document.as_ref() else {
         return Vec::new();
     };
-    let cursor = document.cursor;
+    let typed_kind = matches!(
+        question.kind,
+        AnswerKind::Text | AnswerKind::Date | AnswerKind::Evidence
+    );
+    // Enter with nothing selected answers nothing, except to open the text box of a
+    // question answered by typing, which records nothing until it is kept.
+    let cursor = match document.cursor {
+        Some(cursor) => cursor,
+        None if typed_kind => 0,
+        None if question.kind == AnswerKind::Multiple && !document.ticked.is_empty() => 0,
+        None => {
+            let how = how_to_answer(question);
+            app.say(Tone::Info, format!("Nothing is chosen yet. {how}"));
+            return Vec::new();
+        }
+    };
     let dont_know_row = app.option_rows().len().saturating_sub(1);
     if cursor == dont_know_row {
         return answer(app, question, AnswerValue::DontKnow, now);
@@ -1296,11 +1381,7 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
                     _ => None,
                 })
                 .unwrap_or_default();
-            app.editor = Some(Editor {
-                purpose: EditPurpose::Answer,
-                question: question.id.clone(),
-                area: TextArea::new(text.lines().map(String::from).collect()),
-            });
+            app.editor = Some(Editor::new(EditPurpose::Answer, &question.id, &text));
             Vec::new()
         }
         AnswerKind::Date => {
@@ -1310,11 +1391,10 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
                     _ => None,
                 })
                 .unwrap_or_default();
-            app.form = Some(Form::new(
-                FormKind::Date,
-                "Date (YYYY-MM-DD)",
-                &[("Date", &current)],
-            ));
+            app.form = Some(
+                Form::new(FormKind::Date, "Date (YYYY-MM-DD)", &[("Date", &current)])
+                    .required(&[0]),
+            );
             Vec::new()
         }
         AnswerKind::Evidence => {
@@ -1332,7 +1412,7 @@ fn confirm(app: &mut App, question: &Question, now: DateTime<Utc>) -> Vec<Effect
 
 /// Who may change the open document now: the user, when one is open and not read-only.
 /// Otherwise `None`, having said why on the status line.
-fn editor_of_open_document(app: &mut App) -> Option<Person> {
+pub(super) fn editor_of_open_document(app: &mut App) -> Option<Person> {
     let who = app.who.clone()?;
     let reason = app.document.as_ref()?.read_only().map(str::to_string);
     if let Some(reason) = reason {
@@ -1372,7 +1452,7 @@ pub fn answer(
     document.save = SaveState::Saving;
     let step = document.step;
     let next = walkthrough::neighbour(&app.steps, step, true, &document.evaluation);
-    match session::obligation_change_summary(&changes) {
+    match session::obligation_change_summary(&changes, app.verbose) {
         Some(summary) => app.say(Tone::Warning, summary),
         None => app.say(Tone::Good, "Answer saved."),
     }

@@ -1,6 +1,7 @@
 //! Every key binding, in one list: the key handling, the help overlay and the hint line
 //! all read it, so what the help says is what the keys do. Arrow keys and vim keys both
-//! work everywhere a direction is meaningful.
+//! work everywhere a direction is meaningful. The editing keys of a text box belong to
+//! `text_box` (and ratatui-textarea); [`TEXT_BOX_KEYS`] lists them for the help.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -74,6 +75,7 @@ pub enum Context {
     Walkthrough,
     Obligations,
     Findings,
+    Overview,
     Lists,
     Editor,
     Form,
@@ -87,8 +89,9 @@ impl Context {
             Context::Walkthrough => "Questions",
             Context::Obligations => "Obligations",
             Context::Findings => "Findings register",
+            Context::Overview => "Overview",
             Context::Lists => "Lists, search and jump",
-            Context::Editor => "While typing",
+            Context::Editor => "While typing (answers, notes, form fields)",
             Context::Form => "Forms",
         }
     }
@@ -152,7 +155,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('?'), key(KeyCode::F(1))],
         "?",
         C::Help,
-        "show or hide this help",
+        "show or hide this help (F1 too, also while typing)",
     ),
     bind(
         X::Global,
@@ -166,7 +169,7 @@ pub const BINDINGS: &[Binding] = &[
         &[key(KeyCode::Esc)],
         "Esc",
         C::Back,
-        "close, cancel or go back",
+        "close, cancel or go back (the innermost thing first)",
     ),
     bind(X::Global, &[ch('w')], "w", C::ShowWalkthrough, "questions"),
     bind(
@@ -174,7 +177,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('T')],
         "T",
         C::TakeOver,
-        "take over a file left open by a program that has stopped",
+        "take over a stale lock, or one from another computer (asks)",
     ),
     bind(
         X::Global,
@@ -280,7 +283,7 @@ pub const BINDINGS: &[Binding] = &[
         &[key(KeyCode::Enter)],
         "Enter",
         C::Confirm,
-        "answer with the selected option, or start typing",
+        "answer with the option picked with ↑/↓, or start typing",
     ),
     bind(
         X::Walkthrough,
@@ -304,7 +307,7 @@ pub const BINDINGS: &[Binding] = &[
         ],
         "1-9",
         C::Choose(0),
-        "choose an option by its number",
+        "answer with that option (multiple choice: tick it)",
     ),
     bind(
         X::Walkthrough,
@@ -474,8 +477,34 @@ pub const BINDINGS: &[Binding] = &[
         C::RecordException,
         "pre-approved exception (e.g. by Cyber Security)",
     ),
-    bind(X::Findings, &[ch('e')], "e", C::Escalate, "escalate"),
-    bind(X::Findings, &[ch('c')], "c", C::CloseFinding, "close"),
+    bind(
+        X::Findings,
+        &[ch('e')],
+        "e",
+        C::Escalate,
+        "escalate to the directorate or organisation risk owner",
+    ),
+    bind(
+        X::Findings,
+        &[ch('c')],
+        "c",
+        C::CloseFinding,
+        "close the finding",
+    ),
+    bind(
+        X::Overview,
+        &[key(KeyCode::Down), ch('j')],
+        "↓/j",
+        C::Down,
+        "scroll down",
+    ),
+    bind(
+        X::Overview,
+        &[key(KeyCode::Up), ch('k')],
+        "↑/k",
+        C::Up,
+        "scroll up",
+    ),
     bind(
         X::Obligations,
         &[key(KeyCode::Enter)],
@@ -492,10 +521,17 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         X::Editor,
-        &[ctrl('s'), key(KeyCode::Esc)],
-        "Ctrl-S/Esc",
+        &[ctrl('s')],
+        "Ctrl-S",
         C::SaveEdit,
         "keep the text and stop typing",
+    ),
+    bind(
+        X::Editor,
+        &[key(KeyCode::Esc)],
+        "Esc",
+        C::Back,
+        "stop typing (asks first whether to keep what you typed)",
     ),
     bind(
         X::Form,
@@ -519,6 +555,43 @@ pub const BINDINGS: &[Binding] = &[
         "next field, or save on the last",
     ),
 ];
+
+/// What a text box does with keys (ratatui-textarea's bindings, with Ctrl-U and Ctrl-Z
+/// as in a shell: see `text_box`), for the help. Not dispatched from here.
+pub const TEXT_BOX_KEYS: &[(&str, &str)] = &[
+    ("Home/End", "start or end of the line"),
+    ("Ctrl-←/→", "a word back or forward"),
+    ("Ctrl-U/Ctrl-K", "delete to the start or end of the line"),
+    ("Ctrl-W", "delete the word before the cursor"),
+    ("Ctrl-Z/Ctrl-R", "undo, redo"),
+    ("Enter", "a new line (answers and notes)"),
+    ("paste", "goes in whole, as text, never as keys"),
+    ("Ctrl-C", "quit; asks first whether to keep what you typed"),
+];
+
+/// The key groups of the help overlay, the current screen's first.
+pub fn help_order(current: Context) -> Vec<Context> {
+    let all = [
+        Context::Global,
+        Context::Walkthrough,
+        Context::Obligations,
+        Context::Findings,
+        Context::Overview,
+        Context::Home,
+        Context::Lists,
+        Context::Editor,
+        Context::Form,
+    ];
+    // A form's fields are text boxes: their editing keys come next.
+    let second = (current == Context::Form).then_some(Context::Editor);
+    std::iter::once(current)
+        .chain(second)
+        .chain(
+            all.into_iter()
+                .filter(|c| *c != current && Some(*c) != second),
+        )
+        .collect()
+}
 
 fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
     // Shift is part of the character for '?', '[' and friends on many layouts.
@@ -625,6 +698,41 @@ mod tests {
             ),
             Some(Command::Notes)
         );
+    }
+
+    #[test]
+    fn the_help_lists_every_binding_and_every_findings_key() {
+        let order = help_order(Context::Walkthrough);
+        assert_eq!(order[0], Context::Walkthrough);
+        for binding in BINDINGS {
+            assert!(
+                order.contains(&binding.context),
+                "{:?} is bound in {:?}, which the help does not show",
+                binding.command,
+                binding.context
+            );
+        }
+        for findings_key in ["m", "x", "e", "p", "a", "c", "n"] {
+            assert!(
+                BINDINGS
+                    .iter()
+                    .any(|b| b.context == Context::Findings && b.label == findings_key),
+                "{findings_key}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_help_line_fits_the_help_box() {
+        // The help box is 76 columns inside; each line is the label padded to 16.
+        let lines = BINDINGS
+            .iter()
+            .map(|b| (b.label, b.help))
+            .chain(TEXT_BOX_KEYS.iter().copied());
+        for (label, help) in lines {
+            let width = 16 + help.chars().count();
+            assert!(width <= 76, "{label}: {help} ({width} columns)");
+        }
     }
 
     #[test]

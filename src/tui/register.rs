@@ -3,12 +3,14 @@
 //! mitigated with evidence, business owner's risk acceptance, pre-approved exception,
 //! escalation, closing), and a reviewer's accept/query on an answer. Pure like the rest
 //! of `app`: each change goes through `assessment::findings` or `assessment::review`
-//! (which audit it) and asks the shell to save.
+//! (which audit it) and asks the shell to save. A change refused there leaves its form
+//! open, with the reason next to the field at fault.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::app::{App, Effect, Form, FormKind, SaveState, Screen, Tone};
 use super::keymap::Command;
+use super::typing::capitalised;
 use crate::assessment::findings::{self, Actor, FindingError, NewFinding, SEVERITY_RUBRIC};
 use crate::assessment::identity::parse_signature;
 use crate::assessment::record::{
@@ -19,14 +21,44 @@ use crate::assessment::sign_off::{self, Judged};
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 
+/// Why a change was refused, and the record field at fault when it is one field
+/// (`mitigation.target_date`), so a form can show it there.
+#[derive(Debug)]
+struct Refusal {
+    text: String,
+    field: Option<String>,
+}
+
+impl From<String> for Refusal {
+    fn from(text: String) -> Refusal {
+        Refusal { text, field: None }
+    }
+}
+
+impl From<FindingError> for Refusal {
+    fn from(error: FindingError) -> Refusal {
+        let field = match &error {
+            FindingError::Invalid { field, .. } => field.map(str::to_string),
+            FindingError::Inconsistent { problems, .. } => {
+                problems.first().map(|p| p.field.clone())
+            }
+            _ => None,
+        };
+        Refusal {
+            text: error.to_string(),
+            field,
+        }
+    }
+}
+
 /// Applies one change to the open assessment as the current user, re-evaluates and asks
 /// for a save. The change's own error (why it was refused) goes to the status line or the
 /// open form; nothing is changed then.
 fn change<T>(
     app: &mut App,
     now: DateTime<Utc>,
-    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
-) -> Result<T, String> {
+    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, Refusal>,
+) -> Result<T, Refusal> {
     let who = app
         .who
         .clone()
@@ -38,7 +70,7 @@ fn change<T>(
         .as_mut()
         .ok_or_else(|| String::from("open an assessment first"))?;
     if let Some(reason) = document.read_only() {
-        return Err(format!("Read-only: {reason}"));
+        return Err(format!("Read-only: {reason}").into());
     }
     let actor = Actor {
         who: &who,
@@ -50,10 +82,6 @@ fn change<T>(
     document.dirty = true;
     document.save = SaveState::Saving;
     Ok(value)
-}
-
-fn text(error: FindingError) -> String {
-    error.to_string()
 }
 
 /// The id of the finding under the cursor on the findings screen.
@@ -90,9 +118,17 @@ fn details_form(title: &str, draft: NewFinding, target: Option<String>) -> Form 
                 draft.severity.name(),
             ),
             ("Owner", &draft.owner),
-            ("Description", &draft.description.replace('\n', " ")),
+            ("Description", &draft.description),
         ],
-    );
+    )
+    .required(&[0, 1])
+    .multiline(&[3])
+    .records(&[
+        (0, "title"),
+        (1, "severity"),
+        (2, "owner"),
+        (3, "description"),
+    ]);
     form.hint = Some(severity_hint());
     form.target = target;
     form.draft = Some(draft);
@@ -113,7 +149,7 @@ pub fn raise_from_obligation(app: &mut App, obligation_id: &str) {
                 None,
             ));
         }
-        Err(e) => app.say(Tone::Error, text(e)),
+        Err(e) => app.say(Tone::Error, e.to_string()),
     }
 }
 
@@ -207,35 +243,48 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
         )),
         Command::PlanMitigation => {
             let plan = finding.mitigation.clone();
-            Some(Form::new(
-                FormKind::MitigationPlan,
-                &format!("Mitigation plan for {id}"),
-                &[
-                    ("Actions", plan.as_ref().map_or("", |p| p.actions.as_str())),
-                    (
-                        "Owner",
-                        plan.as_ref()
-                            .map_or(finding.owner.as_str(), |p| p.owner.as_str()),
-                    ),
-                    (
-                        "Target date (YYYY-MM-DD)",
-                        &plan
-                            .as_ref()
-                            .map(|p| p.target_date.to_string())
-                            .unwrap_or_default(),
-                    ),
-                ],
-            ))
+            Some(
+                Form::new(
+                    FormKind::MitigationPlan,
+                    &format!("Mitigation plan for {id}"),
+                    &[
+                        ("Actions", plan.as_ref().map_or("", |p| p.actions.as_str())),
+                        (
+                            "Owner",
+                            plan.as_ref()
+                                .map_or(finding.owner.as_str(), |p| p.owner.as_str()),
+                        ),
+                        (
+                            "Target date (YYYY-MM-DD)",
+                            &plan
+                                .as_ref()
+                                .map(|p| p.target_date.to_string())
+                                .unwrap_or_default(),
+                        ),
+                    ],
+                )
+                .required(&[0, 1, 2])
+                .multiline(&[0])
+                .records(&[
+                    (0, "mitigation.actions"),
+                    (1, "mitigation.owner"),
+                    (2, "mitigation.target_date"),
+                ]),
+            )
         }
-        Command::MarkMitigated => Some(Form::new(
-            FormKind::Mitigated,
-            &format!("{id} is mitigated: the evidence"),
-            &[
-                ("Done on (YYYY-MM-DD)", &today),
-                ("Evidence: document title", ""),
-                ("Evidence: link or file path", ""),
-            ],
-        )),
+        Command::MarkMitigated => Some(
+            Form::new(
+                FormKind::Mitigated,
+                &format!("{id} is mitigated: the evidence"),
+                &[
+                    ("Done on (YYYY-MM-DD)", &today),
+                    ("Evidence: document title", ""),
+                    ("Evidence: link or file path", ""),
+                ],
+            )
+            .required(&[0])
+            .records(&[(0, "mitigation.completed_on"), (1, "mitigation.evidence")]),
+        ),
         Command::AcceptRisk => {
             let mut form = Form::new(
                 FormKind::AcceptRisk,
@@ -247,21 +296,38 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
                     ("Accepted on (YYYY-MM-DD)", &today),
                     ("Review by (YYYY-MM-DD)", ""),
                 ],
-            );
+            )
+            .required(&[0, 1, 2, 3, 4])
+            .multiline(&[2])
+            .records(&[
+                (0, "acceptance.accepted_by"),
+                (1, "acceptance.accepted_by.role"),
+                (2, "acceptance.rationale"),
+                (3, "acceptance.accepted_on"),
+                (4, "acceptance.review_date"),
+            ]);
             form.hint = Some(String::from(
                 "Only the business owner can accept a risk. An accepted risk is still shown as not met, with who accepted it and when.",
             ));
             Some(form)
         }
-        Command::RecordException => Some(Form::new(
-            FormKind::Exception,
-            &format!("Pre-approved exception for {id}"),
-            &[
-                ("Approved by (Name <email>)", ""),
-                ("Approval reference", ""),
-                ("Approved on (YYYY-MM-DD)", &today),
-            ],
-        )),
+        Command::RecordException => Some(
+            Form::new(
+                FormKind::Exception,
+                &format!("Pre-approved exception for {id}"),
+                &[
+                    ("Approved by (Name <email>)", ""),
+                    ("Approval reference", ""),
+                    ("Approved on (YYYY-MM-DD)", &today),
+                ],
+            )
+            .required(&[0, 1, 2])
+            .records(&[
+                (0, "exception.approved_by"),
+                (1, "exception.reference"),
+                (2, "exception.approved_on"),
+            ]),
+        ),
         _ => None,
     };
     if let Some(mut form) = form {
@@ -274,7 +340,9 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
             FormKind::Escalate,
             &format!("Escalate {id}: to whom?"),
             &[("Escalate to (Name <email>)", ""), ("Their role", "")],
-        );
+        )
+        .required(&[0])
+        .records(&[(0, "owner"), (1, "owner.role")]);
         form.hint = Some(String::from(
             "The directorate or organisation risk owner who takes the decision, for example the Director of Digital or the organisation's risk owner. They become the finding's owner.",
         ));
@@ -284,7 +352,13 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
     }
     let result = match command {
         Command::CloseFinding => change(app, now, |a, c, actor| {
-            findings::set_status(a, c, &id, FindingStatus::Closed, actor).map_err(text)
+            Ok(findings::set_status(
+                a,
+                c,
+                &id,
+                FindingStatus::Closed,
+                actor,
+            )?)
         })
         .map(|()| format!("{id} closed.")),
         _ => return Vec::new(),
@@ -292,98 +366,59 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
     finish(app, result)
 }
 
-fn finish(app: &mut App, result: Result<String, String>) -> Vec<Effect> {
+fn finish(app: &mut App, result: Result<String, Refusal>) -> Vec<Effect> {
     match result {
         Ok(message) => {
             app.say(Tone::Good, message);
             vec![Effect::Save]
         }
         Err(problem) => {
-            app.say(Tone::Error, problem);
+            app.say(Tone::Error, problem.text);
             Vec::new()
         }
     }
 }
 
-fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{what}: '{text}' is not a date like 2026-12-31."))
+/// A date typed in field `field` of a form, or why it is not one (placed at that field).
+fn date(form: &Form, field: usize) -> Result<NaiveDate, (usize, String)> {
+    let text = form.value(field);
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| (field, format!("'{text}' is not a date like 2026-12-31.")))
 }
 
-/// Saves a findings or review form; on a problem the form stays open with the reason.
+/// Why a form was not saved: at a field of the form (by index), at a record field (placed
+/// with [`Form::place_error`]), or for the form as a whole.
+enum FormProblem {
+    Field(usize, String),
+    Refused(Refusal),
+}
+
+impl From<(usize, String)> for FormProblem {
+    fn from((field, text): (usize, String)) -> FormProblem {
+        FormProblem::Field(field, text)
+    }
+}
+
+impl From<Refusal> for FormProblem {
+    fn from(refusal: Refusal) -> FormProblem {
+        FormProblem::Refused(refusal)
+    }
+}
+
+/// Saves a findings or review form; on a problem the form stays open, everything typed
+/// still there, with the reason next to the field at fault.
 pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(form) = app.form.take() else {
         return Vec::new();
     };
     let target = form.target.clone().unwrap_or_default();
-    let result: Result<String, String> = match form.kind {
+    let result: Result<String, FormProblem> = match form.kind {
         FormKind::FindingDetails => submit_details(app, &form, now),
-        FormKind::MitigationPlan => date(&form.value(2), "Target date").and_then(|target_date| {
-            let plan = MitigationPlan {
-                actions: form.value(0),
-                owner: form.value(1),
-                target_date,
-                completed_on: None,
-                evidence: None,
-            };
-            change(app, now, |a, c, actor| {
-                findings::set_mitigation_plan(a, c, &target, plan, actor).map_err(text)
-            })
-            .map(|()| format!("Mitigation plan saved for {target}."))
-        }),
-        FormKind::Mitigated => date(&form.value(0), "Done on").and_then(|on| {
-            let location = form.value(2);
-            let is_link = location.starts_with("https://") || location.starts_with("http://");
-            let evidence = EvidenceRef {
-                title: form.value(1),
-                link: is_link.then(|| location.clone()),
-                path: (!is_link && !location.is_empty()).then_some(location),
-                ..EvidenceRef::default()
-            };
-            change(app, now, |a, c, actor| {
-                findings::complete_mitigation(a, c, &target, on, evidence, actor).map_err(text)
-            })
-            .map(|()| format!("{target} marked mitigated."))
-        }),
-        FormKind::AcceptRisk => parse_signature(&form.value(0), "the business owner")
-            .map_err(|e| e.to_string())
-            .and_then(|mut owner| {
-                owner.role = form.value(1);
-                let accepted_on = date(&form.value(3), "Accepted on")?;
-                let review_date = date(&form.value(4), "Review by")?;
-                let acceptance = RiskAcceptance {
-                    accepted_by: owner,
-                    accepted_on,
-                    rationale: form.value(2),
-                    review_date,
-                };
-                change(app, now, |a, c, actor| {
-                    findings::accept_risk(a, c, &target, acceptance, actor).map_err(text)
-                })
-                .map(|()| format!("Risk acceptance recorded on {target}."))
-            }),
-        FormKind::Exception => parse_signature(&form.value(0), "the approver")
-            .map_err(|e| e.to_string())
-            .and_then(|approver| {
-                let approval = ExceptionApproval {
-                    approved_by: approver,
-                    reference: form.value(1),
-                    approved_on: date(&form.value(2), "Approved on")?,
-                };
-                change(app, now, |a, c, actor| {
-                    findings::record_exception(a, c, &target, approval, actor).map_err(text)
-                })
-                .map(|()| format!("Exception approval recorded on {target}."))
-            }),
-        FormKind::Escalate => parse_signature(&form.value(0), "the person it is escalated to")
-            .map_err(|e| e.to_string())
-            .and_then(|mut to| {
-                to.role = form.value(1);
-                change(app, now, |a, c, actor| {
-                    findings::escalate(a, c, &target, &to, actor).map_err(text)
-                })
-                .map(|()| format!("{target} escalated to {}.", to.signature()))
-            }),
+        FormKind::MitigationPlan => submit_plan(app, &form, &target, now),
+        FormKind::Mitigated => submit_mitigated(app, &form, &target, now),
+        FormKind::AcceptRisk => submit_acceptance(app, &form, &target, now),
+        FormKind::Exception => submit_exception(app, &form, &target, now),
+        FormKind::Escalate => submit_escalation(app, &form, &target, now),
         FormKind::SignOff => {
             let statement = form.value(0);
             let evidence = evidence_of(app);
@@ -394,9 +429,10 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                     today: actor.today,
                 };
                 sign_off::sign_off(a, &judged, &statement, actor.who, actor.now)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Refusal::from(e.to_string()))
             })
             .map(|()| String::from("Signed off."))
+            .map_err(FormProblem::from)
         }
         FormKind::ReviewQuery => {
             let comment = form.value(0);
@@ -408,8 +444,9 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                         review::CommentKind::Reply => String::from("Reply saved."),
                         review::CommentKind::Query => String::from("Query saved."),
                     })
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Refusal::from(e.to_string()))
             })
+            .map_err(FormProblem::from)
         }
         _ => return Vec::new(),
     };
@@ -420,17 +457,122 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Err(problem) => {
             let mut form = form;
-            form.error = Some(problem);
+            match problem {
+                FormProblem::Field(field, text) => form.field_error(field, text),
+                FormProblem::Refused(refusal) => {
+                    form.place_error(refusal.field.as_deref(), refusal.text)
+                }
+            }
             app.form = Some(form);
             Vec::new()
         }
     }
 }
 
-fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<String, String> {
+fn submit_plan(
+    app: &mut App,
+    form: &Form,
+    target: &str,
+    now: DateTime<Utc>,
+) -> Result<String, FormProblem> {
+    let plan = MitigationPlan {
+        actions: form.value(0),
+        owner: form.value(1),
+        target_date: date(form, 2)?,
+        completed_on: None,
+        evidence: None,
+    };
+    change(app, now, |a, c, actor| {
+        Ok(findings::set_mitigation_plan(a, c, target, plan, actor)?)
+    })?;
+    Ok(format!("Mitigation plan saved for {target}."))
+}
+
+fn submit_mitigated(
+    app: &mut App,
+    form: &Form,
+    target: &str,
+    now: DateTime<Utc>,
+) -> Result<String, FormProblem> {
+    let on = date(form, 0)?;
+    let location = form.value(2);
+    let is_link = location.starts_with("https://") || location.starts_with("http://");
+    let evidence = EvidenceRef {
+        title: form.value(1),
+        link: is_link.then(|| location.clone()),
+        path: (!is_link && !location.is_empty()).then_some(location),
+        ..EvidenceRef::default()
+    };
+    change(app, now, |a, c, actor| {
+        Ok(findings::complete_mitigation(
+            a, c, target, on, evidence, actor,
+        )?)
+    })?;
+    Ok(format!("{target} marked mitigated."))
+}
+
+fn submit_acceptance(
+    app: &mut App,
+    form: &Form,
+    target: &str,
+    now: DateTime<Utc>,
+) -> Result<String, FormProblem> {
+    let mut owner = parse_signature(&form.value(0), "the business owner")
+        .map_err(|e| (0, capitalised(&e.to_string())))?;
+    owner.role = form.value(1);
+    let acceptance = RiskAcceptance {
+        accepted_by: owner,
+        accepted_on: date(form, 3)?,
+        rationale: form.value(2),
+        review_date: date(form, 4)?,
+    };
+    change(app, now, |a, c, actor| {
+        Ok(findings::accept_risk(a, c, target, acceptance, actor)?)
+    })?;
+    Ok(format!("Risk acceptance recorded on {target}."))
+}
+
+fn submit_exception(
+    app: &mut App,
+    form: &Form,
+    target: &str,
+    now: DateTime<Utc>,
+) -> Result<String, FormProblem> {
+    let approver = parse_signature(&form.value(0), "the approver")
+        .map_err(|e| (0, capitalised(&e.to_string())))?;
+    let approval = ExceptionApproval {
+        approved_by: approver,
+        reference: form.value(1),
+        approved_on: date(form, 2)?,
+    };
+    change(app, now, |a, c, actor| {
+        Ok(findings::record_exception(a, c, target, approval, actor)?)
+    })?;
+    Ok(format!("Exception approval recorded on {target}."))
+}
+
+fn submit_escalation(
+    app: &mut App,
+    form: &Form,
+    target: &str,
+    now: DateTime<Utc>,
+) -> Result<String, FormProblem> {
+    let mut to = parse_signature(&form.value(0), "the person it is escalated to")
+        .map_err(|e| (0, capitalised(&e.to_string())))?;
+    to.role = form.value(1);
+    change(app, now, |a, c, actor| {
+        Ok(findings::escalate(a, c, target, &to, actor)?)
+    })?;
+    Ok(format!("{target} escalated to {}.", to.signature()))
+}
+
+fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<String, FormProblem> {
     let severity_text = form.value(1);
     let severity = Severity::parse(&severity_text).ok_or_else(|| {
-        format!("Severity: '{severity_text}' is not one of critical, high, medium, low.")
+        (
+            1,
+            format!("'{severity_text}' is not one of critical, high, medium, low."),
+        )
     })?;
     let draft = form.draft.clone().unwrap_or(NewFinding {
         title: String::new(),
@@ -448,13 +590,15 @@ fn submit_details(app: &mut App, form: &Form, now: DateTime<Utc>) -> Result<Stri
         ..draft
     };
     match form.target.clone() {
-        Some(id) => change(app, now, |a, c, actor| {
-            findings::update_details(a, c, &id, details, actor).map_err(text)
-        })
-        .map(|()| format!("{id} saved.")),
+        Some(id) => {
+            change(app, now, |a, c, actor| {
+                Ok(findings::update_details(a, c, &id, details, actor)?)
+            })?;
+            Ok(format!("{id} saved."))
+        }
         None => {
             let id = change(app, now, |a, c, actor| {
-                findings::create_finding(a, c, details, actor).map_err(text)
+                Ok(findings::create_finding(a, c, details, actor)?)
             })?;
             if let Some(document) = app.document.as_mut() {
                 document.finding_cursor = document
@@ -486,20 +630,21 @@ pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<E
             actor.now,
             &evidence,
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| Refusal::from(e.to_string()))
     });
     if let Err(problem) = result {
-        app.say(Tone::Error, problem);
+        app.say(Tone::Error, problem.text);
         return Vec::new();
     }
+    let name = app.name_of(question);
     match next_to_review(app) {
         Some(step) => {
             super::app::go_to_step(app, step);
-            app.say(Tone::Good, format!("Review: {question} accepted."));
+            app.say(Tone::Good, format!("Review: accepted the answer on {name}."));
         }
         None => app.say(
             Tone::Good,
-            format!("Review: {question} accepted. No answer is waiting for review; press S to sign off."),
+            format!("Review: accepted the answer on {name}. No answer is waiting for review; press S to sign off."),
         ),
     }
     vec![Effect::Save]
@@ -552,7 +697,7 @@ pub fn sign_off_form(app: &mut App) {
             .blockers
             .iter()
             .take(3)
-            .map(|b| format!("{}: {}", b.subject, b.reason))
+            .map(|b| format!("{}: {}", app.name_of(&b.subject), b.reason))
             .collect::<Vec<_>>()
             .join("; ");
         app.say(
@@ -568,7 +713,9 @@ pub fn sign_off_form(app: &mut App) {
         FormKind::SignOff,
         "Sign off the assessment",
         &[("Statement", sign_off::STANDARD_STATEMENT)],
-    );
+    )
+    .required(&[0])
+    .multiline(&[0]);
     form.hint = Some(String::from(
         "The sign-off records your name, role and the time, pinned to a hash of the assessment's content: any later change shows as changed since sign-off.",
     ));
@@ -581,7 +728,9 @@ pub fn review_comment(app: &mut App, question: &str) {
         FormKind::ReviewQuery,
         "Review comment (a query, or your reply to one)",
         &[("Comment", "")],
-    );
+    )
+    .required(&[0])
+    .multiline(&[0]);
     form.target = Some(question.to_string());
     app.form = Some(form);
 }

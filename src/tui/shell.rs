@@ -6,25 +6,36 @@
 //! Saving runs on a worker thread that owns the open assessment's lock, so typing never
 //! waits for a disk (or a shared drive) to fsync. The worker always saves the newest
 //! snapshot it has been given, and quitting waits for it, so no answer is lost. The
-//! terminal is restored on every way out: normal exit, error (a drop guard) and panic
-//! (the hook `ratatui::try_init` installs).
+//! terminal (raw mode, alternate screen, cursor, bracketed paste) is restored on every way
+//! out: normal exit, error (a drop guard), panic (a hook), and a request to stop from
+//! outside (`signals`: SIGTERM, SIGHUP, SIGINT; the console closing or Ctrl-Break on
+//! Windows), after which the last save still finishes and the lock is released before
+//! the process ends with the conventional status.
+//!
+//! Bracketed paste is turned on, so a terminal reports a paste as one piece of text;
+//! `input` also takes a burst of characters for a paste where the terminal cannot (the
+//! Windows console). Either way a paste reaches the app as text, never as keys.
 
 use std::collections::VecDeque;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use chrono::{DateTime, Local, Offset, Utc};
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use chrono::{DateTime, Local, Utc};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::{cursor, execute, terminal};
+use ratatui::DefaultTerminal;
 
-use super::app::{self, Access, App, Effect, HomeEntry, Msg};
+use super::app::{self, Access, App, Effect, HomeEntry, Msg, Zone};
+use super::input::{self, Input};
+use super::signals::{Stop, StopRequests};
 use super::theme::Theme;
 use super::view;
 use crate::assessment::record::{Assessment, Person};
-use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
+use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 use crate::session::{self, Session, SessionError};
 use crate::store::{self, evidence, identity, locations, pack};
@@ -39,6 +50,18 @@ pub struct Launch {
     /// Go straight into this assessment (`secassess open FILE`).
     pub open: Option<PathBuf>,
     pub theme: Theme,
+    /// `--verbose`: ids beside titles in messages.
+    pub verbose: bool,
+}
+
+/// How the TUI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit.
+    Quit,
+    /// Asked to stop from outside; everything was saved and the terminal restored, and
+    /// the caller ends the process with [`Stop::exit`].
+    Stopped(Stop),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,13 +78,15 @@ pub enum ShellError {
     },
 }
 
-/// Runs the TUI until the user quits.
-pub fn run(launch: Launch) -> Result<(), ShellError> {
+/// Runs the TUI until the user quits or it is asked to stop.
+pub fn run(launch: Launch) -> Result<Ended, ShellError> {
     let catalogue = Arc::new(launch.catalogue);
     let home = home_entries(&launch.data_dir, &catalogue);
     let mut app = App::new((*catalogue).clone(), launch.theme, launch.who, home);
-    app.local_offset = Local::now().offset().fix();
+    app.zone = Zone::Local;
+    app.verbose = launch.verbose;
     app.home_folder = launch.data_dir.display().to_string();
+    let stops = StopRequests::install()?;
     let mut shell = Shell {
         catalogue,
         data_dir: launch.data_dir,
@@ -76,46 +101,180 @@ pub fn run(launch: Launch) -> Result<(), ShellError> {
     }
 
     let mut terminal = ratatui::try_init()?;
-    let _restore = RestoreTerminal;
+    let restore = RestoreTerminal::start();
+    let inputs = spawn_input_reader();
+    let looped = event_loop(&mut terminal, &mut app, &mut shell, &stops, &inputs);
+    let stop = stops.requested();
+    let mut dropped = None;
+    if stop.is_some() {
+        // Nobody can be asked about text still being typed: it is not kept, and is
+        // shown on stderr instead.
+        dropped = typed_text(&app);
+        let effects = app::update(&mut app, Msg::Stop, Utc::now());
+        shell.carry_out(&mut app, effects);
+    }
+    // Not dropped: ratatui's drop prints to stderr when the terminal has gone (after
+    // SIGHUP), and printing to a closed terminal panics. The terminal is restored below.
+    std::mem::forget(terminal);
+    drop(restore);
+    let finished = shell.finish(&app);
+    if let Some(stop) = stop {
+        report_stop(stop, dropped.as_deref(), finished.as_ref().err());
+        return Ok(Ended::Stopped(stop));
+    }
+    finished?;
+    looped?;
+    Ok(Ended::Quit)
+}
+
+/// Reads the terminal on its own thread and sends each burst of events (see
+/// [`read_burst`]), or the error that ended reading. Reading never blocks the event loop:
+/// when the terminal goes away, crossterm 0.29 can spin inside `event::read` for ever
+/// (crossterm issue 793) and that must not stop the loop from seeing SIGHUP, saving and
+/// releasing the lock. The thread ends with the process.
+fn spawn_input_reader() -> Receiver<io::Result<Vec<Event>>> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || loop {
+        let burst = read_burst();
+        let failed = burst.is_err();
+        if sender.send(burst).is_err() || failed {
+            return;
+        }
+    });
+    receiver
+}
+
+/// Hands keys and pastes to the app until it quits or a stop is asked for (the caller
+/// then tells the app).
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    shell: &mut Shell,
+    stops: &StopRequests,
+    inputs: &Receiver<io::Result<Vec<Event>>>,
+) -> io::Result<()> {
     // Drawn only when something may have changed, so an idle TUI writes nothing.
     let mut redraw = true;
     while !shell.quit {
+        if stops.requested().is_some() {
+            return Ok(());
+        }
         if redraw {
-            terminal.draw(|frame| view::view(&app, frame))?;
+            terminal.draw(|frame| view::view(app, frame))?;
             redraw = false;
         }
-        // A short wait so save results show promptly even when no key is pressed.
-        if event::poll(Duration::from_millis(200))? {
-            redraw = true;
-            match event::read()? {
-                // Windows reports key releases too; only presses (and repeats) are input.
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    let effects = app::update(&mut app, Msg::Key(key), Utc::now());
-                    shell.carry_out(&mut app, effects);
-                }
-                Event::Paste(text) => {
-                    for c in text.chars() {
-                        let key = event::KeyEvent::from(event::KeyCode::Char(c));
-                        let effects = app::update(&mut app, Msg::Key(key), Utc::now());
-                        shell.carry_out(&mut app, effects);
+        // A short wait so save results and stop requests are seen promptly even when no
+        // key is pressed.
+        match inputs.recv_timeout(Duration::from_millis(100)) {
+            Ok(burst) => {
+                redraw = true;
+                for input in input::coalesce(burst?) {
+                    let msg = match input {
+                        Input::Key(key) => Msg::Key(key),
+                        Input::Paste(text) => Msg::Paste(text),
+                        // A resize needs nothing but the redraw at the top of the loop.
+                        Input::Redraw => continue,
+                    };
+                    let effects = app::update(app, msg, Utc::now());
+                    shell.carry_out(app, effects);
+                    if shell.quit {
+                        break;
                     }
                 }
-                // A resize needs nothing but the redraw at the top of the loop.
-                _ => {}
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(io::Error::other("reading the terminal stopped"))
             }
         }
-        redraw |= shell.collect_save_results(&mut app);
+        redraw |= shell.collect_save_results(app);
     }
-    drop(terminal);
-    shell.finish(&app)
+    Ok(())
 }
 
-/// Restores the terminal when the event loop ends for any reason, errors included.
+/// The next event, and every character key that follows it without a pause (see
+/// `input`): a paste delivered as keys arrives in one burst, typing never does.
+fn read_burst() -> io::Result<Vec<Event>> {
+    let mut events = Vec::new();
+    let mut next = event::read()?;
+    loop {
+        let more = input::continues_burst(&next);
+        // Windows reports key releases too; only presses (and repeats) are input.
+        if !input::is_release(&next) {
+            events.push(next);
+        }
+        if !more || !event::poll(input::BURST_GAP)? {
+            return Ok(events);
+        }
+        next = event::read()?;
+    }
+}
+
+/// The text being typed when a stop came, which is not kept: "what: text".
+fn typed_text(app: &App) -> Option<String> {
+    if let Some(editor) = app.editor.as_ref().filter(|e| e.area.changed()) {
+        return Some(format!("{}:\n{}", editor.what(), editor.area.text()));
+    }
+    let form = app.form.as_ref().filter(|f| f.changed())?;
+    let fields: Vec<String> = form
+        .fields
+        .iter()
+        .filter(|f| f.text.changed())
+        .map(|f| format!("{}: {}", f.label, f.text.text()))
+        .collect();
+    Some(format!(
+        "the form \"{}\":\n{}",
+        form.title,
+        fields.join("\n")
+    ))
+}
+
+/// Says on stderr, once the terminal is back to normal, why secassess stopped and what
+/// was and was not saved. Best effort: after SIGHUP nobody may be reading.
+fn report_stop(stop: Stop, dropped: Option<&str>, problem: Option<&ShellError>) {
+    use std::io::Write;
+    let mut text = format!("secassess stopped ({}).", stop.name());
+    match problem {
+        None => text.push_str(" Every answer given was saved and the assessment's lock released."),
+        Some(problem) => text.push_str(&format!(" {problem}")),
+    }
+    if let Some(dropped) = dropped {
+        text.push_str(&format!(
+            "\nText still being typed was not saved; here it is, to copy if you need it. In {}",
+            crate::text::sanitise(dropped)
+        ));
+    }
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
+/// Restores the terminal when the event loop ends for any reason, errors included, and
+/// turns bracketed paste off again (also on a panic). Quietly: after SIGHUP the terminal
+/// is gone, every write fails, and nobody is there to read about it.
 struct RestoreTerminal;
+
+impl RestoreTerminal {
+    fn start() -> RestoreTerminal {
+        // The Windows console without virtual terminal support refuses; pastes then come
+        // as keys, which `input` turns back into a paste.
+        let _ = execute!(io::stdout(), EnableBracketedPaste);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(io::stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        RestoreTerminal
+    }
+}
 
 impl Drop for RestoreTerminal {
     fn drop(&mut self) {
-        ratatui::restore();
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
     }
 }
 
@@ -228,21 +387,20 @@ impl Shell {
                 let Some(question) = app.catalogue.question(&question).cloned() else {
                     return Vec::new();
                 };
-                match evidence::fingerprint(&path) {
-                    Ok(print) => {
-                        let value = AnswerValue::Evidence(EvidenceRef {
+                let message = match evidence::fingerprint(&path) {
+                    Ok(print) => Msg::Attached {
+                        question: question.id.clone(),
+                        evidence: EvidenceRef {
                             title,
                             link: None,
                             path: Some(print.path.display().to_string()),
                             sha256: Some(print.sha256),
                             size: Some(print.size),
-                        });
-                        let mut effects = app::answer(app, &question, value, now);
-                        effects.push(Effect::CheckEvidence);
-                        effects
-                    }
-                    Err(e) => app::update(app, Msg::Failed(e.to_string()), now),
-                }
+                        },
+                    },
+                    Err(e) => Msg::AttachFailed(e.to_string()),
+                };
+                app::update(app, message, now)
             }
             Effect::ExportPack => {
                 let Some(path) = app.document.as_ref().map(|d| d.path.clone()) else {
@@ -280,11 +438,19 @@ impl Shell {
                 let Some(mut session) = self.held.take() else {
                     return Vec::new();
                 };
-                if let Err(e) = session.take_over(now) {
-                    return app::update(app, Msg::Failed(e.to_string()), now);
+                match session.take_over(now) {
+                    Err(e) => {
+                        self.held = Some(session);
+                        app::update(app, Msg::Failed(e.to_string()), now)
+                    }
+                    Ok(notice) => {
+                        self.show(app, session, now);
+                        if let Some(notice) = notice {
+                            app.say(app::Tone::Good, notice);
+                        }
+                        Vec::new()
+                    }
                 }
-                self.show(app, session, now);
-                Vec::new()
             }
         }
     }
@@ -320,9 +486,10 @@ impl Shell {
         let assessment = Box::new(session.assessment().clone());
         let access = match (session.is_editable(), session.access()) {
             (true, _) => Access::Editable,
-            (false, session::Access::StaleLock(_)) => {
-                Access::StaleLock(session.read_only_reason().unwrap_or_default())
-            }
+            (false, session::Access::StaleLock(_, staleness)) => Access::StaleLock {
+                reason: session.read_only_reason().unwrap_or_default(),
+                warn: staleness.needs_warning(),
+            },
             (false, _) => Access::ReadOnly(session.read_only_reason().unwrap_or_default()),
         };
         let editable = access == Access::Editable;

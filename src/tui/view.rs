@@ -1,18 +1,22 @@
 //! Drawing: `view(&App, &mut Frame)` reads the state and draws it; it never changes
 //! anything. Every text that came from a file (questionnaires, answers, notes) goes
-//! through `text::sanitise` first, so no file can drive the terminal.
+//! through `text::sanitise` first, so no file can drive the terminal. Text of several
+//! lines (answers, notes, comments, descriptions) keeps its line breaks; the protective
+//! marking in the header is never cut (the system name is shortened instead); times are
+//! shown in the app's time zone with the offset in force at each instant. `popups` draws
+//! what goes over a screen (help, lists, forms, prompts).
+
+mod popups;
 
 use chrono::{DateTime, Utc};
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{
-    Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap,
-};
+use ratatui::widgets::{Block, BorderType, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Document, EditPurpose, Form, Overlay, SaveState, Screen, Tone};
-use super::keymap::{label, Command, Context, BINDINGS};
+use super::app::{App, Document, EditPurpose, Overlay, SaveState, Screen, Tone};
+use super::keymap::{label, Command, Context};
 use super::theme::{status_label, step_marker};
 use crate::assessment::findings;
 use crate::assessment::record::{FindingStatus, ReviewDecision};
@@ -33,6 +37,39 @@ fn clean(text: &str) -> String {
     sanitise(text).into_owned()
 }
 
+/// Text that may hold line breaks, one `Line` per line, sanitised. The first line may
+/// start with a label (such as "Notes: ").
+fn text_lines(text: &str, style: Style) -> Vec<Line<'static>> {
+    labelled_lines(None, text, style)
+}
+
+fn labelled_lines(label: Option<(&str, Style)>, text: &str, style: Style) -> Vec<Line<'static>> {
+    let clean_text = clean(text);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, line) in clean_text.split('\n').enumerate() {
+        let mut spans = Vec::new();
+        if let (0, Some((label, label_style))) = (i, label) {
+            spans.push(Span::styled(label.to_string(), label_style));
+        }
+        spans.push(Span::styled(line.trim_end_matches('\r').to_string(), style));
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+/// Rows the status message may take: all it needs, wrapped, up to a quarter of the
+/// screen (at least one); a longer message is cut at the end with "...".
+fn status_rows(app: &App, area: Rect) -> u16 {
+    let Some(status) = &app.status else {
+        return 1;
+    };
+    let count = Paragraph::new(format!(" {}", sanitise_line(&status.text)))
+        .wrap(Wrap { trim: false })
+        .line_count(area.width);
+    let most = (area.height / 4).max(1);
+    u16::try_from(count).unwrap_or(u16::MAX).clamp(1, most)
+}
+
 pub fn view(app: &App, frame: &mut Frame) {
     let area = frame.area();
     frame.render_widget(Block::new().style(app.theme.base()), area);
@@ -40,16 +77,10 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(app, frame, area);
         return;
     }
-    // A long message (a read-only reason, a list of new obligations) gets two lines
-    // rather than being cut off.
-    let status_lines = match &app.status {
-        Some(s) if s.text.chars().count() + 1 > usize::from(area.width) => 2,
-        _ => 1,
-    };
     let [header, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(status_lines),
+        Constraint::Length(status_rows(app, area)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -64,13 +95,19 @@ pub fn view(app: &App, frame: &mut Frame) {
     draw_status(app, frame, status);
     draw_hints(app, frame, hints);
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => draw_help(app, *scroll, frame, body),
-        Some(Overlay::Jump { cursor }) => draw_jump(app, *cursor, frame, body),
-        Some(Overlay::Search { .. }) => draw_search(app, frame, body),
-        None => {}
+        Some(Overlay::Jump { cursor }) => popups::draw_jump(app, *cursor, frame, body),
+        Some(Overlay::Search { .. }) => popups::draw_search(app, frame, body),
+        _ => {}
     }
     if let Some(form) = &app.form {
-        draw_form(app, form, frame, body);
+        popups::draw_form(app, form, frame, body);
+    }
+    // Help can be opened over a form (F1), so it goes on top.
+    if let Some(Overlay::Help { scroll }) = &app.overlay {
+        popups::draw_help(app, *scroll, frame, body);
+    }
+    if let Some(prompt) = &app.prompt {
+        popups::draw_prompt(app, prompt, frame, body);
     }
 }
 
@@ -87,43 +124,85 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// "10:42", local time at that instant.
 fn time(app: &App, at: &DateTime<Utc>) -> String {
-    at.with_timezone(&app.local_offset)
-        .format("%H:%M")
-        .to_string()
+    app.zone.local(*at).format("%H:%M").to_string()
+}
+
+/// "2026-07-15", the local date at that instant.
+fn date(app: &App, at: &DateTime<Utc>) -> String {
+    app.zone.local(*at).format("%Y-%m-%d").to_string()
+}
+
+/// Display width in terminal cells.
+fn width_of(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+/// `text` cut to at most `width` cells, ending in "..." when cut.
+fn fit(text: &str, width: usize) -> String {
+    if width_of(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        let mut candidate = out.clone();
+        candidate.push(c);
+        if width_of(&candidate) + 3 > width {
+            break;
+        }
+        out = candidate;
+    }
+    if width >= 3 {
+        out.push_str("...");
+    }
+    out
 }
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect) {
-    let mut left = vec![Span::styled(" secassess ", app.theme.title())];
-    let mut right = Vec::new();
-    if let Some(d) = &app.document {
-        left.push(Span::raw("│ "));
-        left.push(Span::styled(
-            sanitise_line(&d.assessment.system.name),
+    let title = " secassess ";
+    let Some(d) = &app.document else {
+        frame.render_widget(Paragraph::new(Line::styled(title, app.theme.title())), area);
+        return;
+    };
+    let (save, save_style) = match &d.save {
+        SaveState::Saved(at) => (format!("[saved {}] ", time(app, at)), app.theme.good()),
+        SaveState::Saving => (String::from("[saving...] "), app.theme.hint()),
+        SaveState::Failed(_) => (String::from("[NOT SAVED] "), app.theme.error()),
+        SaveState::ReadOnly(_) => (String::from("[read-only] "), app.theme.warning()),
+    };
+    let marking = d.evaluation.effective_classification.as_ref().map(|ec| {
+        ec.label
+            .clone()
+            .unwrap_or_else(|| format!("at least {}", ec.at_least_label))
+    });
+    // The protective marking is never cut: the system name gets what is left.
+    let fixed = width_of(title)
+        + width_of("│ ")
+        + marking
+            .as_ref()
+            .map_or(0, |m| width_of(" │ ") + width_of(m))
+        + 1
+        + width_of(&save);
+    let name_room = usize::from(area.width).saturating_sub(fixed);
+    let mut left = vec![
+        Span::styled(title, app.theme.title()),
+        Span::raw("│ "),
+        Span::styled(
+            fit(&sanitise_line(&d.assessment.system.name), name_room),
             app.theme.heading(),
-        ));
-        if let Some(ec) = &d.evaluation.effective_classification {
-            let marking = ec
-                .label
-                .clone()
-                .unwrap_or_else(|| format!("at least {}", ec.at_least_label));
-            left.push(Span::raw(" │ "));
-            left.push(Span::styled(marking, app.theme.warning()));
-        }
-        let (text, style) = match &d.save {
-            SaveState::Saved(at) => (format!("[saved {}]", time(app, at)), app.theme.good()),
-            SaveState::Saving => (String::from("[saving...]"), app.theme.hint()),
-            SaveState::Failed(_) => (String::from("[NOT SAVED]"), app.theme.error()),
-            SaveState::ReadOnly(_) => (String::from("[read-only]"), app.theme.warning()),
-        };
-        right.push(Span::styled(text, style));
-        right.push(Span::raw(" "));
+        ),
+    ];
+    if let Some(marking) = marking {
+        left.push(Span::raw(" │ "));
+        left.push(Span::styled(marking, app.theme.warning()));
     }
+    let save_width = u16::try_from(width_of(&save)).unwrap_or(20);
     let [left_area, right_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(20)]).areas(area);
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(save_width)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(
-        Paragraph::new(Line::from(right)).right_aligned(),
+        Paragraph::new(Line::styled(save, save_style)).right_aligned(),
         right_area,
     );
 }
@@ -138,10 +217,19 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Tone::Warning => app.theme.warning(),
         Tone::Error => app.theme.error(),
     };
+    let text = format!(" {}", sanitise_line(&status.text));
+    let needed = Paragraph::new(text.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(area.width);
+    // Too long for the rows it has: cut so the end shows it goes on.
+    let text = if needed > usize::from(area.height) {
+        let room = usize::from(area.width) * usize::from(area.height);
+        fit(&text, room.saturating_sub(usize::from(area.width) / 2))
+    } else {
+        text
+    };
     frame.render_widget(
-        Paragraph::new(format!(" {}", sanitise_line(&status.text)))
-            .style(style)
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(text).style(style).wrap(Wrap { trim: false }),
         area,
     );
 }
@@ -154,18 +242,36 @@ fn hint(app: &App, command: Command, context: Context, text: &str) -> Vec<Span<'
 }
 
 fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(prompt) = &app.prompt {
+        let mut spans: Vec<Span> = Vec::new();
+        for choice in &prompt.choices {
+            spans.push(Span::styled(format!(" {}", choice.key), app.theme.key()));
+            spans.push(Span::styled(
+                format!(" {} ", clean(&choice.label).to_lowercase()),
+                app.theme.hint(),
+            ));
+        }
+        spans.push(Span::styled(" Esc", app.theme.key()));
+        spans.push(Span::styled(" changes nothing ", app.theme.hint()));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let items: &[(Command, Context, &str)] = if app.form.is_some() {
         &[
             (Command::NextField, Context::Form, "next field"),
-            (Command::Confirm, Context::Form, "save"),
+            (Command::Confirm, Context::Form, "next / save"),
             (Command::Back, Context::Global, "cancel"),
         ]
     } else if app.editor.is_some() {
-        &[(
-            Command::SaveEdit,
-            Context::Editor,
-            "keep text and stop typing",
-        )]
+        &[
+            (Command::SaveEdit, Context::Editor, "keep the text"),
+            (Command::Back, Context::Editor, "stop typing"),
+        ]
+    } else if matches!(app.overlay, Some(Overlay::Help { .. })) {
+        &[
+            (Command::Down, Context::Global, "scroll"),
+            (Command::Back, Context::Global, "close"),
+        ]
     } else if app.overlay.is_some() {
         &[
             (Command::Down, Context::Global, "move"),
@@ -183,8 +289,8 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                 (Command::Quit, Context::Global, "quit"),
             ],
             Screen::Walkthrough => &[
+                (Command::Choose(0), Context::Walkthrough, "answer"),
                 (Command::Next, Context::Walkthrough, "next"),
-                (Command::Confirm, Context::Walkthrough, "answer"),
                 (Command::DontKnow, Context::Walkthrough, "don't know"),
                 (Command::ShowObligations, Context::Global, "obligations"),
                 (Command::Help, Context::Global, "help"),
@@ -197,6 +303,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                     Context::Obligations,
                     "go to question",
                 ),
+                (Command::RaiseFinding, Context::Obligations, "raise finding"),
                 (Command::ShowWalkthrough, Context::Global, "questions"),
                 (Command::Help, Context::Global, "help"),
             ],
@@ -205,7 +312,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                 (Command::PlanMitigation, Context::Findings, "plan"),
                 (Command::AcceptRisk, Context::Findings, "accept risk"),
                 (Command::EditFinding, Context::Findings, "edit"),
-                (Command::Help, Context::Global, "help"),
+                (Command::Help, Context::Global, "more keys"),
             ],
             Screen::Overview => &[
                 (Command::ShowWalkthrough, Context::Global, "questions"),
@@ -216,10 +323,15 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
             ],
         }
     };
-    let spans: Vec<Span> = items
+    let mut spans: Vec<Span> = items
         .iter()
         .flat_map(|(command, context, text)| hint(app, *command, *context, text))
         .collect();
+    if (app.form.is_some() || app.editor.is_some()) && app.overlay.is_none() {
+        // `?` is typed in a text box; F1 opens the help there.
+        spans.push(Span::styled(" F1", app.theme.key()));
+        spans.push(Span::styled(" keys ", app.theme.hint()));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -277,7 +389,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         .filter_map(|e| e.row.as_ref().ok())
         .collect();
     let width = usize::from(area.width.saturating_sub(4));
-    let table = text::layout(&rows, Some(width), app.local_offset);
+    let table = text::layout(&rows, Some(width), |at| app.zone.local(at));
     if !table.left_out.is_empty() {
         let names: Vec<&str> = table.left_out.iter().map(|c| c.header()).collect();
         block = block.title_bottom(Line::from(text::fit(
@@ -288,7 +400,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [header, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let lines = text::table_lines(&[], &table, app.local_offset);
+    let lines = text::table_lines(&[], &table, |at| app.zone.local(at));
     frame.render_widget(
         Paragraph::new(format!("  {}", lines.first().map_or("", String::as_str)))
             .style(app.theme.heading()),
@@ -299,7 +411,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|entry| match &entry.row {
             Ok(row) => ListItem::new(
-                text::table_lines(&[row], &table, app.local_offset)
+                text::table_lines(&[row], &table, |at| app.zone.local(at))
                     .pop()
                     .unwrap_or_default(),
             ),
@@ -381,19 +493,22 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     let lines = question_lines(app, document, question, !typing);
     if let Some(editor) = &app.editor {
         let title = match editor.purpose {
-            EditPurpose::Answer => " Your answer (Ctrl-S or Esc to keep it) ",
-            EditPurpose::Notes => " Notes (Ctrl-S or Esc to keep them) ",
+            EditPurpose::Answer => " Your answer (Ctrl-S keeps it, Esc stops typing) ",
+            EditPurpose::Notes => " Notes (Ctrl-S keeps them, Esc stops typing) ",
         };
-        let head_height = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .saturating_add(1);
+        let head_height = u16::try_from(
+            Paragraph::new(lines.clone())
+                .wrap(Wrap { trim: false })
+                .line_count(inner.width),
+        )
+        .unwrap_or(u16::MAX);
         let [head, editor_area] = Layout::vertical([
             Constraint::Length(head_height.min(inner.height / 2)),
             Constraint::Min(3),
         ])
         .areas(inner);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), head);
-        let mut area_widget = editor.area.clone();
+        let mut area_widget = editor.area.widget();
         area_widget.set_block(block(app, title, true));
         area_widget.set_cursor_line_style(Style::new());
         frame.render_widget(&area_widget, editor_area);
@@ -446,7 +561,7 @@ fn question_lines(
     let rows = app.option_rows();
     let dont_know_row = rows.len().saturating_sub(1);
     for (i, row) in rows.iter().enumerate() {
-        let selected = i == document.cursor;
+        let selected = Some(i) == document.cursor;
         let pointer = if selected { "> " } else { "  " };
         let tick = if question.kind == AnswerKind::Multiple && i < dont_know_row {
             let ticked = question
@@ -480,34 +595,34 @@ fn question_lines(
             style,
         )));
     }
-    if let Some(help) = question
-        .options
-        .get(document.cursor)
+    if let Some(help) = document
+        .cursor
+        .and_then(|c| question.options.get(c))
         .and_then(|o| o.help.as_ref())
     {
         lines.push(Line::styled(
             format!("   {}", clean(help)),
             app.theme.hint(),
         ));
+    } else if document.cursor.is_none() && question.options.iter().any(|o| o.help.is_some()) {
+        lines.push(Line::styled(
+            "   (↑/↓ shows what each option means)",
+            app.theme.hint(),
+        ));
     }
     lines.push(Line::from(""));
     if let (Some(value), Some(record)) = (current, record) {
-        let answered_at = time(app, &record.answered_at);
-        lines.push(Line::from(vec![
-            Span::styled("Answer: ", app.theme.hint()),
-            Span::styled(
-                clean(&display_answer(question, value)),
-                app.theme.good().add_modifier(Modifier::BOLD),
-            ),
-        ]));
+        lines.extend(labelled_lines(
+            Some(("Answer: ", app.theme.hint())),
+            &display_answer(question, value),
+            app.theme.good().add_modifier(Modifier::BOLD),
+        ));
         lines.push(Line::styled(
             format!(
-                "by {} on {} at {answered_at}",
+                "by {} on {} at {}",
                 sanitise_line(&record.answered_by),
-                record
-                    .answered_at
-                    .with_timezone(&app.local_offset)
-                    .format("%Y-%m-%d")
+                date(app, &record.answered_at),
+                time(app, &record.answered_at)
             ),
             app.theme.hint(),
         ));
@@ -519,10 +634,11 @@ fn question_lines(
         }
     }
     if let Some(record) = record.filter(|r| !r.notes.is_empty()) {
-        lines.push(Line::from(vec![
-            Span::styled("Notes: ", app.theme.hint()),
-            Span::raw(sanitise_line(&record.notes)),
-        ]));
+        lines.extend(labelled_lines(
+            Some(("Notes: ", app.theme.hint())),
+            &record.notes,
+            Style::new(),
+        ));
     }
     if flagged {
         lines.push(Line::styled(
@@ -558,12 +674,10 @@ fn question_lines(
             .get(&question.id)
             .and_then(|r| r.thread.last())
         {
-            lines.push(Line::styled(
-                format!(
-                    "  {}: {}",
-                    sanitise_line(&comment.author),
-                    sanitise_line(&comment.text)
-                ),
+            let author = format!("  {}: ", sanitise_line(&comment.author));
+            lines.extend(labelled_lines(
+                Some((&author, app.theme.hint())),
+                &comment.text,
                 app.theme.hint(),
             ));
         }
@@ -688,6 +802,14 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
         count(Status::Met),
         count(Status::NotApplicable)
     );
+    // An unmet obligation a finding already records is marked, so the gaps still to
+    // record stand out.
+    let recorded: std::collections::BTreeSet<&str> = document
+        .assessment
+        .findings
+        .iter()
+        .flat_map(|f| f.obligations.iter().map(String::as_str))
+        .collect();
     let items: Vec<ListItem> = order
         .iter()
         .filter_map(|&i| document.evaluation.obligations.get(i))
@@ -697,22 +819,34 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
             } else {
                 " "
             };
+            let finding = if o.status == Status::NotMet && recorded.contains(o.id.as_str()) {
+                "F "
+            } else {
+                "  "
+            };
             ListItem::new(Line::from(vec![
                 Span::styled(
                     format!("{:<12}", status_label(o.status)),
                     app.theme.status(o.status),
                 ),
+                Span::styled(finding, app.theme.key()),
                 Span::raw(maybe),
                 Span::styled(format!("{:<7}", level_tag(o)), app.theme.heading()),
                 Span::raw(clean(&o.title)),
             ]))
         })
         .collect();
+    let legend = Line::from(vec![
+        Span::styled(" F", app.theme.key()),
+        Span::styled(" has a finding  ", app.theme.hint()),
+        Span::styled("~MUST", app.theme.heading()),
+        Span::styled(" may apply, answers will tell ", app.theme.hint()),
+    ]);
     draw_list(
         app,
         frame,
         list_area,
-        block(app, title, true),
+        block(app, title, true).title_bottom(legend),
         items,
         Some(document.obligation_cursor),
     );
@@ -742,7 +876,14 @@ fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rec
         ]),
         Line::from(vec![
             Span::styled(status_label(o.status), app.theme.status(o.status)),
-            Span::styled(format!("  {}", o.id), app.theme.hint()),
+            Span::styled(
+                if app.verbose {
+                    format!("  [{}]", o.id)
+                } else {
+                    String::new()
+                },
+                app.theme.hint(),
+            ),
         ]),
         Line::from(""),
     ]);
@@ -956,13 +1097,13 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
     )
     .into_iter()
     .filter(|item| item.status.stale)
-    .map(|item| item.question)
+    .map(|item| app.name_of(&item.question))
     .collect();
     if !changed.is_empty() {
         lines.push(Line::styled(
             format!(
                 "Changed since the last review: {}",
-                clean(&changed.join(", "))
+                clean(&changed.join("; "))
             ),
             app.theme.warning(),
         ));
@@ -1008,153 +1149,6 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             .scroll((document.overview_scroll, 0)),
         inner,
     );
-}
-
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
-}
-
-fn draw_help(app: &App, scroll: usize, frame: &mut Frame, area: Rect) {
-    let area = popup(area, 76, area.height);
-    frame.render_widget(Clear, area);
-    let mut lines: Vec<Line> = Vec::new();
-    let contexts = [
-        Context::Walkthrough,
-        Context::Obligations,
-        Context::Home,
-        Context::Global,
-        Context::Lists,
-        Context::Editor,
-        Context::Form,
-    ];
-    for context in contexts {
-        lines.push(Line::styled(context.title(), app.theme.heading()));
-        for binding in BINDINGS.iter().filter(|b| b.context == context) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", binding.label), app.theme.key()),
-                Span::raw(binding.help),
-            ]));
-        }
-        lines.push(Line::from(""));
-    }
-    let scroll = u16::try_from(scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
-    frame.render_widget(
-        Paragraph::new(lines).scroll((scroll, 0)).block(block(
-            app,
-            " Keys (Esc or ? to close, ↑↓ to scroll) ",
-            true,
-        )),
-        area,
-    );
-}
-
-fn draw_jump(app: &App, cursor: usize, frame: &mut Frame, area: Rect) {
-    let area = popup(area, 74, area.height);
-    frame.render_widget(Clear, area);
-    let items: Vec<ListItem> = app
-        .sections()
-        .iter()
-        .map(|s| {
-            let style = if s.total == 0 {
-                app.theme.dimmed()
-            } else {
-                Style::new()
-            };
-            ListItem::new(Line::styled(
-                format!(
-                    "{:<48} {:>2}/{:<2}",
-                    truncate(&clean(&s.title), 47),
-                    s.answered + s.dont_know,
-                    s.total
-                ),
-                style,
-            ))
-        })
-        .collect();
-    draw_list(
-        app,
-        frame,
-        area,
-        block(app, " Jump to a section ", true),
-        items,
-        Some(cursor),
-    );
-}
-
-fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(Overlay::Search { query, cursor }) = &app.overlay else {
-        return;
-    };
-    let area = popup(area, 76, area.height);
-    frame.render_widget(Clear, area);
-    let [query_area, results_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
-    let mut query_widget = query.clone();
-    query_widget.set_block(block(app, " Search questions ", true));
-    query_widget.set_cursor_line_style(Style::new());
-    frame.render_widget(&*query_widget, query_area);
-    let items: Vec<ListItem> = app
-        .search_results()
-        .iter()
-        .filter_map(|&i| {
-            app.steps
-                .get(i)
-                .and_then(|s| app.catalogue.question(&s.question))
-        })
-        .map(|q| ListItem::new(Line::from(truncate(&sanitise_line(&q.prompt), 72))))
-        .collect();
-    let count = items.len();
-    draw_list(
-        app,
-        frame,
-        results_area,
-        block(app, format!(" {count} found "), false),
-        items,
-        (count > 0).then_some(*cursor),
-    );
-}
-
-fn draw_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
-    let hint_rows = form.hint.as_ref().map_or(0, |h| h.lines().count() * 2);
-    let height = u16::try_from(form.fields.len() * 3 + 4 + hint_rows).unwrap_or(u16::MAX);
-    let area = popup(area, 72, height);
-    frame.render_widget(Clear, area);
-    let outer = block(app, format!(" {} ", form.title), true);
-    let inner = outer.inner(area);
-    frame.render_widget(outer, area);
-    let mut constraints: Vec<Constraint> =
-        form.fields.iter().map(|_| Constraint::Length(3)).collect();
-    constraints.push(Constraint::Min(1));
-    let rows = Layout::vertical(constraints).split(inner);
-    for (i, (label, field)) in form.fields.iter().enumerate() {
-        let Some(row) = rows.get(i) else { continue };
-        let mut widget = field.clone();
-        widget.set_block(block(app, format!(" {label} "), i == form.focus));
-        widget.set_cursor_line_style(Style::new());
-        if i != form.focus {
-            widget.set_cursor_style(Style::new());
-        }
-        frame.render_widget(&widget, *row);
-    }
-    if let Some(row) = rows.last() {
-        let mut lines = Vec::new();
-        if let Some(error) = &form.error {
-            lines.push(Line::styled(sanitise_line(error), app.theme.error()));
-        }
-        if let Some(hint) = &form.hint {
-            lines.extend(
-                hint.lines()
-                    .map(|l| Line::styled(clean(l), app.theme.hint())),
-            );
-        }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), *row);
-    }
 }
 
 fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
@@ -1233,9 +1227,10 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
                 if f.owner.is_empty() { "not set" } else { &f.owner }
             )));
             if !f.obligations.is_empty() {
+                let names: Vec<String> = f.obligations.iter().map(|id| app.name_of(id)).collect();
                 lines.push(Line::from(format!(
                     "Obligations: {}",
-                    clean(&f.obligations.join(", "))
+                    clean(&names.join("; "))
                 )));
             }
             lines.push(Line::from(vec![
@@ -1272,7 +1267,7 @@ fn draw_findings(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
             }
             if !f.description.is_empty() {
                 lines.push(Line::from(""));
-                lines.push(Line::from(clean(&f.description)));
+                lines.extend(text_lines(&f.description, Style::new()));
             }
         }
         None => lines.push(Line::from(

@@ -12,9 +12,9 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
-use super::{change_word, sign_off_long, Column, Listing};
+use super::{change_word, sign_off_long, Column, Listing, LocalTime};
 use crate::portfolio::{Row, SignOffStatus};
 
 /// `&`, `<`, `>`, `"` and `'` as entities.
@@ -50,8 +50,8 @@ dt{font-weight:bold}
 @media print{nav{display:none}a{color:inherit;text-decoration:none}}
 ";
 
-fn cell(row: &Row, column: Column, offset: FixedOffset) -> String {
-    let text = column.cell(row, offset);
+fn cell(row: &Row, column: Column, local: impl LocalTime) -> String {
+    let text = column.cell(row, local);
     let attention = match column {
         Column::Gate => !row.gate.passed,
         Column::Gaps => !row.must_gaps_untreated.is_empty(),
@@ -87,7 +87,7 @@ fn table(
     rows: &[&Row],
     columns: &[Column],
     details: Option<(&str, &Detail<'_>)>,
-    offset: FixedOffset,
+    local: impl LocalTime,
 ) {
     let _ = write!(
         out,
@@ -109,7 +109,7 @@ fn table(
             escape(&row.file)
         );
         for c in columns {
-            out.push_str(&cell(row, *c, offset));
+            out.push_str(&cell(row, *c, local));
         }
         if let Some((_, detail)) = details {
             let _ = write!(out, "<td>{}</td>", escape(&detail(row)));
@@ -147,7 +147,7 @@ fn sorted(
 }
 
 /// The page. `generated_at` is printed as when the page was made.
-pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffset) -> String {
+pub fn render(listing: &Listing, generated_at: DateTime<Utc>, local: impl LocalTime) -> String {
     let rows = &listing.assessments;
     let marking = escape(&listing.marking);
     let mut out = String::new();
@@ -222,7 +222,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
             ),
             details: Some((
                 "Signed off by, and when",
-                Box::new(move |r: &Row| sign_off_long(r, offset)),
+                Box::new(move |r: &Row| sign_off_long(r, local)),
             )),
         },
         Section {
@@ -413,7 +413,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
             .details
             .as_ref()
             .map(|(title, f)| (*title, f.as_ref() as &Detail<'_>));
-        table(&mut out, &s.title, &s.rows, &SHORT, details, offset);
+        table(&mut out, &s.title, &s.rows, &SHORT, details, local);
         out.push_str("</section>\n");
     }
 
@@ -432,7 +432,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, offset: FixedOffse
     if all.is_empty() {
         out.push_str("<p>None.</p>\n");
     } else {
-        table(&mut out, "All assessments", &all, &columns, None, offset);
+        table(&mut out, "All assessments", &all, &columns, None, local);
     }
     out.push_str("</section>\n");
 

@@ -5,7 +5,8 @@
 //! [`crate::report::Document`] ([`register`]). The columns ([`Column`]) are defined once,
 //! here, for the text table, the HTML page and the TUI's home screen.
 //!
-//! Pure: times are shown in the offset passed in; nothing reads a clock or a file. The
+//! Pure: times are shown by the [`LocalTime`] passed in (the offset in force at each
+//! instant); nothing reads a clock or a file. The
 //! rows' strings were sanitised when the rows were made.
 
 pub mod html;
@@ -16,6 +17,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::portfolio::{Change, Filter, GitState, Row, SignOffStatus, Sort, Totals, Unreadable};
+
+/// How an instant is shown as local time: with the offset in force at that instant (the
+/// shell's time zone), or a fixed one in tests. Any `Copy` closure of that shape.
+pub trait LocalTime: Fn(DateTime<Utc>) -> DateTime<FixedOffset> + Copy {}
+
+impl<F: Fn(DateTime<Utc>) -> DateTime<FixedOffset> + Copy> LocalTime for F {}
 
 /// Everything one run of `secassess portfolio` shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,8 +254,8 @@ impl Column {
         matches!(self, Column::System | Column::Assessor | Column::File)
     }
 
-    /// The cell for one row; dates in `offset`.
-    pub fn cell(self, row: &Row, offset: FixedOffset) -> String {
+    /// The cell for one row; dates in `local`.
+    pub fn cell(self, row: &Row, local: impl LocalTime) -> String {
         match self {
             Column::System => row.system.clone(),
             Column::Classification => row.classification.text.clone(),
@@ -267,11 +274,7 @@ impl Column {
                 }
             }
             Column::Git => row.git.map(git_word).unwrap_or_default().to_string(),
-            Column::Changed => row
-                .last_change
-                .with_timezone(&offset)
-                .format("%Y-%m-%d")
-                .to_string(),
+            Column::Changed => local(row.last_change).format("%Y-%m-%d").to_string(),
             Column::Assessor => row.assessor.clone(),
             Column::File => row.file.clone(),
         }
@@ -331,12 +334,9 @@ pub fn trail_words(row: &Row) -> String {
 }
 
 /// The sign-off in a few words for HTML and PDF: "valid: Ivy Reviewer <...>, 2026-06-20".
-pub fn sign_off_long(row: &Row, offset: FixedOffset) -> String {
+pub fn sign_off_long(row: &Row, local: impl LocalTime) -> String {
     let who_when = match (&row.sign_off.signed_by, row.sign_off.signed_at) {
-        (Some(by), Some(at)) => format!(
-            " by {by} on {}",
-            at.with_timezone(&offset).format("%Y-%m-%d")
-        ),
+        (Some(by), Some(at)) => format!(" by {by} on {}", local(at).format("%Y-%m-%d")),
         _ => String::new(),
     };
     let why = if row.sign_off.reasons.is_empty() {

@@ -6,11 +6,11 @@
 //! command that prints it at the end, so a reader can check the register against the
 //! folder.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{
     change_line, change_word, escalated_words, gate_word, sign_off_long, trail_words, Column,
-    Listing,
+    Listing, LocalTime,
 };
 use crate::portfolio::Row;
 use crate::report::model::{when, Block, Document};
@@ -18,7 +18,7 @@ use crate::report::model::{when, Block, Document};
 /// The title on every page.
 pub const TITLE: &str = "Assessment register";
 
-fn row_cells(r: &Row, offset: FixedOffset) -> Vec<String> {
+fn row_cells(r: &Row, local: impl LocalTime) -> Vec<String> {
     let gate = if r.gate.passed {
         gate_word(r).to_string()
     } else if !r.gate.outside_self_assessment.is_empty() {
@@ -26,7 +26,7 @@ fn row_cells(r: &Row, offset: FixedOffset) -> Vec<String> {
     } else {
         format!("{}\n{} blocking", gate_word(r), r.gate.blocking.len())
     };
-    let mut changed = Column::Changed.cell(r, offset);
+    let mut changed = Column::Changed.cell(r, local);
     if let Some(git) = r.git {
         changed.push('\n');
         changed.push_str(&super::git_word(git).to_lowercase());
@@ -44,7 +44,7 @@ fn row_cells(r: &Row, offset: FixedOffset) -> Vec<String> {
             r.overdue_findings(),
             escalated_words(r)
         ),
-        sign_off_long(r, offset),
+        sign_off_long(r, local),
         format!(
             "{}\ntrail {}",
             if r.questionnaires.current {
@@ -63,7 +63,7 @@ fn row_cells(r: &Row, offset: FixedOffset) -> Vec<String> {
 pub fn document(
     listing: &Listing,
     generated_at: DateTime<Utc>,
-    offset: FixedOffset,
+    local: impl LocalTime,
     fingerprint: &str,
     check: &str,
 ) -> Document {
@@ -170,7 +170,7 @@ pub fn document(
             rows: listing
                 .assessments
                 .iter()
-                .map(|r| row_cells(r, offset))
+                .map(|r| row_cells(r, local))
                 .collect(),
         });
     }

@@ -7,10 +7,9 @@
 //! Widths are measured in terminal cells (`unicode-width`), so names in wide scripts line
 //! up too.
 
-use chrono::FixedOffset;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::{any_git, change_line, change_word, Column, Listing, Since};
+use super::{any_git, change_line, change_word, Column, Listing, LocalTime, Since};
 use crate::portfolio::Row;
 
 /// Gap between columns.
@@ -52,14 +51,14 @@ pub fn fit(text: &str, max: usize) -> String {
 
 /// Chooses the columns and their widths for `rows` in `max_width` cells (`None`: no
 /// limit, every column at its natural width). The system column is always kept.
-pub fn layout(rows: &[&Row], max_width: Option<usize>, offset: FixedOffset) -> Table {
+pub fn layout(rows: &[&Row], max_width: Option<usize>, local: impl LocalTime) -> Table {
     let candidates: Vec<Column> = Column::ORDER
         .into_iter()
         .filter(|c| *c != Column::Git || rows.iter().any(|r| r.git.is_some()))
         .collect();
     let natural = |c: Column| {
         rows.iter()
-            .map(|r| width(&c.cell(r, offset)))
+            .map(|r| width(&c.cell(r, local)))
             .chain([width(c.header())])
             .max()
             .unwrap_or(0)
@@ -126,7 +125,7 @@ fn pad(text: &str, to: usize) -> String {
 }
 
 /// The table's lines: a header, then one line per row; no trailing spaces.
-pub fn table_lines(rows: &[&Row], table: &Table, offset: FixedOffset) -> Vec<String> {
+pub fn table_lines(rows: &[&Row], table: &Table, local: impl LocalTime) -> Vec<String> {
     let line = |cells: Vec<String>| -> String {
         let mut out = String::new();
         for (i, ((_, w), cell)) in table.columns.iter().zip(cells).enumerate() {
@@ -149,7 +148,7 @@ pub fn table_lines(rows: &[&Row], table: &Table, offset: FixedOffset) -> Vec<Str
             table
                 .columns
                 .iter()
-                .map(|(c, _)| c.cell(row, offset))
+                .map(|(c, _)| c.cell(row, local))
                 .collect(),
         ));
     }
@@ -218,7 +217,7 @@ impl Out {
 }
 
 /// The whole listing as text, for `max_width` cells (`None` for no limit).
-pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) -> String {
+pub fn render(listing: &Listing, max_width: Option<usize>, local: impl LocalTime) -> String {
     let mut out = Out {
         lines: Vec::new(),
         width: max_width,
@@ -244,7 +243,7 @@ pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) 
     );
     out.blank();
     let rows: Vec<&Row> = listing.assessments.iter().collect();
-    let table = layout(&rows, max_width, offset);
+    let table = layout(&rows, max_width, local);
     if listing.assessments.is_empty() {
         out.lines.push(String::from(if listing.found == 0 {
             "No assessments found."
@@ -252,7 +251,7 @@ pub fn render(listing: &Listing, max_width: Option<usize>, offset: FixedOffset) 
             "None match."
         }));
     } else {
-        out.lines.extend(table_lines(&rows, &table, offset));
+        out.lines.extend(table_lines(&rows, &table, local));
         let t = &listing.totals;
         let mut parts = vec![
             format!("gate failed {}", t.gate_failed),
