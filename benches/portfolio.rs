@@ -75,7 +75,7 @@ static ROWS: LazyLock<Vec<secassess::portfolio::Row>> = LazyLock::new(|| {
 fn text_table_of_2000_rows(bencher: divan::Bencher) {
     use secassess::report::portfolio::text;
     let rows: Vec<&secassess::portfolio::Row> = ROWS.iter().collect();
-    let utc = chrono::Offset::fix(&chrono::Utc);
+    let utc = |at: chrono::DateTime<chrono::Utc>| at.fixed_offset();
     bencher.bench(|| {
         let table = text::layout(divan::black_box(&rows), Some(120), utc);
         text::table_lines(&rows, &table, utc).len()

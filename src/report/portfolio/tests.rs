@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, TimeZone};
+use chrono::{DateTime, NaiveDate, TimeZone};
 
 use super::*;
 use crate::assessment::record::{Assessment, Person, System};
@@ -11,8 +11,8 @@ fn catalogue() -> Catalogue {
     crate::questionnaire::load_embedded().expect("the embedded questionnaires load")
 }
 
-fn utc() -> FixedOffset {
-    chrono::Offset::fix(&Utc)
+fn utc() -> impl LocalTime {
+    |at: DateTime<Utc>| at.fixed_offset()
 }
 
 fn today() -> NaiveDate {
