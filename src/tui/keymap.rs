@@ -262,7 +262,7 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('d')],
         "d",
         C::ChooseFolder,
-        "list the assessments in another folder (shared drive, git repository)",
+        "list the assessments in another folder or git repository",
     ),
     bind(
         X::Walkthrough,
