@@ -173,12 +173,20 @@ pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, Answ
 }
 
 /// Why a multiple-choice answer breaks its question's `exclusive` option ("nobody"),
-/// which is chosen alone or not at all. Choosing nothing means the same as choosing it.
+/// which is chosen alone or not at all. Where a question has one, choosing nothing is
+/// refused too: "nobody signs in" switches off every login obligation, so it must be
+/// said on purpose, never left as an empty answer by a stray Enter or `--set ID=`.
 fn exclusive_problem(question: &Question, value: &AnswerValue) -> Option<String> {
     let AnswerValue::Choices(chosen) = value else {
         return None;
     };
     let only = question.options.iter().find(|o| o.exclusive)?;
+    if chosen.is_empty() {
+        return Some(format!(
+            "choose at least one; if none of them applies, choose '{}' ({})",
+            only.value, only.label
+        ));
+    }
     (chosen.len() > 1 && chosen.contains(&only.value)).then(|| {
         format!(
             "'{}' ({}) cannot be combined with other answers",
@@ -351,9 +359,17 @@ mod tests {
             &AnswerValue::Choices(vec!["official".into(), "official-sensitive".into()])
         )
         .is_err());
-        // Nothing chosen says the same as the exclusive option, and stays valid.
-        assert!(check_answer(&q, &AnswerValue::Choices(Vec::new())).is_ok());
-        assert_eq!(parse_answer(&q, ""), Ok(AnswerValue::Choices(Vec::new())));
+        // Nothing chosen is refused: "nobody" must be chosen on purpose.
+        let err = check_answer(&q, &AnswerValue::Choices(Vec::new())).unwrap_err();
+        assert!(err.to_string().contains("choose 'official'"), "{err}");
+        assert!(parse_answer(&q, "").is_err());
+        assert!(parse_answer(&q, " , ").is_err());
+        // Without an exclusive option, "none of these" stays a valid answer.
+        let plain = question(AnswerKind::Multiple);
+        assert_eq!(
+            parse_answer(&plain, ""),
+            Ok(AnswerValue::Choices(Vec::new()))
+        );
     }
 
     #[test]

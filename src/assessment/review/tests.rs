@@ -83,7 +83,7 @@ pub(crate) fn some_answer(question: &crate::questionnaire::model::Question) -> A
     match question.kind {
         AnswerKind::YesNo => AnswerValue::YesNo(false),
         AnswerKind::Single => AnswerValue::Choice(question.options[0].value.clone()),
-        AnswerKind::Multiple => AnswerValue::Choices(Vec::new()),
+        AnswerKind::Multiple => AnswerValue::Choices(vec![question.options[0].value.clone()]),
         AnswerKind::Text => AnswerValue::Text("As described in the design document.".into()),
         AnswerKind::Date => AnswerValue::Date(today()),
         AnswerKind::Evidence => AnswerValue::Evidence(EvidenceRef {
