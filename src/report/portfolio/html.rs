@@ -303,7 +303,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, local: impl LocalT
         },
         Section {
             id: "audit-trail",
-            title: String::from("Not matching their audit trail"),
+            title: String::from("Edited outside secassess, or cut short"),
             order: "Most problems first. Run secassess verify on each for the details.",
             rows: sorted(
                 rows,
@@ -368,7 +368,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, local: impl LocalT
     let t = &listing.totals;
     let _ = write!(
         out,
-        "<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n<li>{} assessments listed</li>\n<li>Gate failed: {}</li>\n<li>With MUST gaps untreated: {}</li>\n<li>With overdue dates: {}</li>\n<li>With escalations: {}</li>\n<li>Signed off: {} valid, {} changed since sign-off, {} no longer valid, {} not signed off</li>\n<li>Answered against old questionnaires: {}</li>\n<li>Not matching their audit trail: {}</li>\n",
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<ul>\n<li>{} assessments listed</li>\n<li>Gate failed: {}</li>\n<li>With MUST gaps untreated: {}</li>\n<li>With overdue dates: {}</li>\n<li>With escalations: {}</li>\n<li>Signed off: {} valid, {} changed since sign-off, {} no longer valid, {} not signed off</li>\n<li>Answered against old questionnaires: {}</li>\n<li>Edited outside secassess (not matching their audit trail): {}</li>\n<li>Cut short (the file's last line is missing): {}</li>\n",
         t.assessments,
         t.gate_failed,
         t.with_must_gaps,
@@ -380,6 +380,7 @@ pub fn render(listing: &Listing, generated_at: DateTime<Utc>, local: impl LocalT
         t.not_signed_off,
         t.old_questionnaires,
         t.integrity_problems,
+        rows.iter().filter(|r| !r.file_complete).count(),
     );
     if super::any_git(rows) {
         let _ = writeln!(out, "<li>Not committed to git: {}</li>", t.uncommitted);
