@@ -623,6 +623,21 @@ fn in_a_git_repository_each_row_says_whether_git_has_it() {
     ));
     assert_eq!(team["found"], 2);
     assert!(team["assessments"][0]["git"].is_string());
+
+    // The TUI's home screen on the same folder: the same git states, by the same code.
+    let home = secassess::tui::shell::home_entries(&root.join("shared"), &catalogue());
+    let home_git = |file: &str| {
+        home.iter()
+            .find(|e| e.path.ends_with(file))
+            .and_then(|e| e.row.as_ref().ok())
+            .and_then(|r| r.git)
+            .unwrap_or_else(|| panic!("no git state on the home screen for {file}"))
+    };
+    use secassess::portfolio::GitState;
+    assert_eq!(home_git("team-a/gaps.secassess.toml"), GitState::Uncommitted);
+    assert_eq!(home_git("team-b/new.secassess.toml"), GitState::Untracked);
+    assert_eq!(home_git("ignored.secassess.toml"), GitState::Ignored);
+    assert_eq!(home_git("signed/valid.secassess.toml"), GitState::Committed);
 }
 
 #[test]

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use secassess::portfolio::{
-    self, Change, ChangeKind, ClassificationFilter, Filter, GateFilter, GitState, Row, Sort,
+    self, Change, ChangeKind, ClassificationFilter, Filter, GateFilter, Row, Sort,
     Unreadable,
 };
 use secassess::questionnaire::Catalogue;
@@ -126,8 +126,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let found = walk::find(&args.folders)?;
     let mut results = walk::summarise(&found.files, &catalogue, today);
     let mut notes = Vec::new();
-    let trees = work_trees(&args.folders, &mut notes);
-    mark_git_states(&found, &trees, &mut results, &mut notes);
+    let trees = walk::work_trees(&args.folders, &mut notes);
+    walk::mark_git_states(&found, &trees, &mut results, &mut notes);
     let since = match &args.since {
         Some(rev) => Some(changes_since(
             &args.folders,
@@ -177,88 +177,6 @@ fn check_outputs(args: &Args) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-/// The git work tree of each folder, by index; `None` outside git. Git missing, or
-/// refusing a folder, becomes a note, and the listing goes on without the column.
-fn work_trees(folders: &[PathBuf], notes: &mut Vec<String>) -> Vec<Option<WorkTree>> {
-    let mut missing_said = false;
-    folders
-        .iter()
-        .map(|folder| {
-            // Without git there is no asking it: look for a .git first, so a shared drive
-            // on a laptop without git gets no note about git at all.
-            if !in_git_folder(folder) {
-                return None;
-            }
-            match git::work_tree(folder) {
-                Ok(tree) => tree,
-                Err(GitError::NotInstalled(why)) => {
-                    if !missing_said {
-                        notes.push(format!(
-                            "{} is in a git repository, but git is not installed (or not on PATH), so {why}",
-                            folder.display()
-                        ));
-                        missing_said = true;
-                    }
-                    None
-                }
-                Err(e) => {
-                    notes.push(format!(
-                        "{e}; whether files have uncommitted changes is not shown"
-                    ));
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-/// Whether `folder` or a folder above it has a `.git`.
-fn in_git_folder(folder: &Path) -> bool {
-    let Ok(start) = folder.canonicalize() else {
-        return false;
-    };
-    start.ancestors().any(|dir| dir.join(".git").exists())
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Sets each row's git state from `git status` and `git ls-files`, once per folder.
-fn mark_git_states(
-    found: &Walk,
-    trees: &[Option<WorkTree>],
-    results: &mut [Result<Row, Unreadable>],
-    notes: &mut Vec<String>,
-) {
-    for (index, tree) in trees.iter().enumerate() {
-        let Some(tree) = tree else { continue };
-        let states = match git::states(tree) {
-            Ok(states) => states,
-            Err(e) => {
-                notes.push(format!(
-                    "{e}; whether files have uncommitted changes is not shown"
-                ));
-                continue;
-            }
-        };
-        for (file, result) in found.files.iter().zip(results.iter_mut()) {
-            if file.root != index {
-                continue;
-            }
-            if let Ok(row) = result {
-                // Not tracked and not listed as untracked: a .gitignore rule keeps it out.
-                row.git = Some(
-                    states
-                        .get(&canonical(&file.path))
-                        .copied()
-                        .unwrap_or(GitState::Ignored),
-                );
-            }
-        }
-    }
 }
 
 /// One assessment file to compare: named relative to the work tree's top.
@@ -346,7 +264,7 @@ fn changes_since(
             if file.root != index {
                 continue;
             }
-            let Some(relative) = tree.relative(&canonical(&file.path)) else {
+            let Some(relative) = tree.relative(&walk::canonical(&file.path)) else {
                 continue;
             };
             let content_changed = changed.contains(&relative);

@@ -9,7 +9,8 @@
 //! grows with the number of rows, not with the size of the files. A file that cannot be
 //! read or parsed (damaged, cut short beyond repair, written by a newer secassess,
 //! unreadable) becomes an [`Unreadable`] entry with the store's own message; it never
-//! stops the run.
+//! stops the run. [`work_trees`] and [`mark_git_states`] fill each row's git state by
+//! the `git` command, once per work tree, for the command line and the TUI alike.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,8 @@ use rayon::prelude::*;
 
 use super::locations::ASSESSMENT_SUFFIX;
 use super::StoreError;
-use crate::portfolio::{self, Row, Unreadable};
+use super::git::{self, GitError, WorkTree};
+use crate::portfolio::{self, GitState, Row, Unreadable};
 use crate::questionnaire::model::Catalogue;
 
 /// One assessment file found under a folder.
@@ -138,6 +140,94 @@ pub fn summarise(
         .par_iter()
         .map(|f| summarise_file(&f.path, catalogue, today))
         .collect()
+}
+
+/// The git work tree of each folder in `folders`, by index; `None` outside git. Git
+/// missing, or refusing a folder, becomes a sentence in `notes` (said once for git
+/// missing), and the listing goes on without the column. Used by `secassess portfolio`
+/// and the TUI's home screen alike.
+pub fn work_trees(folders: &[PathBuf], notes: &mut Vec<String>) -> Vec<Option<WorkTree>> {
+    let mut missing_said = false;
+    folders
+        .iter()
+        .map(|folder| {
+            // Without git there is no asking it: look for a .git first, so a shared drive
+            // on a laptop without git gets no note about git at all.
+            if !in_git_folder(folder) {
+                return None;
+            }
+            match git::work_tree(folder) {
+                Ok(tree) => tree,
+                Err(GitError::NotInstalled(why)) => {
+                    if !missing_said {
+                        notes.push(format!(
+                            "{} is in a git repository, but git is not installed (or not on PATH), so {why}",
+                            folder.display()
+                        ));
+                        missing_said = true;
+                    }
+                    None
+                }
+                Err(e) => {
+                    notes.push(format!(
+                        "{e}; whether files have uncommitted changes is not shown"
+                    ));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Whether `folder` or a folder above it has a `.git`.
+fn in_git_folder(folder: &Path) -> bool {
+    let Ok(start) = folder.canonicalize() else {
+        return false;
+    };
+    start.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+/// `path` with links and `..` resolved, as git names files; `path` itself if that fails
+/// (the file has gone).
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Sets each row's git state (`Row::git`) from `git status` and `git ls-files`, once per
+/// work tree in `trees` (as [`work_trees`] gives them for the folders `found` walked). A
+/// git failure becomes a sentence in `notes` and leaves those rows without a state.
+pub fn mark_git_states(
+    found: &Walk,
+    trees: &[Option<WorkTree>],
+    results: &mut [Result<Row, Unreadable>],
+    notes: &mut Vec<String>,
+) {
+    for (index, tree) in trees.iter().enumerate() {
+        let Some(tree) = tree else { continue };
+        let states = match git::states(tree) {
+            Ok(states) => states,
+            Err(e) => {
+                notes.push(format!(
+                    "{e}; whether files have uncommitted changes is not shown"
+                ));
+                continue;
+            }
+        };
+        for (file, result) in found.files.iter().zip(results.iter_mut()) {
+            if file.root != index {
+                continue;
+            }
+            if let Ok(row) = result {
+                // Not tracked and not listed as untracked: a .gitignore rule keeps it out.
+                row.git = Some(
+                    states
+                        .get(&canonical(&file.path))
+                        .copied()
+                        .unwrap_or(GitState::Ignored),
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -585,7 +585,8 @@ fn recover(path: &Path, data_dir: &Path, assessment: &Assessment) -> String {
 }
 
 /// The assessments under a folder (subfolders included) for the home screen, read as
-/// `secassess portfolio` reads them (in parallel, the same rows, dates judged today),
+/// `secassess portfolio` reads them (in parallel, the same rows with git's state, dates
+/// judged today),
 /// most recently changed first. A file that cannot be read is listed last with why, so it
 /// is not silently missing.
 pub fn home_entries(folder: &Path, catalogue: &Catalogue) -> Vec<HomeEntry> {
@@ -594,7 +595,13 @@ pub fn home_entries(folder: &Path, catalogue: &Catalogue) -> Vec<HomeEntry> {
         return Vec::new();
     };
     let today = Local::now().date_naive();
-    let rows = store::portfolio::summarise(&found.files, catalogue, today);
+    let mut rows = store::portfolio::summarise(&found.files, catalogue, today);
+    // The GIT column as `secassess portfolio` fills it; what git could not say is left
+    // out here (the command line prints it).
+    let folders = [folder.to_path_buf()];
+    let mut notes = Vec::new();
+    let trees = store::portfolio::work_trees(&folders, &mut notes);
+    store::portfolio::mark_git_states(&found, &trees, &mut rows, &mut notes);
     let mut entries: Vec<HomeEntry> = found
         .files
         .into_iter()
