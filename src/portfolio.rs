@@ -218,6 +218,16 @@ impl Unreadable {
             error: sanitise_line(error),
         }
     }
+
+    /// One sentence naming the file and why: the error itself when it names the file
+    /// already (the store's messages do), else the file, a colon and the error.
+    pub fn sentence(&self) -> String {
+        if self.error.contains(&self.file) {
+            self.error.clone()
+        } else {
+            format!("{}: {}", self.file, self.error)
+        }
+    }
 }
 
 /// The classification options in order, lowest first, as (value, label).

@@ -286,7 +286,9 @@ fn filters_and_sort_choose_and_order_rows() {
     let missing = secassess(&root, &["portfolio", "no-such-folder"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(
-        stderr(&missing).contains("no-such-folder"),
+        stderr(&missing).contains("no-such-folder")
+            && stderr(&missing).contains("give folders that exist")
+            && !stderr(&missing).contains("--data-dir"),
         "{}",
         stderr(&missing)
     );

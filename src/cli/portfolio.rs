@@ -123,7 +123,14 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         unsigned: args.unsigned,
     };
     check_outputs(&args)?;
-    let found = walk::find(&args.folders)?;
+    let found = walk::find(&args.folders).map_err(|e| match e {
+        // The folder was given on the command line, not by --data-dir: say so.
+        store::StoreError::Directory { path, source } => CliError::Usage(format!(
+            "cannot list {}: {source}; give folders that exist (a shared drive, a repository) or assessment files",
+            sanitise_line(&path.display().to_string())
+        )),
+        other => other.into(),
+    })?;
     let mut results = walk::summarise(&found.files, &catalogue, today);
     let mut notes = Vec::new();
     let trees = walk::work_trees(&args.folders, &mut notes);

@@ -349,6 +349,17 @@ fn text_from_the_file_is_sanitised() {
 }
 
 #[test]
+fn an_unreadable_file_is_named_once_in_its_sentence() {
+    let named = Unreadable::new("d/x.secassess.toml", "cannot read d/x.secassess.toml: denied");
+    assert_eq!(named.sentence(), "cannot read d/x.secassess.toml: denied");
+    let bare = Unreadable::new("d/x.secassess.toml", "a symbolic link; not followed");
+    assert_eq!(
+        bare.sentence(),
+        "d/x.secassess.toml: a symbolic link; not followed"
+    );
+}
+
+#[test]
 fn the_classification_filter_reads_values_labels_and_plus() {
     let catalogue = catalogue();
     let plus = ClassificationFilter::parse("official-sensitive+", &catalogue).expect("parses");

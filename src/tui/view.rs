@@ -417,11 +417,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
             ),
             Err(problem) => ListItem::new(Line::styled(
                 text::fit(
-                    &if problem.error.starts_with(&problem.file) {
-                        format!("cannot be read: {}", problem.error)
-                    } else {
-                        format!("cannot be read: {}: {}", problem.file, problem.error)
-                    },
+                    &format!("cannot be read: {}", problem.sentence()),
                     width,
                 ),
                 app.theme.warning(),

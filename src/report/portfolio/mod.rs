@@ -504,7 +504,8 @@ pub fn change_word(kind: crate::portfolio::ChangeKind) -> &'static str {
         K::SignOff => "SIGN-OFF",
         K::Gate => "GATE",
         K::Classification => "CLASSIFICATION",
-        K::Edited => "EDITED",
+        // Not "EDITED": in the TRAIL column that means changed outside secassess.
+        K::Edited => "UPDATED",
         K::Unreadable => "UNREADABLE",
     }
 }

@@ -206,12 +206,7 @@ impl Out {
         self.blank();
         self.lines.push(format!("{title} ({}):", list.len()));
         for u in list {
-            // The store's messages name the file first; others get it in front.
-            if u.error.starts_with(&u.file) {
-                self.say(&format!("  {}", u.error), 4);
-            } else {
-                self.say(&format!("  {}: {}", u.file, u.error), 4);
-            }
+            self.say(&format!("  {}", u.sentence()), 4);
         }
     }
 }
