@@ -47,7 +47,8 @@ th[scope=row] .system{font-weight:bold;display:block}
 .short{white-space:nowrap}
 nav ul{columns:2;padding-left:1.2rem}
 dt{font-weight:bold}
-@media print{nav{display:none}a{color:inherit;text-decoration:none}}
+@media print{nav{display:none}a{color:inherit;text-decoration:none}table{font-size:.65rem}.file{font-size:.6rem}th,td{padding:.1rem .25rem}.short{white-space:normal}}
+@page{size:A4 landscape;margin:1cm}
 ";
 
 fn cell(row: &Row, column: Column, local: impl LocalTime) -> String {
