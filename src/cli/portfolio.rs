@@ -66,7 +66,7 @@ pub struct Args {
     #[arg(long)]
     overdue: bool,
 
-    /// Only assessments without a valid sign-off (none, or changed since).
+    /// Only assessments without a valid sign-off (none, changed since, or no longer valid).
     #[arg(long)]
     unsigned: bool,
 
