@@ -17,6 +17,10 @@
 #      and a key release for every key and Linux only the press, so this catches a key
 #      counted twice. Wine 8's console garbles the drawing, so the screen itself is not
 #      checked: the saved file is.
+#   8. SSH signatures: the exe signs a risk acceptance with an encrypted key made by
+#      ssh-keygen (passphrase on standard input), verify --allowed-signers says the same
+#      on both builds, and ssh-keygen -Y verify accepts what the exe exported; without
+#      --key the exe finds the key in %USERPROFILE%\.ssh
 #
 # Usage: scripts/windows-smoke.sh
 #   Builds dist/secassess.exe (scripts/build-windows.sh) and the Linux debug build
@@ -74,6 +78,7 @@ find_wine || packages+=(wine64)
 command -v qpdf >/dev/null 2>&1 || packages+=(qpdf)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || packages+=(gcc-mingw-w64-x86-64)
+command -v ssh-keygen >/dev/null 2>&1 || packages+=(openssh-client)
 if [ "${#packages[@]}" -gt 0 ]; then
     say "installing ${packages[*]}"
     apt_install "${packages[@]}"
@@ -334,6 +339,65 @@ for build in win lin; do
         fail "$build: the TUI did not quit cleanly on its keys (exit ${!status_var}; what it drew is in $logs/tui.$build.screen)"
 done
 say "ok: TUI: the keys $keys saved the same $answered answers under Wine as on Linux"
+
+# ---- 8. SSH signatures made by the exe, checked by both builds and by ssh-keygen.
+sign="$work/signing"
+mkdir -p "$sign"
+cd "$sign"
+passphrase="smoke test passphrase"
+ssh-keygen -q -t ed25519 -N "$passphrase" -C "pat laptop" -f "$sign/pat_key" </dev/null
+printf 'pat@example.nhs.uk namespaces="secassess" %s\n' "$(cat "$sign/pat_key.pub")" >allowed_signers
+run win new new "Signing test" --output "$(winpath "$sign")"
+run win finding finding add signing-test.secassess.toml --title "Supplier desk resets passwords by phone"
+# The business owner records and signs her own acceptance; the passphrase is one line
+# of standard input, as a script gives it.
+status=0
+printf '%s\n' "$passphrase" | SECASSESS_CONFIG_DIR=$(winpath "$work/win-config") \
+    SECASSESS_NAME="Pat Owner" SECASSESS_EMAIL="pat@example.nhs.uk" "$wine" "$exe" \
+    finding accept signing-test.secassess.toml F-001 --by "Pat Owner <pat@example.nhs.uk>" \
+    --role "Business owner" --review 2099-01-01 --rationale "Call-back first" \
+    --key "$(winpath "$sign/pat_key")" >"$logs/sign.win.out" 2>"$logs/sign.win.err" || status=$?
+if [ "$status" -ne 0 ] || ! grep -q "Signature: risk acceptance: signed by pat@example.nhs.uk" "$logs/sign.win.out"; then
+    cat "$logs/sign.win.out" "$logs/sign.win.err" >&2
+    fail "secassess.exe did not sign the risk acceptance with an encrypted key (exit $status)"
+fi
+grep -q "$passphrase" signing-test.secassess.toml && fail "the passphrase is in the assessment file"
+both verify-signed verify signing-test.secassess.toml --allowed-signers allowed_signers
+grep -q "signed by pat@example.nhs.uk with key SHA256:.*, trusted" "$last_out" ||
+    fail "verify does not call the exe's signature trusted: $(cat "$last_out")"
+run win export-signed verify signing-test.secassess.toml --allowed-signers allowed_signers \
+    --export-signed-content signed
+ssh-keygen -Y verify -f allowed_signers -I pat@example.nhs.uk -n secassess \
+    -s signed/risk-acceptance-F-001.txt.sig <signed/risk-acceptance-F-001.txt >"$logs/ssh-keygen.out" 2>&1 || {
+    cat "$logs/ssh-keygen.out" >&2
+    fail "ssh-keygen -Y verify rejects the signature secassess.exe made"
+}
+say "ok: the exe signed with an encrypted key; both builds call it trusted; $(cat "$logs/ssh-keygen.out")"
+
+# Without --key the exe finds the key where OpenSSH for Windows keeps it,
+# %USERPROFILE%\.ssh\id_ed25519 (asked of Windows, not of HOME).
+profile_win=$("$wine" cmd /c 'echo %USERPROFILE%' 2>/dev/null | tr -d '\r')
+profile=$("$wine" winepath -u "$profile_win" 2>/dev/null | tr -d '\r')
+[ -d "$profile" ] || fail "the Wine user profile folder ($profile_win) was not found"
+mkdir -p "$profile/.ssh"
+cp "$sign/pat_key" "$profile/.ssh/id_ed25519"
+run win finding finding add signing-test.secassess.toml --title "Shared mailbox without MFA"
+status=0
+printf '%s\n' "$passphrase" | SECASSESS_CONFIG_DIR=$(winpath "$work/win-config") \
+    SECASSESS_NAME="Pat Owner" SECASSESS_EMAIL="pat@example.nhs.uk" "$wine" "$exe" \
+    finding accept signing-test.secassess.toml F-002 --by "Pat Owner <pat@example.nhs.uk>" \
+    --role "Business owner" --review 2099-01-01 --rationale "Mailbox retired in March" \
+    >"$logs/sign-profile.win.out" 2>"$logs/sign-profile.win.err" || status=$?
+rm -f "$profile/.ssh/id_ed25519"
+if [ "$status" -ne 0 ] || ! grep -q 'SSH key ~\\.ssh\\id_ed25519' "$logs/sign-profile.win.out" ||
+    ! grep -q "Signature: risk acceptance: signed by pat@example.nhs.uk" "$logs/sign-profile.win.out"; then
+    cat "$logs/sign-profile.win.out" "$logs/sign-profile.win.err" >&2
+    fail "secassess.exe did not sign with the key in %USERPROFILE%\\.ssh (exit $status)"
+fi
+both verify-signed-profile verify signing-test.secassess.toml --allowed-signers allowed_signers
+[ "$(grep -c "signed by pat@example.nhs.uk with key SHA256:.*, trusted" "$last_out")" -eq 2 ] ||
+    fail "verify does not call both of the exe's signatures trusted: $(cat "$last_out")"
+say "ok: the exe found the key in $profile_win\\.ssh without --key, and both builds trust its signature"
 
 "$wineserver" -w
 say "Windows smoke test passed"

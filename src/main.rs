@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod cli;
 
 use cli::{CliError, Context};
+use secassess::store::signing_key::KeyChoice;
 
 /// Guided security self-assessment for NHS England IT systems and services.
 ///
@@ -35,6 +36,22 @@ struct Cli {
     /// instead of the identity saved in your settings (or SECASSESS_NAME/_EMAIL/_ROLE).
     #[arg(long = "as", global = true, value_name = "NAME <EMAIL>")]
     acting_as: Option<String>,
+
+    /// Sign sign-offs, risk acceptances and exception approvals with this OpenSSH private
+    /// key, instead of the first of ~/.ssh/id_ed25519, id_ecdsa and id_rsa (a key that is
+    /// encrypted asks for its passphrase).
+    #[arg(
+        long,
+        global = true,
+        env = "SECASSESS_SIGNING_KEY",
+        value_name = "FILE",
+        conflicts_with = "no_key"
+    )]
+    key: Option<std::path::PathBuf>,
+
+    /// Do not sign with an SSH key, even when one is found in ~/.ssh.
+    #[arg(long, global = true)]
+    no_key: bool,
 
     /// Ask the questions line by line, with no cursor movement or colour: for screen
     /// readers and scripts. Also chosen automatically when the output is not a terminal.
@@ -114,6 +131,11 @@ fn main() -> ExitCode {
         data_dir: cli.data_dir,
         acting_as: cli.acting_as,
         plain: cli.plain,
+        key: match (cli.key, cli.no_key) {
+            (_, true) => KeyChoice::Off,
+            (Some(file), false) => KeyChoice::File(file),
+            (None, false) => KeyChoice::Default,
+        },
         verbose: cli.verbose,
     };
     let result = match cli.command {

@@ -301,7 +301,7 @@ fn a_signed_off_assessment_exports_as_signed_off_and_matching_its_audit_trail() 
         "{stdout}"
     );
     assert!(
-        last.contains("open queries, 0 stale; signed off, valid — nothing changed since sign-off; file matches its audit trail."),
+        last.contains("open queries, 0 stale; signed off, valid — nothing changed since sign-off (sign-off unsigned); file matches its audit trail."),
         "{last}"
     );
     assert!(last.contains("; gate passed;"), "{last}");
@@ -411,7 +411,7 @@ fn a_change_after_the_sign_off_is_printed_and_shown() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(&format!(
-            "; CHANGED SINCE SIGN-OFF: answer to {question} changed; file matches its audit trail."
+            "; CHANGED SINCE SIGN-OFF: answer to {question} changed (sign-off unsigned); file matches its audit trail."
         )),
         "{stdout}"
     );

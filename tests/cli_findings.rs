@@ -306,7 +306,7 @@ fn check_exits_2_for_unreadable_input() {
     );
 
     let text = ws.read();
-    ws.write(&text.replacen("schema_version = 2", "schema_version = [", 1));
+    ws.write(&text.replacen("schema_version = 3", "schema_version = [", 1));
     let broken = ws.check(&["--format", "json"]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(stdout(&broken).is_empty());

@@ -16,6 +16,10 @@ fn secassess(dir: &Path, who: &str, args: &[&str], input: &str) -> Output {
         .args(args)
         .current_dir(dir)
         .env("SECASSESS_CONFIG_DIR", dir.join("config"))
+        // No SSH key from the real home folder: these sign-offs are unsigned.
+        .env("HOME", dir)
+        .env("USERPROFILE", dir)
+        .env_remove("SECASSESS_SIGNING_KEY")
         .env_remove("SECASSESS_QUESTIONNAIRES")
         .env_remove("SECASSESS_NAME")
         .env_remove("SECASSESS_EMAIL")

@@ -7,7 +7,8 @@
 //! 2. **What it does.** The real binary runs, step by step, inside a network namespace
 //!    that has no network at all (`unshare -n`: only a loopback interface, which is down),
 //!    and every step still succeeds with the expected output. See [`steps`]: add a step
-//!    there when a new command (assessment, export, ...) lands.
+//!    there when a new command (assessment, export, ...) lands; [`signing_steps`] sign
+//!    with an SSH key and check it.
 //!
 //! Neither part alone is a proof: the standard library can open sockets without any
 //! crate, so part 1 cannot see a stray `std::net` call, and part 2 only exercises the
@@ -440,6 +441,98 @@ fn steps() -> Vec<Step> {
     ]
 }
 
+/// Signing, offline: the business owner records and signs her own risk acceptance with
+/// the key in `~/.ssh` (made by ssh-keygen before the run, not encrypted, so standard
+/// input is not read), and `verify` checks it against an allowed-signers file. Nothing
+/// about SSH signatures needs a network: no key server, no certificate status check.
+fn signing_steps() -> Vec<Step> {
+    vec![
+        Step {
+            name: "raise a finding",
+            args: args(&[
+                "finding",
+                "add",
+                "offline.secassess.toml",
+                "--title",
+                "Supplier desk resets passwords by phone",
+                "--as",
+                "Ann Lead <ann@example.nhs.uk>",
+            ]),
+            check: |run| assert_eq!(run.code, Some(0), "stderr: {}", run.stderr),
+        },
+        Step {
+            name: "the business owner accepts the risk, signed with her SSH key",
+            args: args(&[
+                "finding",
+                "accept",
+                "offline.secassess.toml",
+                "F-001",
+                "--by",
+                "Pat Owner <pat@example.nhs.uk>",
+                "--role",
+                "Business owner",
+                "--rationale",
+                "Call-back before any reset",
+                "--review",
+                "2099-01-01",
+                "--as",
+                "Pat Owner <pat@example.nhs.uk>",
+            ]),
+            check: |run| {
+                assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+                assert!(
+                    run.stdout
+                        .contains("Signature: risk acceptance: signed by pat@example.nhs.uk"),
+                    "{}",
+                    run.stdout
+                );
+            },
+        },
+        Step {
+            name: "verify the signature against an allowed-signers file",
+            args: args(&[
+                "verify",
+                "offline.secassess.toml",
+                "--allowed-signers",
+                "allowed_signers",
+            ]),
+            check: |run| {
+                assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+                assert!(
+                    run.stdout.contains(
+                        "risk acceptance on F-001 by Pat Owner <pat@example.nhs.uk>: signed by pat@example.nhs.uk with key SHA256:"
+                    ) && run.stdout.contains(", trusted"),
+                    "{}",
+                    run.stdout
+                );
+            },
+        },
+    ]
+}
+
+/// Pat's key where OpenSSH keeps it in `home`, and an allowed-signers file listing it;
+/// false when ssh-keygen is not installed (CI installs it).
+fn pat_key(home: &Path) -> bool {
+    let ssh = home.join(".ssh");
+    std::fs::create_dir_all(&ssh).expect("made .ssh");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "pat", "-f"])
+        .arg(ssh.join("id_ed25519"))
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return false;
+    }
+    let public = std::fs::read_to_string(ssh.join("id_ed25519.pub")).expect("public key");
+    std::fs::write(
+        home.join("allowed_signers"),
+        format!("pat@example.nhs.uk namespaces=\"secassess\" {public}"),
+    )
+    .expect("allowed signers written");
+    true
+}
+
 /// A way to run a command with no network, or why there is none here.
 fn isolation() -> Result<Vec<&'static str>, String> {
     let works = |prefix: &[&str]| {
@@ -519,7 +612,13 @@ fn runs_with_no_network() {
         }
     };
     let scratch = tempfile::tempdir().expect("no scratch folder");
-    for step in steps() {
+    let mut all = steps();
+    if pat_key(scratch.path()) {
+        all.extend(signing_steps());
+    } else {
+        eprintln!("ssh-keygen is not installed: the signing steps are skipped");
+    }
+    for step in all {
         let run = run_offline(&prefix, scratch.path(), &step.args);
         eprintln!(
             "offline step '{}': secassess {} -> exit {:?}",

@@ -166,10 +166,10 @@ fn a_misspelt_field_is_reported_not_ignored() {
 
 #[test]
 fn a_missing_or_wrong_schema_version_is_refused() {
-    let text = good_text().replacen("schema_version = 2\n", "", 1);
+    let text = good_text().replacen("schema_version = 3\n", "", 1);
     let message = refused(&case(text.as_bytes(), false));
     assert!(message.contains("no schema_version"), "{message}");
-    let text = good_text().replacen("schema_version = 2", "schema_version = \"one\"", 1);
+    let text = good_text().replacen("schema_version = 3", "schema_version = \"one\"", 1);
     let c = case(text.as_bytes(), false);
     let message = refused(&c);
     assert_eq!(position(&message, &c.path).0, 4);
@@ -178,11 +178,11 @@ fn a_missing_or_wrong_schema_version_is_refused() {
 
 #[test]
 fn a_newer_schema_version_is_refused_with_what_to_do() {
-    let text = good_text().replacen("schema_version = 2", "schema_version = 7", 1);
+    let text = good_text().replacen("schema_version = 3", "schema_version = 7", 1);
     let case = case(text.as_bytes(), false);
     let message = refused(&case);
     assert!(
-        message.contains("newer secassess (schema version 7; this build reads up to 2)"),
+        message.contains("newer secassess (schema version 7; this build reads up to 3)"),
         "{message}"
     );
     assert!(message.contains("Use a newer secassess"), "{message}");

@@ -39,7 +39,7 @@ fn the_file_is_plain_toml_with_the_version_first_and_the_end_marker_last() {
         .lines()
         .find(|l| !l.starts_with('#'))
         .unwrap_or_default();
-    assert_eq!(first_setting, "schema_version = 2");
+    assert_eq!(first_setting, "schema_version = 3");
     assert_eq!(text.lines().last(), Some(store::END_MARKER));
     // One answer per table, so a diff of two versions shows which answers changed.
     assert!(text.contains("\n[answers.question_0001]\n"));

@@ -526,6 +526,7 @@ fn admin_console_without_mfa_is_not_treated_by_a_business_owner_acceptance() {
             accepted_on: today(),
             rationale: "Two administrators on a VPN-only console".into(),
             review_date: NaiveDate::from_ymd_opt(2027, 3, 1).expect("a date"),
+            signature: None,
         },
         &actor(&who),
     )
@@ -555,6 +556,7 @@ fn admin_console_without_mfa_is_not_treated_by_a_business_owner_acceptance() {
             },
             reference: "ARB-2026-014".into(),
             approved_on: today(),
+            signature: None,
         },
         &actor(&who),
     )

@@ -3,8 +3,8 @@
 //! entries in a text editor is detected by `verify`.
 //!
 //! This detects edits; it does not prove who made them. Identities are self-declared,
-//! and anyone can recompute a chain. Signing entries with a key could be added later by
-//! signing `hash`, without changing the chain.
+//! and anyone can recompute a chain. Sign-offs, risk acceptances and exceptions can be
+//! signed with the decider's SSH key (`signature`); ordinary entries are not.
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};

@@ -378,6 +378,7 @@ mod tests {
             signed_at: at(2),
             statement: "ok".into(),
             content_hash: sign_off::content_hash(&a),
+            signature: None,
         });
         let pin = sign_off::content_hash(&a);
         crate::assessment::audit::append(

@@ -1307,7 +1307,7 @@ fn position(assessment: &Assessment, id: &str) -> Result<usize, FindingError> {
 
 /// Applies `change` to a copy of the finding, refuses it if it adds a consistency
 /// problem, and otherwise stores it and appends the audit entry (old -> new in words).
-fn modify(
+pub(crate) fn modify(
     assessment: &mut Assessment,
     catalogue: &Catalogue,
     id: &str,
@@ -1393,21 +1393,28 @@ fn describe(f: &Finding) -> Vec<(&'static str, String)> {
         }
         text
     });
+    let signed = |s: &Option<super::record::SshSignature>| {
+        s.as_ref()
+            .map(|s| format!("; signed with key {}", s.fingerprint))
+            .unwrap_or_default()
+    };
     let acceptance = f.acceptance.as_ref().map(|a| {
         format!(
-            "accepted by {} on {}, review {}: {}",
+            "accepted by {} on {}, review {}: {}{}",
             person_words(&a.accepted_by),
             a.accepted_on,
             a.review_date,
-            a.rationale
+            a.rationale,
+            signed(&a.signature)
         )
     });
     let exception = f.exception.as_ref().map(|e| {
         format!(
-            "approved by {} on {}, reference {}",
+            "approved by {} on {}, reference {}{}",
             person_words(&e.approved_by),
             e.approved_on,
-            e.reference
+            e.reference,
+            signed(&e.signature)
         )
     });
     vec![

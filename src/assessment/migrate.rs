@@ -20,11 +20,51 @@ pub struct Step {
 }
 
 /// The real migration steps, oldest first.
-pub const STEPS: &[Step] = &[Step {
-    from: 1,
-    describe: "the system, assessor, creation time and questionnaire list are now pinned by the audit trail",
-    apply: pin_header_v2,
-}];
+pub const STEPS: &[Step] = &[
+    Step {
+        from: 1,
+        describe: "the system, assessor, creation time and questionnaire list are now pinned by the audit trail",
+        apply: pin_header_v2,
+    },
+    Step {
+        from: 2,
+        describe: "sign-offs, risk acceptances and exception approvals can now carry an SSH signature",
+        apply: signatures_v3,
+    },
+];
+
+/// 2 to 3: format 3 adds optional SSH signatures (and the signing key's fingerprint in a
+/// sign-off's audit pin). A format 2 file has none, so nothing changes but the version:
+/// its sign-offs read as unsigned, which they are. A `signature` already in a format 2
+/// file was not written by secassess, and is refused here rather than believed.
+fn signatures_v3(table: &mut Table) -> Result<(), String> {
+    let signed = |t: Option<&Value>| {
+        t.and_then(Value::as_table)
+            .is_some_and(|t| t.contains_key("signature"))
+    };
+    let mut places = Vec::new();
+    if signed(table.get("sign_off")) {
+        places.push(String::from("[sign_off]"));
+    }
+    if let Some(findings) = table.get("findings").and_then(Value::as_array) {
+        for f in findings.iter().filter_map(Value::as_table) {
+            let id = f.get("id").and_then(Value::as_str).unwrap_or("?");
+            for part in ["acceptance", "exception"] {
+                if signed(f.get(part)) {
+                    places.push(format!("finding {id} {part}"));
+                }
+            }
+        }
+    }
+    if places.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "it says schema_version 2, but has signatures ({}), which format 2 never had: the file was edited; restore it from its .bak or a copy you trust",
+            places.join(", ")
+        ))
+    }
+}
 
 /// Who the entry written by a migration is recorded as.
 pub const MIGRATION_ACTOR: &str = "secassess (file format migration)";
@@ -155,8 +195,28 @@ mod tests {
 
     #[test]
     fn the_current_version_needs_no_step() {
-        let mut t = table("schema_version = 2\n");
-        assert_eq!(migrate(&mut t, 2, 2, STEPS), Ok(vec![]));
+        let mut t = table("schema_version = 3\n");
+        assert_eq!(migrate(&mut t, 3, 3, STEPS), Ok(vec![]));
+    }
+
+    #[test]
+    fn format_2_gains_the_version_and_nothing_else() {
+        let mut t = table("schema_version = 2\n[sign_off]\nstatement = \"ok\"\n");
+        let applied = migrate(&mut t, 2, 3, STEPS).expect("migrates");
+        assert_eq!(applied.len(), 1);
+        assert_eq!(
+            t,
+            table("schema_version = 3\n[sign_off]\nstatement = \"ok\"\n")
+        );
+        // A signature in a format 2 file was not written by secassess.
+        let mut forged = table(
+            "schema_version = 2\n[[findings]]\nid = \"F-001\"\n[findings.acceptance.signature]\nsshsig = \"x\"\n",
+        );
+        let error = migrate(&mut forged, 2, 3, STEPS).expect_err("refused");
+        assert!(
+            error.to_string().contains("finding F-001 acceptance"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -176,6 +236,8 @@ mod tests {
         let mut t = Table::try_from(&old).expect("serialises");
         let applied = migrate(&mut t, 1, 2, STEPS).expect("migrates");
         assert_eq!(applied.len(), 1);
+        let mut t3 = t.clone();
+        assert_eq!(migrate(&mut t3, 2, 3, STEPS).map(|a| a.len()), Ok(1));
         let again = {
             let mut t = Table::try_from(&old).expect("serialises");
             migrate(&mut t, 1, 2, STEPS).expect("migrates");

@@ -1,7 +1,9 @@
 //! The assessment record and the pure operations on it: answers, findings, reviews and
 //! the audit trail, the sign-off, who may do what, the identity of the person answering,
-//! format migrations and questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
+//! SSH signatures over sign-offs and the allowed-signers file that says whose key to
+//! trust, format migrations and questionnaire upgrade reports. No file I/O here; `store` reads and writes it.
 
+pub mod allowed_signers;
 pub mod audit;
 pub mod diff;
 pub mod evidence;
@@ -12,6 +14,7 @@ pub mod record;
 pub mod review;
 pub mod roles;
 pub mod sign_off;
+pub mod signature;
 pub mod upgrade;
 pub mod verify;
 

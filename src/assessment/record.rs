@@ -23,7 +23,10 @@ use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 /// 2: creation is the first audit entry and pins the system, the assessor, the creation
 /// time and the questionnaire list ([`header_pin`]); changes to them are audited; the
 /// sign-off's audit entry pins the signer's role.
-pub const SCHEMA_VERSION: u32 = 2;
+///
+/// 3: a sign-off, a risk acceptance and an exception approval may carry an SSH signature
+/// ([`SshSignature`]); the sign-off's audit entry pins the signing key's fingerprint.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The audit subject of the entries about the assessment as a whole: its creation,
 /// changes to the system's details and questionnaire versions, and the sign-off.
@@ -159,6 +162,10 @@ pub struct RiskAcceptance {
     pub accepted_on: NaiveDate,
     pub rationale: String,
     pub review_date: NaiveDate,
+    /// The business owner's own SSH signature over it, when they recorded it themselves
+    /// with their key (see `signature`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SshSignature>,
 }
 
 /// A pre-approved exception, e.g. the Cyber Security team approving a shared account.
@@ -168,6 +175,32 @@ pub struct ExceptionApproval {
     pub approved_by: Person,
     pub reference: String,
     pub approved_on: NaiveDate,
+    /// The approver's own SSH signature over it (see `signature`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SshSignature>,
+}
+
+/// An SSH signature over a sign-off, a risk acceptance or an exception approval, as
+/// `ssh-keygen -Y sign -n secassess` makes it: an SSHSIG block over the statement
+/// `signature::statement` writes (the exact bytes are documented there). Stored with
+/// the key and what was signed, so a reader can check it with `ssh-keygen -Y verify`.
+/// Never holds anything secret: the private key and its passphrase are never written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SshSignature {
+    /// When it was signed (UTC, to the second); part of what was signed.
+    pub signed_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the content signed, as it was when signed: the sign-off's content
+    /// hash, or the finding as accepted or approved (`signature::finding_hash`).
+    pub content_sha256: String,
+    /// The signing key's fingerprint, "SHA256:" and unpadded base64, as `ssh-keygen -l`
+    /// prints it.
+    pub fingerprint: String,
+    /// The signing key's public half in OpenSSH form ("ssh-ed25519 AAAA..."), no comment.
+    pub public_key: String,
+    /// The armoured signature, "-----BEGIN SSH SIGNATURE-----" ... "-----END SSH
+    /// SIGNATURE-----", namespace `secassess`, SHA-512.
+    pub sshsig: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,9 +260,8 @@ pub struct Review {
 }
 
 /// The reviewer's sign-off of the whole assessment, pinned to a hash of its content
-/// (`review::content_hash`). Identities are self-declared; a cryptographic signature
-/// over `content_hash` could later be added as an optional field (a schema version
-/// bump with a migration, since older builds refuse unknown fields).
+/// (`sign_off::content_hash`). Identities are self-declared; the optional SSH signature
+/// is what proves which key signed it (see `signature` and the README's "Who is who").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignOff {
@@ -237,6 +269,8 @@ pub struct SignOff {
     pub signed_at: DateTime<Utc>,
     pub statement: String,
     pub content_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SshSignature>,
 }
 
 /// One entry of the hash-chained audit log.

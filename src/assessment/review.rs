@@ -75,6 +75,9 @@ pub enum ReviewError {
     },
     #[error("{what} {problem}")]
     InvalidText { what: &'static str, problem: String },
+    /// The key given could not sign; nothing was signed off.
+    #[error("not signed off: {0}")]
+    Signature(super::signature::SignError),
     #[error("the assessment cannot be signed off yet; {} thing(s) stand in the way: {}", .blockers.len(), join_blockers(.blockers))]
     NotEligible { blockers: Vec<Blocker> },
 }

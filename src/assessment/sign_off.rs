@@ -21,6 +21,7 @@ use super::record::{
 };
 use super::review::{self, ReviewError};
 use super::roles;
+use super::signature;
 use super::verify::{self, ProblemKind};
 use crate::questionnaire::loader::hex_sha256;
 use crate::questionnaire::model::Catalogue;
@@ -325,19 +326,33 @@ pub fn signer_hash(signer: &Person) -> String {
 }
 
 /// The pin of a sign-off's audit entry: "content=HASH signer=HASH", so the signer's role
-/// (which the entry's `who` does not carry) is pinned too. The content hash stays whole:
-/// it is what a signature over the sign-off would sign.
+/// (which the entry's `who` does not carry) is pinned too, and " key=SHA256:..." when it
+/// is signed, so a signature removed or added outside secassess shows. The content hash
+/// stays whole: it is what the signature signs.
 pub fn sign_off_pin(sign_off: &SignOff) -> String {
-    format!(
+    let mut pin = format!(
         "content={} signer={}",
         sign_off.content_hash,
         signer_hash(&sign_off.signed_by)
-    )
+    );
+    if let Some(signature) = &sign_off.signature {
+        pin.push_str(&format!(" key={}", signature.fingerprint));
+    }
+    pin
 }
 
-/// The fields of a sign-off entry's pin: (content hash, signer hash). A sign-off written
-/// in file format 1 pinned the content hash alone: its signer is `None`.
-pub fn parse_sign_off_pin(pin: &str) -> (String, Option<String>) {
+/// The fields of a sign-off entry's pin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOffPin {
+    pub content: String,
+    /// `None` in a sign-off written in file format 1, which pinned the content hash alone.
+    pub signer: Option<String>,
+    /// The signing key's fingerprint; `None` when it was not signed.
+    pub key: Option<String>,
+}
+
+/// Reads a sign-off entry's pin ([`sign_off_pin`]).
+pub fn parse_sign_off_pin(pin: &str) -> SignOffPin {
     let fields = pin_fields(pin);
     let get = |key: &str| {
         fields
@@ -346,21 +361,33 @@ pub fn parse_sign_off_pin(pin: &str) -> (String, Option<String>) {
             .map(|(_, v)| v.to_string())
     };
     match get("content") {
-        Some(content) => (content, get("signer")),
-        None => (pin.to_string(), None),
+        Some(content) => SignOffPin {
+            content,
+            signer: get("signer"),
+            key: get("key"),
+        },
+        None => SignOffPin {
+            content: pin.to_string(),
+            signer: None,
+            key: None,
+        },
     }
 }
 
-/// Signs off the assessment as `who` with `statement`, pinned to [`content_hash`].
-/// Refused, with every blocker, unless [`readiness`] finds none; refused for the project
-/// lead and for anyone who gave one of the answers signed (see [`roles`]). Replaces an
-/// earlier sign-off (both stay in the audit trail).
+/// Signs off the assessment as `who` with `statement`, pinned to [`content_hash`], and
+/// with `key` (decrypted) signs it ([`signature::sign_off_statement`]); without a key
+/// the sign-off is unsigned. Refused, with every blocker, unless [`readiness`] finds
+/// none; refused for the project lead and for anyone who gave one of the answers signed
+/// (see [`roles`]); refused, with nothing changed, when the key cannot sign (no e-mail
+/// for the principal, a hardware key). Replaces an earlier sign-off (both stay in the
+/// audit trail). The key is only used, never kept.
 pub fn sign_off(
     assessment: &mut Assessment,
     judged: &Judged<'_>,
     statement: &str,
     who: &Person,
     now: DateTime<Utc>,
+    key: Option<&ssh_key::PrivateKey>,
 ) -> Result<(), ReviewError> {
     let now = timestamp(now);
     let statement = review::check_text(
@@ -407,12 +434,20 @@ pub fn sign_off(
             )
         })
         .unwrap_or_default();
-    let record = SignOff {
+    let mut record = SignOff {
         signed_by: who.clone(),
         signed_at: now,
         statement: statement.clone(),
         content_hash: hash,
+        signature: None,
     };
+    if let Some(key) = key {
+        let signed = signature::sign_off_statement(assessment, &record, &record.content_hash, now);
+        record.signature = Some(
+            signature::sign(&signed, key, &record.content_hash, now)
+                .map_err(ReviewError::Signature)?,
+        );
+    }
     let pin = sign_off_pin(&record);
     assessment.sign_off = Some(record);
     assessment.updated_at = now;

@@ -3,12 +3,15 @@
 //! creation time, questionnaires, last change) against the entries that pin them; every
 //! answer (content, who and when), review and finding against its latest audit entry;
 //! finding ids used twice or never recorded; the sign-off against the entry that recorded
-//! it (its role included), or missing while its entry stays. Then where the sign-off
-//! stands ([`sign_off::state`]). Pure; what `secassess verify` reports.
+//! it (its role and signing key included), or missing while its entry stays; SSH
+//! signatures that do not verify over what they say they sign ([`signature::tampering`]).
+//! Then where the sign-off stands ([`sign_off::state`]). Pure; what `secassess verify`
+//! reports.
 //!
 //! This detects edits made without recomputing the hashes. It does not prove who made a
-//! change: identities are self-declared and anyone can recompute a chain. Signing the
-//! sign-off with a key would be a later, additive step.
+//! change: identities are self-declared and anyone can recompute a chain. What proves
+//! who signed a sign-off is its SSH signature, checked against an allowed-signers file
+//! (`signature`).
 
 use serde::Serialize;
 
@@ -17,6 +20,7 @@ use super::findings;
 use super::record::{header_fields, pin_fields, Assessment, AuditEntry, HEADER_ACTIONS};
 use super::review::{self, REVIEW_ACTIONS};
 use super::sign_off::{self, Judged, SIGN_OFF_SUBJECT};
+use super::signature;
 
 pub use super::sign_off::SignOffState;
 
@@ -352,10 +356,16 @@ fn sign_off_problems(assessment: &Assessment, problems: &mut Vec<Problem>) {
         }
         (Some(s), Some(found)) => (s, found),
     };
-    let (content, signer) = sign_off::parse_sign_off_pin(&entry.pin);
+    let pin = sign_off::parse_sign_off_pin(&entry.pin);
+    let (content, signer) = (pin.content, pin.signer);
     let mut mismatches = Vec::new();
     if content != sign_off.content_hash {
         mismatches.push(("content_hash", content, sign_off.content_hash.clone()));
+    }
+    let key = sign_off.signature.as_ref().map(|s| s.fingerprint.clone());
+    if pin.key != key {
+        let words = |k: Option<String>| k.unwrap_or_else(|| String::from("(unsigned)"));
+        mismatches.push(("signature", words(pin.key), words(key)));
     }
     if entry.who != sign_off.signed_by.signature() {
         mismatches.push((
@@ -499,6 +509,30 @@ pub fn record_problems(assessment: &Assessment) -> Vec<Problem> {
         .filter(|p| p.expected != findings::DELETED_PIN),
     );
     sign_off_problems(assessment, &mut problems);
+    for (kind, finding, why) in signature::tampering(assessment) {
+        let (problem_kind, subject, what) = match &finding {
+            None => (
+                ProblemKind::SignOff,
+                SIGN_OFF_SUBJECT.to_string(),
+                String::from("the sign-off's signature"),
+            ),
+            Some(id) => (
+                ProblemKind::Finding,
+                id.clone(),
+                format!("the signature of the {} on {id}", kind.words()),
+            ),
+        };
+        problems.push(Problem {
+            kind: problem_kind,
+            subject,
+            entry: None,
+            expected: String::from("a signature over what it signs"),
+            found: why.clone(),
+            message: format!(
+                "{what} does not verify over what it says it signed: {why}; it was copied from elsewhere or edited outside secassess"
+            ),
+        });
+    }
     problems
 }
 

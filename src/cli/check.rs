@@ -2,7 +2,9 @@
 //! Exit 0 when every applicable MUST obligation is met or treated (see
 //! `findings::gate`), 1 with the list of what blocks and what to do (or, first, that the
 //! system is outside self-assessment), 2 when the file or the questionnaires cannot be
-//! used. Organisation duties are listed as context after the verdict.
+//! used. Organisation duties are listed as context after the verdict, then the sign-off
+//! and each sign-off's SSH signature (`--require-signed` with `--allowed-signers` makes
+//! a pipeline insist on trusted signatures).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,6 +12,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use secassess::assessment::findings::{self, GateReport};
+use secassess::assessment::signature::{self, SignatureCheck};
+use secassess::assessment::verify::SignOffState;
 use secassess::assessment::Assessment;
 use secassess::store;
 use secassess::text::sanitise_line;
@@ -34,6 +38,16 @@ pub struct Args {
     /// holds (nothing changed, evidence files as attached, still ready to sign off).
     #[arg(long)]
     require_sign_off: bool,
+
+    /// Also fail (exit 1) unless the sign-off holds and every sign-off in the file (the
+    /// reviewer's, each risk acceptance and exception approval) is signed with a key the
+    /// --allowed-signers file trusts for its signer's e-mail address.
+    #[arg(long, requires = "allowed_signers")]
+    require_signed: bool,
+
+    /// The allowed-signers file (OpenSSH's format) that says whose SSH keys to trust.
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
@@ -52,6 +66,14 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     }
     let (sign_off, readiness) =
         super::verify::sign_off_standing(&assessment, &args.assessment, &catalogue, report.today);
+    let allowed = super::allowed_signers(args.allowed_signers.as_deref())?;
+    let signatures = signature::check_all(&assessment, allowed.as_ref());
+    let checking_signatures = args.require_signed || args.allowed_signers.is_some();
+    let unsigned = if args.require_signed {
+        not_signed(&sign_off, &signatures)
+    } else {
+        Vec::new()
+    };
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => {
@@ -61,24 +83,77 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
                 "report": report,
                 "sign_off": sign_off,
                 "ready_for_sign_off": readiness,
+                "signatures": signatures,
+                "not_signed": unsigned,
             });
             writeln!(out, "{}", to_json(&json)?)
         }
         Format::Text => write_text(&mut out, &args.assessment, &assessment, &report)
-            .and_then(|()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness)),
+            .and_then(|()| super::verify::write_sign_off_standing(&mut out, &sign_off, &readiness))
+            .and_then(|()| {
+                // Unsigned sign-offs are the norm without keys: listed only when something
+                // is signed or signatures were asked about.
+                if signatures.iter().any(|c| c.state.signed()) || checking_signatures {
+                    writeln!(out)?;
+                    super::verify::write_signatures(
+                        &mut out,
+                        &signatures,
+                        args.allowed_signers.as_deref(),
+                    )?;
+                }
+                Ok(())
+            })
+            .and_then(|()| write_not_signed(&mut out, &unsigned)),
     };
     // `secassess check FILE | head` must not turn a failed gate into a pass.
     match written {
         Err(e) if reader_went_away(&e) => {}
         other => other?,
     }
+    let sign_off_required = args.require_sign_off || args.require_signed;
     Ok(
-        if report.passed && (!args.require_sign_off || sign_off.holds()) {
+        if report.passed
+            && (!sign_off_required || sign_off.holds())
+            && unsigned.is_empty()
+            && (!checking_signatures
+                || super::verify::signatures_hold(&signatures, allowed.is_some()))
+        {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
         },
     )
+}
+
+/// What `--require-signed` finds wanting: no sign-off, or a sign-off (the reviewer's, a
+/// risk acceptance, an exception approval) not signed with a trusted key.
+fn not_signed(sign_off: &SignOffState, signatures: &[SignatureCheck]) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(sign_off, SignOffState::NotSignedOff) {
+        out.push(String::from("the assessment is not signed off"));
+    }
+    out.extend(
+        signatures
+            .iter()
+            .filter(|c| !c.state.trusted())
+            .map(|c| format!("{}: {}", c.what(), c.state.words())),
+    );
+    out
+}
+
+fn write_not_signed(out: &mut impl Write, unsigned: &[String]) -> std::io::Result<()> {
+    if unsigned.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nNot signed as --require-signed requires ({}): each sign-off needs an SSH signature by a key the allowed-signers file trusts for its signer:",
+        unsigned.len()
+    )?;
+    for line in unsigned {
+        writeln!(out, "  - {}", sanitise_line(line))?;
+    }
+    Ok(())
 }
 
 fn write_text(

@@ -53,6 +53,12 @@ pub struct Args {
     /// It can never be marked lower.
     #[arg(long, value_name = "MARKING")]
     marking: Option<String>,
+
+    /// Check the signatures' keys against this allowed-signers file (OpenSSH's format),
+    /// so the pack says whether each signature is trusted; without it the pack says
+    /// "signed, not checked against an allowed-signers file".
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
@@ -81,10 +87,15 @@ pub(super) fn source_date_epoch() -> Result<Option<DateTime<Utc>>, ExportError> 
 }
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
-    Ok(export(context, args)?)
+    let allowed = super::allowed_signers(args.allowed_signers.as_deref())?;
+    Ok(export(context, args, allowed)?)
 }
 
-fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
+fn export(
+    context: &Context,
+    args: Args,
+    allowed: Option<secassess::assessment::allowed_signers::AllowedSigners>,
+) -> Result<ExitCode, ExportError> {
     let outputs = Outputs {
         pdf: args.pdf,
         markdown: args.markdown,
@@ -103,6 +114,7 @@ fn export(context: &Context, args: Args) -> Result<ExitCode, ExportError> {
             .or(explicit.map(|t| t.date_naive()))
             .unwrap_or_else(|| Local::now().date_naive()),
         marking: args.marking,
+        allowed_signers: allowed,
     };
     let written = pack::export(&args.assessment, &catalogue, &outputs, &options)?;
     let mut out = std::io::stdout().lock();

@@ -11,14 +11,19 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use secassess::assessment::findings::{self, Actor, FindingError, NewFinding};
-use secassess::assessment::identity::parse_signature;
+use secassess::assessment::identity::{self, parse_signature};
 use secassess::assessment::record::{
     ExceptionApproval, FindingStatus, MitigationPlan, Person, RiskAcceptance, Severity,
 };
+use secassess::assessment::signature::{self, Kind};
 use secassess::assessment::Assessment;
+use secassess::plain::passphrase::{self, Unlocked};
+use secassess::plain::PlainError;
 use secassess::questionnaire::{Catalogue, EvidenceRef};
 use secassess::session::check_text;
+use secassess::store::signing_key::{KeyChoice, Signer};
 use secassess::text::sanitise_line;
+use ssh_key::PrivateKey;
 
 use super::findings::{parse_date, today};
 use super::new::current_person;
@@ -47,6 +52,9 @@ pub enum Action {
     /// Record in the audit trail an edit made to a finding outside secassess, once you
     /// have checked it is genuine.
     Acknowledge(IdArgs),
+    /// Sign, with your SSH key, the risk acceptance or exception approval on a finding
+    /// that names you (recorded earlier, perhaps by someone else on your behalf).
+    Sign(IdArgs),
 }
 
 #[derive(clap::Args)]
@@ -219,6 +227,7 @@ pub fn run(context: &Context, action: Action) -> Result<ExitCode, CliError> {
         Action::Accept(args) => {
             let accepted_by = person(&args.by, &args.role, "--by")?;
             text("--rationale", &args.rationale)?;
+            let key = key_for(context, &accepted_by, &args.finding)?;
             edit(
                 context,
                 &args.finding,
@@ -229,14 +238,22 @@ pub fn run(context: &Context, action: Action) -> Result<ExitCode, CliError> {
                         accepted_on: args.on.unwrap_or(actor.today),
                         rationale: args.rationale,
                         review_date: args.review,
+                        signature: None,
                     };
-                    findings::accept_risk(a, c, id, acceptance, actor)
+                    findings::accept_risk(a, c, id, acceptance, actor)?;
+                    match &key {
+                        Some(key) => {
+                            signature::sign_decision(a, c, id, Kind::RiskAcceptance, key, actor)
+                        }
+                        None => Ok(()),
+                    }
                 },
             )
         }
         Action::Exception(args) => {
             let approved_by = person(&args.by, &args.role, "--by")?;
             line("--reference", &args.reference)?;
+            let key = key_for(context, &approved_by, &args.finding)?;
             edit(
                 context,
                 &args.finding,
@@ -246,11 +263,19 @@ pub fn run(context: &Context, action: Action) -> Result<ExitCode, CliError> {
                         approved_by,
                         reference: args.reference,
                         approved_on: args.on.unwrap_or(actor.today),
+                        signature: None,
                     };
-                    findings::record_exception(a, c, id, approval, actor)
+                    findings::record_exception(a, c, id, approval, actor)?;
+                    match &key {
+                        Some(key) => {
+                            signature::sign_decision(a, c, id, Kind::ExceptionApproval, key, actor)
+                        }
+                        None => Ok(()),
+                    }
                 },
             )
         }
+        Action::Sign(args) => sign(context, &args),
         Action::Escalate(args) => {
             let to = person(&args.to, &args.role, "--to")?;
             edit(context, &args.finding, "escalation", |a, c, actor, id| {
@@ -309,6 +334,118 @@ fn add(context: &Context, args: AddArgs) -> Result<ExitCode, CliError> {
             new.description = description.clone();
         }
         findings::create_finding(a, c, new, actor).map(|_| ())
+    })
+}
+
+/// The key to sign `decider`'s decision with: only when the person acting is the
+/// decider (a business owner signs their own acceptance), asking an encrypted key's
+/// passphrase. `None` signs nothing, and says why.
+fn key_for(
+    context: &Context,
+    decider: &Person,
+    target: &IdArgs,
+) -> Result<Option<PrivateKey>, CliError> {
+    let who = current_person(context, true)?;
+    if !identity::same(&who, decider) {
+        let later = format!(
+            "secassess finding sign {} {} --as \"{}\"",
+            sanitise_line(&target.assessment.display().to_string()),
+            sanitise_line(target.id.trim()),
+            sanitise_line(&decider.signature())
+        );
+        if matches!(context.key, KeyChoice::File(_)) {
+            return Err(CliError::Usage(format!(
+                "--key signs only your own decision, and this one is {}'s; they sign it themselves with their key ({later}). Nothing was saved",
+                sanitise_line(&decider.signature())
+            )));
+        }
+        if !matches!(context.key, KeyChoice::Off) {
+            println!(
+                "Unsigned: recorded on behalf of {}, who can sign it with their own SSH key: {later}",
+                sanitise_line(&decider.signature())
+            );
+        }
+        return Ok(None);
+    }
+    unlock(context, &who)
+}
+
+/// The acting person's key, opened (passphrase asked when encrypted); `None` when there
+/// is none to sign with (said why). A key given with `--key` that cannot be used, or a
+/// passphrase not given, stops the command.
+fn unlock(context: &Context, who: &Person) -> Result<Option<PrivateKey>, CliError> {
+    let signer = Signer::from_choice(&context.key)?;
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut output = std::io::stdout().lock();
+    let unlocked = passphrase::unlock(
+        &mut input,
+        &mut output,
+        &signer,
+        &who.email,
+        super::passphrase_entry(),
+    )
+    .map_err(|e| match e {
+        PlainError::Io(e) => CliError::Output(e),
+        PlainError::Session(e) => CliError::Session(e),
+    })?;
+    match unlocked {
+        Unlocked::Key(key) => Ok(Some(*key)),
+        Unlocked::Unsigned => Ok(None),
+        Unlocked::Stop => Err(CliError::Usage(String::from(
+            "the SSH key was not opened, so nothing was signed or saved",
+        ))),
+    }
+}
+
+/// `finding sign FILE ID`: signs each decision on the finding that names the person
+/// acting (a risk acceptance, an exception approval).
+fn sign(context: &Context, target: &IdArgs) -> Result<ExitCode, CliError> {
+    let who = current_person(context, true)?;
+    let id = target.id.trim();
+    let kinds: Vec<Kind> = {
+        let loaded = secassess::store::load(&target.assessment)?;
+        let finding = loaded
+            .assessment
+            .findings
+            .iter()
+            .find(|f| f.id == id)
+            .cloned()
+            .ok_or_else(|| FindingError::NoSuchFinding { id: id.to_string() })?;
+        let mut kinds = Vec::new();
+        if finding
+            .acceptance
+            .as_ref()
+            .is_some_and(|a| identity::same(&a.accepted_by, &who))
+        {
+            kinds.push(Kind::RiskAcceptance);
+        }
+        if finding
+            .exception
+            .as_ref()
+            .is_some_and(|e| identity::same(&e.approved_by, &who))
+        {
+            kinds.push(Kind::ExceptionApproval);
+        }
+        kinds
+    };
+    if kinds.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{} has no risk acceptance or exception approval that names {}, so there is nothing for you to sign; a decision is signed by the person it names, acting as themselves (--as). Nothing was saved",
+            sanitise_line(id),
+            sanitise_line(&who.signature())
+        )));
+    }
+    let Some(key) = unlock(context, &who)? else {
+        return Err(CliError::Usage(String::from(
+            "there is no SSH key to sign with (give --key FILE); nothing was saved",
+        )));
+    };
+    edit(context, target, "signature", |a, c, actor, id| {
+        for kind in &kinds {
+            signature::sign_decision(a, c, id, *kind, &key, actor)?;
+        }
+        Ok(())
     })
 }
 
@@ -375,6 +512,17 @@ fn report(
     let Some(finding) = assessment.findings.iter().find(|f| f.id == id) else {
         return Ok(());
     };
+    for check in signature::check_all(assessment, None)
+        .iter()
+        .filter(|c| c.finding.as_deref() == Some(id) && c.state.signed())
+    {
+        writeln!(
+            out,
+            "    Signature: {}: {}",
+            check.kind.words(),
+            sanitise_line(&check.state.words())
+        )?;
+    }
     writeln!(
         out,
         "{}  [{}] {}: {}",

@@ -93,6 +93,8 @@ pub struct Context {
     pub acting_as: Option<String>,
     /// `--plain`: line-by-line questions with no cursor movement or colour.
     pub plain: bool,
+    /// `--key FILE` / `--no-key`: what sign-offs are signed with.
+    pub key: secassess::store::signing_key::KeyChoice,
     /// `--verbose`: ids beside titles in messages.
     pub verbose: bool,
 }
@@ -134,8 +136,14 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error("{0}")]
     Terminal(#[from] secassess::tui::shell::ShellError),
+    /// The allowed-signers file cannot be read.
+    #[error("{0}")]
+    AllowedSigners(#[from] secassess::store::signing_key::AllowedSignersError),
+    /// The SSH key given with `--key` cannot be used.
+    #[error("{0}")]
+    Key(#[from] secassess::store::signing_key::KeyError),
     /// A change to the findings register that was refused; nothing was saved.
-    #[error("{0}; nothing was saved")]
+    #[error("{}; nothing was saved", .0.to_string().trim_end_matches('.'))]
     Finding(#[from] secassess::assessment::findings::FindingError),
 }
 
@@ -152,6 +160,8 @@ impl CliError {
             | CliError::Output(_)
             | CliError::Terminal(_)
             | CliError::Finding(_)
+            | CliError::Key(_)
+            | CliError::AllowedSigners(_)
             | CliError::Export(_) => 2,
         }
     }
@@ -183,6 +193,26 @@ fn windows_pipe_closed(error: &std::io::Error) -> bool {
 #[cfg(not(windows))]
 fn windows_pipe_closed(_: &std::io::Error) -> bool {
     false
+}
+
+/// The allowed-signers file given with `--allowed-signers`, read.
+pub fn allowed_signers(
+    path: Option<&Path>,
+) -> Result<Option<secassess::assessment::allowed_signers::AllowedSigners>, CliError> {
+    path.map(secassess::store::signing_key::read_allowed_signers)
+        .transpose()
+        .map_err(CliError::from)
+}
+
+/// Where an encrypted key's passphrase is read from: the terminal without echo when
+/// standard input is one, otherwise one line of standard input.
+pub fn passphrase_entry() -> secassess::plain::passphrase::Entry {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        secassess::plain::passphrase::Entry::Masked
+    } else {
+        secassess::plain::passphrase::Entry::Line
+    }
 }
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {

@@ -59,6 +59,8 @@ fn run_tui(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, C
         std::env::var("NO_COLOR").ok().as_deref(),
         std::env::var("SECASSESS_THEME").ok().as_deref(),
     );
+    // A key given with --key that cannot be used, too.
+    let signer = secassess::store::signing_key::Signer::from_choice(&context.key)?;
     // A file that cannot be opened is reported before the screen is taken over.
     if let Some(path) = &assessment {
         if !path.is_file() {
@@ -75,6 +77,7 @@ fn run_tui(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCode, C
         config_dir,
         open: assessment,
         theme,
+        signer,
         verbose: context.verbose,
     })?;
     match ended {

@@ -13,6 +13,7 @@ use secassess::assessment::review::Filter;
 use secassess::plain::review::{self, ReviewOptions};
 use secassess::plain::PlainError;
 use secassess::session::Session;
+use secassess::store::signing_key::Signer;
 
 use super::{CliError, Context};
 
@@ -47,8 +48,14 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let mut input = stdin.lock();
     let mut output = std::io::stdout().lock();
     let who = super::open::plain_identity(context, &mut input, &mut output)?;
+    // A key given with --key that cannot be used stops here, before any review.
+    let signer = if args.reply {
+        Signer::unsigned("replying signs nothing")
+    } else {
+        Signer::from_choice(&context.key)?
+    };
     let mut session = Session::open(&args.assessment, catalogue, who, Utc::now())?;
-    run_with(&mut input, &mut output, &mut session, &args).map_err(|e| match e {
+    run_with(&mut input, &mut output, &mut session, &args, &signer).map_err(|e| match e {
         PlainError::Io(e) => CliError::Output(e),
         PlainError::Session(e) => CliError::Session(e),
     })?;
@@ -60,6 +67,7 @@ fn run_with(
     output: &mut dyn Write,
     session: &mut Session,
     args: &Args,
+    signer: &Signer,
 ) -> Result<(), PlainError> {
     if args.reply {
         review::reply(input, output, session)?;
@@ -73,6 +81,8 @@ fn run_with(
         let options = ReviewOptions {
             filter,
             today: Local::now().date_naive(),
+            signer: signer.clone(),
+            passphrase: super::passphrase_entry(),
         };
         review::run(input, output, session, options)?;
     }

@@ -14,6 +14,7 @@
 
 pub mod home;
 pub mod input;
+pub mod passphrase;
 pub mod review;
 
 use std::collections::BTreeSet;
@@ -78,6 +79,15 @@ impl<'a> Console<'a> {
         }
         self.output.flush()?;
         read_line(self.input)
+    }
+
+    /// The input and output, for a conversation that makes its own console.
+    pub(crate) fn parts(&mut self) -> (&mut dyn BufRead, &mut dyn Write) {
+        (&mut *self.input, &mut *self.output)
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        self.output.flush()
     }
 
     /// Reads lines up to one that is exactly `>>>`; `None` if the input ends first.

@@ -14,21 +14,27 @@ use std::io::{BufRead, Write};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
 use super::input::{parse_reply, Line, Reply, MULTILINE_START};
+use super::passphrase::{self, Entry, Unlocked};
 use super::{options_text, section_title, Console, Outcome, PlainError};
 use crate::assessment::review::{self, Decision, Filter, Item, ReviewError};
 use crate::assessment::sign_off::{self, SignOffState};
 use crate::assessment::verify;
 use crate::questionnaire::answer::AnswerValue;
 use crate::session::{Session, SessionError};
+use crate::store::signing_key::Signer;
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough;
 
 /// How a review runs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReviewOptions {
     pub filter: Filter,
     /// Today's date, for overdue dates on findings.
     pub today: NaiveDate,
+    /// What the sign-off is signed with (or why it is unsigned).
+    pub signer: Signer,
+    /// Where an encrypted key's passphrase is read from.
+    pub passphrase: Entry,
 }
 
 fn time(at: DateTime<Utc>) -> String {
@@ -343,7 +349,7 @@ pub fn run(
     }
     console.say("")?;
     progress(&mut console, session)?;
-    if offer_sign_off(&mut console, session, options.today)? {
+    if offer_sign_off(&mut console, session, &options)? {
         return Ok(Outcome::EndOfInput);
     }
     Ok(outcome)
@@ -365,8 +371,9 @@ fn progress(console: &mut Console<'_>, session: &Session) -> Result<(), PlainErr
 fn offer_sign_off(
     console: &mut Console<'_>,
     session: &mut Session,
-    today: NaiveDate,
+    options: &ReviewOptions,
 ) -> Result<bool, PlainError> {
+    let today = options.today;
     // The files may have changed while the review went on.
     session.recheck_evidence();
     let readiness = sign_off::readiness(session.assessment(), &session.judged(today));
@@ -416,6 +423,24 @@ fn offer_sign_off(
         statement
     };
     let who = session.who().clone();
+    let key = {
+        let (input, output) = console.parts();
+        passphrase::unlock(
+            input,
+            output,
+            &options.signer,
+            &who.email,
+            options.passphrase,
+        )?
+    };
+    let key = match key {
+        Unlocked::Key(key) => Some(*key),
+        Unlocked::Unsigned => None,
+        Unlocked::Stop => {
+            console.say("Not signed off. Run secassess review FILE again to sign off.")?;
+            return Ok(false);
+        }
+    };
     let catalogue = session.shared_catalogue();
     let evidence = session.evidence().clone();
     let judged = sign_off::Judged {
@@ -424,7 +449,7 @@ fn offer_sign_off(
         today,
     };
     if change(console, session, "Signed off.", |a| {
-        sign_off::sign_off(a, &judged, &statement, &who, Utc::now())
+        sign_off::sign_off(a, &judged, &statement, &who, Utc::now(), key.as_ref())
     })? {
         if let Some(s) = &session.assessment().sign_off {
             console.say(&format!(
@@ -433,6 +458,13 @@ fn offer_sign_off(
                 time(s.signed_at),
                 &s.content_hash[..s.content_hash.len().min(16)]
             ))?;
+            match &s.signature {
+                Some(g) => console.say(&format!(
+                    "Signed with the SSH key {} (namespace secassess); `secassess verify FILE --allowed-signers FILE` checks it.",
+                    sanitise_line(&g.fingerprint)
+                ))?,
+                None => console.say("The sign-off is unsigned: it records who signed off, and nothing proves it.")?,
+            }
         }
     }
     Ok(false)

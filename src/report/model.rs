@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::assessment::allowed_signers::AllowedSigners;
 use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings;
 use crate::assessment::record::{
@@ -31,6 +32,7 @@ use crate::assessment::record::{
 };
 use crate::assessment::review;
 use crate::assessment::sign_off::{self, Judged, SignOffState};
+use crate::assessment::signature;
 use crate::assessment::verify::{self, ProblemKind};
 
 pub use crate::assessment::sign_off::{SIGN_OFF_CHANGED, SIGN_OFF_LAPSED, SIGN_OFF_VALID};
@@ -106,6 +108,9 @@ pub struct Input<'a> {
     pub evidence: &'a BTreeMap<String, EvidenceCheck>,
     /// A marking the user asked for: it may raise the marking, never lower it.
     pub marking: Option<&'a str>,
+    /// The allowed-signers file that says whose SSH keys to trust; without one, a
+    /// signature is "not checked against an allowed-signers file".
+    pub allowed_signers: Option<&'a AllowedSigners>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -145,6 +150,9 @@ pub struct Pack {
     pub progress: ProgressView,
     pub reviews: ReviewSummary,
     pub sign_off: Option<SignOffView>,
+    /// Every sign-off's SSH signature (the sign-off, risk acceptances, exception
+    /// approvals), as [`signature::check_all`] says.
+    pub signatures: Vec<SignatureView>,
     /// Whether the assessment is ready to sign off ([`sign_off::readiness`]).
     pub readiness: ReadinessView,
     pub gate: GateView,
@@ -244,6 +252,21 @@ pub struct SignOffView {
     /// "valid — nothing changed since sign-off", "CHANGED SINCE SIGN-OFF: ..." or "NO
     /// LONGER VALID: ...".
     pub state: String,
+    /// Its SSH signature in words ([`signature::SignatureState::words`]): "signed by
+    /// EMAIL with key SHA256:..., trusted", "unsigned", ...
+    pub signature: String,
+}
+
+/// One sign-off's SSH signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureView {
+    /// "sign-off by Ivy Reviewer <ivy@...>", "risk acceptance on F-001 by ...".
+    pub what: String,
+    pub kind: signature::Kind,
+    pub finding: Option<String>,
+    pub state: signature::SignatureState,
+    /// [`signature::SignatureState::words`].
+    pub words: String,
 }
 
 /// Whether the assessment is ready to sign off, and what stands in the way.
@@ -729,7 +752,8 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             .iter()
             .any(|p| p.kind == kind && p.subject == subject)
     };
-    let finding_views: Vec<FindingView> =
+    let signatures = signature_views(a, input.allowed_signers);
+    let mut finding_views: Vec<FindingView> =
         findings::views(a, catalogue, &evaluation, &problems, input.today)
             .iter()
             .map(|v| {
@@ -741,6 +765,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
                 )
             })
             .collect();
+    add_decision_signatures(&mut finding_views, &signatures);
 
     let classification = match &evaluation.effective_classification {
         Some(ec) => ClassificationView {
@@ -993,7 +1018,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
     let evidence_files: Vec<EvidenceFileView> = evidence_files.into_values().collect();
 
     let review_summary = summarise_reviews(a, catalogue, &evaluation, &files, &review_records);
-    let sign_off = sign_off_view(a, &report);
+    let sign_off = sign_off_view(a, &report, &signatures);
     let mut verify = Vec::new();
     if !report.problems.is_empty() {
         verify.push(format!(
@@ -1094,6 +1119,7 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
         progress,
         reviews: review_summary,
         sign_off,
+        signatures,
         readiness: ReadinessView {
             ready: readiness.ready(),
             blockers: readiness
@@ -1166,9 +1192,45 @@ fn summarise_reviews(
     }
 }
 
+/// Every sign-off's signature, checked against the allowed-signers file when given.
+fn signature_views(a: &Assessment, allowed: Option<&AllowedSigners>) -> Vec<SignatureView> {
+    signature::check_all(a, allowed)
+        .into_iter()
+        .map(|c| SignatureView {
+            what: clean_line(&c.what()),
+            kind: c.kind,
+            finding: c.finding.as_deref().map(clean_line),
+            words: clean_line(&c.state.words()),
+            state: c.state,
+        })
+        .collect()
+}
+
+/// A signed risk acceptance or exception says so where it is shown (an unsigned one, as
+/// every one was before signatures, says nothing more).
+fn add_decision_signatures(views: &mut [FindingView], signatures: &[SignatureView]) {
+    for s in signatures.iter().filter(|s| s.state.signed()) {
+        let Some(view) = views.iter_mut().find(|v| Some(&v.id) == s.finding.as_ref()) else {
+            continue;
+        };
+        let text = match s.kind {
+            signature::Kind::RiskAcceptance => view.acceptance.as_mut(),
+            signature::Kind::ExceptionApproval => view.exception.as_mut(),
+            signature::Kind::SignOff => None,
+        };
+        if let Some(text) = text {
+            text.push_str(&format!("\nSignature: {}", s.words));
+        }
+    }
+}
+
 /// The sign-off with where it stands, as [`sign_off::state`] (in the verify report)
-/// decides.
-fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView> {
+/// decides, and its signature.
+fn sign_off_view(
+    a: &Assessment,
+    report: &verify::Report,
+    signatures: &[SignatureView],
+) -> Option<SignOffView> {
     let s = a.sign_off.as_ref()?;
     let (entries_after, reasons) = match &report.sign_off {
         SignOffState::ChangedSince {
@@ -1198,6 +1260,10 @@ fn sign_off_view(a: &Assessment, report: &verify::Report) -> Option<SignOffView>
         reasons: reasons.iter().map(|r| clean_line(r)).collect(),
         entries_after,
         state: clean_line(&state),
+        signature: signatures
+            .iter()
+            .find(|s| s.kind == signature::Kind::SignOff)
+            .map_or_else(|| String::from("unsigned"), |s| s.words.clone()),
     })
 }
 
@@ -1454,6 +1520,11 @@ pub fn sign_off_words(pack: &Pack) -> String {
     }
 }
 
+/// The sign-off's SSH signature in one line, for the cover; `None` when not signed off.
+pub fn signature_words(pack: &Pack) -> Option<String> {
+    pack.sign_off.as_ref().map(|s| s.signature.clone())
+}
+
 /// Whether the file matches its audit trail, in one line.
 pub fn integrity_words(pack: &Pack) -> String {
     let i = &pack.integrity;
@@ -1528,7 +1599,7 @@ fn cover(b: &mut Builder, pack: &Pack) {
     } else {
         format!("{}, {}", pack.assessor, pack.assessor_role)
     };
-    b.key_value(vec![
+    let mut rows = vec![
         ("System", pack.system.name.clone()),
         ("Description", pack.system.description.clone()),
         ("Assessor", assessor),
@@ -1551,7 +1622,12 @@ fn cover(b: &mut Builder, pack: &Pack) {
             "Assessment SHA-256",
             pack.integrity.assessment_sha256.clone(),
         ),
-    ]);
+    ];
+    // The sign-off's signature right under it, when there is a sign-off.
+    if let Some(words) = signature_words(pack) {
+        rows.insert(5, ("Signature", words));
+    }
+    b.key_value(rows);
     // Stop notices were said first, above.
     for notice in pack.notices.iter().filter(|n| n.severity != "STOP") {
         b.paragraph(format!(
@@ -2041,6 +2117,7 @@ fn review(b: &mut Builder, pack: &Pack) {
                 ("Signed", when(s.signed_at)),
                 ("Statement", s.statement.clone()),
                 ("Status", s.state.clone()),
+                ("Signature", s.signature.clone()),
                 ("Content hash signed", s.content_hash.clone()),
             ];
             if s.changed_since {
@@ -2049,6 +2126,26 @@ fn review(b: &mut Builder, pack: &Pack) {
             b.key_value(rows);
         }
         None => b.paragraph("NOT SIGNED OFF: no reviewer has signed off this assessment."),
+    }
+    // The other sign-offs in one place, as `verify` lists them, so a reader can see at a
+    // glance whether every risk acceptance and exception carries its decider's signature
+    // without reading the whole register.
+    let decisions: Vec<&SignatureView> = pack
+        .signatures
+        .iter()
+        .filter(|s| s.kind != signature::Kind::SignOff)
+        .collect();
+    if !decisions.is_empty() {
+        b.heading(3, "Signatures of risk acceptances and exceptions");
+        b.paragraph(
+            "Each is signed with the SSH key of the person it names, or unsigned (self-declared):",
+        );
+        b.list(
+            decisions
+                .iter()
+                .map(|s| format!("{}: {}", s.what, s.words))
+                .collect(),
+        );
     }
 }
 
@@ -2271,6 +2368,12 @@ pub fn headline(pack: &Pack) -> String {
             s.reasons.join("; ")
         ),
         None => "not signed off".to_string(),
+    };
+    // Unsigned too, as the cover says: a pipeline log that reads the headline alone must
+    // not take a self-declared sign-off for a signed one.
+    let sign_off = match &pack.sign_off {
+        Some(s) => format!("{sign_off} (sign-off {})", s.signature),
+        None => sign_off,
     };
     let gate = if pack.gate.passed {
         "gate passed"

@@ -1,5 +1,5 @@
 //! Reading and writing assessment files, the saved identity and the lock that keeps one
-//! writer at a time. This is the imperative shell around `assessment`: every file system
+//! writer at a time, and reading the signer's SSH key. This is the imperative shell around `assessment`: every file system
 //! call about assessments is here (the text format itself, in `format`, is pure).
 //!
 //! The promise is that no answer is ever lost: a save replaces the file atomically and
@@ -16,6 +16,7 @@ pub mod locations;
 pub mod lock;
 pub mod pack;
 pub mod portfolio;
+pub mod signing_key;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

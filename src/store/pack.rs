@@ -153,6 +153,8 @@ pub struct Options {
     pub today: NaiveDate,
     /// A marking higher than the effective classification.
     pub marking: Option<String>,
+    /// The allowed-signers file the pack checks signatures against (`--allowed-signers`).
+    pub allowed_signers: Option<crate::assessment::allowed_signers::AllowedSigners>,
 }
 
 /// What was written.
@@ -237,6 +239,7 @@ pub fn export(
         tool_version: env!("CARGO_PKG_VERSION"),
         evidence: &evidence,
         marking: options.marking.as_deref(),
+        allowed_signers: options.allowed_signers.as_ref(),
     };
     let pack = report::build(&input)?;
     let document = report::document(&pack);

@@ -32,6 +32,7 @@ use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 use crate::rules::{Evaluation, Status};
 use crate::session;
+use crate::store::signing_key::Signer;
 use crate::walkthrough::{self, Step, StepState};
 
 /// One assessment on the home screen: its row in the team's view (the same as
@@ -265,6 +266,10 @@ pub struct App {
     pub today: NaiveDate,
     /// `S` was pressed: the sign-off form opens once the evidence files are checked.
     pub sign_off_waiting: bool,
+    /// The SSH key sign-offs are signed with, or why they are unsigned (set by the shell).
+    pub signer: Signer,
+    /// A signature waiting for the key's passphrase.
+    pub pending_signature: Option<super::signing::Pending>,
 }
 
 impl App {
@@ -295,6 +300,8 @@ impl App {
             verbose: false,
             today: NaiveDate::MIN,
             sign_off_waiting: false,
+            signer: Signer::unsigned("no SSH key was looked for"),
+            pending_signature: None,
         };
         if app.who.is_none() {
             app.form = Some(identity_form());
@@ -863,6 +870,12 @@ fn on_form_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> 
             ));
             Vec::new()
         }
+        // A passphrase is never kept to ask about: Esc closes its box and signs nothing.
+        FormStep::Close | FormStep::AskToLeave if form.kind == FormKind::Passphrase => {
+            app.form = None;
+            super::signing::cancel(app);
+            Vec::new()
+        }
         FormStep::Close => {
             app.form = None;
             Vec::new()
@@ -889,6 +902,7 @@ pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::SignOff => register::submit(app, now),
         FormKind::System => changes::submit_system(app, now),
         FormKind::ConfirmChange => changes::agreed(app, now),
+        FormKind::Passphrase => super::signing::submit_passphrase(app, now),
         FormKind::Identity => {
             let person = Person {
                 name: form.value(0),

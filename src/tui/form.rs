@@ -39,6 +39,8 @@ pub enum FormKind {
     System,
     /// "This assessment is signed off ...; change it?": Enter agrees, Esc does not.
     ConfirmChange,
+    /// The passphrase of the SSH key that signs, in a masked box; see `signing`.
+    Passphrase,
 }
 
 /// One field of a form.

@@ -18,6 +18,7 @@ use crate::assessment::record::{
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off::{self, Judged};
+use crate::assessment::signature;
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 
@@ -405,6 +406,18 @@ impl From<Refusal> for FormProblem {
     }
 }
 
+/// [`change`] for a change refused with words only (`signing`'s signatures).
+pub(crate) fn change_or_say<T>(
+    app: &mut App,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    change(app, now, |a, c, actor| {
+        apply(a, c, actor).map_err(Refusal::from)
+    })
+    .map_err(|r| r.text)
+}
+
 /// Saves a findings or review form; on a problem the form stays open, everything typed
 /// still there, with the reason next to the field at fault.
 pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
@@ -421,18 +434,7 @@ pub fn submit(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         FormKind::Escalate => submit_escalation(app, &form, &target, now),
         FormKind::SignOff => {
             let statement = form.value(0);
-            let evidence = evidence_of(app);
-            change(app, now, |a, c, actor| {
-                let judged = Judged {
-                    catalogue: c,
-                    evidence: &evidence,
-                    today: actor.today,
-                };
-                sign_off::sign_off(a, &judged, &statement, actor.who, actor.now)
-                    .map_err(|e| Refusal::from(e.to_string()))
-            })
-            .map(|()| String::from("Signed off."))
-            .map_err(FormProblem::from)
+            return super::signing::sign_off(app, form, statement, now);
         }
         FormKind::ReviewQuery => {
             let comment = form.value(0);
@@ -525,11 +527,13 @@ fn submit_acceptance(
         accepted_on: date(form, 3)?,
         rationale: form.value(2),
         review_date: date(form, 4)?,
+        signature: None,
     };
     change(app, now, |a, c, actor| {
         Ok(findings::accept_risk(a, c, target, acceptance, actor)?)
     })?;
-    Ok(format!("Risk acceptance recorded on {target}."))
+    let signed = super::signing::after_decision(app, target, signature::Kind::RiskAcceptance, now);
+    Ok(format!("Risk acceptance recorded on {target}.{signed}"))
 }
 
 fn submit_exception(
@@ -544,11 +548,14 @@ fn submit_exception(
         approved_by: approver,
         reference: form.value(1),
         approved_on: date(form, 2)?,
+        signature: None,
     };
     change(app, now, |a, c, actor| {
         Ok(findings::record_exception(a, c, target, approval, actor)?)
     })?;
-    Ok(format!("Exception approval recorded on {target}."))
+    let signed =
+        super::signing::after_decision(app, target, signature::Kind::ExceptionApproval, now);
+    Ok(format!("Exception approval recorded on {target}.{signed}"))
 }
 
 fn submit_escalation(
@@ -716,8 +723,9 @@ pub fn sign_off_form(app: &mut App) {
     )
     .required(&[0])
     .multiline(&[0]);
-    form.hint = Some(String::from(
-        "The sign-off records your name, role and the time, pinned to a hash of the assessment's content: any later change shows as changed since sign-off.",
+    form.hint = Some(format!(
+        "Records your name, role and the time, pinned to a hash of the content:\nany later change shows as changed since sign-off.\n{}",
+        super::signing::sign_off_hint(app)
     ));
     app.form = Some(form);
 }

@@ -50,6 +50,8 @@ pub struct Launch {
     /// Go straight into this assessment (`secassess open FILE`).
     pub open: Option<PathBuf>,
     pub theme: Theme,
+    /// The SSH key sign-offs are signed with (`--key`, `--no-key`, `~/.ssh`).
+    pub signer: crate::store::signing_key::Signer,
     /// `--verbose`: ids beside titles in messages.
     pub verbose: bool,
 }
@@ -83,6 +85,7 @@ pub fn run(launch: Launch) -> Result<Ended, ShellError> {
     let catalogue = Arc::new(launch.catalogue);
     let home = home_entries(&launch.data_dir, &catalogue);
     let mut app = App::new((*catalogue).clone(), launch.theme, launch.who, home);
+    app.signer = launch.signer;
     app.zone = Zone::Local;
     app.verbose = launch.verbose;
     app.home_folder = launch.data_dir.display().to_string();
@@ -415,6 +418,7 @@ impl Shell {
                     generated_at: Some(now),
                     today: now.with_timezone(&Local).date_naive(),
                     marking: None,
+                    allowed_signers: None,
                 };
                 let outputs = pack::beside(&path);
                 let message = match pack::export(&path, &self.catalogue, &outputs, &options) {

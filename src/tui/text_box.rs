@@ -114,8 +114,16 @@ impl TextBox {
     }
 
     /// Inserts pasted text at the cursor, whole: line breaks kept in a box of several
-    /// lines, turned into spaces in a one-line box; control characters left out.
+    /// lines, turned into spaces in a one-line box; control characters left out. In a
+    /// masked box (a passphrase) the line breaks ending the paste are dropped instead:
+    /// a passphrase copied with its line's end must not gain a trailing space nobody can
+    /// see.
     pub fn paste(&mut self, pasted: &str) -> Pasted {
+        let pasted = if self.area.mask_char().is_some() {
+            pasted.trim_end_matches(['\r', '\n'])
+        } else {
+            pasted
+        };
         let normalised = pasted.replace("\r\n", "\n").replace('\r', "\n");
         let dropped = normalised.chars().filter(|&c| is_unsafe_control(c)).count();
         let kept: String = normalised
@@ -134,6 +142,12 @@ impl TextBox {
         }
         self.area.insert_str(text);
         Pasted::Inserted { joined, dropped }
+    }
+
+    /// The same box showing `•` for every character typed: a passphrase.
+    pub fn masked(mut self) -> TextBox {
+        self.area.set_mask_char('•');
+        self
     }
 
     /// The box to draw, with the caller's block and styles.
@@ -173,6 +187,23 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_passphrase_pasted_with_its_line_end_gains_no_trailing_space() {
+        let mut masked = TextBox::new("", false).masked();
+        assert_eq!(
+            masked.paste("correct horse\r\n"),
+            Pasted::Inserted {
+                joined: false,
+                dropped: 0
+            }
+        );
+        assert_eq!(masked.text(), "correct horse");
+        // An ordinary one-line box still shows the break as a space.
+        let mut plain = TextBox::new("", false);
+        plain.paste("correct horse\n");
+        assert_eq!(plain.text(), "correct horse ");
+    }
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)

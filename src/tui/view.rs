@@ -1062,6 +1062,15 @@ fn draw_overview(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         review_progress.open_queries,
         review_progress.stale
     )));
+    // Checked over the content, not against an allowed-signers file (verify does that).
+    if let Some(signature) =
+        crate::assessment::signature::sign_off_signature(&document.assessment, None)
+    {
+        lines.push(Line::from(clean(&format!(
+            "Sign-off signature: {}.",
+            signature.words()
+        ))));
+    }
     // The gate beside the sign-off, and the one rule for "ready to sign off".
     let gate = findings::gate(&document.assessment, &app.catalogue, app.today);
     let readiness = sign_off::readiness(&document.assessment, &judged);

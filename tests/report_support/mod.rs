@@ -237,6 +237,7 @@ pub fn sample(catalogue: &Catalogue, shape: Shape) -> Assessment {
                     accepted_on: today,
                     rationale: "Compensating controls in place.".into(),
                     review_date: date(2026, 6, 1),
+                    signature: None,
                 },
                 &actor,
             )
@@ -283,6 +284,7 @@ pub fn record_sign_off(a: &mut Assessment, who: &Person, now: DateTime<Utc>) {
         signed_at: now,
         statement: statement.into(),
         content_hash: sign_off::content_hash(a),
+        signature: None,
     };
     let pin = sign_off::sign_off_pin(&record);
     a.sign_off = Some(record);
@@ -382,6 +384,7 @@ pub fn signed_off_sample(catalogue: &Catalogue) -> Assessment {
         sign_off::STANDARD_STATEMENT,
         &reviewer,
         now,
+        None,
     )
     .expect("eligible for sign-off");
     a
@@ -404,6 +407,7 @@ pub fn input<'a>(
         tool_version: "0.1.0",
         evidence,
         marking: None,
+        allowed_signers: None,
     }
 }
 

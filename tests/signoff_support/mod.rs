@@ -26,6 +26,10 @@ pub fn secassess(dir: &Path, who: &str, args: &[&str], input: &str) -> Output {
         .args(args)
         .current_dir(dir)
         .env("SECASSESS_CONFIG_DIR", dir.join("config"))
+        // No SSH key from the real home folder: these sign-offs are unsigned.
+        .env("HOME", dir)
+        .env("USERPROFILE", dir)
+        .env_remove("SECASSESS_SIGNING_KEY")
         .env("SECASSESS_ROLE", role)
         .env_remove("SECASSESS_QUESTIONNAIRES")
         .env_remove("SECASSESS_NAME")

@@ -126,11 +126,19 @@ pub fn rich_assessment() -> Assessment {
             accepted_on: day(2),
             rationale: "Until the MFA rollout.".into(),
             review_date: day(28),
+            signature: Some(SshSignature {
+                signed_at: at(150),
+                content_sha256: "56".repeat(32),
+                fingerprint: "SHA256:AAAA".into(),
+                public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDO0VQD9TIdICZLWFWwtf7s8/aENve8twGTEmNV0myh5".into(),
+                sshsig: "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n".into(),
+            }),
         }),
         exception: Some(ExceptionApproval {
             approved_by: jane(),
             reference: "EX-7".into(),
             approved_on: day(3),
+            signature: None,
         }),
     });
     a.reviews.insert(
@@ -153,6 +161,7 @@ pub fn rich_assessment() -> Assessment {
         signed_at: at(400),
         statement: "I confirm these answers.".into(),
         content_hash: "12".repeat(32),
+        signature: None,
     });
     // Parsed rather than built, so this keeps compiling as the audit entry gains fields.
     let entry: AuditEntry = toml::from_str(&format!(

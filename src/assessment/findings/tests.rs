@@ -271,6 +271,7 @@ impl Fixture {
             &self.catalogue,
             id,
             ExceptionApproval {
+                signature: None,
                 approved_by: Person {
                     name: "Cy Security".into(),
                     role: "Cyber Security team".into(),
@@ -329,6 +330,7 @@ impl Fixture {
 
 fn acceptance(on: &str, review: &str) -> RiskAcceptance {
     RiskAcceptance {
+        signature: None,
         accepted_by: business_owner(),
         accepted_on: date(on),
         rationale: "Only two internal users; MFA arrives with the next release.".into(),
@@ -1009,6 +1011,7 @@ fn an_exception_typed_into_the_file_by_hand_shows_nothing_as_met() {
     let mut f = Fixture::new(&[("shared_accounts", "yes"), ("shared_ok", "yes")]);
     let id = f.raise("shared-exception");
     f.finding_mut(&id).exception = Some(ExceptionApproval {
+        signature: None,
         approved_by: business_owner(),
         reference: "made-up".into(),
         approved_on: today(),
@@ -1538,6 +1541,7 @@ fn any_finding() -> impl Strategy<Value = Finding> {
     );
     let accepted = prop::option::of((any_person(), any_date(), any_text(), any_date()).prop_map(
         |(accepted_by, accepted_on, rationale, review_date)| RiskAcceptance {
+            signature: None,
             accepted_by,
             accepted_on,
             rationale,
@@ -1546,6 +1550,7 @@ fn any_finding() -> impl Strategy<Value = Finding> {
     ));
     let exception = prop::option::of((any_person(), any_text(), any_date()).prop_map(
         |(approved_by, reference, approved_on)| ExceptionApproval {
+            signature: None,
             approved_by,
             reference,
             approved_on,

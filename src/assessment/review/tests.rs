@@ -181,6 +181,7 @@ pub(crate) fn signed_off(c: &Catalogue) -> Assessment {
         STANDARD_STATEMENT,
         &reviewer(),
         at(2000),
+        None,
     )
     .expect("eligible");
     a

@@ -53,6 +53,7 @@ fn sign_off_is_refused_until_everything_is_accepted_and_says_what_blocks() {
         STANDARD_STATEMENT,
         &reviewer(),
         at(1002),
+        None,
     )
     .expect_err("an open query blocks");
     let ReviewError::NotEligible { blockers } = &err else {
@@ -128,6 +129,7 @@ fn sign_off_is_refused_until_everything_is_accepted_and_says_what_blocks() {
         "Reviewed.",
         &reviewer(),
         at(1006),
+        None,
     )
     .expect("signed");
     let s = a.sign_off.as_ref().expect("signed");
@@ -141,7 +143,11 @@ fn sign_off_is_refused_until_everything_is_accepted_and_says_what_blocks() {
     );
     assert_eq!(
         parse_sign_off_pin(&last.pin),
-        (s.content_hash.clone(), Some(signer_hash(&reviewer())))
+        SignOffPin {
+            content: s.content_hash.clone(),
+            signer: Some(signer_hash(&reviewer())),
+            key: None
+        }
     );
 }
 
@@ -315,7 +321,7 @@ fn a_sign_off_holds_only_while_content_evidence_and_readiness_hold() {
         )
         .expect("accepted");
     }
-    sign_off(&mut a, &j, STANDARD_STATEMENT, &reviewer(), at(2000)).expect("signed");
+    sign_off(&mut a, &j, STANDARD_STATEMENT, &reviewer(), at(2000), None).expect("signed");
     let problems = verify::record_problems(&a);
     assert_eq!(problems, []);
     assert!(state(&a, &j, &problems).holds());
@@ -379,7 +385,7 @@ fn the_project_lead_and_the_answers_author_cannot_sign_off() {
     accept_all(&mut a, &c);
     let j = judged(&c, unchecked());
     assert!(matches!(
-        sign_off(&mut a, &j, STANDARD_STATEMENT, &lead(), at(2000)),
+        sign_off(&mut a, &j, STANDARD_STATEMENT, &lead(), at(2000), None),
         Err(ReviewError::Role(_))
     ));
     // Someone who gave one of the answers, reviewed by another reviewer.
@@ -403,10 +409,10 @@ fn the_project_lead_and_the_answers_author_cannot_sign_off() {
     )
     .expect("fits");
     decide(&mut a, &q.id, Decision::Accept, &reviewer(), at(2002)).expect("ok");
-    let err = sign_off(&mut a, &j, STANDARD_STATEMENT, &tech, at(2003)).expect_err("refused");
+    let err = sign_off(&mut a, &j, STANDARD_STATEMENT, &tech, at(2003), None).expect_err("refused");
     assert!(err.to_string().contains(&q.id), "{err}");
     assert!(a.sign_off.is_none());
-    sign_off(&mut a, &j, STANDARD_STATEMENT, &reviewer(), at(2004)).expect("signed");
+    sign_off(&mut a, &j, STANDARD_STATEMENT, &reviewer(), at(2004), None).expect("signed");
 }
 
 #[test]

@@ -53,6 +53,8 @@ fn drive(
             ReviewOptions {
                 filter,
                 today: today(),
+                signer: crate::store::signing_key::Signer::unsigned("no key in this test"),
+                passphrase: crate::plain::passphrase::Entry::Line,
             },
         )
     }

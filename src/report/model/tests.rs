@@ -24,6 +24,7 @@ fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
         tool_version: "0.0.0-test",
         evidence: &evidence,
         marking: None,
+        allowed_signers: None,
     })
     .expect("the pack builds")
 }
@@ -150,7 +151,7 @@ fn a_change_after_the_sign_off_is_shown_as_changed_since_sign_off() {
     assert!(pack.integrity.verify.starts_with("NOT PASSED"));
     assert!(
         headline(&pack).contains(&format!(
-            "; CHANGED SINCE SIGN-OFF: answer to {question} changed;"
+            "; CHANGED SINCE SIGN-OFF: answer to {question} changed (sign-off unsigned);"
         )),
         "{}",
         headline(&pack)
