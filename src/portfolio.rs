@@ -29,6 +29,7 @@ use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::FindingStatus;
 use crate::assessment::sign_off::{Judged, SignOffState};
+use crate::assessment::signature::{self, SignatureState};
 use crate::assessment::upgrade::{upgrade_report, VersionChange};
 use crate::assessment::verify;
 use crate::questionnaire::model::Catalogue;
@@ -160,6 +161,25 @@ pub struct SignOff {
     pub signed_at: Option<DateTime<Utc>>,
     /// Why it changed or no longer holds, as `secassess verify` words it.
     pub reasons: Vec<String>,
+    /// Its SSH signature (`signature::sign_off_signature`, as `secassess verify` checks
+    /// it without an allowed-signers file): whether it is signed, and whether the
+    /// signature is over this content. Whose key it is takes `verify --allowed-signers`.
+    /// `None` when not signed off.
+    pub signature: Option<SignatureState>,
+}
+
+impl SignOff {
+    /// "signed", "no signature" or "SIGNATURE BAD" (not over this content); `None` when
+    /// not signed off. Not "unsigned", which `--unsigned` uses for "no valid sign-off".
+    pub fn signature_word(&self) -> Option<&'static str> {
+        self.signature.as_ref().map(|s| match s {
+            SignatureState::Unsigned => "no signature",
+            SignatureState::DoesNotMatch { .. } => "SIGNATURE BAD",
+            SignatureState::Trusted { .. }
+            | SignatureState::NotChecked { .. }
+            | SignatureState::KeyNotAllowed { .. } => "signed",
+        })
+    }
 }
 
 impl SignOff {
@@ -330,30 +350,35 @@ pub fn summarise(
         Some((by, _, at)) => (Some(sanitise_line(by)), Some(at)),
         None => (None, None),
     };
+    let signature = signature::sign_off_signature(a, None);
     let sign_off = match &report.sign_off {
         SignOffState::NotSignedOff => SignOff {
             state: SignOffStatus::None,
             signed_by,
             signed_at,
             reasons: Vec::new(),
+            signature: signature.clone(),
         },
         SignOffState::Intact { .. } => SignOff {
             state: SignOffStatus::Valid,
             signed_by,
             signed_at,
             reasons: Vec::new(),
+            signature: signature.clone(),
         },
         SignOffState::ChangedSince { reasons, .. } => SignOff {
             state: SignOffStatus::ChangedSince,
             signed_by,
             signed_at,
             reasons: reasons.iter().map(|r| sanitise_line(r)).collect(),
+            signature: signature.clone(),
         },
         SignOffState::NoLongerValid { reasons, .. } => SignOff {
             state: SignOffStatus::NoLongerValid,
             signed_by,
             signed_at,
             reasons: reasons.iter().map(|r| sanitise_line(r)).collect(),
+            signature: signature.clone(),
         },
     };
     let upgrade = upgrade_report(a, catalogue);

@@ -636,7 +636,10 @@ fn in_a_git_repository_each_row_says_whether_git_has_it() {
             .unwrap_or_else(|| panic!("no git state on the home screen for {file}"))
     };
     use secassess::portfolio::GitState;
-    assert_eq!(home_git("team-a/gaps.secassess.toml"), GitState::Uncommitted);
+    assert_eq!(
+        home_git("team-a/gaps.secassess.toml"),
+        GitState::Uncommitted
+    );
     assert_eq!(home_git("team-b/new.secassess.toml"), GitState::Untracked);
     assert_eq!(home_git("ignored.secassess.toml"), GitState::Ignored);
     assert_eq!(home_git("signed/valid.secassess.toml"), GitState::Committed);

@@ -18,8 +18,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use secassess::portfolio::{
-    self, Change, ChangeKind, ClassificationFilter, Filter, GateFilter, Row, Sort,
-    Unreadable,
+    self, Change, ChangeKind, ClassificationFilter, Filter, GateFilter, Row, Sort, Unreadable,
 };
 use secassess::questionnaire::Catalogue;
 use secassess::report::portfolio::{self as render, Listing, Since};
@@ -66,7 +65,8 @@ pub struct Args {
     #[arg(long)]
     overdue: bool,
 
-    /// Only assessments without a valid sign-off (none, changed since, or no longer valid).
+    /// Only assessments without a valid sign-off (none, changed since, or no longer
+    /// valid), whether or not a sign-off carries an SSH signature.
     #[arg(long)]
     unsigned: bool,
 

@@ -100,6 +100,7 @@ fn sign(a: &mut Assessment) {
         signed_at: now,
         statement: "Reviewed.".into(),
         content_hash: hash,
+        signature: None,
     };
     let pin = sign_off::sign_off_pin(&record);
     a.sign_off = Some(record);
@@ -210,6 +211,7 @@ fn a_treated_gap_is_not_untreated_until_its_review_date_passes() {
             accepted_on: day(2, 1),
             rationale: "Compensating controls.".into(),
             review_date: day(6, 1),
+            signature: None,
         },
         &actor,
     )
@@ -255,12 +257,21 @@ fn sign_off_is_what_verify_says() {
     let mut a = answered(&catalogue, "official", 10);
     let state = |a: &Assessment| row_of(a, &catalogue, day(7, 1)).sign_off;
     assert_eq!(state(&a).state, SignOffStatus::None);
+    assert_eq!(state(&a).signature_word(), None);
     // Signed off, but not ready to sign off now (unanswered, unreviewed): no longer
     // valid, with verify's reasons.
     sign(&mut a);
     let lapsed = state(&a);
     assert_eq!(lapsed.state, SignOffStatus::NoLongerValid);
     assert!(!lapsed.reasons.is_empty());
+    // Signed off without an SSH signature (a signed one: tests/signature.rs).
+    assert_eq!(lapsed.signature_word(), Some("no signature"));
+    assert_eq!(
+        crate::report::portfolio::Column::SignOff
+            .cell(&row_of(&a, &catalogue, day(7, 1)), |at: DateTime<Utc>| at
+                .fixed_offset()),
+        "LAPSED, no signature"
+    );
     assert_eq!(
         lapsed.signed_by.as_deref(),
         Some("Ivy Reviewer <ivy@example.nhs.uk>")
@@ -350,7 +361,10 @@ fn text_from_the_file_is_sanitised() {
 
 #[test]
 fn an_unreadable_file_is_named_once_in_its_sentence() {
-    let named = Unreadable::new("d/x.secassess.toml", "cannot read d/x.secassess.toml: denied");
+    let named = Unreadable::new(
+        "d/x.secassess.toml",
+        "cannot read d/x.secassess.toml: denied",
+    );
     assert_eq!(named.sentence(), "cannot read d/x.secassess.toml: denied");
     let bare = Unreadable::new("d/x.secassess.toml", "a symbolic link; not followed");
     assert_eq!(

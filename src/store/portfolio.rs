@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::git::{self, GitError, WorkTree};
 use super::locations::ASSESSMENT_SUFFIX;
 use super::StoreError;
-use super::git::{self, GitError, WorkTree};
 use crate::portfolio::{self, GitState, Row, Unreadable};
 use crate::questionnaire::model::Catalogue;
 

@@ -416,10 +416,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
                     .unwrap_or_default(),
             ),
             Err(problem) => ListItem::new(Line::styled(
-                text::fit(
-                    &format!("cannot be read: {}", problem.sentence()),
-                    width,
-                ),
+                text::fit(&format!("cannot be read: {}", problem.sentence()), width),
                 app.theme.warning(),
             )),
         })

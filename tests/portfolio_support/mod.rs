@@ -149,6 +149,7 @@ pub fn varieties(catalogue: &Catalogue) -> Vec<(&'static str, Assessment)> {
             accepted_on: date(2026, 2, 1),
             rationale: "Compensating controls.".into(),
             review_date: date(2026, 6, 1),
+            signature: None,
         },
         &actor,
     )
@@ -177,6 +178,7 @@ pub fn varieties(catalogue: &Catalogue) -> Vec<(&'static str, Assessment)> {
             accepted_on: date(2026, 2, 1),
             rationale: "Accepted for a year.".into(),
             review_date: date(2027, 2, 1),
+            signature: None,
         },
         &actor,
     )

@@ -58,10 +58,12 @@ fn cell(row: &Row, column: Column, local: impl LocalTime) -> String {
         Column::Gaps => !row.must_gaps_untreated.is_empty(),
         Column::Overdue => !row.overdue.is_empty(),
         Column::Escalated => !row.escalation.to_escalate.is_empty(),
-        Column::SignOff => matches!(
-            row.sign_off.state,
-            SignOffStatus::ChangedSince | SignOffStatus::NoLongerValid
-        ),
+        Column::SignOff => {
+            matches!(
+                row.sign_off.state,
+                SignOffStatus::ChangedSince | SignOffStatus::NoLongerValid
+            ) || row.sign_off.signature_word() == Some("SIGNATURE BAD")
+        }
         Column::Trail => text != "ok",
         Column::Questionnaires => !row.questionnaires.current,
         _ => false,

@@ -234,7 +234,7 @@ impl Column {
                 "findings escalated; \"+N due\": risk acceptances on MUST obligations of an OFFICIAL-SENSITIVE system still to escalate"
             }
             Column::SignOff => {
-                "valid, CHANGED (the content or an evidence file changed since it was signed off), LAPSED (unchanged, but no longer valid: it would not be ready to sign off today, as `secassess verify` says) or none"
+                "valid, CHANGED (the content or an evidence file changed since it was signed off), LAPSED (unchanged, but no longer valid: it would not be ready to sign off today, as `secassess verify` says) or none; then whether the sign-off carries an SSH signature over this content (signed, no signature, SIGNATURE BAD; whose key it is: `secassess verify --allowed-signers`)"
             }
             Column::Trail => {
                 "whether the file matches its audit trail (EDITED: changed outside secassess, see `secassess verify`; CUT SHORT: its last line is missing)"
@@ -264,7 +264,10 @@ impl Column {
             Column::Gaps => row.must_gaps_untreated.len().to_string(),
             Column::Overdue => row.overdue_findings().to_string(),
             Column::Escalated => escalated_words(row),
-            Column::SignOff => sign_off_word(row).to_string(),
+            Column::SignOff => match row.sign_off.signature_word() {
+                Some(signature) => format!("{}, {signature}", sign_off_word(row)),
+                None => sign_off_word(row).to_string(),
+            },
             Column::Trail => trail_words(row),
             Column::Questionnaires => {
                 if row.questionnaires.current {
@@ -344,8 +347,17 @@ pub fn sign_off_long(row: &Row, local: impl LocalTime) -> String {
     } else {
         format!(": {}", row.sign_off.reasons.join("; "))
     };
+    // The signature's words name a principal and a reason taken from the file.
+    let why = match &row.sign_off.signature {
+        // Not "unsigned": `--unsigned` means no valid sign-off.
+        Some(crate::assessment::signature::SignatureState::Unsigned) => {
+            format!("{why}; no SSH signature")
+        }
+        Some(signature) => format!("{why}; {}", crate::text::sanitise_line(&signature.words())),
+        None => why,
+    };
     match row.sign_off.state {
-        SignOffStatus::Valid => format!("valid: signed off{who_when}"),
+        SignOffStatus::Valid => format!("valid: signed off{who_when}{why}"),
         SignOffStatus::ChangedSince => {
             format!("CHANGED SINCE SIGN-OFF (signed off{who_when}){why}")
         }
@@ -371,7 +383,7 @@ pub fn json(listing: &Listing) -> Result<String, serde_json::Error> {
 }
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 28] = [
+pub const CSV_HEADER: [&str; 29] = [
     "file",
     "system",
     "assessor",
@@ -391,6 +403,7 @@ pub const CSV_HEADER: [&str; 28] = [
     "sign_off_reasons",
     "signed_by",
     "signed_at",
+    "sign_off_signature",
     "questionnaires",
     "questionnaire_changes",
     "answers_to_reconfirm",
@@ -443,6 +456,10 @@ pub fn csv(listing: &Listing) -> Vec<u8> {
             r.sign_off
                 .signed_at
                 .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            r.sign_off
+                .signature_word()
+                .map(|w| w.to_lowercase().replace(' ', "-"))
                 .unwrap_or_default(),
             if r.questionnaires.current {
                 "current"
