@@ -37,6 +37,14 @@ pub struct Change {
 }
 
 fn sign_off_words(s: &SignOff) -> String {
+    let words = sign_off_state_words(s);
+    match s.signature_word() {
+        Some(signature) if s.state != SignOffStatus::None => format!("{words}, {signature}"),
+        _ => words,
+    }
+}
+
+fn sign_off_state_words(s: &SignOff) -> String {
     match (s.state, &s.signed_by, s.signed_at) {
         (SignOffStatus::None, _, _) => String::from("not signed off"),
         (state, Some(by), Some(at)) => format!(
@@ -93,8 +101,16 @@ pub fn changes(before: Option<&Row>, after: Option<&Row>, content_changed: bool)
         )],
         (Some(b), Some(a)) => {
             let mut out = Vec::new();
-            if (b.sign_off.state, b.sign_off.signed_at) != (a.sign_off.state, a.sign_off.signed_at)
-            {
+            // A sign-off redone with an SSH signature is a change too.
+            if (
+                b.sign_off.state,
+                b.sign_off.signed_at,
+                b.sign_off.signature_word(),
+            ) != (
+                a.sign_off.state,
+                a.sign_off.signed_at,
+                a.sign_off.signature_word(),
+            ) {
                 out.push(change(
                     a,
                     ChangeKind::SignOff,

@@ -558,4 +558,17 @@ fn changes_name_new_removed_sign_off_gate_and_edits() {
     assert_eq!(edited.len(), 1);
     assert_eq!(edited[0].kind, ChangeKind::Edited);
     assert!(changes(Some(passed), Some(passed), false).is_empty());
+    // The same sign-off, now carrying an SSH signature.
+    let mut signed = passed.clone();
+    signed.sign_off.signature = Some(crate::assessment::signature::SignatureState::NotChecked {
+        principal: "ivy@example.nhs.uk".into(),
+        fingerprint: "SHA256:x".into(),
+    });
+    let resigned = changes(Some(passed), Some(&signed), true);
+    assert_eq!(resigned[0].kind, ChangeKind::SignOff);
+    assert!(
+        resigned[0].after.ends_with(", signed"),
+        "{}",
+        resigned[0].after
+    );
 }
