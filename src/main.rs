@@ -138,6 +138,12 @@ fn main() -> ExitCode {
         },
         verbose: cli.verbose,
     };
+    // The TUI handles stop requests itself (it must restore the terminal first); every
+    // line-by-line command releases its locks when stopped.
+    let tui_may_run = matches!(cli.command, None | Some(Command::Open(_)));
+    if !tui_may_run {
+        cli::release_locks_when_stopped();
+    }
     let result = match cli.command {
         Some(Command::Validate(args)) => cli::validate::run(&context, args),
         Some(Command::Questions(args)) => cli::questions::run(&context, args),

@@ -84,3 +84,98 @@ fn no_arguments_over_a_pipe_lists_asks_identity_and_creates() {
         .expect("identity saved");
     assert!(identity.contains("ann@example.org"), "{identity}");
 }
+
+/// Ctrl-C, SIGTERM or a closed terminal while plain mode or `review` waits for a line
+/// used to end the process with `FILE.lock` left behind, so the next run had to take it
+/// over. Now the lock goes with the process, which still ends by that signal.
+#[cfg(unix)]
+#[test]
+fn a_signal_while_waiting_for_a_line_releases_the_lock() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+
+    for (signal, args) in [
+        (libc::SIGINT, &["open"][..]),
+        (libc::SIGTERM, &["open"][..]),
+        (libc::SIGHUP, &["review"][..]),
+    ] {
+        let home = tempfile::tempdir().expect("temp dir");
+        let created = secassess(
+            home.path(),
+            &["--as", "Ann Lead <ann@example.org>", "new", "Ward rota"],
+            "",
+        );
+        assert!(created.status.success(), "{}", text(&created.stderr));
+        let file = home.path().join("data").join("ward-rota.secassess.toml");
+        let lock = file.with_extension("toml.lock");
+        let file_text = file.display().to_string();
+        // An answer, so `review` has something to wait on.
+        let answered = secassess(
+            home.path(),
+            &[
+                "--as",
+                "Ann Lead <ann@example.org>",
+                "answer",
+                &file_text,
+                "--set",
+                "classification=official",
+            ],
+            "",
+        );
+        assert!(answered.status.success(), "{}", text(&answered.stderr));
+
+        let who = if args[0] == "review" {
+            "Ivy Reviewer <ivy@example.org>"
+        } else {
+            "Ann Lead <ann@example.org>"
+        };
+        // stdin stays open and empty: the command waits for a line, holding the lock.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_secassess"))
+            .args(["--as", who, args[0], &file_text])
+            .env("SECASSESS_DATA_DIR", home.path().join("data"))
+            .env("SECASSESS_CONFIG_DIR", home.path().join("config"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("secassess starts");
+        let started = Instant::now();
+        while !lock.exists() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{} never took the lock",
+                args[0]
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Give the command time to reach its prompt, past taking the lock.
+        std::thread::sleep(Duration::from_millis(300));
+        let pid = i32::try_from(child.id()).expect("pid fits");
+        // SAFETY: sends a signal to the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal sent");
+        let status = child.wait().expect("secassess ends");
+        let mut stderr = String::new();
+        if let Some(mut pipe) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        }
+        assert_eq!(
+            status.signal(),
+            Some(signal),
+            "{}: ended by the signal: {status}; stderr: {stderr}",
+            args[0]
+        );
+        assert!(
+            !lock.exists(),
+            "{}: lock released on signal {signal}; stderr: {stderr}",
+            args[0]
+        );
+        // The walkthrough may have saved where it is; the file is whole either way.
+        let after = std::fs::read_to_string(&file).expect("still there");
+        assert!(
+            after.ends_with("# end of secassess assessment\n"),
+            "{}: the file is whole",
+            args[0]
+        );
+        drop(child.stdin.take());
+    }
+}

@@ -219,6 +219,18 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
     serde_json::to_string_pretty(value).map_err(|e| CliError::Output(std::io::Error::other(e)))
 }
 
+/// For the line-by-line commands and plain mode: Ctrl-C, SIGTERM, SIGHUP (or the console
+/// closing) release this process's locks before it ends. A failure to install the
+/// handler is said once on stderr, not fatal: the command still works, and a lock left
+/// behind can be taken over.
+pub fn release_locks_when_stopped() {
+    if let Err(error) = secassess::tui::signals::release_locks_when_stopped() {
+        eprintln!(
+            "secassess: warning: cannot watch for Ctrl-C ({error}); if stopped, a lock file may be left behind to take over"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::reader_went_away;

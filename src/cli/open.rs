@@ -44,6 +44,7 @@ pub fn dispatch(context: &Context, assessment: Option<PathBuf>) -> Result<ExitCo
     let use_plain =
         context.plain || !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal();
     if use_plain {
+        super::release_locks_when_stopped();
         return run_plain(context, assessment);
     }
     run_tui(context, assessment)

@@ -23,6 +23,7 @@
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -133,6 +134,11 @@ impl LockGuard {
                 lock: self.path.clone(),
                 by: Box::new(info),
             }),
+            // A save racing a stop finishes (the rename keeps it whole) without writing
+            // the lock again; the stop ends the process within moments.
+            Err(e) if e.kind() == io::ErrorKind::NotFound && STOPPING.load(Ordering::SeqCst) => {
+                Ok(())
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 match write_new(&self.path, &self.info) {
                     Ok(()) => Ok(()),
@@ -154,7 +160,7 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        forget_held(&self.info);
+        forget_held(&self.path, &self.info);
         // Only remove a lock file that still says it is ours: if someone took it over,
         // deleting theirs would let a third writer in.
         if read_info(&self.path).ok().flatten().as_ref() == Some(&self.info) {
@@ -165,17 +171,22 @@ impl Drop for LockGuard {
 
 /// The locks this process holds now: a lock file naming this process's id is ours only
 /// if it is one of these (anything else was left by an earlier process with the same id).
-static HELD: Mutex<Vec<LockInfo>> = Mutex::new(Vec::new());
+/// Set by [`release_held`]: the process is ending, so a lock file found missing is not
+/// written again (a save racing the stop would otherwise leave it behind for good).
+static STOPPING: AtomicBool = AtomicBool::new(false);
 
-fn remember_held(info: &LockInfo) {
+/// Kept with each lock file's path so [`release_held`] can remove them.
+static HELD: Mutex<Vec<(PathBuf, LockInfo)>> = Mutex::new(Vec::new());
+
+fn remember_held(path: &Path, info: &LockInfo) {
     HELD.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .push(info.clone());
+        .push((path.to_path_buf(), info.clone()));
 }
 
-fn forget_held(info: &LockInfo) {
+fn forget_held(path: &Path, info: &LockInfo) {
     let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(index) = held.iter().position(|h| h == info) {
+    if let Some(index) = held.iter().position(|(p, h)| p == path && h == info) {
         held.swap_remove(index);
     }
 }
@@ -183,7 +194,22 @@ fn forget_held(info: &LockInfo) {
 fn held_here(info: &LockInfo) -> bool {
     HELD.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .contains(info)
+        .iter()
+        .any(|(_, held)| held == info)
+}
+
+/// Removes every lock file this process holds that still names it, for a process about
+/// to end without running its guards' `Drop` (stopped by a signal or a console event in a
+/// line-by-line front end). Callable from any thread; a lock someone has taken over is
+/// left alone, as [`LockGuard`]'s `Drop` does.
+pub fn release_held() {
+    let held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
+    STOPPING.store(true, Ordering::SeqCst);
+    for (path, info) in held.iter() {
+        if read_info(path).ok().flatten().as_ref() == Some(info) {
+            let _ = fs::remove_file(path);
+        }
+    }
 }
 
 /// `FILE.lock` for an assessment `FILE`.
@@ -211,7 +237,7 @@ pub fn acquire(
     for _ in 0..3 {
         match write_new(&path, &info) {
             Ok(()) => {
-                remember_held(&info);
+                remember_held(&path, &info);
                 return Ok(LockOutcome::Acquired(LockGuard { path, info }));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {

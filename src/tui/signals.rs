@@ -6,6 +6,12 @@
 //! process with the conventional status ([`Stop::exit`]): killed by the same signal on
 //! Unix (what a shell reports as 128 + its number), `STATUS_CONTROL_C_EXIT` on Windows.
 //!
+//! The line-by-line front ends (plain mode, `review`, every other command) cannot poll a
+//! flag while they wait for a line, so [`release_locks_when_stopped`] gives them the same
+//! promise a simpler way: on the request, the locks this process holds are released and
+//! the process ends as the request would have ended it. Each save is a rename, so ending
+//! mid-save loses nothing already saved.
+//!
 //! Part of the imperative shell: it installs process-wide handlers (with `signal-hook`
 //! on Unix, `SetConsoleCtrlHandler` on Windows).
 
@@ -47,6 +53,16 @@ impl StopRequests {
     }
 }
 
+/// For everything but the full-screen TUI (which uses [`StopRequests`]): on Ctrl-C,
+/// SIGTERM or SIGHUP (Ctrl-C, Ctrl-Break or the console closing on Windows), release
+/// every lock this process holds ([`crate::store::lock::release_held`]) and end the
+/// process as the request would. Without it, Ctrl-C during `secassess review` left
+/// `FILE.lock` behind and the next run had to take it over. Install once, before any
+/// lock is taken; errors only if the handlers cannot be installed.
+pub fn release_locks_when_stopped() -> io::Result<()> {
+    platform::release_locks_when_stopped()
+}
+
 #[cfg(unix)]
 mod platform {
     use std::io;
@@ -64,6 +80,22 @@ mod platform {
             signal_hook::flag::register_usize(signal, Arc::clone(&flag), number)?;
         }
         Ok(StopRequests { flag })
+    }
+
+    pub fn release_locks_when_stopped() -> io::Result<()> {
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+        std::thread::Builder::new()
+            .name("release-locks-on-stop".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    crate::store::lock::release_held();
+                    if let Ok(signal) = u32::try_from(signal) {
+                        Stop(signal).exit();
+                    }
+                    std::process::exit(130);
+                }
+            })?;
+        Ok(())
     }
 
     pub fn requested(requests: &StopRequests) -> Option<Stop> {
@@ -147,6 +179,23 @@ mod platform {
         Ok(StopRequests {})
     }
 
+    /// The line-by-line front ends' handler: releases the locks, then lets Windows end
+    /// the process (returning FALSE passes the event on to the default handler).
+    unsafe extern "system" fn release_locks(_event: u32) -> BOOL {
+        crate::store::lock::release_held();
+        0
+    }
+
+    pub fn release_locks_when_stopped() -> io::Result<()> {
+        // SAFETY: registers a handler with the signature Windows expects; it only reads
+        // and removes this process's own lock files.
+        let ok = unsafe { SetConsoleCtrlHandler(Some(release_locks), 1) };
+        if ok == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     pub fn requested(_requests: &StopRequests) -> Option<Stop> {
         match REQUESTED.load(Ordering::SeqCst) {
             0 => None,
@@ -181,6 +230,10 @@ mod platform {
 
     pub fn install() -> io::Result<StopRequests> {
         Ok(StopRequests {})
+    }
+
+    pub fn release_locks_when_stopped() -> io::Result<()> {
+        Ok(())
     }
 
     pub fn requested(_requests: &StopRequests) -> Option<Stop> {
