@@ -9,6 +9,10 @@
 #      against a `whiptail --menu` dialog, both in a 120x40 pseudo-terminal.
 #   3. The release binary's size, and peak RSS (max resident set, GNU time) for the export
 #      and for a scripted TUI walkthrough of every question and the other screens.
+#   4. The team's view: `secassess portfolio DIR --format json` over 2,000 assessments of
+#      60 answers each (the corpus of `cargo bench --bench portfolio`, written by an
+#      ignored test), whole process, with its peak RSS. There is nothing today to compare
+#      it with: teams open each file alone. Target (issue 20): under 2 s on 2 cores.
 #
 # The assessment is built with the CLI: every question that applies answered (yes/no
 # questions "no" one time in three, so there are gaps), a finding for every unmet
@@ -289,6 +293,14 @@ walk_rss="$(tail -n1 "$work/walk.rss")"
 echo "release binary: $size bytes ($((size / 1024)) KiB)"
 echo "peak RSS, export --pdf: ${export_rss} KiB"
 echo "peak RSS, TUI walkthrough (every question, obligations, overview, help): ${walk_rss} KiB"
+
+say "team's view: secassess portfolio over 2,000 assessments of 60 answers ($runs runs)"
+PORTFOLIO_CORPUS_DIR="$work/corpus" cargo test --quiet --test cli_portfolio \
+    write_benchmark_corpus -- --ignored >/dev/null
+hyperfine --runs "$runs" --warmup 1 \
+    -n "secassess portfolio (2,000 files)" "'$bin' portfolio '$work/corpus' --format json"
+/usr/bin/time -f '%M' -o "$work/portfolio.rss" "$bin" portfolio "$work/corpus" --format json >/dev/null
+echo "peak RSS, portfolio of 2,000 files: $(tail -n1 "$work/portfolio.rss") KiB"
 
 say "ratios"
 python3 - "$work/export.json" "$tui_ms" "$whiptail_ms" <<'EOF'

@@ -6,6 +6,7 @@
 
 pub mod assessment;
 pub mod plain;
+pub mod portfolio;
 pub mod questionnaire;
 pub mod report;
 pub mod rules;

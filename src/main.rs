@@ -78,7 +78,9 @@ Examples:
   secassess export ward-rota.secassess.toml --pdf ward-rota.pdf
       The evidence pack for the Cyber Security team and the IG representative.
   secassess review ward-rota.secassess.toml
-      Review the answers and sign off (IG representatives).";
+      Review the answers and sign off (IG representatives).
+  secassess portfolio shared/assessments --classification official-sensitive+ --unsigned
+      Every OFFICIAL-SENSITIVE (or higher) assessment in a folder without a valid sign-off.";
 
 #[derive(Subcommand)]
 enum Command {
@@ -116,6 +118,10 @@ enum Command {
     Finding(cli::finding::Action),
     /// Write the evidence pack (PDF, Markdown) and exports (JSON, CSV) for an assessment.
     Export(cli::export::Args),
+    /// Every assessment under some folders (a shared drive, a git repository), one row
+    /// each: gate, gaps, overdue dates, escalations, sign-off; as text, JSON, CSV, HTML or
+    /// a PDF register; --since REV for what changed since a git revision.
+    Portfolio(cli::portfolio::Args),
 }
 
 fn main() -> ExitCode {
@@ -155,6 +161,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cli::check::run(&context, args),
         Some(Command::Finding(action)) => cli::finding::run(&context, action),
         Some(Command::Export(args)) => cli::export::run(&context, args),
+        Some(Command::Portfolio(args)) => cli::portfolio::run(&context, args),
         None => cli::open::home(&context),
     };
     match result {

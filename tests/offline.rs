@@ -410,6 +410,34 @@ fn steps() -> Vec<Step> {
                 assert!(run.stdout.contains("pack-findings.csv"), "{}", run.stdout);
             },
         },
+        Step {
+            name: "list the folder as a portfolio, with the HTML and PDF registers",
+            args: args(&[
+                "portfolio",
+                ".",
+                "--format",
+                "json",
+                "--html",
+                "register.html",
+                "--pdf",
+                "register.pdf",
+            ]),
+            check: |run| {
+                assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+                let json: serde_json::Value = serde_json::from_str(
+                    run.stdout
+                        .lines()
+                        .take_while(|l| *l != "}")
+                        .chain(["}"])
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                        .as_str(),
+                )
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+                assert_eq!(json["found"], 1, "{json}");
+                assert!(run.stdout.contains("register.pdf"), "{}", run.stdout);
+            },
+        },
     ]
 }
 

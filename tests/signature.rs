@@ -172,6 +172,18 @@ fn a_signed_sign_off_is_trusted_by_secassess_and_by_ssh_keygen_and_every_forgery
     );
     assert!(text.contains(&ivy_fingerprint), "fingerprint stored");
 
+    // The team's view says the sign-off is signed (issue 20), in every format.
+    let (code, out) = run(dir, REVIEWER, &["portfolio", ".", "--format", "json"], "");
+    assert_eq!(code, Some(0), "{out}");
+    let listing: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let sign_off = &listing["assessments"][0]["sign_off"];
+    assert_eq!(sign_off["signature"]["state"], "not-checked", "{sign_off}");
+    assert_eq!(sign_off["signature"]["principal"], IVY_EMAIL, "{sign_off}");
+    let (_, table) = run(dir, REVIEWER, &["portfolio", ".", "--width", "0"], "");
+    assert!(table.contains(", signed "), "{table}");
+    let (_, csv) = run(dir, REVIEWER, &["portfolio", ".", "--format", "csv"], "");
+    assert!(csv.contains("\"signed\""), "{csv}");
+
     // secassess: trusted.
     let (code, out) = export_signed(dir, &trusted);
     assert_eq!(code, Some(0), "{out}");

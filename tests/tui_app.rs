@@ -428,20 +428,77 @@ fn first_run_asks_for_identity_and_saves_it() {
     assert!(app.form.is_none());
 }
 
+/// The home screen's entries for a folder: two assessments (one with its classification
+/// and data questions answered) and a file that could not be read, as the shell makes
+/// them (`secassess portfolio`'s rows).
+fn home_entries() -> Vec<HomeEntry> {
+    let catalogue = load_embedded().expect("loads");
+    let today = now().date_naive();
+    let mut entries = Vec::new();
+    for (name, answers) in [
+        ("Staff rota", &[][..]),
+        (
+            "Patient portal",
+            &[
+                ("classification", "official-sensitive"),
+                ("personal_data", "yes"),
+                ("commercially_sensitive", "no"),
+            ][..],
+        ),
+    ] {
+        let mut a = Assessment::new(
+            System {
+                name: name.into(),
+                description: String::new(),
+            },
+            who(),
+            &catalogue,
+            now(),
+        );
+        for (id, value) in answers {
+            let q = catalogue.question(id).expect("question");
+            let v = secassess::questionnaire::answer::parse_answer(q, value).expect("valid");
+            a.set_answer(q, &v, &who(), now()).expect("answered");
+        }
+        let file = format!(
+            "/data/{}.secassess.toml",
+            name.to_lowercase().replace(' ', "-")
+        );
+        let decoded = secassess::store::format::Decoded {
+            assessment: a,
+            schema_version: secassess::assessment::record::SCHEMA_VERSION,
+            migrations: Vec::new(),
+            complete: true,
+        };
+        entries.push(HomeEntry {
+            path: file.clone().into(),
+            row: Ok(secassess::portfolio::summarise(
+                &file,
+                &decoded,
+                &secassess::assessment::evidence::EvidenceFiles::not_checked(),
+                &catalogue,
+                today,
+            )),
+        });
+    }
+    entries.push(HomeEntry {
+        path: "/data/old/broken.secassess.toml".into(),
+        row: Err(secassess::portfolio::Unreadable::new(
+            "/data/old/broken.secassess.toml",
+            "/data/old/broken.secassess.toml:1:20: unclosed array",
+        )),
+    });
+    entries
+}
+
 #[test]
 fn home_creates_and_opens() {
     let catalogue = load_embedded().expect("loads");
-    let entries = vec![HomeEntry {
-        path: "/data/rota.secassess.toml".into(),
-        name: "Staff rota".into(),
-        classification: "OFFICIAL-SENSITIVE".into(),
-        progress: "12/40".into(),
-        changed: "2026-11-20 14:02".into(),
-    }];
+    let entries = home_entries();
     let mut app = App::new(catalogue, Theme::from_env(None, None), Some(who()), entries);
     assert_eq!(
         press(&mut app, &[KeyCode::Enter]),
-        vec![Effect::Open("/data/rota.secassess.toml".into())]
+        vec![Effect::Open("/data/staff-rota.secassess.toml".into())]
     );
     press(&mut app, &[KeyCode::Char('n')]);
     type_text(&mut app, "Payroll bridge");
@@ -456,7 +513,67 @@ fn home_creates_and_opens() {
     );
 }
 
+#[test]
+fn home_points_at_another_folder() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        home_entries(),
+    );
+    app.home_folder = "/data".into();
+    press(&mut app, &[KeyCode::Char('d')]);
+    let form = app.form.as_ref().expect("a folder form");
+    assert_eq!(form.value(0), "/data", "starts from the folder shown");
+    for _ in 0..5 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    type_text(&mut app, "/shared/assessments");
+    assert_eq!(
+        press(&mut app, &[KeyCode::Enter]),
+        vec![Effect::ShowFolder("/shared/assessments".into())]
+    );
+    // Nothing typed: asked again, nothing done.
+    app.form = None;
+    press(&mut app, &[KeyCode::Char('d')]);
+    for _ in 0..5 {
+        press(&mut app, &[KeyCode::Backspace]);
+    }
+    assert!(press(&mut app, &[KeyCode::Enter]).is_empty());
+    assert!(app
+        .form
+        .as_ref()
+        .is_some_and(|f| f.fields[0].error.is_some()));
+}
+
 // ---- rendering ----
+
+#[test]
+fn snapshot_home_table_80x24() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        home_entries(),
+    );
+    app.home_folder = "/data".into();
+    insta::assert_snapshot!("home_table_80x24", render(&app, 80, 24).backend());
+}
+
+#[test]
+fn snapshot_home_table_120x40() {
+    let catalogue = load_embedded().expect("loads");
+    let mut app = App::new(
+        catalogue,
+        Theme::from_env(None, None),
+        Some(who()),
+        home_entries(),
+    );
+    app.home_folder = "/data".into();
+    insta::assert_snapshot!("home_table_120x40", render(&app, 120, 40).backend());
+}
 
 #[test]
 fn snapshot_walkthrough_80x24() {

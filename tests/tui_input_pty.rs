@@ -71,7 +71,7 @@ fn a_paste_goes_whole_into_the_open_text_box() {
     let home = tempfile::tempdir().expect("temp dir");
     first_run(home.path());
     let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24), &[]);
-    tui.wait_for("Your assessments");
+    tui.wait_for("Assessments in");
     tui.send("n");
     tui.wait_for("New assessment");
     tui.paste("Pharmacy\nstock\ncontrol\nsystem");
@@ -232,7 +232,7 @@ fn leaving_a_text_box_asks_and_q_closes_help_first() {
     assert_eq!(bytes(&file), before, "nothing half-typed was saved");
 
     let mut tui = Tui::start(home.path(), &["--as", LEAD], (80, 24), &[]);
-    tui.wait_for("Your assessments");
+    tui.wait_for("Assessments in");
     tui.send("n");
     tui.wait_for("New assessment");
     tui.send("\r");

@@ -59,7 +59,13 @@ impl Action {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// The hash of what an answer says (value, don't-know, evidence and notes), leaving out
@@ -76,17 +82,21 @@ pub fn answer_hash(record: &AnswerRecord) -> String {
 
 /// The hash an entry must carry: over its content and the previous entry's hash.
 pub fn entry_hash(entry: &AuditEntry) -> String {
-    let canonical = serde_json::json!([
-        entry.previous_hash,
+    // A JSON array of strings, written straight from a tuple: the same bytes as a
+    // `serde_json::json!` array of them, without building a value first (`verify` hashes
+    // every entry of every file `secassess portfolio` reads).
+    let canonical = serde_json::to_string(&(
+        &entry.previous_hash,
         entry.at.to_rfc3339(),
-        entry.who,
-        entry.action,
-        entry.subject,
-        entry.old,
-        entry.new,
-        entry.pin,
-    ]);
-    hex(&Sha256::digest(canonical.to_string().as_bytes()))
+        &entry.who,
+        &entry.action,
+        &entry.subject,
+        &entry.old,
+        &entry.new,
+        &entry.pin,
+    ))
+    .unwrap_or_default();
+    hex(&Sha256::digest(canonical.as_bytes()))
 }
 
 /// Details of one change for [`append`].
@@ -200,6 +210,29 @@ mod tests {
             );
         }
         assessment
+    }
+
+    #[test]
+    fn entry_hash_is_over_the_json_array_files_were_written_with() {
+        // The hash files on disk carry: a `json!` array of the fields, hex-encoded.
+        let mut entry = sample().audit[1].clone();
+        entry.who = "Zoë \"Q\" O’Neill <z@x>\u{1b}\n\u{2028}".into();
+        entry.new = "line one\nline two\t\\ end".into();
+        let canonical = serde_json::json!([
+            entry.previous_hash,
+            entry.at.to_rfc3339(),
+            entry.who,
+            entry.action,
+            entry.subject,
+            entry.old,
+            entry.new,
+            entry.pin,
+        ]);
+        let expected: String = Sha256::digest(canonical.to_string().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(entry_hash(&entry), expected);
     }
 
     #[test]

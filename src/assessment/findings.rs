@@ -1939,6 +1939,8 @@ pub struct Blocker {
     /// For an obligation not known yet: the questions still to answer (or answered
     /// "don't know yet") that decide it.
     pub answer: Vec<String>,
+    /// Not met (a gap nothing treats) or not known yet.
+    pub status: Status,
     /// Who must approve an exception to it, when a risk acceptance cannot treat it.
     pub exception_approver: Option<String>,
 }
@@ -2024,12 +2026,25 @@ pub struct GateReport {
 /// this one function.
 pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) -> GateReport {
     let (evaluation, answer_problems) = evaluate(assessment, catalogue);
-    let problems = consistency(assessment, catalogue, &evaluation);
+    gate_on(assessment, catalogue, today, &evaluation, answer_problems)
+}
+
+/// [`gate`] on an evaluation the caller already made with [`evaluate`] (with the answer
+/// problems it gave), so a caller that needs both evaluates once: `secassess portfolio`
+/// does this for every file it reads.
+pub fn gate_on(
+    assessment: &Assessment,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+    evaluation: &Evaluation,
+    answer_problems: Vec<AnswerProblem>,
+) -> GateReport {
+    let problems = consistency(assessment, catalogue, evaluation);
     let standings = standings(
         &assessment.findings,
         &problems,
         catalogue,
-        &evaluation,
+        evaluation,
         today,
     );
     let scope_of = |id: &str| evaluation.obligation(id).map(|o| o.scope);
@@ -2063,7 +2078,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
             let reason = s.blocks.as_ref()?;
             let answer = match catalogue.obligation(&s.obligation) {
                 Some(o) if s.status == Status::Unknown => {
-                    questions_to_answer(catalogue, &evaluation, &answers, o)
+                    questions_to_answer(catalogue, evaluation, &answers, o)
                 }
                 _ => Vec::new(),
             };
@@ -2077,6 +2092,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
                 title: s.title.clone(),
                 reason,
                 answer,
+                status: s.status,
                 exception_approver: evaluation
                     .obligation(&s.obligation)
                     .and_then(|o| o.exception_approver.clone()),
@@ -2084,7 +2100,7 @@ pub fn gate(assessment: &Assessment, catalogue: &Catalogue, today: NaiveDate) ->
         })
         .collect();
     let mut warnings: Vec<String> = answer_problems.into_iter().map(|p| p.problem).collect();
-    for view in views(assessment, catalogue, &evaluation, &problems, today) {
+    for view in views(assessment, catalogue, evaluation, &problems, today) {
         let id = shorten(&view.finding.id);
         if view.needs_escalation {
             warnings.push(format!(

@@ -83,7 +83,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{text}' is not a date in the form YYYY-MM-DD"))
 }
 
-fn source_date_epoch() -> Result<Option<DateTime<Utc>>, ExportError> {
+pub(super) fn source_date_epoch() -> Result<Option<DateTime<Utc>>, ExportError> {
     let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
         return Ok(None);
     };

@@ -22,6 +22,7 @@ pub mod list;
 pub mod new;
 pub mod obligations;
 pub mod open;
+pub mod portfolio;
 pub mod questions;
 pub mod review;
 pub mod show;

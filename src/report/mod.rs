@@ -3,6 +3,8 @@
 //! [`model::Document`] (headings, paragraphs, tables, for PDF and Markdown), so every
 //! format shows the same content from one codepath. The renderers are pure functions from
 //! the model to bytes; reading the assessment and writing files is `cli/export.rs`'s job.
+//! `portfolio` draws the team's view of many assessments with the same CSV rules and the
+//! same PDF writer.
 
 pub mod csv;
 pub mod document;
@@ -11,6 +13,7 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod portfolio;
 
 pub use document::{document, Block, Document, Reference};
 pub use model::{build, EvidenceCheck, Input, Pack, ReportError};

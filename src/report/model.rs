@@ -556,6 +556,43 @@ pub struct Weaknesses {
     pub untreated_findings: usize,
 }
 
+/// The weaknesses a pack of assessment `a` lists, as [`build`] counts them for its
+/// marking: obligations not met once findings are taken into account (`standings`), and
+/// findings not treated in the sign-off's sense, judged on `today`. `problems` are
+/// [`findings::check_consistency`]'s. The portfolio marks its rows and its register with
+/// this, so a register is never marked lower than the packs it lists.
+pub fn weaknesses_listed(
+    a: &Assessment,
+    catalogue: &Catalogue,
+    evaluation: &crate::rules::Evaluation,
+    problems: &[findings::ConsistencyProblem],
+    today: NaiveDate,
+) -> Weaknesses {
+    let standings = findings::standings(&a.findings, problems, catalogue, evaluation, today);
+    let unmet_obligations = evaluation
+        .obligations
+        .iter()
+        .filter(|o| {
+            standings
+                .iter()
+                .find(|s| s.obligation == o.id)
+                .map_or(o.status, |s| s.status)
+                == Status::NotMet
+        })
+        .count();
+    // Indexed once, so a register of 60,000 findings is not scanned per finding.
+    let by_finding = ProblemsByFinding::new(problems);
+    let untreated_findings = a
+        .findings
+        .iter()
+        .filter(|f| sign_off::finding_treatment(f, &by_finding, today).is_err())
+        .count();
+    Weaknesses {
+        unmet_obligations,
+        untreated_findings,
+    }
+}
+
 /// The pack's own protective marking and why it has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackMarking {
@@ -1093,6 +1130,10 @@ pub fn build(input: &Input<'_>) -> Result<Pack, ReportError> {
             .count(),
         untreated_findings: finding_views.iter().filter(|f| !f.treated).count(),
     };
+    debug_assert_eq!(
+        weaknesses,
+        weaknesses_listed(a, catalogue, &evaluation, &problems, input.today)
+    );
     let marking = pack_marking(
         &marking_levels(catalogue),
         evaluation

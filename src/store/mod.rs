@@ -10,10 +10,12 @@
 pub mod atomic;
 pub mod evidence;
 pub mod format;
+pub mod git;
 pub mod identity;
 pub mod locations;
 pub mod lock;
 pub mod pack;
+pub mod portfolio;
 pub mod signing_key;
 
 use std::io::Read;

@@ -35,14 +35,12 @@ use crate::session;
 use crate::store::signing_key::Signer;
 use crate::walkthrough::{self, Step, StepState};
 
-/// One assessment on the home screen.
+/// One assessment on the home screen: its row in the team's view (the same as
+/// `secassess portfolio` shows), or why the file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HomeEntry {
     pub path: PathBuf,
-    pub name: String,
-    pub classification: String,
-    pub progress: String,
-    pub changed: String,
+    pub row: Result<crate::portfolio::Row, crate::portfolio::Unreadable>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +170,9 @@ pub enum Effect {
     Save,
     Quit,
     Open(PathBuf),
+    /// List the assessments in this folder (and its subfolders) on the home screen, and
+    /// create new ones there.
+    ShowFolder(PathBuf),
     Create {
         name: String,
         description: String,
@@ -244,6 +245,8 @@ pub struct App {
     pub who: Option<Person>,
     pub home: Vec<HomeEntry>,
     pub home_cursor: usize,
+    /// The folder the home screen lists, as shown to the user.
+    pub home_folder: String,
     pub document: Option<Document>,
     pub screen: Screen,
     pub overlay: Option<Overlay>,
@@ -284,6 +287,7 @@ impl App {
             who,
             home,
             home_cursor: 0,
+            home_folder: String::new(),
             document: None,
             screen: Screen::Home,
             overlay: None,
@@ -822,6 +826,21 @@ fn on_home(app: &mut App, command: Command) -> Vec<Effect> {
                 .required(&[0]),
             );
         }
+        Command::ChooseFolder => {
+            // Pre-filled with the folder shown, the cursor at its end, to go down or up
+            // from it.
+            let current = app.home_folder.clone();
+            let mut form = Form::new(
+                FormKind::Folder,
+                "List the assessments in a folder",
+                &[("Folder", &current)],
+            )
+            .required(&[0]);
+            form.hint = Some(String::from(
+                "A shared drive or a git repository: every *.secassess.toml under it is listed, subfolders included. New assessments are created there too.",
+            ));
+            app.form = Some(form);
+        }
         _ => {}
     }
     Vec::new()
@@ -941,6 +960,14 @@ pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
                 return Vec::new();
             }
             vec![Effect::Open(PathBuf::from(path))]
+        }
+        FormKind::Folder => {
+            let folder = form.value(0);
+            if folder.is_empty() {
+                form.field_error(0, "Please give the path of a folder.");
+                return Vec::new();
+            }
+            vec![Effect::ShowFolder(PathBuf::from(folder))]
         }
         FormKind::Date => {
             let text = form.value(0);

@@ -22,6 +22,8 @@ pub enum FormKind {
     Identity,
     NewAssessment,
     OpenPath,
+    /// The folder the home screen lists.
+    Folder,
     Date,
     Evidence,
     FindingDetails,

@@ -31,6 +31,8 @@ pub enum Command {
     NextScreen,
     NewAssessment,
     OpenPath,
+    /// Home: list the assessments in another folder.
+    ChooseFolder,
     GoToQuestion,
     /// Take over an assessment whose lock was left by a program no longer running.
     TakeOver,
@@ -254,6 +256,13 @@ pub const BINDINGS: &[Binding] = &[
         "f",
         C::OpenPath,
         "open a file by its path",
+    ),
+    bind(
+        X::Home,
+        &[ch('d')],
+        "d",
+        C::ChooseFolder,
+        "list the assessments in another folder or git repository",
     ),
     bind(
         X::Walkthrough,

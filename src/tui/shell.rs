@@ -88,6 +88,7 @@ pub fn run(launch: Launch) -> Result<Ended, ShellError> {
     app.signer = launch.signer;
     app.zone = Zone::Local;
     app.verbose = launch.verbose;
+    app.home_folder = launch.data_dir.display().to_string();
     let stops = StopRequests::install()?;
     let mut shell = Shell {
         catalogue,
@@ -326,6 +327,24 @@ impl Shell {
             }
             Effect::Open(path) => {
                 self.open(app, &path, now);
+                Vec::new()
+            }
+            Effect::ShowFolder(folder) => {
+                if !folder.is_dir() {
+                    return app::update(
+                        app,
+                        Msg::Failed(format!(
+                            "{} is not a folder; give the path of a folder that holds assessments",
+                            crate::text::sanitise_line(&folder.display().to_string())
+                        )),
+                        now,
+                    );
+                }
+                app.form = None;
+                app.home = home_entries(&folder, &self.catalogue);
+                app.home_cursor = 0;
+                app.home_folder = folder.display().to_string();
+                self.data_dir = folder;
                 Vec::new()
             }
             Effect::Create { name, description } => {
@@ -573,52 +592,35 @@ fn recover(path: &Path, data_dir: &Path, assessment: &Assessment) -> String {
     )
 }
 
-/// The assessments in the data folder for the home screen, newest first. A file that
-/// cannot be read is listed with why, so it is not silently missing.
-pub fn home_entries(data_dir: &Path, catalogue: &Catalogue) -> Vec<HomeEntry> {
-    let Ok(paths) = locations::list_assessments(data_dir) else {
+/// The assessments under a folder (subfolders included) for the home screen, read as
+/// `secassess portfolio` reads them (in parallel, the same rows with git's state, dates
+/// judged today),
+/// most recently changed first. A file that cannot be read is listed last with why, so it
+/// is not silently missing.
+pub fn home_entries(folder: &Path, catalogue: &Catalogue) -> Vec<HomeEntry> {
+    let Ok(found) = store::portfolio::find(&[folder.to_path_buf()]) else {
+        // A data folder not made yet holds no assessments.
         return Vec::new();
     };
-    let mut entries: Vec<(Option<DateTime<Utc>>, HomeEntry)> = paths
+    let today = Local::now().date_naive();
+    let mut rows = store::portfolio::summarise(&found.files, catalogue, today);
+    // The GIT column as `secassess portfolio` fills it; what git could not say is left
+    // out here (the command line prints it).
+    let folders = [folder.to_path_buf()];
+    let mut notes = Vec::new();
+    let trees = store::portfolio::work_trees(&folders, &mut notes);
+    store::portfolio::mark_git_states(&found, &trees, &mut rows, &mut notes);
+    let mut entries: Vec<HomeEntry> = found
+        .files
         .into_iter()
-        .map(|path| match store::load(&path) {
-            Ok(loaded) => {
-                let summary = session::summarise(&loaded.assessment, catalogue);
-                let changed = loaded
-                    .assessment
-                    .updated_at
-                    .with_timezone(&Local)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string();
-                (
-                    Some(loaded.assessment.updated_at),
-                    HomeEntry {
-                        path,
-                        name: summary.name,
-                        classification: summary.classification,
-                        progress: format!("{}/{}", summary.answered, summary.total),
-                        changed,
-                    },
-                )
-            }
-            Err(e) => (
-                None,
-                HomeEntry {
-                    name: path
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned(),
-                    path,
-                    classification: String::from("cannot be read"),
-                    progress: String::new(),
-                    changed: e.to_string(),
-                },
-            ),
+        .zip(rows)
+        .map(|(file, row)| HomeEntry {
+            path: file.path,
+            row,
         })
         .collect();
-    entries.sort_by_key(|entry| std::cmp::Reverse(entry.0));
-    entries.into_iter().map(|(_, entry)| entry).collect()
+    entries.sort_by_key(|e| std::cmp::Reverse(e.row.as_ref().ok().map(|r| r.last_change)));
+    entries
 }
 
 /// The worker thread that saves the open assessment. It owns the session (and so the

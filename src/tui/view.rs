@@ -284,6 +284,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
                 (Command::Confirm, Context::Home, "open"),
                 (Command::NewAssessment, Context::Home, "new"),
                 (Command::OpenPath, Context::Home, "open file"),
+                (Command::ChooseFolder, Context::Home, "folder"),
                 (Command::Help, Context::Global, "help"),
                 (Command::Quit, Context::Global, "quit"),
             ],
@@ -347,19 +348,31 @@ fn block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> 
 }
 
 fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
-    let block = block(app, " Your assessments ", true);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    use crate::report::portfolio::text;
+    let folder = sanitise_line(&app.home_folder);
+    let title = text::fit(
+        &if folder.is_empty() {
+            String::from(" Assessments ")
+        } else {
+            format!(" Assessments in {folder} ")
+        },
+        usize::from(area.width.saturating_sub(4)),
+    );
+    let mut block = block(app, title, true);
     if app.home.is_empty() {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
         let text = Text::from(vec![
             Line::from("No assessments yet."),
             Line::from(""),
             Line::from(vec![
                 Span::raw("Press "),
                 Span::styled("n", app.theme.key()),
-                Span::raw(" to start a new assessment of your system, or "),
+                Span::raw(" to start a new assessment of your system, "),
                 Span::styled("f", app.theme.key()),
-                Span::raw(" to open an assessment file by its path."),
+                Span::raw(" to open an assessment file by its path, or "),
+                Span::styled("d", app.theme.key()),
+                Span::raw(" to list the assessments in another folder."),
             ]),
             Line::from(""),
             Line::from("secassess asks about your system, works out which NHS England security"),
@@ -369,19 +382,43 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
         return;
     }
+    // The same columns as `secassess portfolio`, fitted to the pane (less the "> ").
+    let rows: Vec<&crate::portfolio::Row> = app
+        .home
+        .iter()
+        .filter_map(|e| e.row.as_ref().ok())
+        .collect();
+    let width = usize::from(area.width.saturating_sub(4));
+    let table = text::layout(&rows, Some(width), |at| app.zone.local(at));
+    if !table.left_out.is_empty() {
+        let names: Vec<&str> = table.left_out.iter().map(|c| c.header()).collect();
+        block = block.title_bottom(Line::from(text::fit(
+            &format!(" not shown at this width: {} ", names.join(", ")),
+            width,
+        )));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [header, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let lines = text::table_lines(&[], &table, |at| app.zone.local(at));
+    frame.render_widget(
+        Paragraph::new(format!("  {}", lines.first().map_or("", String::as_str)))
+            .style(app.theme.heading()),
+        header,
+    );
     let items: Vec<ListItem> = app
         .home
         .iter()
-        .map(|entry| {
-            ListItem::new(Line::from(vec![
-                Span::styled(
-                    format!("{:<34}", truncate(&sanitise_line(&entry.name), 33)),
-                    app.theme.heading(),
-                ),
-                Span::raw(format!(" {:<20}", truncate(&entry.classification, 19))),
-                Span::raw(format!(" {:<8}", entry.progress)),
-                Span::styled(format!(" {}", entry.changed), app.theme.hint()),
-            ]))
+        .map(|entry| match &entry.row {
+            Ok(row) => ListItem::new(
+                text::table_lines(&[row], &table, |at| app.zone.local(at))
+                    .pop()
+                    .unwrap_or_default(),
+            ),
+            Err(problem) => ListItem::new(Line::styled(
+                text::fit(&format!("cannot be read: {}", problem.sentence()), width),
+                app.theme.warning(),
+            )),
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(app.home_cursor));
@@ -389,7 +426,7 @@ fn draw_home(app: &App, frame: &mut Frame, area: Rect) {
         List::new(items)
             .highlight_style(app.theme.selected())
             .highlight_symbol("> "),
-        inner,
+        list,
         &mut state,
     );
 }

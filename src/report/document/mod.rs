@@ -114,8 +114,11 @@ pub struct Document {
     /// Why the pack carries that marking, in words.
     pub marking_reason: String,
     pub generated_at: DateTime<Utc>,
-    /// SHA-256 of the assessment file: the PDF's document id is derived from it.
+    /// SHA-256 of the assessment file (or, for the portfolio register, of the register's
+    /// JSON): the PDF's document id is derived from it.
     pub fingerprint: String,
+    /// What `fingerprint` is the SHA-256 of, as the page header names it ("File").
+    pub fingerprint_of: String,
     pub blocks: Vec<Block>,
 }
 
@@ -262,6 +265,7 @@ pub fn document(pack: &Pack) -> Document {
         marking_reason: pack.marking_reason.clone(),
         generated_at: pack.generated_at,
         fingerprint: pack.integrity.assessment_sha256.clone(),
+        fingerprint_of: String::from("File"),
         blocks: b.blocks,
     }
 }

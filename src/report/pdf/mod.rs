@@ -668,7 +668,8 @@ fn furniture(layout: &mut Layout<'_>, doc: &Document) {
     let side = ((CONTENT_W - marking_w) / 2.0 - 10.0).max(20.0);
     let title = visual(fit(&title, &fonts.regular, small, side));
     let fingerprint = layout.prepare(&format!(
-        "File SHA-256 {}",
+        "{} SHA-256 {}",
+        doc.fingerprint_of,
         doc.fingerprint.get(..16).unwrap_or(&doc.fingerprint)
     ));
     let fingerprint_w = fonts.regular.width(&fingerprint, small);
