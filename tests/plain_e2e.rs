@@ -92,7 +92,7 @@ fn no_arguments_over_a_pipe_lists_asks_identity_and_creates() {
 #[test]
 fn a_signal_while_waiting_for_a_line_releases_the_lock() {
     use std::os::unix::process::ExitStatusExt;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     for (signal, args) in [
         (libc::SIGINT, &["open"][..]),
@@ -135,21 +135,38 @@ fn a_signal_while_waiting_for_a_line_releases_the_lock() {
             .env("SECASSESS_DATA_DIR", home.path().join("data"))
             .env("SECASSESS_CONFIG_DIR", home.path().join("config"))
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("secassess starts");
-        let started = Instant::now();
-        while !lock.exists() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "{} never took the lock",
-                args[0]
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Give the command time to reach its prompt, past taking the lock.
-        std::thread::sleep(Duration::from_millis(300));
+        // Wait for the question on stdout: by then the lock is taken and recorded as
+        // held (the file alone can exist a moment before that).
+        let mut stdout = child.stdout.take().expect("stdout piped");
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+        let marker = if args[0] == "review" {
+            "Answer 1 of"
+        } else {
+            "Question "
+        };
+        std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buffer = [0_u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buffer[..n]);
+                if String::from_utf8_lossy(&seen).contains(marker) {
+                    let _ = seen_tx.send(());
+                }
+            }
+        });
+        assert!(
+            seen_rx.recv_timeout(Duration::from_secs(30)).is_ok(),
+            "{} never asked its first question",
+            args[0]
+        );
+        assert!(lock.exists(), "{}: the lock is held while asking", args[0]);
         let pid = i32::try_from(child.id()).expect("pid fits");
         // SAFETY: sends a signal to the child this test started and still owns.
         assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal sent");

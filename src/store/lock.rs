@@ -241,9 +241,15 @@ pub fn acquire(
     };
     // A lock released between our create_new and reading it is simply tried again.
     for _ in 0..3 {
-        match write_new(&path, &info) {
+        // Recorded as held before the file is written, so a stop arriving meanwhile still
+        // removes it ([`release_held`] removes only a file that names this very lock).
+        remember_held(&path, &info);
+        let written = write_new(&path, &info);
+        if written.is_err() {
+            forget_held(&path, &info);
+        }
+        match written {
             Ok(()) => {
-                remember_held(&path, &info);
                 return Ok(LockOutcome::Acquired(LockGuard { path, info }));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
