@@ -54,7 +54,7 @@ struct Cli {
     no_key: bool,
 
     /// Ask the questions line by line, with no cursor movement or colour: for screen
-    /// readers and scripts. Also chosen automatically when the output is not a terminal.
+    /// readers and scripts. Also chosen automatically when the input or the output is not a terminal.
     #[arg(long, global = true, env = "SECASSESS_PLAIN")]
     plain: bool,
 
@@ -116,7 +116,7 @@ enum Command {
     /// Record a finding or its treatment without the terminal UI.
     #[command(subcommand)]
     Finding(cli::finding::Action),
-    /// Write the evidence pack (PDF, Markdown) and exports (JSON, CSV) for an assessment.
+    /// Write the evidence pack (PDF, accessible HTML, Markdown) and exports (JSON, CSV) for an assessment.
     Export(cli::export::Args),
     /// Every assessment under some folders (a shared drive, a git repository), one row
     /// each: gate, gaps, overdue dates, escalations, sign-off; as text, JSON, CSV, HTML or

@@ -200,3 +200,40 @@ fn a_stale_lock_is_taken_over_only_when_asked() {
         "released after saving"
     );
 }
+
+/// Saying the same answer again records nothing, so it must not claim it did: it used
+/// to print "Answered ..." and "Saved ..." over an unchanged file.
+#[test]
+fn the_same_answer_again_says_nothing_changed_and_writes_nothing() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let file = created(home.path());
+    let first = secassess(
+        home.path(),
+        &["answer", &file, "--set", "personal_data=yes"],
+    );
+    assert!(first.status.success());
+    let before = std::fs::read(&file).expect("saved");
+    let backup = format!("{file}.bak");
+    let backup_before = std::fs::read(&backup).expect("backup");
+    let again = secassess(
+        home.path(),
+        &["answer", &file, "--set", "personal_data=yes"],
+    );
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("personal_data already has that answer; nothing changed."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Nothing to save"), "{stdout}");
+    assert!(
+        !stdout.contains("Answered") && !stdout.contains("Saved"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read(&file).expect("still there"), before);
+    assert_eq!(
+        std::fs::read(&backup).expect("backup"),
+        backup_before,
+        "the backup still holds the version before"
+    );
+}

@@ -148,6 +148,13 @@ impl ReviewStatus {
         self.decision == ReviewDecision::NotReviewed || self.stale
     }
 
+    /// Waits on the reviewer rather than the project lead: needs a (new) decision, or its
+    /// query was resolved and the answer is not accepted yet. Sign-off needs every answer
+    /// accepted, so a resolved query is still the reviewer's to accept (or query again).
+    pub fn awaits_reviewer(&self) -> bool {
+        self.needs_review() || (self.decision == ReviewDecision::Query && !self.open_query)
+    }
+
     /// "accepted", "queried", "stale — answer changed after review (was accepted)", ...
     pub fn label(&self) -> String {
         let base = match (self.decision, self.open_query) {
@@ -521,7 +528,8 @@ pub fn resolve(
 pub enum Filter {
     #[default]
     All,
-    /// Never reviewed, or stale.
+    /// Waiting on the reviewer ([`ReviewStatus::awaits_reviewer`]): never reviewed,
+    /// stale, or a query resolved and not accepted yet.
     Unreviewed,
     /// With a query, open or resolved.
     Queried,
@@ -608,7 +616,7 @@ pub fn items(
         })
         .filter(|item| match filter {
             Filter::All => true,
-            Filter::Unreviewed => item.status.needs_review(),
+            Filter::Unreviewed => item.status.awaits_reviewer(),
             Filter::Queried => item.status.decision == ReviewDecision::Query,
             Filter::Must => must.contains(&item.question),
         })

@@ -61,7 +61,9 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         session.agree_to_change_after_sign_off();
     }
     let mut out = std::io::stdout().lock();
+    let recorded_before = session.assessment().audit.len();
     for (id, value) in answers {
+        let before = session.assessment().audit.len();
         let effects = session.answer(&id, value, now).map_err(|e| match e {
             SessionError::SignedOff { notice } => CliError::Usage(format!(
                 "{} is {}. Nothing was changed; add --after-sign-off to change it anyway.",
@@ -70,10 +72,27 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
             )),
             other => other.into(),
         })?;
+        if session.assessment().audit.len() == before {
+            // Every change is audited, so no new entry means the answer was already this.
+            writeln!(
+                out,
+                "{} already has that answer; nothing changed.",
+                sanitise_line(&id)
+            )?;
+            continue;
+        }
         writeln!(out, "Answered {}.", sanitise_line(&id))?;
         for line in obligation_change_lines(&effects, context.verbose) {
             writeln!(out, "  {line}")?;
         }
+    }
+    if session.assessment().audit.len() == recorded_before {
+        writeln!(
+            out,
+            "Nothing to save: {} already holds these answers.",
+            sanitise_line(&session.path().display().to_string())
+        )?;
+        return Ok(ExitCode::SUCCESS);
     }
     session.save()?;
     if let Some(warning) = session.size_warning() {

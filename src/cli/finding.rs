@@ -355,7 +355,7 @@ fn key_for(
         );
         if matches!(context.key, KeyChoice::File(_)) {
             return Err(CliError::Usage(format!(
-                "--key signs only your own decision, and this one is {}'s; they sign it themselves with their key ({later}). Nothing was saved",
+                "--key signs only your own decision, and this one is {}'s; they sign it themselves with their key ({later}). Nothing was saved.",
                 sanitise_line(&decider.signature())
             )));
         }
@@ -431,7 +431,7 @@ fn sign(context: &Context, target: &IdArgs) -> Result<ExitCode, CliError> {
     };
     if kinds.is_empty() {
         return Err(CliError::Usage(format!(
-            "{} has no risk acceptance or exception approval that names {}, so there is nothing for you to sign; a decision is signed by the person it names, acting as themselves (--as). Nothing was saved",
+            "{} has no risk acceptance or exception approval that names {}, so there is nothing for you to sign; a decision is signed by the person it names, acting as themselves (--as). Nothing was saved.",
             sanitise_line(id),
             sanitise_line(&who.signature())
         )));

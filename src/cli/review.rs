@@ -19,7 +19,8 @@ use super::{CliError, Context};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Only {
-    /// Answers never reviewed, or whose answer changed after review.
+    /// Answers waiting on the reviewer: never reviewed, changed after review, or with a
+    /// query resolved but the answer not accepted yet.
     Unreviewed,
     /// Answers with a query, open or resolved.
     Queried,

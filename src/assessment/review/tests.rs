@@ -288,6 +288,17 @@ fn a_query_is_a_thread_that_the_reviewer_resolves() {
     assert!(!s.open_query && !s.is_accepted());
     assert_eq!(s.label(), "query resolved, not accepted yet");
     assert!(open_queries_in_order(&a, &c).is_empty());
+    // Still the reviewer's to accept: the walk of what waits on them (`A`'s "next", and
+    // `review --only unreviewed`) does not skip it.
+    assert!(s.awaits_reviewer() && !s.needs_review());
+    let (typed, _) = a.typed_answers(&c);
+    let e = crate::rules::evaluate(&c, &typed);
+    assert!(
+        super::items(&a, &c, &e, &EvidenceFiles::default(), Filter::Unreviewed)
+            .iter()
+            .any(|item| item.question == "classification"),
+        "a resolved, unaccepted answer is listed as waiting on the reviewer"
+    );
     assert_eq!(
         reply(&mut a, "classification", "more", &lead(), at(103)),
         Err(ReviewError::NoOpenQuery {
