@@ -219,6 +219,9 @@ fn the_html_page_escapes_and_marks() {
     let catalogue = catalogue();
     let mut all = listing(&catalogue, Filter::default());
     all.assessments[0].system = "<b>bold</b> & 'quoted'".into();
+    // A right-to-left override and an escape sequence, straight into the row: the page
+    // must not carry either (a browser would reverse the text after the override).
+    all.assessments[1].system = "Ward\u{202e}ator \u{1b}]52;c;x\u{7}".into();
     let at = Utc
         .with_ymd_and_hms(2026, 7, 1, 10, 0, 0)
         .single()
@@ -226,6 +229,10 @@ fn the_html_page_escapes_and_marks() {
     let page = html::render(&all, at, utc());
     assert!(page.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &#39;quoted&#39;"));
     assert!(!page.contains("<b>bold"));
+    assert!(
+        !page.contains('\u{202e}') && !page.contains('\u{1b}'),
+        "sanitised"
+    );
     assert_eq!(page.matches("<h1>").count(), 1);
     assert_eq!(page.matches("OFFICIAL-SENSITIVE</p>").count(), 2);
 }
