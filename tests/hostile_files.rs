@@ -409,6 +409,11 @@ fn a_save_never_writes_what_a_load_refuses() {
         text(&out)
     );
     assert!(text(&out).contains("previous version on disk is unchanged"));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Answered"),
+        "nothing claims an answer that was not saved: {}",
+        text(&out)
+    );
     assert_eq!(std::fs::read(&file).expect("file"), before);
     let show = secassess(home, &["show", s(&file)]);
     assert!(

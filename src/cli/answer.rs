@@ -61,6 +61,9 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         session.agree_to_change_after_sign_off();
     }
     let mut out = std::io::stdout().lock();
+    // What each answer did is said only once it is saved: a later refusal (an answer
+    // after sign-off, the size cap) saves nothing, so "Answered" would not be true.
+    let mut said = Vec::new();
     let recorded_before = session.assessment().audit.len();
     for (id, value) in answers {
         let before = session.assessment().audit.len();
@@ -74,17 +77,22 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         })?;
         if session.assessment().audit.len() == before {
             // Every change is audited, so no new entry means the answer was already this.
-            writeln!(
-                out,
+            said.push(format!(
                 "{} already has that answer; nothing changed.",
                 sanitise_line(&id)
-            )?;
+            ));
             continue;
         }
-        writeln!(out, "Answered {}.", sanitise_line(&id))?;
+        said.push(format!("Answered {}.", sanitise_line(&id)));
         for line in obligation_change_lines(&effects, context.verbose) {
-            writeln!(out, "  {line}")?;
+            said.push(format!("  {line}"));
         }
+    }
+    if session.assessment().audit.len() != recorded_before {
+        session.save()?;
+    }
+    for line in &said {
+        writeln!(out, "{line}")?;
     }
     if session.assessment().audit.len() == recorded_before {
         writeln!(
@@ -94,7 +102,6 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    session.save()?;
     if let Some(warning) = session.size_warning() {
         eprintln!("secassess: warning: {warning}");
     }
