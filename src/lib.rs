@@ -1,17 +1,16 @@
 //! secassess: guided security self-assessment for NHS England IT systems and services.
 //!
-//! The library is the functional core (questionnaire content, rules, and later the
-//! assessment record, findings, review and document model); `main.rs` and the front ends
-//! are thin shells around it. See ARCHITECTURE.md for the map.
+//! The shell around the pure core (`crates/secassess-core`): front ends (`plain`, `tui`),
+//! the session that ties them to files (`session`), file I/O (`store`), the portfolio of
+//! many assessments and the pack's renderers (`report`). The core's modules are
+//! re-exported under their usual names, so `secassess::assessment::...` and
+//! `crate::questionnaire::...` read as before. See ARCHITECTURE.md for the map.
 
-pub mod assessment;
+pub use secassess_core::{assessment, questionnaire, rules, text, walkthrough};
+
 pub mod plain;
 pub mod portfolio;
-pub mod questionnaire;
 pub mod report;
-pub mod rules;
 pub mod session;
 pub mod store;
-pub mod text;
 pub mod tui;
-pub mod walkthrough;

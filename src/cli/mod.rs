@@ -103,7 +103,7 @@ impl Context {
     /// The built-in questionnaires, with the user's folder on top when one is given.
     pub fn catalogue(&self) -> Result<Catalogue, LoadError> {
         match &self.questionnaires {
-            Some(dir) => questionnaire::load_with_overrides(dir),
+            Some(dir) => secassess::store::questionnaires::load_with_overrides(dir),
             None => questionnaire::load_embedded(),
         }
     }

@@ -17,7 +17,7 @@ pub struct Args {
 
 pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let catalogue = match args.dir.as_ref().or(context.questionnaires.as_ref()) {
-        Some(dir) => questionnaire::load_with_overrides(dir)?,
+        Some(dir) => secassess::store::questionnaires::load_with_overrides(dir)?,
         None => questionnaire::load_embedded()?,
     };
     let questions = catalogue.questions.len();

@@ -1,4 +1,5 @@
-//! The evidence pack: what leaves the laptop. `model` gathers everything an assessment
+//! The evidence pack: what leaves the laptop. `model` (in the core crate, re-exported here
+//! with `document` and `markdown`) gathers everything an assessment
 //! says into a [`model::Pack`] (structured, for JSON and CSV) and lays it out as a
 //! [`model::Document`] (headings, paragraphs, tables, for PDF and Markdown), so every
 //! format shows the same content from one codepath. The renderers are pure functions from
@@ -6,12 +7,11 @@
 //! `portfolio` draws the team's view of many assessments with the same CSV rules and the
 //! same PDF writer.
 
+pub use secassess_core::report::{document, markdown, model};
+
 pub mod csv;
-pub mod document;
 pub mod html;
 pub mod json;
-pub mod markdown;
-pub mod model;
 pub mod pdf;
 pub mod portfolio;
 

@@ -16,6 +16,7 @@ pub mod locations;
 pub mod lock;
 pub mod pack;
 pub mod portfolio;
+pub mod questionnaires;
 pub mod signing_key;
 
 use std::io::Read;

@@ -1465,8 +1465,8 @@ proptest! {
         accepted.rationale = rationale;
         accept_risk(&mut f.assessment, &f.catalogue, &id, accepted, &actor).expect("accepted");
 
-        let text = crate::store::format::encode(&f.assessment).expect("encodes");
-        let decoded = crate::store::format::decode(std::path::Path::new("t.secassess.toml"), &text)
+        let text = crate::assessment::format::encode(&f.assessment).expect("encodes");
+        let decoded = crate::assessment::format::decode(std::path::Path::new("t.secassess.toml"), &text)
             .expect("decodes")
             .assessment;
         prop_assert_eq!(&decoded.findings, &f.assessment.findings);

@@ -718,5 +718,7 @@ pub fn open_queries(
         .collect()
 }
 
-#[cfg(test)]
-pub(crate) mod tests;
+/// Assessments built in memory for tests, here and (with the `test-support` feature) in
+/// the shell crate's tests.
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests;

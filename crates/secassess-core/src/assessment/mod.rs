@@ -7,6 +7,7 @@ pub mod allowed_signers;
 pub mod audit;
 pub mod diff;
 pub mod evidence;
+pub mod format;
 pub mod findings;
 pub mod identity;
 pub mod index;

@@ -7,5 +7,5 @@ pub mod loader;
 pub mod model;
 
 pub use answer::{AnswerValue, Answers, EvidenceRef};
-pub use loader::{load_embedded, load_with_overrides, Diagnostic, LoadError};
+pub use loader::{load_embedded, load_with_user_files, Diagnostic, LoadError, SourceFile};
 pub use model::{AnswerKind, Catalogue, Level, Obligation, Question};

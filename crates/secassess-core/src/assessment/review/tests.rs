@@ -1,5 +1,9 @@
 //! The review rules on assessments built in memory with the embedded questionnaires.
 
+// Built without `cfg(test)` for the shell's tests (feature `test-support`), where only
+// the builders are used.
+#![cfg_attr(not(test), allow(unused_imports, dead_code))]
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
@@ -11,7 +15,7 @@ use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue};
 use crate::rules;
 
-pub(crate) fn lead() -> Person {
+pub fn lead() -> Person {
     Person {
         name: "Ann Lead".into(),
         role: "Project lead".into(),
@@ -19,7 +23,7 @@ pub(crate) fn lead() -> Person {
     }
 }
 
-pub(crate) fn reviewer() -> Person {
+pub fn reviewer() -> Person {
     Person {
         name: "Ivy Reviewer".into(),
         role: "IG representative".into(),
@@ -27,16 +31,16 @@ pub(crate) fn reviewer() -> Person {
     }
 }
 
-pub(crate) fn at(seconds: i64) -> DateTime<Utc> {
+pub fn at(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000 + seconds, 0).expect("valid time")
 }
 
-pub(crate) fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     at(0).date_naive()
 }
 
 /// Nothing known about evidence files: the review rules on the records alone.
-pub(crate) fn unchecked() -> &'static EvidenceFiles {
+pub fn unchecked() -> &'static EvidenceFiles {
     static NONE: EvidenceFiles = EvidenceFiles::not_checked();
     &NONE
 }
@@ -74,12 +78,12 @@ fn comment(
     super::comment(a, q, text, who, now, unchecked())
 }
 
-pub(crate) fn catalogue() -> Catalogue {
+pub fn catalogue() -> Catalogue {
     crate::questionnaire::load_embedded().expect("content loads")
 }
 
 /// A plausible answer to any question: "no", the first option, some text.
-pub(crate) fn some_answer(question: &crate::questionnaire::model::Question) -> AnswerValue {
+pub fn some_answer(question: &crate::questionnaire::model::Question) -> AnswerValue {
     match question.kind {
         AnswerKind::YesNo => AnswerValue::YesNo(false),
         AnswerKind::Single => AnswerValue::Choice(question.options[0].value.clone()),
@@ -97,7 +101,7 @@ pub(crate) fn some_answer(question: &crate::questionnaire::model::Question) -> A
 }
 
 /// An assessment with every asked question answered by the lead.
-pub(crate) fn answered(catalogue: &Catalogue) -> Assessment {
+pub fn answered(catalogue: &Catalogue) -> Assessment {
     let mut a = Assessment::new(System::default(), lead(), catalogue, at(0));
     let steps = walkthrough::steps(catalogue);
     for round in 0..=steps.len() {
@@ -118,7 +122,7 @@ pub(crate) fn answered(catalogue: &Catalogue) -> Assessment {
 
 /// Records every applicable MUST gap as a finding with a mitigation plan, as the lead
 /// must before a sign-off.
-pub(crate) fn plan_for_must_gaps(a: &mut Assessment, c: &Catalogue) {
+pub fn plan_for_must_gaps(a: &mut Assessment, c: &Catalogue) {
     let actor = Actor {
         who: &lead(),
         now: at(500),
@@ -155,7 +159,7 @@ fn evaluation(a: &Assessment, c: &Catalogue) -> Evaluation {
 }
 
 /// Accepts every answer as the reviewer.
-pub(crate) fn accept_all(a: &mut Assessment, c: &Catalogue) {
+pub fn accept_all(a: &mut Assessment, c: &Catalogue) {
     let e = evaluation(a, c);
     for item in items(a, c, &e, Filter::All) {
         decide(a, &item.question, Decision::Accept, &reviewer(), at(1000)).expect("accepted");
@@ -163,7 +167,7 @@ pub(crate) fn accept_all(a: &mut Assessment, c: &Catalogue) {
 }
 
 /// Judged with the catalogue, no evidence files checked, on `today()`.
-pub(crate) fn judged<'a>(c: &'a Catalogue, evidence: &'a EvidenceFiles) -> Judged<'a> {
+pub fn judged<'a>(c: &'a Catalogue, evidence: &'a EvidenceFiles) -> Judged<'a> {
     Judged {
         catalogue: c,
         evidence,
@@ -172,7 +176,7 @@ pub(crate) fn judged<'a>(c: &'a Catalogue, evidence: &'a EvidenceFiles) -> Judge
 }
 
 /// A fully answered, reviewed and signed-off assessment.
-pub(crate) fn signed_off(c: &Catalogue) -> Assessment {
+pub fn signed_off(c: &Catalogue) -> Assessment {
     let mut a = answered(c);
     accept_all(&mut a, c);
     sign_off::sign_off(

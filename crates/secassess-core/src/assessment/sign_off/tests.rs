@@ -186,9 +186,10 @@ fn any_later_change_shows_changed_since_sign_off_but_saving_again_does_not() {
     b.updated_at = at(5000);
     b.last_question = Some("personal_data".into());
     b.set_flagged("personal_data", true, &lead(), at(5001));
-    let text = crate::store::format::encode(&b).expect("encodes");
-    let b = crate::store::parse_assessment(std::path::Path::new("x.secassess.toml"), &text)
-        .expect("decodes");
+    let text = crate::assessment::format::encode(&b).expect("encodes");
+    let b = crate::assessment::format::decode(std::path::Path::new("x.secassess.toml"), &text)
+        .expect("decodes")
+        .assessment;
     assert_eq!(changed_since_sign_off(&b), Some(false));
 
     // A changed answer.
