@@ -66,8 +66,17 @@ fn libc_only_through_getrandom(target: &str) -> bool {
         .arg("tree")
         .arg("--manifest-path")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .args(["-p", "secassess-core", "--locked", "--offline", "-e", "normal"])
-        .args(["-i", "libc", "--depth", "1", "--prefix", "depth", "--format", "{p}"])
+        .args([
+            "-p",
+            "secassess-core",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal",
+        ])
+        .args([
+            "-i", "libc", "--depth", "1", "--prefix", "depth", "--format", "{p}",
+        ])
         .args(["--target", target])
         .stdin(Stdio::null())
         .output()
@@ -110,12 +119,23 @@ fn the_core_crate_does_not_read_the_clock() {
         .arg("tree")
         .arg("--manifest-path")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .args(["-p", "secassess-core", "--locked", "--offline", "-e", "normal,features"])
+        .args([
+            "-p",
+            "secassess-core",
+            "--locked",
+            "--offline",
+            "-e",
+            "normal,features",
+        ])
         .args(["-i", "chrono", "--prefix", "none"])
         .stdin(Stdio::null())
         .output()
         .expect("cargo runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("chrono"), "no chrono in: {text}");
     assert!(

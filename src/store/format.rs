@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
+use crate::assessment::format as codec;
 pub use crate::assessment::format::{
     encode, Decoded, FormatError, END_MARKER, MAX_ASSESSMENT_BYTES, MAX_NESTING,
 };
-use crate::assessment::format as codec;
 use crate::assessment::migrate::Step;
 
 use super::StoreError;

@@ -19,7 +19,9 @@ use crate::text::line_column;
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     /// Larger than [`MAX_ASSESSMENT_BYTES`] (`size` in bytes).
-    #[error("{path} is {size} bytes, larger than any assessment ({MAX_ASSESSMENT_BYTES} bytes at most)")]
+    #[error(
+        "{path} is {size} bytes, larger than any assessment ({MAX_ASSESSMENT_BYTES} bytes at most)"
+    )]
     TooLarge { path: PathBuf, size: u64 },
     /// Not valid TOML, or not a valid assessment, at `line`:`column` (1-based).
     #[error("{path}:{line}:{column}: {message}")]
