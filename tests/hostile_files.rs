@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use secassess::assessment::record::{AnswerRecord, Assessment, Person, System};
@@ -55,7 +56,8 @@ fn planted(home: &Path, script: &str, args: &[&str]) -> Output {
 }
 
 /// Runs secassess, killing it (and failing) if it has not finished within `limit`: a
-/// hang must fail the test, not stall it.
+/// hang must fail the test, not stall it. (Used by the Unix-only tests: pipes, devices.)
+#[cfg(unix)]
 fn within(home: &Path, limit: Duration, args: &[&str]) -> Output {
     use std::process::Stdio;
     let mut child = command(home)
@@ -100,6 +102,7 @@ fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
+#[cfg(unix)]
 fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
