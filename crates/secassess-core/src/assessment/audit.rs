@@ -14,6 +14,14 @@ use super::record::{timestamp, AnswerRecord, Assessment, AuditEntry, Person};
 /// The `previous_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The audit actions whose pin is [`super::record::header_pin`].
+pub const HEADER_ACTIONS: [Action; 4] = [
+    Action::Created,
+    Action::SystemChanged,
+    Action::QuestionnairesAccepted,
+    Action::Migrated,
+];
+
 /// What kind of change an entry records. Stored as its kebab-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -80,12 +80,13 @@ pub const MIGRATION_ACTOR: &str = "secassess (file format migration)";
 /// step its own copy of the format 2 types.
 fn pin_header_v2(table: &mut Table) -> Result<(), String> {
     use super::audit::Action;
-    use super::record::{pin_header, Assessment, Person};
+    use super::changes::pin_header;
+    use super::record::{Assessment, Person};
     let mut assessment: Assessment = Value::Table(table.clone())
         .try_into()
         .map_err(|e: toml::de::Error| format!("cannot read it as a format 1 assessment: {e}"))?;
     let pinned = assessment.audit.iter().any(|e| {
-        super::record::HEADER_ACTIONS
+        super::audit::HEADER_ACTIONS
             .iter()
             .any(|a| a.name() == e.action)
     });

@@ -5,6 +5,7 @@
 
 pub mod allowed_signers;
 pub mod audit;
+pub mod changes;
 pub mod diff;
 pub mod evidence;
 pub mod findings;

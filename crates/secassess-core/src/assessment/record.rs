@@ -11,10 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::audit;
-use crate::questionnaire::answer::{
-    check_answer, display_answer, AnswerValue, Answers, EvidenceRef,
-};
+use crate::questionnaire::answer::{check_answer, AnswerValue, Answers, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue, Question};
 use crate::text::{nfc, same_text, shorten};
 
@@ -32,14 +29,6 @@ pub const SCHEMA_VERSION: u32 = 3;
 /// The audit subject of the entries about the assessment as a whole: its creation,
 /// changes to the system's details and questionnaire versions, and the sign-off.
 pub const ASSESSMENT_SUBJECT: &str = "assessment";
-
-/// The audit actions whose pin is [`header_pin`].
-pub const HEADER_ACTIONS: [audit::Action; 4] = [
-    audit::Action::Created,
-    audit::Action::SystemChanged,
-    audit::Action::QuestionnairesAccepted,
-    audit::Action::Migrated,
-];
 
 /// A person as they declared themselves. Identities are self-declared: see README.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -74,7 +63,7 @@ pub struct System {
 /// An answer as it is recorded: free text and evidence titles in NFC ([`nfc`]). Option
 /// values are the questionnaire's own ids; links and file paths are kept exactly as given
 /// (a path must still name the file).
-fn recorded_form(value: &AnswerValue) -> AnswerValue {
+pub(crate) fn recorded_form(value: &AnswerValue) -> AnswerValue {
     match value {
         AnswerValue::Text(text) => AnswerValue::Text(nfc(text).into_owned()),
         AnswerValue::Evidence(e) => AnswerValue::Evidence(EvidenceRef {
@@ -86,7 +75,7 @@ fn recorded_form(value: &AnswerValue) -> AnswerValue {
 }
 
 /// Whether two answer records say the same once their text is normalised.
-fn says_the_same(a: &AnswerRecord, b: &AnswerRecord) -> bool {
+pub(crate) fn says_the_same(a: &AnswerRecord, b: &AnswerRecord) -> bool {
     let values = match (&a.value, &b.value) {
         (Some(StoredValue::One(x)), Some(StoredValue::One(y))) => same_text(x, y),
         (x, y) => x == y,
@@ -437,107 +426,7 @@ pub fn pin_fields(pin: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// The header in words, for the audit entry that pins it.
-fn header_words(a: &Assessment) -> String {
-    let questionnaires = a
-        .questionnaires
-        .iter()
-        .map(|q| format!("{} {}", q.id, q.version))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let role = if a.assessor.role.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", a.assessor.role)
-    };
-    format!(
-        "system: {}; description: {}; assessor: {}{role}; created: {}; questionnaires: {questionnaires}",
-        a.system.name,
-        a.system.description,
-        a.assessor.signature(),
-        a.created_at.to_rfc3339()
-    )
-}
-
-/// Appends an entry pinning the header as it is now.
-pub(crate) fn pin_header(
-    a: &mut Assessment,
-    action: audit::Action,
-    old: String,
-    who: &Person,
-    now: DateTime<Utc>,
-) {
-    let pin = header_pin(a);
-    let new = header_words(a);
-    audit::append(
-        a,
-        who,
-        audit::Change {
-            action,
-            subject: ASSESSMENT_SUBJECT,
-            old,
-            new,
-            pin,
-        },
-        now,
-    );
-}
-
 impl Assessment {
-    /// A new assessment of `system` by `assessor`, its creation recorded as the first
-    /// audit entry (who, when, the system, the assessor and the questionnaires).
-    pub fn new(
-        system: System,
-        assessor: Person,
-        catalogue: &Catalogue,
-        now: DateTime<Utc>,
-    ) -> Self {
-        let now = timestamp(now);
-        let mut assessment = Assessment {
-            schema_version: SCHEMA_VERSION,
-            system,
-            assessor,
-            created_at: now,
-            updated_at: now,
-            questionnaires: questionnaire_refs(catalogue),
-            last_question: None,
-            answers: BTreeMap::new(),
-            findings: Vec::new(),
-            reviews: BTreeMap::new(),
-            sign_off: None,
-            audit: Vec::new(),
-        };
-        let who = assessment.assessor.clone();
-        pin_header(
-            &mut assessment,
-            audit::Action::Created,
-            String::new(),
-            &who,
-            now,
-        );
-        assessment
-    }
-
-    /// Changes the system's name and description (audited, as `who`). Returns whether
-    /// anything changed. The caller checks the text (length, control characters).
-    pub fn set_system(&mut self, system: System, who: &Person, now: DateTime<Utc>) -> bool {
-        if same_text(&self.system.name, &system.name)
-            && same_text(&self.system.description, &system.description)
-        {
-            return false;
-        }
-        let system = System {
-            name: nfc(&system.name).into_owned(),
-            description: nfc(&system.description).into_owned(),
-        };
-        let now = timestamp(now);
-        let old = header_words(self);
-        self.system = system;
-        self.updated_at = now;
-        pin_header(self, audit::Action::SystemChanged, old, who, now);
-        true
-    }
-
     /// The answers typed against the catalogue, with every answer that could not be used
     /// and why. Nothing is dropped from the record itself.
     pub fn typed_answers(&self, catalogue: &Catalogue) -> (Answers, Vec<AnswerProblem>) {
@@ -566,131 +455,6 @@ impl Assessment {
             }
         }
         (answers, problems)
-    }
-
-    /// Sets an answer (value, and who and when), keeping any notes already written.
-    pub fn set_answer(
-        &mut self,
-        question: &Question,
-        value: &AnswerValue,
-        who: &Person,
-        now: DateTime<Utc>,
-    ) -> Result<(), crate::questionnaire::answer::AnswerError> {
-        check_answer(question, value)?;
-        let value = &recorded_form(value);
-        let now = timestamp(now);
-        let previous = self.answers.get(&question.id).cloned();
-        let old_text = previous
-            .as_ref()
-            .and_then(|p| typed_value(question, p).ok().flatten())
-            .map(|v| display_answer(question, &v))
-            .unwrap_or_default();
-        let (notes, flagged) = previous
-            .as_ref()
-            .map(|p| (p.notes.clone(), p.flagged))
-            .unwrap_or_default();
-        let mut record = AnswerRecord {
-            value: None,
-            dont_know: false,
-            evidence: None,
-            notes,
-            flagged,
-            question_fingerprint: question_fingerprint(question),
-            answered_by: who.signature(),
-            answered_at: now,
-        };
-        match value {
-            AnswerValue::DontKnow => record.dont_know = true,
-            AnswerValue::YesNo(b) => {
-                record.value = Some(StoredValue::One(if *b { "yes" } else { "no" }.into()))
-            }
-            AnswerValue::Choice(c) | AnswerValue::Text(c) => {
-                record.value = Some(StoredValue::One(c.clone()))
-            }
-            AnswerValue::Choices(cs) => record.value = Some(StoredValue::Many(cs.clone())),
-            AnswerValue::Date(d) => {
-                record.value = Some(StoredValue::One(d.format("%Y-%m-%d").to_string()))
-            }
-            AnswerValue::Evidence(e) => record.evidence = Some(e.clone()),
-        }
-        let pin = audit::answer_hash(&record);
-        // Saying the same thing again changes nothing and records nothing, unless the
-        // question changed since (a questionnaire upgrade): then it confirms the answer
-        // for the new version of the question, which is recorded.
-        // Compared once normalised: an answer stored before secassess normalised input
-        // keeps its bytes (and the hash its review was pinned to) when said again.
-        let same_value = previous
-            .as_ref()
-            .is_some_and(|p| audit::answer_hash(p) == pin || says_the_same(p, &record));
-        let confirms = previous
-            .as_ref()
-            .is_some_and(|p| p.question_fingerprint != record.question_fingerprint);
-        if same_value && !confirms {
-            return Ok(());
-        }
-        let action = if old_text.is_empty() {
-            audit::Action::AnswerSet
-        } else {
-            audit::Action::AnswerChanged
-        };
-        let old_text = if same_value {
-            format!("{old_text} (given to an earlier version of the question)")
-        } else {
-            old_text
-        };
-        self.answers.insert(question.id.clone(), record);
-        self.updated_at = now;
-        audit::append(
-            self,
-            who,
-            audit::Change {
-                action,
-                subject: &question.id,
-                old: old_text,
-                new: display_answer(question, value),
-                pin,
-            },
-            now,
-        );
-        Ok(())
-    }
-
-    /// Sets the free-text notes on a question, answered or not.
-    pub fn set_notes(&mut self, question_id: &str, notes: &str, who: &Person, now: DateTime<Utc>) {
-        let now = timestamp(now);
-        let record = self
-            .answers
-            .entry(question_id.to_string())
-            .or_insert_with(|| AnswerRecord {
-                value: None,
-                dont_know: false,
-                evidence: None,
-                notes: String::new(),
-                flagged: false,
-                question_fingerprint: String::new(),
-                answered_by: who.signature(),
-                answered_at: now,
-            });
-        if same_text(&record.notes, notes) {
-            return;
-        }
-        let notes = nfc(notes);
-        let notes = notes.as_ref();
-        let old = std::mem::replace(&mut record.notes, notes.to_string());
-        let pin = audit::answer_hash(record);
-        self.updated_at = now;
-        audit::append(
-            self,
-            who,
-            audit::Change {
-                action: audit::Action::NotesChanged,
-                subject: question_id,
-                old,
-                new: notes.to_string(),
-                pin,
-            },
-            now,
-        );
     }
 
     /// Marks a question "answer later" (or clears the mark). Not audited: it is a
@@ -762,7 +526,10 @@ pub fn question_fingerprint(question: &Question) -> String {
 
 /// The typed answer of a record; `None` when it holds only notes or an "answer later"
 /// mark.
-fn typed_value(question: &Question, record: &AnswerRecord) -> Result<Option<AnswerValue>, String> {
+pub(crate) fn typed_value(
+    question: &Question,
+    record: &AnswerRecord,
+) -> Result<Option<AnswerValue>, String> {
     if record.dont_know {
         return Ok(Some(AnswerValue::DontKnow));
     }

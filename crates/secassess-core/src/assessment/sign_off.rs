@@ -11,14 +11,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::audit::{self, Action, Change};
+use super::audit::{self, Action, Change, HEADER_ACTIONS};
 use super::evidence::EvidenceFiles;
 use super::findings;
 use super::identity::same_person;
 use super::index::ProblemsByFinding;
 use super::record::{
     pin_fields, timestamp, Assessment, Finding, FindingStatus, Person, ReviewDecision, SignOff,
-    ASSESSMENT_SUBJECT, HEADER_ACTIONS,
+    ASSESSMENT_SUBJECT,
 };
 use super::review::{self, ReviewError};
 use super::roles;

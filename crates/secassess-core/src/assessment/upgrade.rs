@@ -14,9 +14,9 @@ use serde::Serialize;
 use chrono::{DateTime, Utc};
 
 use super::audit::Action;
+use super::changes::pin_header;
 use super::record::{
-    pin_header, question_fingerprint, questionnaire_refs, timestamp, AnswerRecord, Assessment,
-    Person,
+    question_fingerprint, questionnaire_refs, timestamp, AnswerRecord, Assessment, Person,
 };
 use crate::questionnaire::model::{Catalogue, Question};
 

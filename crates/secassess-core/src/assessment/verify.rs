@@ -15,10 +15,11 @@
 
 use serde::Serialize;
 
+use super::audit::HEADER_ACTIONS;
 use super::audit::{self, Action};
 use super::findings;
 use super::index::{AuditIndex, FindingIds};
-use super::record::{header_fields, pin_fields, Assessment, AuditEntry, HEADER_ACTIONS};
+use super::record::{header_fields, pin_fields, Assessment, AuditEntry};
 use super::review::{self, REVIEW_ACTIONS};
 use super::sign_off::{self, Judged, SIGN_OFF_SUBJECT};
 use super::signature;
