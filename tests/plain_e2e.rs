@@ -170,7 +170,11 @@ fn a_signal_while_waiting_for_a_line_releases_the_lock() {
         let pid = i32::try_from(child.id()).expect("pid fits");
         // SAFETY: sends a signal to the child this test started and still owns.
         assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal sent");
+        // `Child::wait` closes stdin first, and the end of input is a clean stop of its
+        // own: keep stdin open until the signal has ended the process.
+        let stdin = child.stdin.take();
         let status = child.wait().expect("secassess ends");
+        drop(stdin);
         let mut stderr = String::new();
         if let Some(mut pipe) = child.stderr.take() {
             let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
@@ -193,6 +197,5 @@ fn a_signal_while_waiting_for_a_line_releases_the_lock() {
             "{}: the file is whole",
             args[0]
         );
-        drop(child.stdin.take());
     }
 }
