@@ -783,7 +783,7 @@ fn without_git_the_listing_says_so_and_since_refuses() {
 
 /// Writes the sample folder to $PORTFOLIO_SAMPLE_DIR, to look at by hand.
 #[test]
-#[ignore]
+#[ignore = "a generator, not a check: writes to $PORTFOLIO_SAMPLE_DIR when run by hand"]
 fn write_sample_folder() {
     let dir =
         PathBuf::from(std::env::var("PORTFOLIO_SAMPLE_DIR").expect("set PORTFOLIO_SAMPLE_DIR"));
@@ -794,7 +794,7 @@ fn write_sample_folder() {
 /// $PORTFOLIO_CORPUS_DIR, for a whole-process timing:
 /// `hyperfine 'secassess portfolio DIR --format json'`.
 #[test]
-#[ignore]
+#[ignore = "a generator, not a check: scripts/bench-compare.sh runs it with --ignored to write the 99 MB corpus"]
 fn write_benchmark_corpus() {
     let dir =
         PathBuf::from(std::env::var("PORTFOLIO_CORPUS_DIR").expect("set PORTFOLIO_CORPUS_DIR"));
