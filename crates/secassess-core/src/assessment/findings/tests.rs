@@ -7,10 +7,19 @@
 use chrono::{Days, TimeZone};
 use proptest::prelude::*;
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::*;
-use crate::assessment::record::System;
+use crate::assessment::record::{
+    Assessment, ExceptionApproval, Finding, FindingStatus, MitigationPlan, Person, RiskAcceptance,
+    Severity, System,
+};
 use crate::questionnaire::answer::parse_answer;
+use crate::questionnaire::answer::EvidenceRef;
+use crate::questionnaire::expr::Truth;
 use crate::questionnaire::loader::{embedded_files, load_files, SourceFile};
+use crate::questionnaire::model::{Catalogue, Level};
+use crate::rules::{self, Evaluation, Status};
 
 const TEST_QUESTIONNAIRE: &str = r#"
 [questionnaire]
