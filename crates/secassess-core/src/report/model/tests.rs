@@ -6,12 +6,16 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::assessment::record::{Assessment, ReviewDecision};
 use crate::assessment::review::tests::{
     at, catalogue, judged, lead, reviewer, signed_off, today, unchecked,
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off;
+use crate::assessment::verify::{self, ProblemKind};
+use crate::questionnaire::model::{Catalogue, Level};
 use crate::report::document::{document, Block, PARTS};
+use crate::rules::Status;
 
 fn pack_of(a: &Assessment, c: &Catalogue) -> Pack {
     let evidence = BTreeMap::new();
