@@ -14,4 +14,4 @@ pub mod questionnaire;
 pub mod report;
 pub mod rules;
 pub mod text;
-pub mod walkthrough;
+pub use assessment::walkthrough;

@@ -20,5 +20,6 @@ pub mod sign_off;
 pub mod signature;
 pub mod upgrade;
 pub mod verify;
+pub mod walkthrough;
 
 pub use record::{AnswerRecord, Assessment, Person, System, SCHEMA_VERSION};

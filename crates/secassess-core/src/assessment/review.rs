@@ -23,11 +23,11 @@ use super::identity::same_person;
 use super::record::{timestamp, AnswerRecord, Assessment, Comment, Person, Review, ReviewDecision};
 use super::roles::{self, Role};
 use super::sign_off::Blocker;
+use super::walkthrough::{self, StepState};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::loader::hex_sha256;
 use crate::questionnaire::model::{Catalogue, Level};
 use crate::rules::Evaluation;
-use crate::walkthrough::{self, StepState};
 
 /// Longest comment or sign-off statement accepted.
 pub const MAX_COMMENT_CHARS: usize = 10_000;

@@ -24,9 +24,9 @@ use super::review::{self, ReviewError};
 use super::roles;
 use super::signature;
 use super::verify::{self, ProblemKind};
+use super::walkthrough::{self, StepState};
 use crate::questionnaire::loader::hex_sha256;
 use crate::questionnaire::model::Catalogue;
-use crate::walkthrough::{self, StepState};
 
 /// The audit subject of sign-off entries.
 pub const SIGN_OFF_SUBJECT: &str = ASSESSMENT_SUBJECT;
