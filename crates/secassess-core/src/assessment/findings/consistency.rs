@@ -366,6 +366,26 @@ fn exception_problems(finding: &Finding, catalogue: &Catalogue, out: &mut Vec<Co
 /// finding's content hashes to it.
 pub const DELETED_PIN: &str = "deleted";
 
+/// The findings whose content the audit trail vouches for (unique id, last recorded pin
+/// matches): only their approvals can show an obligation as met, so an exception typed
+/// into the file by hand never does.
+pub fn trusted_findings(assessment: &Assessment) -> Vec<Finding> {
+    let ids = FindingIds::new(&assessment.findings);
+    let audit = AuditIndex::new(&assessment.audit);
+    assessment
+        .findings
+        .iter()
+        .filter(|f| ids.count(&f.id) == 1)
+        // Hashed only when there is a pin to compare with.
+        .filter(|f| {
+            audit
+                .last_pin(&f.id, &FINDING_ACTIONS)
+                .is_some_and(|pin| pin == finding_hash(f))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Records a change made outside secassess (reported by [`check_consistency`]) in the
 /// audit trail, once someone has checked it is genuine: an edit, an addition, or (for an
 /// id the trail knows but the file no longer has) a deletion. Returns whether anything

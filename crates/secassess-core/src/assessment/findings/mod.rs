@@ -41,15 +41,17 @@ pub use changes::{
     create_finding, create_from_obligation, draft_from_obligation, set_status, suggested_severity,
     update_details,
 };
-pub use consistency::{acknowledge_outside_edit, check_consistency, finding_problems, DELETED_PIN};
+pub use consistency::{
+    acknowledge_outside_edit, check_consistency, finding_problems, trusted_findings, DELETED_PIN,
+};
 pub use evaluation::{apply_recorded_approvals, approval_missing, evaluate, recorded_approval};
 pub use gate::{
     gaps_without_finding, gate, gate_on, questions_to_answer, standings, Blocker, GateReport,
     OrganisationDuty, Standing,
 };
 pub use register::{
-    finding_hash, matches_audit_trail, next_id, trusted_findings, Actor, ConsistencyProblem,
-    FindingError, NewFinding, SEVERITY_RUBRIC,
+    finding_hash, matches_audit_trail, next_id, Actor, ConsistencyProblem, FindingError,
+    NewFinding, SEVERITY_RUBRIC,
 };
 pub use treatment::{
     accept_risk, complete_mitigation, escalate, is_sensitive, needs_escalation, overdue,

@@ -2,7 +2,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::assessment::audit::{self, Action};
-use crate::assessment::index::{AuditIndex, FindingIds};
 use crate::assessment::record::{Assessment, Finding, FindingStatus, Person, Severity};
 use crate::questionnaire::answer::EvidenceRef;
 use crate::text::{nfc, shorten};
@@ -180,26 +179,6 @@ pub(super) fn has_evidence(evidence: &EvidenceRef) -> bool {
     !blank(&evidence.title)
         || evidence.link.as_deref().is_some_and(|l| !blank(l))
         || evidence.path.as_deref().is_some_and(|p| !blank(p))
-}
-
-/// The findings whose content the audit trail vouches for (unique id, last recorded pin
-/// matches): only their approvals can show an obligation as met, so an exception typed
-/// into the file by hand never does.
-pub fn trusted_findings(assessment: &Assessment) -> Vec<Finding> {
-    let ids = FindingIds::new(&assessment.findings);
-    let audit = AuditIndex::new(&assessment.audit);
-    assessment
-        .findings
-        .iter()
-        .filter(|f| ids.count(&f.id) == 1)
-        // Hashed only when there is a pin to compare with.
-        .filter(|f| {
-            audit
-                .last_pin(&f.id, &FINDING_ACTIONS)
-                .is_some_and(|pin| pin == finding_hash(f))
-        })
-        .cloned()
-        .collect()
 }
 
 /// The hash of everything a finding says: the pin of its audit entries.
