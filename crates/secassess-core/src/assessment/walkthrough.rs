@@ -1,6 +1,10 @@
 //! The guided walkthrough as pure data, shared by the TUI and the plain line-by-line
 //! front end: the order questions are asked in (profile first), which are asked, skipped
 //! or pending, progress per section, and the next thing the user should do.
+//!
+//! It lives in `assessment` because most of it reads an assessment's answers, and the
+//! review and sign-off rules walk questions in this order: imports go `review`/`sign_off`
+//! -> `walkthrough` -> `record`. `crate::walkthrough` is the same module.
 
 use crate::assessment::record::Assessment;
 use crate::questionnaire::answer::AnswerValue;
@@ -11,8 +15,11 @@ use crate::rules::{Evaluation, Status};
 /// One question's place in the walkthrough.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
+    /// The question's id, e.g. `data_classification`: what answers are keyed by.
     pub question: String,
+    /// The id of the questionnaire it belongs to, e.g. `profile`.
     pub questionnaire: String,
+    /// The id of its section within that questionnaire.
     pub section: String,
 }
 
@@ -49,6 +56,10 @@ pub enum StepState {
     Pending,
 }
 
+/// Where question `question` (an id) stands in `assessment`, given the evaluation of its
+/// answers (for whether it is asked): skipped when its `ask_if` is false, whatever was
+/// answered; "don't know yet" before any value; a value or evidence makes it answered.
+/// An id the evaluation does not know counts as possibly asked (pending or answered).
 pub fn step_state(question: &str, evaluation: &Evaluation, assessment: &Assessment) -> StepState {
     let asked = evaluation
         .asked
@@ -115,21 +126,30 @@ pub fn neighbour(
     }
 }
 
+/// How far one section of the walkthrough has got, counted over its questions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionProgress {
+    /// The id of the questionnaire the section belongs to.
     pub questionnaire: String,
+    /// The section's id within that questionnaire.
     pub section: String,
+    /// The section's title as written (its id when the catalogue has no such section).
     pub title: String,
     /// Index of the section's first step, for jumping there.
     pub first_step: usize,
+    /// Questions answered with a value or evidence.
     pub answered: usize,
+    /// Questions answered "don't know yet".
     pub dont_know: usize,
     /// Asked or pending questions (skipped ones are not counted).
     pub total: usize,
+    /// Questions not asked of this system (their `ask_if` is false).
     pub skipped: usize,
 }
 
 impl SectionProgress {
+    /// Every question asked has an answer ("don't know yet" included); a section with
+    /// nothing asked is not complete, so it is never ticked off by being empty.
     pub fn is_complete(&self) -> bool {
         self.total > 0 && self.answered + self.dont_know == self.total
     }
@@ -144,6 +164,8 @@ impl SectionProgress {
     }
 }
 
+/// The progress of every section in `steps` (as [`steps`] gives them for `catalogue`),
+/// in walking order, one entry per run of steps in the same section.
 pub fn section_progress(
     catalogue: &Catalogue,
     steps: &[Step],
@@ -206,6 +228,9 @@ pub struct Outstanding {
     pub dont_know: usize,
 }
 
+/// What is left to do on `assessment`: applicable MUST obligations of the system not
+/// known yet or not met (organisation duties left out), and answers flagged or "don't
+/// know yet" among the questions still asked.
 pub fn outstanding(evaluation: &Evaluation, assessment: &Assessment) -> Outstanding {
     // Organisation duties are context, not the project's to meet.
     let musts = evaluation.obligations.iter().filter(|o| {

@@ -1,3 +1,8 @@
+//! Creating and editing findings: a new finding (by hand or drafted from an unmet
+//! obligation), its details, its status, and `modify`, the one way a finding changes:
+//! refused if the finding was edited outside secassess or the change adds a consistency
+//! problem, otherwise stored with an audit entry pinning its new content.
+
 use super::consistency::finding_problems;
 use super::evaluation::{apply_recorded_approvals, evaluate};
 use super::register::{

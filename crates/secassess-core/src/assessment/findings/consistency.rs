@@ -1,3 +1,10 @@
+//! Consistency of the register, checked on load and before export and never fixed
+//! silently: each finding's own fields against its status and the loaded questionnaires
+//! ([`finding_problems`]), duplicate ids, and agreement with the audit trail's pins (a
+//! finding added, changed or deleted in a text editor); acknowledging such an edit once it
+//! is checked ([`acknowledge_outside_edit`]); the findings the audit trail vouches for
+//! ([`trusted_findings`]). A finding with a problem treats nothing.
+
 use std::collections::HashMap;
 
 use super::evaluation::evaluate;
@@ -41,7 +48,7 @@ fn require_text(
 }
 
 /// Every consistency problem in the register: run on load and before export. A finding
-/// with a problem treats nothing (see [`standings`]).
+/// with a problem treats nothing (see [`standings`](super::standings)).
 pub fn check_consistency(
     assessment: &Assessment,
     catalogue: &Catalogue,

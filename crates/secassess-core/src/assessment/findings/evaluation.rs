@@ -1,3 +1,9 @@
+//! The evaluation every front end shows for an assessment ([`evaluate`]): answers typed,
+//! rules evaluated, and two things only the register knows applied on top: an
+//! obligation whose standard requires pre-approval is not shown as met until the approval
+//! is recorded on a finding the audit trail vouches for, and answers given to an earlier
+//! version of a question are marked to confirm again.
+
 use super::register::{blank, matches_audit_trail};
 use crate::assessment::record::{AnswerProblem, Assessment, ExceptionApproval, Finding};
 use crate::questionnaire::expr::Truth;

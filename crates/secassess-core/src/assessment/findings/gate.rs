@@ -1,3 +1,8 @@
+//! How each obligation stands once findings are taken into account ([`standings`]) and
+//! the pipeline gate ([`gate`], [`gate_on`]): the one rule `check`, the evidence pack and
+//! sign-off use for "passed?". Only applicable MUST obligations of the system block;
+//! organisation duties are reported as context and a showing "stop" notice fails it.
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -17,9 +22,13 @@ use crate::text::shorten;
 /// How one obligation stands once findings are taken into account.
 #[derive(Debug, Clone, Serialize)]
 pub struct Standing {
+    /// The obligation's id from the questionnaire, e.g. `mfa-elevated-accounts`.
     pub obligation: String,
+    /// The obligation's title as written in the questionnaire.
     pub title: String,
+    /// MUST, SHOULD, MAY or good practice, as the standard words it.
     pub level: Level,
+    /// Whether it applies to this system: unknown while deciding answers are missing.
     pub applies: Truth,
     /// The status to show: the rules' status, with approvals applied.
     pub status: Status,
@@ -46,7 +55,7 @@ fn status_phrase(status: Status) -> &'static str {
 
 /// Every obligation with its findings, treatment and whether it blocks `check`. The
 /// evaluation should come from [`evaluate`] (approvals applied); `problems` from
-/// [`check_consistency`].
+/// [`check_consistency`](super::check_consistency).
 pub fn standings(
     findings: &[Finding],
     problems: &[ConsistencyProblem],
@@ -184,8 +193,12 @@ pub fn gaps_without_finding<'e>(
 /// One obligation that stops `check` from passing, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blocker {
+    /// The obligation's id from the questionnaire.
     pub obligation: String,
+    /// The obligation's title as written in the questionnaire.
     pub title: String,
+    /// Why it blocks and what would settle it, as one line ("not met and no finding:
+    /// raise one ...; answer: pen_test_date").
     pub reason: String,
     /// For an obligation not known yet: the questions still to answer (or answered
     /// "don't know yet") that decide it.
@@ -200,9 +213,13 @@ pub struct Blocker {
 /// and what that means, never a blocker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrganisationDuty {
+    /// The obligation's id from the questionnaire, e.g. `dspt-submitted`.
     pub obligation: String,
+    /// The obligation's title as written in the questionnaire.
     pub title: String,
+    /// MUST, SHOULD, MAY or good practice.
     pub level: Level,
+    /// The rules' status for it (met, not met, unknown): shown, never blocking.
     pub status: Status,
     /// The reasons the rules give: why it is (not) met, in words.
     pub reasons: Vec<String>,
@@ -249,15 +266,20 @@ pub fn questions_to_answer(
 /// The pipeline gate's verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct GateReport {
+    /// No stop notice shows and no applicable MUST obligation of the system blocks.
     pub passed: bool,
+    /// The date target and review dates were checked against.
     pub today: NaiveDate,
     /// "Stop" notices that show: the system is outside self-assessment (for example
     /// SECRET) and the gate fails whatever the obligations say.
     pub outside_self_assessment: Vec<rules::NoticeResult>,
     /// Applicable (or possibly applicable) MUST obligations considered.
     pub must: usize,
+    /// Of those, how many are met (approvals applied).
     pub met: usize,
+    /// Of those, how many are not met but treated by a finding that lets the gate pass.
     pub treated: usize,
+    /// Every MUST obligation that stops the gate, in questionnaire order.
     pub blockers: Vec<Blocker>,
     /// Consistency problems: the findings they name treat nothing.
     pub problems: Vec<ConsistencyProblem>,

@@ -1,3 +1,9 @@
+//! The register's vocabulary, shared by every other part of `findings`: severity and
+//! status names, who is acting ([`Actor`]), why a change is refused ([`FindingError`],
+//! [`ConsistencyProblem`]), what a new finding says ([`NewFinding`]), the next free id,
+//! the audit pin of a finding ([`finding_hash`], [`matches_audit_trail`]) and a finding
+//! in words for audit entries. It imports nothing else from `findings`.
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -54,6 +60,8 @@ impl Severity {
             .unwrap_or_default()
     }
 
+    /// Reads a stored name in any case, surrounding spaces ignored ("High", " low ");
+    /// `None` for anything else, so a caller can say which names are allowed.
     pub fn parse(text: &str) -> Option<Severity> {
         Severity::ALL
             .into_iter()
@@ -107,34 +115,68 @@ impl FindingStatus {
 /// target, acceptance and review dates are checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
+    /// The person acting, recorded in the audit entry (and refused where the rule says
+    /// so, e.g. escalating to themselves).
     pub who: &'a Person,
+    /// When the change is made, UTC: the audit entry's and the finding's `updated_at`.
     pub now: DateTime<Utc>,
+    /// The date, in the user's calendar, that new target dates must not be before and
+    /// acceptance or approval dates must not be after.
     pub today: NaiveDate,
 }
 
 /// Why a change to the register was refused. Nothing is changed when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FindingError {
+    /// No finding in the register has this id.
     #[error("there is no finding {}; `secassess findings FILE` lists the findings", shorten(.id))]
-    NoSuchFinding { id: String },
+    NoSuchFinding {
+        /// The id asked for, as given.
+        id: String,
+    },
+    /// More than one finding has this id, so a change cannot say which it means.
     #[error("finding id {} is used by {count} findings, so secassess cannot tell which one to change; give each a different id in a text editor first", shorten(.id))]
-    DuplicateId { id: String, count: usize },
+    DuplicateId {
+        /// The id shared by more than one finding.
+        id: String,
+        /// How many findings have it (at least 2).
+        count: usize,
+    },
+    /// A finding was to be drafted from an obligation the loaded questionnaires do not have.
     #[error("there is no obligation '{}' in the loaded questionnaires; `secassess obligations` lists their ids", shorten(.id))]
-    UnknownObligation { id: String },
+    UnknownObligation {
+        /// The obligation id asked for, as given.
+        id: String,
+    },
+    /// The finding does not match what the audit trail last recorded for it (edited or
+    /// added in a text editor): it is not changed again until the edit is acknowledged
+    /// ([`acknowledge_outside_edit`](super::acknowledge_outside_edit)).
     #[error("{} was changed outside secassess (or added in a text editor) since its last recorded change, so it was not changed again; check the file, then acknowledge the edit (`secassess finding acknowledge FILE {}`) to record it in the audit trail", shorten(.id), shorten(.id))]
-    ChangedOutside { id: String },
+    ChangedOutside {
+        /// The finding whose content does not match its last audit pin.
+        id: String,
+    },
+    /// A value given for the change breaks a rule checked when it is made (a target date
+    /// already passed, an acceptance dated after today, an escalation without a role).
     #[error("{} was not changed: {problem}", shorten(.finding))]
     Invalid {
+        /// The finding's id.
         finding: String,
+        /// What is wrong and what to do, in words, ending without a full stop.
         problem: String,
         /// The field at fault, as in [`ConsistencyProblem::field`]
         /// (`mitigation.target_date`, or a part of one such as `owner.role`), when it is
         /// one field: a form shows the problem next to it.
         field: Option<&'static str>,
     },
+    /// The change would give the finding consistency problems it did not have before
+    /// (for example "risk accepted" with no acceptance recorded); only the new ones are
+    /// listed.
     #[error("{} was not changed: {}", shorten(.finding), join_problems(.problems))]
     Inconsistent {
+        /// The finding's id (for a new finding, the id it would have had).
         finding: String,
+        /// The problems the change would add.
         problems: Vec<ConsistencyProblem>,
     },
 }
@@ -151,10 +193,13 @@ fn join_problems(problems: &[ConsistencyProblem]) -> String {
 /// wrong and what to do. Never fixed silently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConsistencyProblem {
+    /// The finding's id, or "finding 'TITLE'" for one without an id.
     pub finding: String,
     /// The field in the file, e.g. `acceptance.review_date`.
     pub field: String,
+    /// What is wrong, as a sentence ("the mitigation plan has no owner.").
     pub problem: String,
+    /// What to do about it, as a sentence.
     pub fix: String,
 }
 
@@ -190,11 +235,17 @@ pub fn finding_hash(finding: &Finding) -> String {
 /// What a new finding says; the register adds the id, who raised it and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFinding {
+    /// A short title saying what is wrong; required (recorded trimmed, in NFC).
     pub title: String,
+    /// Ids of the obligations it is a gap in; empty for an issue raised by hand.
     pub obligations: Vec<String>,
+    /// Ids of the questions whose answers show the gap.
     pub questions: Vec<String>,
+    /// The finding in the user's words, any number of lines.
     pub description: String,
+    /// How serious it is ([`SEVERITY_RUBRIC`]).
     pub severity: Severity,
+    /// Who is responsible for treating it, as free text; may be empty.
     pub owner: String,
 }
 

@@ -1,3 +1,10 @@
+//! Treating a finding, as the Base requirements ask ("either a mitigation plan or a
+//! sign-off of the risk by the business owner"): recording a mitigation plan and its
+//! completion, a risk acceptance, a pre-approved exception, an escalation; the dates
+//! that have passed ([`overdue`]); the escalation flag (secassess policy,
+//! [`ESCALATION_POLICY`]); and how one finding treats one obligation ([`Treatment`]),
+//! in words too ([`treatment_summary`]). Every change goes through `changes::modify`.
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -65,6 +72,7 @@ pub fn needs_escalation(finding: &Finding, catalogue: &Catalogue, evaluation: &E
 pub struct Overdue {
     /// "mitigation target date" or "risk acceptance review date".
     pub what: &'static str,
+    /// The date that has passed.
     pub date: NaiveDate,
     /// Days since the date (at least 1).
     pub days: i64,
@@ -297,8 +305,8 @@ pub fn record_exception(
 }
 
 /// Escalates the risk to the directorate or organisation risk owner `to` (a name and a
-/// role, an email if known), who becomes the finding's owner, recorded as "Name <email>
-/// (Role)". Refused without a name or a role, and to the person escalating: an
+/// role, an email if known), who becomes the finding's owner, recorded as
+/// `Name <email> (Role)`. Refused without a name or a role, and to the person escalating: an
 /// escalation goes to someone else.
 pub fn escalate(
     assessment: &mut Assessment,
@@ -338,22 +346,34 @@ pub fn escalate(
     })
 }
 
-/// How a finding treats an obligation.
+/// How a finding treats an obligation. The order is the order of preference when
+/// several findings treat one obligation (after whether each lets `check` pass).
+/// Serialised in kebab-case ("exception-approved").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TreatmentKind {
+    /// An approval recorded as an exception, for an obligation whose standard names who
+    /// approves exceptions.
     ExceptionApproved,
+    /// The mitigation plan is completed (status "mitigated").
     Mitigated,
+    /// The business owner accepted the risk (status "risk accepted").
     RiskAccepted,
+    /// Escalated to a directorate or organisation risk owner, with or without their
+    /// decision yet.
     Escalated,
+    /// A mitigation plan with a target date, not yet completed.
     MitigationPlanned,
+    /// Nothing recorded treats it (open or closed).
     Untreated,
 }
 
 /// What one finding does for one obligation, and whether that is enough for `check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Treatment {
+    /// The id of the finding doing the treating.
     pub finding: String,
+    /// What kind of treatment it is.
     pub kind: TreatmentKind,
     /// The plan owner, the acceptor, the approver, or who it was escalated to.
     pub by: String,
@@ -361,6 +381,7 @@ pub struct Treatment {
     pub on: Option<NaiveDate>,
     /// The target date or the review date.
     pub due: Option<NaiveDate>,
+    /// `due` is before the date it was judged on, so the treatment no longer counts.
     pub overdue: bool,
     /// A risk acceptance of a MUST obligation on an OFFICIAL-SENSITIVE system.
     pub needs_escalation: bool,

@@ -1,3 +1,7 @@
+//! A finding with what is worked out about it, for lists and exports ([`views`]): its
+//! treatment in words, passed dates, escalation flag, consistency problems, and whether
+//! its obligations still apply ([`no_longer_applies`]).
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -11,7 +15,7 @@ use crate::rules::{Evaluation, ObligationResult};
 
 /// When every obligation a finding is about no longer applies to the system (and it is
 /// not closed): why, and the suggestion to close it. `None` otherwise, and for a finding
-/// raised by hand (no obligation). The evaluation should come from [`evaluate`].
+/// raised by hand (no obligation). The evaluation should come from [`evaluate`](super::evaluate).
 pub fn no_longer_applies(finding: &Finding, evaluation: &Evaluation) -> Option<String> {
     if finding.status == FindingStatus::Closed || finding.obligations.is_empty() {
         return None;
@@ -48,12 +52,17 @@ pub fn no_longer_applies(finding: &Finding, evaluation: &Evaluation) -> Option<S
 /// A finding with what is worked out about it, for lists and exports.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView<'a> {
+    /// The finding as recorded; its fields are serialised at the top level.
     #[serde(flatten)]
     pub finding: &'a Finding,
     /// What is recorded to treat it, in words ("none" when nothing is).
     pub treatment: String,
+    /// Its passed dates ([`overdue`](super::overdue)); empty when none has passed.
     pub overdue: Vec<Overdue>,
+    /// Its risk acceptance is flagged for escalation
+    /// ([`needs_escalation`](super::needs_escalation)).
     pub needs_escalation: bool,
+    /// Its consistency problems; a finding with any treats nothing.
     pub problems: Vec<ConsistencyProblem>,
     /// Its obligations no longer apply: why, and the suggestion to close it
     /// ([`no_longer_applies`]).

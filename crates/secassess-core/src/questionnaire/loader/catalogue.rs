@@ -1,16 +1,25 @@
+//! [`load_files`]: raw questionnaire files turned into a validated [`Catalogue`], one kind
+//! of item at a time (standards, questionnaires with their sections and questions,
+//! derived values, conditions and their dependencies, notices, obligations, exclusions),
+//! every problem recorded with its position and all reported together.
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use super::checker::{kebab_char, option_value_valid, snake_char, At, Checker, PendingExpr};
-use super::checker::{Diagnostic, LoadError};
+use super::checker::{
+    kebab_char, option_value_valid, snake_char, At, Checker, Diagnostic, LoadError, PendingExpr,
+};
 use super::dependencies::{report_cycles, report_deep_chain};
 use super::expressions::type_check;
 use super::raw::{RawDerived, RawFile, RawSource, SourceFile, MAX_FILE_BYTES, MAX_NESTING};
 use crate::questionnaire::model::*;
 use crate::text::toml_too_deep;
 
-/// Loads and validates a set of files into a catalogue.
+/// Loads and validates a set of files into a catalogue. Files are taken in the order
+/// given; ids must be unique across all of them. Fails with [`LoadError::Invalid`]
+/// listing every problem found (never the first only), or when no file has a
+/// `[questionnaire]` header.
 pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
     let mut checker = Checker {
         files: &files,
@@ -700,6 +709,8 @@ pub fn load_files(files: Vec<SourceFile>) -> Result<Catalogue, LoadError> {
     })
 }
 
+/// The SHA-256 of `bytes` as 64 lowercase hex digits: how questionnaire files, findings
+/// (their audit pins) and the assessment's content are fingerprinted.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);

@@ -1,3 +1,8 @@
+//! Problems with their positions: [`Diagnostic`] (`file:line:column: message`),
+//! [`LoadError`], and the checker every other part of the loader reports through, with
+//! the id spelling rules and where an expression's text starts inside its TOML string
+//! (so an error points at the exact column inside the condition).
+
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
@@ -12,9 +17,13 @@ use crate::text::line_column;
 /// One problem in one file, with a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The file's name as given in its [`SourceFile`], e.g. `questionnaires/40-tls.toml`.
     pub file: String,
+    /// 1-based line of the problem.
     pub line: usize,
+    /// 1-based column of the problem, in characters (not bytes).
     pub column: usize,
+    /// What is wrong and, where it helps, what to write instead.
     pub message: String,
 }
 
@@ -28,13 +37,20 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Why the questionnaires could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The files were read but their content is wrong: every problem found, in file
+    /// order, each with its position. Its message lists them one a line and counts them.
     #[error("{}", render_diagnostics(.0))]
     Invalid(Vec<Diagnostic>),
+    /// The shell could not read a user's questionnaire folder (`store::questionnaires`
+    /// makes this one; the loader itself reads no files).
     #[error("cannot read the questionnaire directory {path}: {source}. Check the path given with --questionnaires or SECASSESS_QUESTIONNAIRES.")]
     Directory {
+        /// The folder given with `--questionnaires` or `SECASSESS_QUESTIONNAIRES`.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
 }
@@ -54,6 +70,7 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
 }
 
 impl LoadError {
+    /// The content problems found; empty for [`LoadError::Directory`].
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             LoadError::Invalid(d) => d,

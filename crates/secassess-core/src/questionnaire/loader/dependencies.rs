@@ -1,3 +1,9 @@
+//! The dependency graph of conditions (a question's `ask_if` on the questions it names,
+//! a derived value on its source and its `raise` conditions): circular conditions are
+//! reported once each with their path, and a chain deeper than the rules engine follows
+//! (`MAX_DEPENDENCY_DEPTH`) is refused. Both searches are iterative, so no file can
+//! overflow the stack.
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::checker::{At, Checker};

@@ -1,10 +1,19 @@
+//! The requirement sentences the content deliberately does not turn into obligations
+//! (`[[exclusions]]`, in `questionnaires/coverage-exclusions.toml`), each with why: read
+//! by the coverage test, which checks every MUST/SHOULD sentence of the standards is
+//! either quoted by an obligation or excluded here.
+
 use super::raw::{RawFile, SourceFile};
 
 /// A requirement sentence deliberately not turned into an obligation, with why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Exclusion {
+    /// The id of the standard the sentence is from, e.g. `application-security`.
     pub standard: String,
+    /// The sentence as the standard words it.
     pub sentence: String,
+    /// Why it is not an obligation secassess checks (for example, it is about user
+    /// acceptance testing, not security).
     pub reason: String,
 }
 

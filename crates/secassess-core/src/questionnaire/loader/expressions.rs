@@ -1,3 +1,8 @@
+//! Type-checking a condition (`ask_if`, `applies_if`, `met_if`, `show_if`, a derived
+//! value's `when`) against the questions and derived values it names: names exist (with
+//! a "did you mean" for a near miss), values are options of the question, operators
+//! suit its kind, and every question named has the `short` phrase reasons use.
+
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 

@@ -1,3 +1,7 @@
+//! The shape questionnaire TOML is read into (serde, unknown fields refused, ids and
+//! conditions kept with their spans), the [`SourceFile`] each comes from, and the size
+//! and nesting bounds checked before the TOML parser sees a file.
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -9,7 +13,11 @@ pub(super) const MAX_NESTING: usize = 32;
 /// A questionnaire file's name (for messages) and text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The name used in messages: `questionnaires/NAME` for an embedded file, the path
+    /// for a user's file. When neither declares a questionnaire id (such as
+    /// `standards.toml`), a user's file replaces the embedded file with the same base name.
     pub name: String,
+    /// The file's whole text, as UTF-8; at most [`MAX_FILE_BYTES`] bytes are accepted.
     pub text: String,
 }
 

@@ -1,3 +1,8 @@
+//! Where questionnaire text comes from: the files compiled into the binary
+//! ([`EMBEDDED`], from the top-level `questionnaires/` folder) and a user's files merged
+//! over them, a user's file replacing the embedded one with the same questionnaire id.
+//! Reading the user's folder is the shell's job (`store::questionnaires`).
+
 use serde::Deserialize;
 
 use super::catalogue::load_files;
@@ -67,6 +72,8 @@ pub fn load_embedded() -> Result<Catalogue, LoadError> {
     load_files(embedded_files())
 }
 
+/// The embedded questionnaires as source files, named `questionnaires/NAME` for
+/// messages, in [`EMBEDDED`] order.
 pub fn embedded_files() -> Vec<SourceFile> {
     EMBEDDED
         .iter()

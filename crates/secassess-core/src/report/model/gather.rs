@@ -1,3 +1,7 @@
+//! [`build`]: gathering an assessment into a [`Pack`]. Everything the pack states comes
+//! from the assessment modules' own rules (findings, review, sign-off, signatures,
+//! verify), evaluated once here, with every string from the file sanitised on the way in.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::marking::{

@@ -1,3 +1,8 @@
+//! The evidence pack's own protective marking ([`pack_marking`]): the effective
+//! classification, raised to at least OFFICIAL-SENSITIVE when the pack lists open
+//! weaknesses ([`weaknesses_listed`]), raised further on request, never lowered. The
+//! portfolio marks its register with the same rule.
+
 use chrono::NaiveDate;
 
 use super::words::clean_line;
@@ -12,18 +17,31 @@ use crate::rules::{Status, EFFECTIVE_CLASSIFICATION};
 /// information is at least OFFICIAL.
 pub const DEFAULT_MARKING: &str = "OFFICIAL";
 
+/// Why a pack could not be made: the only refusal is a marking the user asked for
+/// (`--marking`) that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ReportError {
+    /// The marking asked for is lower than the pack's content needs: a document may be
+    /// marked higher than its content, never lower.
     #[error("the marking '{requested}' is lower than this pack needs, {minimum} ({reason}); a document may be marked higher than its content, never lower. Leave --marking out or give {minimum} or higher")]
     MarkingTooLow {
+        /// The marking as the user gave it (sanitised for the terminal).
         requested: String,
+        /// The lowest marking allowed, as printed ("OFFICIAL-SENSITIVE").
         minimum: String,
+        /// Why that is the minimum, in words.
         reason: String,
     },
+    /// The marking asked for is none of the classification question's options.
     #[error(
         "'{requested}' is not a protective marking the questionnaires know; use one of: {known}"
     )]
-    UnknownMarking { requested: String, known: String },
+    UnknownMarking {
+        /// The marking as the user gave it (sanitised for the terminal).
+        requested: String,
+        /// The markings that would be accepted, by label, comma-separated.
+        known: String,
+    },
 }
 
 /// The marking at least of a pack that lists a system's open weaknesses (unmet
@@ -41,7 +59,7 @@ pub struct Weaknesses {
     pub untreated_findings: usize,
 }
 
-/// The weaknesses a pack of assessment `a` lists, as [`build`] counts them for its
+/// The weaknesses a pack of assessment `a` lists, as [`build`](super::build) counts them for its
 /// marking: obligations not met once findings are taken into account (`standings`), and
 /// findings not treated in the sign-off's sense, judged on `today`. `problems` are
 /// [`findings::check_consistency`]'s. The portfolio marks its rows and its register with

@@ -1,3 +1,7 @@
+//! What the pack says in short: the next steps it lists, worked out from the gathered
+//! views (`next_steps`, called by `build`), and the one line printed after an export
+//! ([`headline`]).
+
 use super::pack::{
     FindingView, GateView, Pack, ProgressView, ReviewSummary, SignOffView, VerifyProblemView,
     SIGN_OFF_UNRELIABLE,

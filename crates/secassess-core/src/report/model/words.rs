@@ -1,3 +1,8 @@
+//! How the pack words things: text from the assessment file sanitised before any
+//! renderer sees it (`clean`, `clean_line`), times as printed ([`when`]: UTC, to the
+//! minute), statuses as words ([`status_word`], never a colour alone), and evidence
+//! references with what the export's re-check found ([`evidence_words`]).
+
 use chrono::{DateTime, Utc};
 
 use super::pack::EvidenceView;
