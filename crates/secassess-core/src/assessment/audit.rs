@@ -146,7 +146,7 @@ pub struct Change<'a> {
     pub pin: String,
 }
 
-/// Appends one entry for `change`, made by `who` (recorded as "Name <email>") at `now`
+/// Appends one entry for `change`, made by `who` (recorded as `Name <email>`) at `now`
 /// (kept to the second), chained to the last entry, or to [`GENESIS`] when it is the
 /// first. Only the trail: the caller changes the record and its `updated_at`.
 pub fn append(assessment: &mut Assessment, who: &Person, change: Change<'_>, now: DateTime<Utc>) {

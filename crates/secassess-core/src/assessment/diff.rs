@@ -270,7 +270,7 @@ pub struct EntryRef {
 /// What was recorded after the last sign-off of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SinceSignOff {
-    /// Who signed off, as "Name <email>".
+    /// Who signed off, as `Name <email>`.
     pub signed_by: String,
     /// When they signed off (UTC, to the second).
     pub signed_at: DateTime<Utc>,

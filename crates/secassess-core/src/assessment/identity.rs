@@ -1,4 +1,4 @@
-//! Who is using the tool: reading "Name <email>" as typed on the command line, checking a
+//! Who is using the tool: reading `Name <email>` as typed on the command line, checking a
 //! self-declared identity, and choosing between the places one can come from (the `--as`
 //! flag, the `SECASSESS_*` environment variables, the saved config file).
 //!
@@ -28,7 +28,7 @@ pub enum IdentityError {
         /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
     },
-    /// Angle brackets that do not make "Name <email>": an unclosed `<`, a `>` with no
+    /// Angle brackets that do not make `Name <email>`: an unclosed `<`, a `>` with no
     /// `<`, text after the `>`, or more than one pair.
     #[error("{source_name}: '{text}' is not of the form \"Name <email>\", e.g. \"Jane Smith <jane.smith@nhs.net>\"")]
     Malformed {
@@ -172,7 +172,7 @@ fn looks_like_email(email: &str) -> bool {
     }
 }
 
-/// Whether two recorded identities ("Name <email>", or a name alone, as written in answer,
+/// Whether two recorded identities (`Name <email>`, or a name alone, as written in answer,
 /// review and audit records) are the same person: by email address (trimmed,
 /// case-insensitive) when both have one, by name only when one of them has none. Names
 /// are compared in one Unicode form (NFKC), case-insensitively, with runs of white space
@@ -194,7 +194,7 @@ pub fn same(a: &Person, b: &Person) -> bool {
     same_person(&a.signature(), &b.signature())
 }
 
-/// "Name <email>" into its name and (non-empty) email, leniently: whatever a file holds.
+/// `Name <email>` into its name and (non-empty) email, leniently: whatever a file holds.
 fn split_signature(text: &str) -> (&str, Option<&str>) {
     let text = text.trim();
     match (text.rfind('<'), text.strip_suffix('>')) {

@@ -4,7 +4,7 @@
 //! trust, format migrations and questionnaire upgrade reports. No file I/O here; `store`
 //! reads and writes it.
 //!
-//! Where to look: [`record`] is the file's shape and [`format`] its text; [`changes`],
+//! Where to look: [`record`] is the file's shape and [`format`](mod@format) its text; [`changes`],
 //! [`findings`] and [`review`] make the audited changes, appended by [`audit`];
 //! [`sign_off`] is the one rule for "ready to sign off" and where a sign-off stands;
 //! [`verify`] checks a record against its audit trail; [`signature`] and

@@ -204,7 +204,7 @@ pub struct AnswerRecord {
     /// changed question marks its answer for re-confirmation.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub question_fingerprint: String,
-    /// Who last set the answer, as "Name <email>" ([`Person::signature`]); for a record
+    /// Who last set the answer, as `Name <email>` ([`Person::signature`]); for a record
     /// holding only notes or an "answer later" mark, who first wrote them. `verify`
     /// checks it against the audit entry that set the answer.
     pub answered_by: String,
@@ -379,12 +379,12 @@ pub struct Finding {
     /// How serious it is.
     pub severity: Severity,
     /// Who owns the finding; once escalated, the risk owner it was escalated to, as
-    /// "Name <email> (Role)". May be empty otherwise.
+    /// `Name <email> (Role)`. May be empty otherwise.
     #[serde(default)]
     pub owner: String,
     /// Where its treatment stands.
     pub status: FindingStatus,
-    /// Who raised it, as "Name <email>".
+    /// Who raised it, as `Name <email>`.
     pub raised_by: String,
     /// When it was raised (UTC, to the second).
     pub raised_at: DateTime<Utc>,
@@ -420,7 +420,7 @@ pub enum ReviewDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Comment {
-    /// Who wrote it, as "Name <email>".
+    /// Who wrote it, as `Name <email>`.
     pub author: String,
     /// When it was written (UTC, to the second).
     pub at: DateTime<Utc>,
@@ -438,7 +438,7 @@ pub struct Review {
     /// `audit::answer_hash` (hex SHA-256) of the answer the decision was made on; the
     /// decision is stale once the answer no longer hashes to it.
     pub answer_hash: String,
-    /// Who made the latest decision, as "Name <email>".
+    /// Who made the latest decision, as `Name <email>`.
     pub reviewer: String,
     /// When the latest decision was made (UTC, to the second).
     pub decided_at: DateTime<Utc>,
@@ -483,7 +483,7 @@ pub struct SignOff {
 pub struct AuditEntry {
     /// When the change was made (UTC, to the second).
     pub at: DateTime<Utc>,
-    /// Who made it, as "Name <email>" as they declared themselves
+    /// Who made it, as `Name <email>` as they declared themselves
     /// (`migrate::MIGRATION_ACTOR` for a format migration).
     pub who: String,
     /// What kind of change: an `audit::Action` name such as `answer-set`.
@@ -511,7 +511,8 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// One assessment, exactly as stored.
+/// One assessment, exactly as stored: the whole of one `*.secassess.toml` file (its text
+/// is [`super::format`]'s business).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
@@ -556,6 +557,8 @@ pub struct Assessment {
 }
 
 /// Timestamps are kept to the second: finer precision is noise in a document people read.
+/// Returns `now` with its fraction of a second dropped (truncated, not rounded); every
+/// recording function stamps what it records with this.
 pub fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now.trunc_subsecs(0)
 }
@@ -598,7 +601,8 @@ pub fn header_pin(a: &Assessment) -> String {
         .join(" ")
 }
 
-/// The fields of a [`header_pin`] (or any "key=value key=value" pin), in order.
+/// The fields of a [`header_pin`] (or any "key=value key=value" pin), in order, as
+/// (key, value); a part without `=` is skipped.
 pub fn pin_fields(pin: &str) -> Vec<(&str, &str)> {
     pin.split_whitespace()
         .filter_map(|part| part.split_once('='))

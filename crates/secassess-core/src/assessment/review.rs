@@ -62,7 +62,7 @@ pub enum ReviewError {
     OwnAnswer {
         /// The question id.
         question: String,
-        /// Who gave the answer, as recorded ("Name <email>").
+        /// Who gave the answer, as recorded (`Name <email>`).
         who: String,
     },
     /// Accepting an answer of "don't know yet".
@@ -213,7 +213,8 @@ impl ReviewStatus {
     }
 }
 
-/// The stored name of a decision.
+/// The stored name of a decision: "not-reviewed", "accepted" or "query", as in the file
+/// and in what [`review_hash`] and `sign_off::content_hash` hash.
 pub fn decision_name(decision: ReviewDecision) -> &'static str {
     match decision {
         ReviewDecision::NotReviewed => "not-reviewed",
@@ -270,7 +271,9 @@ pub fn status(assessment: &Assessment, question: &str, evidence: &EvidenceFiles)
     }
 }
 
-/// The hash of everything a review says: the pin of its audit entries.
+/// The hash of everything a review says: the pin of its audit entries. Lowercase hex
+/// SHA-256 of the JSON array `[decision name, answer_hash, reviewer, decided_at (RFC
+/// 3339), [[author, at, text], ...], resolved]`.
 pub fn review_hash(review: &Review) -> String {
     let thread: Vec<serde_json::Value> = review
         .thread

@@ -2,7 +2,7 @@
 //! person's part in an assessment is read from the assessment itself: the assessor who
 //! created it is its project lead; someone who has recorded a review decision or a
 //! sign-off is a reviewer; someone who has given answers or notes is a contributor.
-//! "Same person" is always [`identity::same_person`].
+//! "Same person" is always [`identity::same_person`](super::identity::same_person).
 //!
 //! The rules, enforced by every front end through these functions:
 //! - the project lead and contributors answer, write notes, attach evidence, raise and

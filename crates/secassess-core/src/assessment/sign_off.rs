@@ -302,7 +302,8 @@ pub fn readiness(assessment: &Assessment, judged: &Judged<'_>) -> Readiness {
 /// audit trail, timestamps of the file, where the walkthrough was left, "answer later"
 /// marks, who answered and when (pinned by the audit trail, see `verify`), and review
 /// threads (conversation, not content). Whether the evidence files are still what was
-/// attached is checked beside it ([`state`]).
+/// attached is checked beside it ([`state`]). Lowercase hex SHA-256 of a JSON array
+/// tagged "secassess-content-v1".
 pub fn content_hash(assessment: &Assessment) -> String {
     let answers: Vec<serde_json::Value> = assessment
         .answers
@@ -342,7 +343,8 @@ pub fn content_hash(assessment: &Assessment) -> String {
     hex_sha256(canonical.to_string().as_bytes())
 }
 
-/// A short hash of who signed: name, role and email.
+/// A short hash of who signed: the first 16 hex digits of the SHA-256 of the JSON array
+/// `[name, role, email]`. Part of the sign-off's audit pin, so the role is pinned too.
 pub fn signer_hash(signer: &Person) -> String {
     let canonical = serde_json::json!([signer.name, signer.role, signer.email]);
     hex_sha256(canonical.to_string().as_bytes())[..16].to_string()
@@ -528,7 +530,7 @@ pub enum SignOffState {
     /// The content and evidence are what was signed off, and the assessment is still
     /// ready to sign off.
     Intact {
-        /// Who signed off, as "Name <email>".
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
         /// Their role as the sign-off records it; may be empty.
         role: String,
@@ -537,7 +539,7 @@ pub enum SignOffState {
     },
     /// The content (through secassess or not) or an evidence file has changed since.
     ChangedSince {
-        /// Who signed off, as "Name <email>".
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
         /// Their role as the sign-off records it; may be empty.
         role: String,
@@ -556,7 +558,7 @@ pub enum SignOffState {
     /// The content is what was signed, but the assessment would not be ready to sign off
     /// now: the gate fails today, the file does not match its audit trail, ...
     NoLongerValid {
-        /// Who signed off, as "Name <email>".
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
         /// Their role as the sign-off records it; may be empty.
         role: String,

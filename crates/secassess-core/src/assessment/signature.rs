@@ -20,7 +20,7 @@
 //! | `finding` | | the finding's id | the finding's id |
 //! | `content-sha256` | `sign_off::content_hash` | [`finding_hash`] | [`finding_hash`] |
 //! | `principal` | the signer's e-mail address | the business owner's | the approver's |
-//! | `signer` | "Name <email>" | same | same |
+//! | `signer` | `Name <email>` | same | same |
 //! | `role` | the signer's role | same | same |
 //! | `signed-at` | RFC 3339, UTC, to the second | same | same |
 //! | `statement` / `rationale` / `reference` | the sign-off statement | `accepted-on`, `review-by`, `rationale` | `approved-on`, `reference` |
@@ -207,7 +207,9 @@ pub fn sign_off_statement(
     s
 }
 
-/// The statement of a business owner's risk acceptance of `finding`.
+/// The statement of a business owner's risk acceptance of `finding`, over
+/// `content_sha256` (the finding's [`finding_hash`] now, to check; the one recorded in the
+/// signature, to check what was signed), signed at `signed_at`.
 pub fn acceptance_statement(
     assessment: &Assessment,
     finding: &Finding,
@@ -231,7 +233,8 @@ pub fn acceptance_statement(
     s
 }
 
-/// The statement of an approver's pre-approved exception on `finding`.
+/// The statement of an approver's pre-approved exception on `finding`, over
+/// `content_sha256` (as for [`acceptance_statement`]), signed at `signed_at`.
 pub fn exception_statement(
     assessment: &Assessment,
     finding: &Finding,
@@ -570,7 +573,7 @@ pub struct SignatureCheck {
     pub kind: Kind,
     /// The finding a risk acceptance or exception is on.
     pub finding: Option<String>,
-    /// Who the record says decided: "Name <email>".
+    /// Who the record says decided: `Name <email>`.
     pub signer: String,
     /// Where its signature stands.
     pub state: SignatureState,
