@@ -38,8 +38,10 @@ pub struct Person {
     /// never empty for someone acting ([`super::identity::check_person`]).
     pub name: String,
     /// Their part in the organisation as they gave it, free text ("Project lead",
-    /// "Information Governance lead", "Business owner"); may be empty. A sign-off's audit
-    /// pin and an SSH-signed statement carry it, so it cannot be changed unseen.
+    /// "Information Governance lead", "Business owner"); may be empty. Not part of
+    /// `Name <email>`, so pinned separately where it matters: the assessor's by
+    /// [`header_pin`], a sign-off's by its audit pin, a decider's by any SSH-signed
+    /// statement.
     #[serde(default)]
     pub role: String,
     /// Their e-mail address, or empty. When both sides have one, it is what
