@@ -12,7 +12,8 @@
 //! [`identity`] say who is acting and what they may do; [`evidence`] is local evidence
 //! files as found; [`diff`], [`upgrade`] and [`migrate`] compare versions of an
 //! assessment, its questionnaires and its file format; [`index`] holds the lookups that
-//! keep checks linear.
+//! keep checks linear; [`walkthrough`] is the order questions are walked in and where
+//! each stands, which `review` and `sign_off` follow.
 
 pub mod allowed_signers;
 pub mod audit;
