@@ -22,6 +22,13 @@ pub const HEADER_ACTIONS: [Action; 4] = [
     Action::Migrated,
 ];
 
+/// The audit actions that change a review.
+pub const REVIEW_ACTIONS: [Action; 3] = [
+    Action::ReviewDecision,
+    Action::ReviewComment,
+    Action::ReviewResolved,
+];
+
 /// What kind of change an entry records. Stored as its kebab-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
