@@ -387,6 +387,56 @@ fn the_file_layer_and_the_renderers_do_not_reach_up() {
     );
 }
 
+/// The core's modules, bottom up. Each may import those before it, never those after:
+/// text helpers; questionnaire content and its expressions; the rules that decide which
+/// obligations apply; the walkthrough order; the assessment record and everything done to
+/// it; the evidence pack's model and document; the portfolio of many assessments.
+const CORE_ORDER: &[&str] = &[
+    "text",
+    "questionnaire",
+    "rules",
+    "walkthrough",
+    "assessment",
+    "report",
+    "portfolio",
+];
+
+/// The top-level module a core file belongs to: `assessment` for
+/// `crates/secassess-core/src/assessment/sign_off/pin.rs`, `text` for `.../text.rs`.
+fn core_module(file: &str) -> Option<&str> {
+    let inside = file.strip_prefix("crates/secassess-core/src/")?;
+    let first = inside.split('/').next()?;
+    Some(first.strip_suffix(".rs").unwrap_or(first))
+}
+
+#[test]
+fn the_core_modules_keep_their_order() {
+    let edges = edges(Path::new("crates/secassess-core/src/lib.rs"));
+    let rank = |file: &str| core_module(file).and_then(|m| CORE_ORDER.iter().position(|&o| o == m));
+    let wrong: Vec<String> = edges
+        .iter()
+        .filter(|(from, to)| matches!((rank(from), rank(to)), (Some(a), Some(b)) if a < b))
+        .map(|(from, to)| format!("    {from} -> {to}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "a core module imports one above it (order, bottom up: {}); move what both need \
+         down, or take it as a parameter:\n{}",
+        CORE_ORDER.join(", "),
+        wrong.join("\n")
+    );
+    let unranked: BTreeSet<&str> = edges
+        .iter()
+        .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+        .filter_map(core_module)
+        .filter(|m| *m != "lib" && !CORE_ORDER.contains(m))
+        .collect();
+    assert!(
+        unranked.is_empty(),
+        "core modules missing from CORE_ORDER in tests/layering.rs: {unranked:?}"
+    );
+}
+
 /// The scan itself: a known one-way import is seen, and a re-export is followed to the
 /// file that defines the item.
 #[test]
