@@ -11,7 +11,6 @@
 
 #![warn(missing_docs)]
 
-#[allow(missing_docs)] // documented by i21-docs-assessment in the same issue
 pub mod assessment;
 pub mod questionnaire;
 pub mod report;
