@@ -19,7 +19,9 @@ use serde::Serialize;
 use super::audit::{self, Action, HEADER_ACTIONS, REVIEW_ACTIONS};
 use super::findings;
 use super::index::{AuditIndex, FindingIds};
-use super::record::{has_answer, header_fields, pin_fields, Assessment, AuditEntry};
+use super::record::{
+    has_answer, header_fields, pin_fields, Assessment, AuditEntry, ASSESSMENT_SUBJECT,
+};
 use super::review;
 use super::sign_off::pin::{parse_sign_off_pin, signer_hash, SIGN_OFF_SUBJECT};
 use super::signature;
@@ -96,8 +98,8 @@ fn describe(position: usize, entry: &AuditEntry) -> String {
 }
 
 /// The chain: each entry's hash over its content, and each `previous_hash` the hash of
-/// the entry before (the first, [`audit::GENESIS`]). The same checks as
-/// [`audit::verify_chain`], with what was expected and what was found.
+/// the entry before (the first, [`audit::GENESIS`]), with what was expected and what was
+/// found. The only check of the chain: every front end and the pack come here.
 fn chain_problems(entries: &[AuditEntry]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut expected_previous = audit::GENESIS.to_string();
@@ -210,7 +212,7 @@ fn removed(
 /// by field; and the time of the last change against the last audit entry.
 fn header_problems(assessment: &Assessment, problems: &mut Vec<Problem>) {
     let entries = &assessment.audit;
-    match last_entry(entries, SIGN_OFF_SUBJECT, &HEADER_ACTIONS) {
+    match last_entry(entries, ASSESSMENT_SUBJECT, &HEADER_ACTIONS) {
         None => problems.push(Problem {
             kind: ProblemKind::Header,
             subject: String::from("assessment"),
