@@ -9,6 +9,8 @@
 //! file system. The `secassess` crate at the repository root is the shell around it (CLI,
 //! TUI, plain front end, store, PDF and the other renderers). See ARCHITECTURE.md.
 
+#![warn(missing_docs)]
+
 pub mod assessment;
 pub mod questionnaire;
 pub mod report;

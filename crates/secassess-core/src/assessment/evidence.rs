@@ -85,17 +85,6 @@ impl EvidenceFiles {
         self.files.insert(path.to_string(), state);
     }
 
-    /// What was found at `path` (as written in the assessment); `None` when it was not
-    /// checked.
-    pub fn get(&self, path: &str) -> Option<&FileState> {
-        self.files.get(path)
-    }
-
-    /// Whether `path` was checked.
-    pub fn checked(&self, path: &str) -> bool {
-        self.files.contains_key(path)
-    }
-
     /// How the file of a recorded reference differs from what was attached; `None` when
     /// it has no local file, was not checked, is unchanged, or has no recorded SHA-256 to
     /// compare with (a reference written by hand: its answer's audit pin shows that).

@@ -6,8 +6,9 @@
 //!
 //! Where to look: [`record`] is the file's shape and [`format`](mod@format) its text; [`changes`],
 //! [`findings`] and [`review`] make the audited changes, appended by [`audit`];
-//! [`sign_off`] is the one rule for "ready to sign off" and where a sign-off stands;
-//! [`verify`] checks a record against its audit trail; [`signature`] and
+//! [`sign_off`] is the one rule for "ready to sign off" (what stands in the way is a
+//! [`blocker`]) and where a sign-off stands; [`integrity`] checks a record against its
+//! audit trail and [`verify`] adds where the sign-off stands; [`signature`] and
 //! [`allowed_signers`] are the SSH signatures and whose key to trust; [`roles`] and
 //! [`identity`] say who is acting and what they may do; [`evidence`] is local evidence
 //! files as found; [`diff`], [`upgrade`] and [`migrate`] compare versions of an
@@ -17,6 +18,7 @@
 
 pub mod allowed_signers;
 pub mod audit;
+pub mod blocker;
 pub mod changes;
 pub mod diff;
 pub mod evidence;
@@ -24,6 +26,7 @@ pub mod findings;
 pub mod format;
 pub mod identity;
 pub mod index;
+pub mod integrity;
 pub mod migrate;
 pub mod record;
 pub mod review;

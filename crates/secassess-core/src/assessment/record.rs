@@ -757,3 +757,19 @@ pub(crate) fn typed_value(
     check_answer(question, &value).map_err(|e| e.to_string())?;
     Ok(Some(value))
 }
+
+/// The stored name of a decision: "not-reviewed", "accepted" or "query", as in the file
+/// and in what [`review_hash`] and `sign_off::content_hash` hash.
+pub fn decision_name(decision: ReviewDecision) -> &'static str {
+    match decision {
+        ReviewDecision::NotReviewed => "not-reviewed",
+        ReviewDecision::Accepted => "accepted",
+        ReviewDecision::Query => "query",
+    }
+}
+
+/// Whether a record holds an answer (a value, evidence or "don't know yet"), rather than
+/// only notes or an "answer later" mark.
+pub fn has_answer(record: &AnswerRecord) -> bool {
+    record.value.is_some() || record.evidence.is_some() || record.dont_know
+}

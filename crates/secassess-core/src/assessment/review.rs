@@ -17,12 +17,14 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use super::audit::REVIEW_ACTIONS;
 use super::audit::{self, Action, Change};
+use super::blocker::Blocker;
 use super::evidence::EvidenceFiles;
 use super::identity::same_person;
-use super::record::{timestamp, AnswerRecord, Assessment, Comment, Person, Review, ReviewDecision};
+pub use super::record::{decision_name, has_answer};
+use super::record::{timestamp, Assessment, Comment, Person, Review, ReviewDecision};
 use super::roles::{self, Role};
-use super::sign_off::Blocker;
 use super::walkthrough::{self, StepState};
 use crate::questionnaire::expr::Truth;
 use crate::questionnaire::loader::hex_sha256;
@@ -38,13 +40,6 @@ pub const STALE_LABEL: &str = "stale — answer changed after review";
 /// The label for a decision whose answer is the same but whose local evidence file has
 /// changed, gone or become unreadable since.
 pub const EVIDENCE_STALE_LABEL: &str = "stale — evidence file changed after review";
-
-/// The audit actions that change a review.
-pub const REVIEW_ACTIONS: [Action; 3] = [
-    Action::ReviewDecision,
-    Action::ReviewComment,
-    Action::ReviewResolved,
-];
 
 /// Why a review change was refused. Nothing is changed when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -211,22 +206,6 @@ impl ReviewStatus {
             base.to_string()
         }
     }
-}
-
-/// The stored name of a decision: "not-reviewed", "accepted" or "query", as in the file
-/// and in what [`review_hash`] and `sign_off::content_hash` hash.
-pub fn decision_name(decision: ReviewDecision) -> &'static str {
-    match decision {
-        ReviewDecision::NotReviewed => "not-reviewed",
-        ReviewDecision::Accepted => "accepted",
-        ReviewDecision::Query => "query",
-    }
-}
-
-/// Whether a record holds an answer (a value, evidence or "don't know yet"), rather than
-/// only notes or an "answer later" mark.
-pub fn has_answer(record: &AnswerRecord) -> bool {
-    record.value.is_some() || record.evidence.is_some() || record.dont_know
 }
 
 /// Whether the answer to `question` is not what its review decision was made on.

@@ -16,8 +16,7 @@
 
 use super::identity::same_person;
 use super::record::Assessment;
-use super::review::REVIEW_ACTIONS;
-use crate::assessment::audit::Action;
+use crate::assessment::audit::{Action, REVIEW_ACTIONS};
 use crate::assessment::record::Person;
 
 /// A person's part in one assessment.

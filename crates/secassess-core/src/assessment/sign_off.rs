@@ -8,6 +8,11 @@
 //! Pure: the catalogue, the evidence files as the shell found them and today's date come
 //! in as [`Judged`]; `who` and `now` are passed to the changes.
 
+pub mod pin;
+
+pub use super::blocker::{Blocker, BlockerKind};
+pub use pin::{content_hash, sign_off_pin, signer_hash, SIGN_OFF_SUBJECT};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -16,20 +21,15 @@ use super::evidence::EvidenceFiles;
 use super::findings;
 use super::identity::same_person;
 use super::index::ProblemsByFinding;
+use super::integrity::{self, ProblemKind};
 use super::record::{
-    pin_fields, timestamp, Assessment, Finding, FindingStatus, Person, ReviewDecision, SignOff,
-    ASSESSMENT_SUBJECT,
+    timestamp, Assessment, Finding, FindingStatus, Person, ReviewDecision, SignOff,
 };
 use super::review::{self, ReviewError};
 use super::roles;
 use super::signature;
-use super::verify::{self, ProblemKind};
 use super::walkthrough::{self, StepState};
-use crate::questionnaire::loader::hex_sha256;
 use crate::questionnaire::model::Catalogue;
-
-/// The audit subject of sign-off entries.
-pub const SIGN_OFF_SUBJECT: &str = ASSESSMENT_SUBJECT;
 
 /// Offered when the reviewer gives no statement of their own.
 pub const STANDARD_STATEMENT: &str = "I have reviewed the answers, notes and evidence in this assessment and the treatment of its findings, and I accept them.";
@@ -54,49 +54,6 @@ pub struct Judged<'a> {
     pub evidence: &'a EvidenceFiles,
     /// The day target and review dates are checked against (the gate's `today`).
     pub today: NaiveDate,
-}
-
-/// What one blocker is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BlockerKind {
-    /// An asked question with no answer yet.
-    NotAnswered,
-    /// Answered "don't know yet": not an answer a reviewer can accept.
-    DontKnow,
-    /// Flagged by the lead to come back to.
-    Flagged,
-    /// An answer with no review decision.
-    NotReviewed,
-    /// A query on the question is still open, answered or not.
-    OpenQuery,
-    /// The query was resolved, but the answer has not been accepted since.
-    QueryNotAccepted,
-    /// The decision was made on an answer that has changed since (a changed evidence file
-    /// is [`BlockerKind::EvidenceChanged`] instead).
-    Stale,
-    /// A local evidence file changed, went missing or cannot be read since it was attached.
-    EvidenceChanged,
-    /// A finding not treated ([`finding_treatment`]): open, overdue, escalated with no
-    /// decision, or with a consistency problem.
-    Finding,
-    /// The pipeline gate (`findings::gate`) does not pass: a MUST obligation is neither
-    /// met nor treated as `check` requires.
-    Gate,
-    /// The file does not match its audit trail ([`verify::record_problems`]; a problem
-    /// with the sign-off being replaced is not one).
-    Integrity,
-}
-
-/// One thing that stops a sign-off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Blocker {
-    /// What kind of thing stands in the way.
-    pub kind: BlockerKind,
-    /// A question id, a finding id, an obligation id, or what an integrity problem is about.
-    pub subject: String,
-    /// Why it stands in the way and what to do, in words.
-    pub reason: String,
 }
 
 /// Whether the assessment is ready to sign off, and exactly what stands in the way.
@@ -280,7 +237,7 @@ pub fn readiness(assessment: &Assessment, judged: &Judged<'_>) -> Readiness {
             ),
         });
     }
-    for problem in verify::record_problems(assessment) {
+    for problem in integrity::record_problems(assessment) {
         // The sign-off being replaced is not a reason to refuse a new one.
         if problem.kind == ProblemKind::SignOff {
             continue;
@@ -292,112 +249,6 @@ pub fn readiness(assessment: &Assessment, judged: &Judged<'_>) -> Readiness {
         });
     }
     Readiness { blockers }
-}
-
-/// The hash a sign-off is pinned to: the system, the assessor, the questionnaire
-/// versions, what every answer says ([`audit::answer_hash`]: value, "don't know",
-/// evidence with its recorded SHA-256 and size, notes), every finding
-/// ([`findings::finding_hash`]) and every review decision with the answer it was made on.
-/// Left out, so saving again or reading it changes nothing: the sign-off itself, the
-/// audit trail, timestamps of the file, where the walkthrough was left, "answer later"
-/// marks, who answered and when (pinned by the audit trail, see `verify`), and review
-/// threads (conversation, not content). Whether the evidence files are still what was
-/// attached is checked beside it ([`state`]). Lowercase hex SHA-256 of a JSON array
-/// tagged "secassess-content-v1".
-pub fn content_hash(assessment: &Assessment) -> String {
-    let answers: Vec<serde_json::Value> = assessment
-        .answers
-        .iter()
-        .filter(|(_, r)| review::has_answer(r) || !r.notes.is_empty())
-        .map(|(id, r)| serde_json::json!([id, audit::answer_hash(r)]))
-        .collect();
-    let findings: Vec<serde_json::Value> = assessment
-        .findings
-        .iter()
-        .map(|f| serde_json::json!([f.id, findings::finding_hash(f)]))
-        .collect();
-    let reviews: Vec<serde_json::Value> = assessment
-        .reviews
-        .iter()
-        .filter(|(_, r)| r.decision != ReviewDecision::NotReviewed)
-        .map(|(id, r)| serde_json::json!([id, review::decision_name(r.decision), r.answer_hash]))
-        .collect();
-    let questionnaires: Vec<serde_json::Value> = assessment
-        .questionnaires
-        .iter()
-        .map(|q| serde_json::json!([q.id, q.version, q.sha256]))
-        .collect();
-    let canonical = serde_json::json!([
-        "secassess-content-v1",
-        [assessment.system.name, assessment.system.description],
-        [
-            assessment.assessor.name,
-            assessment.assessor.role,
-            assessment.assessor.email
-        ],
-        questionnaires,
-        answers,
-        findings,
-        reviews,
-    ]);
-    hex_sha256(canonical.to_string().as_bytes())
-}
-
-/// A short hash of who signed: the first 16 hex digits of the SHA-256 of the JSON array
-/// `[name, role, email]`. Part of the sign-off's audit pin, so the role is pinned too.
-pub fn signer_hash(signer: &Person) -> String {
-    let canonical = serde_json::json!([signer.name, signer.role, signer.email]);
-    hex_sha256(canonical.to_string().as_bytes())[..16].to_string()
-}
-
-/// The pin of a sign-off's audit entry: "content=HASH signer=HASH", so the signer's role
-/// (which the entry's `who` does not carry) is pinned too, and " key=SHA256:..." when it
-/// is signed, so a signature removed or added outside secassess shows. The content hash
-/// stays whole: it is what the signature signs.
-pub fn sign_off_pin(sign_off: &SignOff) -> String {
-    let mut pin = format!(
-        "content={} signer={}",
-        sign_off.content_hash,
-        signer_hash(&sign_off.signed_by)
-    );
-    if let Some(signature) = &sign_off.signature {
-        pin.push_str(&format!(" key={}", signature.fingerprint));
-    }
-    pin
-}
-
-/// The fields of a sign-off entry's pin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SignOffPin {
-    /// The content hash signed off (hex SHA-256); the whole pin in format 1.
-    pub content: String,
-    /// `None` in a sign-off written in file format 1, which pinned the content hash alone.
-    pub signer: Option<String>,
-    /// The signing key's fingerprint; `None` when it was not signed.
-    pub key: Option<String>,
-}
-
-/// Reads a sign-off entry's pin ([`sign_off_pin`]).
-pub(crate) fn parse_sign_off_pin(pin: &str) -> SignOffPin {
-    let fields = pin_fields(pin);
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.to_string())
-    };
-    match get("content") {
-        Some(content) => SignOffPin {
-            content,
-            signer: get("signer"),
-            key: get("key"),
-        },
-        None => SignOffPin {
-            content: pin.to_string(),
-            signer: None,
-            key: None,
-        },
-    }
 }
 
 /// Signs off the assessment as `who` with `statement`, pinned to [`content_hash`], and
@@ -668,11 +519,11 @@ fn changes_after(assessment: &Assessment, position: usize) -> Vec<String> {
 }
 
 /// Where the sign-off stands now, judged as [`readiness`] is; `problems` are the record's
-/// integrity problems ([`verify::record_problems`]), which the caller has at hand.
+/// integrity problems ([`integrity::record_problems`]), which the caller has at hand.
 pub fn state(
     assessment: &Assessment,
     judged: &Judged<'_>,
-    problems: &[verify::Problem],
+    problems: &[integrity::Problem],
 ) -> SignOffState {
     let Some(sign_off) = &assessment.sign_off else {
         return SignOffState::NotSignedOff;
@@ -680,7 +531,7 @@ pub fn state(
     let signed_by = sign_off.signed_by.signature();
     let role = sign_off.signed_by.role.clone();
     let signed_at = sign_off.signed_at;
-    let position = verify::last_entry(&assessment.audit, SIGN_OFF_SUBJECT, &[Action::SignOff])
+    let position = integrity::last_entry(&assessment.audit, SIGN_OFF_SUBJECT, &[Action::SignOff])
         .map(|(position, _)| position);
     let found = content_hash(assessment);
     let mut reasons = Vec::new();

@@ -3,6 +3,7 @@
 
 use chrono::DateTime;
 
+use super::pin::{parse_sign_off_pin, SignOffPin};
 use super::*;
 use crate::assessment::evidence::{EvidenceFiles, FileState};
 use crate::assessment::findings::{Actor, NewFinding};
@@ -11,6 +12,7 @@ use crate::assessment::review::tests::{
     accept_all, answered, at, catalogue, judged, lead, reviewer, signed_off, today, unchecked,
 };
 use crate::assessment::review::{decide as decide_with, resolve, Decision};
+use crate::assessment::verify;
 use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 
 fn decide(

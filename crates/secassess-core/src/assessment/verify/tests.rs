@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::assessment::audit;
 use crate::assessment::record::ReviewDecision;
 use crate::assessment::review::tests::{at, catalogue, judged, reviewer, signed_off, unchecked};
 use crate::assessment::review::{self as rv, Decision};
