@@ -8,6 +8,7 @@
 
 pub use secassess_core::{assessment, questionnaire, rules, text, walkthrough};
 
+pub mod pack;
 pub mod plain;
 pub mod portfolio;
 pub mod report;

@@ -14,7 +14,6 @@ pub mod git;
 pub mod identity;
 pub mod locations;
 pub mod lock;
-pub mod pack;
 pub mod portfolio;
 pub mod questionnaires;
 pub mod signing_key;

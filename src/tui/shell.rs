@@ -38,7 +38,8 @@ use crate::assessment::record::{Assessment, Person};
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 use crate::session::{self, Session, SessionError};
-use crate::store::{self, evidence, identity, locations, pack};
+use crate::pack;
+use crate::store::{self, evidence, identity, locations};
 
 /// Everything the TUI needs to start.
 pub struct Launch {
