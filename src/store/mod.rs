@@ -408,6 +408,16 @@ pub enum Opened {
     Stale(Box<Loaded>, LockInfo, Staleness),
 }
 
+/// Whether `a` and `b` name the same file, even when named differently (relative,
+/// through a link): their canonical paths compared, or the paths as given when either
+/// does not exist yet (an output about to be written).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// The file to edit when the user names `path`: `path` itself, or, when it is a
 /// symbolic link, the file it points to (every link resolved). The lock, the temporary
 /// file and `FILE.bak` then sit beside the real file and the save replaces it in place,

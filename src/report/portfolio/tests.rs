@@ -1,11 +1,11 @@
 use chrono::{DateTime, NaiveDate, TimeZone};
 
 use super::*;
+use crate::assessment::format::Decoded;
 use crate::assessment::record::{Assessment, Person, System};
 use crate::portfolio::{summarise, ClassificationFilter, Unreadable};
 use crate::questionnaire::answer::parse_answer;
 use crate::questionnaire::model::Catalogue;
-use crate::store::format::Decoded;
 
 fn catalogue() -> Catalogue {
     crate::questionnaire::load_embedded().expect("the embedded questionnaires load")
