@@ -6,11 +6,10 @@
 //! re-exported under their usual names, so `secassess::assessment::...` and
 //! `crate::questionnaire::...` read as before. See ARCHITECTURE.md for the map.
 
-pub use secassess_core::{assessment, questionnaire, rules, text, walkthrough};
+pub use secassess_core::{assessment, portfolio, questionnaire, rules, text, walkthrough};
 
 pub mod pack;
 pub mod plain;
-pub mod portfolio;
 pub mod report;
 pub mod session;
 pub mod store;

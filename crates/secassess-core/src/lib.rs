@@ -10,6 +10,7 @@
 //! TUI, plain front end, store, PDF and the other renderers). See ARCHITECTURE.md.
 
 pub mod assessment;
+pub mod portfolio;
 pub mod questionnaire;
 pub mod report;
 pub mod rules;

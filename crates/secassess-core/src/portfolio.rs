@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
+use crate::assessment::format::Decoded;
 use crate::assessment::record::FindingStatus;
 use crate::assessment::sign_off::{Judged, SignOffState};
 use crate::assessment::signature::{self, SignatureState};
@@ -34,7 +35,6 @@ use crate::assessment::upgrade::{upgrade_report, VersionChange};
 use crate::assessment::verify;
 use crate::questionnaire::model::Catalogue;
 use crate::rules::{Status, EFFECTIVE_CLASSIFICATION};
-use crate::store::format::Decoded;
 use crate::text::sanitise_line;
 
 /// The `schema` field of the JSON listing.
@@ -532,5 +532,7 @@ mod select;
 pub use changes::{changes, Change, ChangeKind};
 pub use select::{sort, ClassificationFilter, Filter, GateFilter, Sort};
 
-#[cfg(test)]
-mod tests;
+/// Rows built from assessments made in memory, for tests here and (with the
+/// `test-support` feature) in the shell crate's tests of the portfolio's renderers.
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests;
