@@ -25,10 +25,12 @@ fn t0() -> DateTime<Utc> {
         .expect("valid")
 }
 
+/// A date in 2026, month `m`, day `d`; panics on an invalid date (test data only).
 pub fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).expect("valid date")
 }
 
+/// Ann Lead, the project lead who answers (`ann@example.nhs.uk`).
 pub fn ann() -> Person {
     Person {
         name: "Ann Lead".into(),
@@ -80,6 +82,8 @@ fn decoded(a: Assessment) -> Decoded {
     }
 }
 
+/// The row [`summarise`] makes of `a`, as a complete current file named
+/// `team/rota.secassess.toml` with no evidence files looked at, judged on `today`.
 pub fn row_of(a: &Assessment, catalogue: &Catalogue, today: NaiveDate) -> Row {
     summarise(
         "team/rota.secassess.toml",
