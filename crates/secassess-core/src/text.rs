@@ -10,8 +10,11 @@
 
 use std::borrow::Cow;
 
-/// Whether a character could drive a terminal: C0 controls other than newline and tab,
-/// DEL, and the C1 controls (some terminals act on them in UTF-8 too).
+/// Whether a character could drive a terminal or make text read differently from what
+/// it holds: C0 controls other than newline and tab (carriage return included), DEL, the
+/// C1 controls (some terminals act on them in UTF-8 too), and the bidirectional marks,
+/// embeddings, overrides and isolates (U+200E, U+200F, U+202A to U+202E, U+2066 to
+/// U+2069).
 pub fn is_unsafe_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -8,47 +8,84 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{AnswerKind, Question};
 
-/// A reference to a document that shows something was done.
+/// A reference to a document that shows something was done: the answer to an evidence
+/// question, or the evidence of a finding's mitigation. Stored in the assessment file
+/// under these key names (the optional ones only when present); one of three forms: a
+/// title alone, a link, or a local file with its fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EvidenceRef {
+    /// What the document is called, e.g. "System Level Security Policy v2". For a link
+    /// typed alone it is the link itself; for `file: PATH`, the file's name.
     pub title: String,
+    /// The document's address, when the answer was one (it started with `https://`,
+    /// `http://` or `file://`, in any case). Shown to readers; secassess never opens it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// A local file; its hash and size are recorded when it is attached so a later change
-    /// to the file can be detected.
+    /// to the file can be detected. As typed after `file:` until the shell fingerprints
+    /// it (`session::fingerprint_local_evidence`), which records the absolute path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// SHA-256 of the local file's bytes when it was attached, 64 lowercase hex digits;
+    /// `None` for a title or a link, and for a file not fingerprinted yet. Review,
+    /// sign-off and the pack compare it with the file as found now
+    /// (`assessment::evidence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Size of the local file in bytes when it was attached; set with `sha256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
 }
 
-/// One answer's value.
+/// One answer's value, typed against its question (the file stores strings; they are
+/// typed late, against the questionnaire loaded now). [`check_answer`] says whether a
+/// value fits its question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerValue {
-    /// "Don't know yet": keeps what depends on it unknown.
+    /// "Don't know yet": keeps what depends on it unknown. Any kind of question takes it.
     DontKnow,
+    /// A yes-no answer: `true` is yes.
     YesNo(bool),
+    /// A single-choice answer: the chosen option's [`value`](super::model::Choice::value).
     Choice(String),
+    /// A multiple-choice answer: the chosen option values, in the order given, each once
+    /// when read by [`parse_answer`]. Empty means "none of these", which a question with
+    /// an `exclusive` option refuses.
     Choices(Vec<String>),
+    /// A free-text answer, exactly as given (not trimmed; may have several lines).
     Text(String),
+    /// A date answer: a calendar date, no time and no time zone.
     Date(NaiveDate),
+    /// An evidence answer: the document referred to.
     Evidence(EvidenceRef),
 }
 
 /// Answer values by question id.
 pub type Answers = BTreeMap<String, AnswerValue>;
 
-/// The words accepted for "don't know yet" when reading an answer from text.
+/// The words accepted for "don't know yet" when reading an answer from text (after
+/// trimming, ignoring ASCII case), for every kind of question.
 pub const DONT_KNOW_WORDS: &[&str] = &["dont-know", "don't-know", "dont_know", "unknown", "?"];
 
+/// Why a value is not an answer to its question, from [`parse_answer`] and
+/// [`check_answer`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
+    /// The value does not fit the question's kind or options: a word that is not yes or
+    /// no, an option that is not one of the question's, a date not written
+    /// `YYYY-MM-DD`, an empty evidence answer or `file:` with no path, an exclusive option
+    /// ("nobody") combined with others or nothing chosen where the question has one, or
+    /// a value of another kind. The message ends with what to give instead; the user
+    /// answers again in that form.
     #[error("'{value}' is not a valid answer to '{question}': {expected}")]
     Invalid {
+        /// The question's id.
         question: String,
+        /// The value as given, shortened for the message (`text::shorten`: one line, at
+        /// most 80 characters, controls replaced).
         value: String,
+        /// What a valid answer looks like, e.g. "choose one of official,
+        /// official-sensitive (or dont-know)" or "write the date as YYYY-MM-DD".
         expected: String,
     },
 }
@@ -78,8 +115,18 @@ fn find_option(question: &Question, text: &str) -> Option<String> {
         .map(|o| o.value.clone())
 }
 
-/// Reads an answer typed as text. Multiple choices are comma-separated; an evidence
-/// answer is a link if it looks like one and a title otherwise.
+/// Reads an answer typed as text (`--set ID=VALUE`, `secassess answer`, the plain front
+/// end) for `question`. The text is trimmed, except for a free-text answer, which is
+/// kept as given. Any of [`DONT_KNOW_WORDS`] gives [`AnswerValue::DontKnow`]. Otherwise,
+/// by kind: yes-no takes `yes`, `y`, `true`, `no`, `n`, `false` (any case); a choice
+/// takes an option's value or label, ignoring ASCII case, and multiple choices are
+/// comma-separated (repeats dropped, empty parts ignored); a date is `YYYY-MM-DD`; an
+/// evidence answer is `file: PATH` for a local file (path recorded, not read here), a
+/// link when it starts with `https://`, `http://` or `file://`, and a document title
+/// otherwise.
+///
+/// Fails with [`AnswerError::Invalid`] when the text fits none of these (see its
+/// cases); the message says what the question takes.
 pub fn parse_answer(question: &Question, text: &str) -> Result<AnswerValue, AnswerError> {
     let trimmed = text.trim();
     if DONT_KNOW_WORDS
@@ -197,7 +244,14 @@ fn exclusive_problem(question: &Question, value: &AnswerValue) -> Option<String>
     })
 }
 
-/// Checks that a value fits its question (kind and options).
+/// Checks that a value fits its question: the value's variant matches the question's
+/// kind, every chosen option is one of the question's, and a multiple-choice answer
+/// respects its `exclusive` option. "Don't know yet" fits every question. Every answer
+/// is checked here before it is recorded (`assessment::changes`), whichever front end
+/// gave it, and when the file's stored strings are typed against the questionnaire.
+///
+/// Fails with [`AnswerError::Invalid`], naming the value as the user reads it
+/// ([`display_answer`]) and what was expected.
 pub fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), AnswerError> {
     let fits = match (question.kind, value) {
         (_, AnswerValue::DontKnow) => true,
@@ -225,7 +279,11 @@ pub fn check_answer(question: &Question, value: &AnswerValue) -> Result<(), Answ
     }
 }
 
-/// The answer as a user reads it: option labels rather than values.
+/// The answer as a user reads it: "Yes"/"No", option labels rather than values (a value
+/// that is not an option is shown as it is), "None of these" for an empty
+/// multiple-choice answer, dates as `YYYY-MM-DD`, "Don't know yet", and evidence as its
+/// title with the link in angle brackets or the path in brackets when they differ from
+/// it. Not sanitised: callers sanitise at their exit (`text`).
 pub fn display_answer(question: &Question, value: &AnswerValue) -> String {
     let label = |v: &str| {
         question

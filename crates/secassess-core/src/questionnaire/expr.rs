@@ -2,9 +2,55 @@
 //! notice `show_if`: parsing with byte spans (so the loader can report file:line:column)
 //! and three-valued evaluation (true / false / unknown) against any [`Facts`] source.
 //!
-//! The grammar is in `questionnaires/FORMAT.md`. Evaluation is Kleene logic: an
-//! unanswered question makes a comparison unknown rather than false, so an obligation
-//! never looks settled while the answer that decides it is missing.
+//! # Grammar
+//!
+//! As [`parse`] reads it (also in `questionnaires/FORMAT.md`, for content authors):
+//!
+//! ```text
+//! expr     := or
+//! or       := and ("or" and)*
+//! and      := unary ("and" unary)*
+//! unary    := "not" unary | primary
+//! primary  := "(" expr ")" | "always" | "never"
+//!           | NAME OP VALUE
+//!           | NAME "includes" VALUE
+//!           | NAME "is" "answered" | NAME "is" "not" "answered"
+//! OP       := "==" | "!=" | "<" | "<=" | ">" | ">="
+//! NAME     := WORD that is not a keyword (a question or derived value id)
+//! VALUE    := WORD (an option value, or yes / no; a keyword is allowed here)
+//! WORD     := one or more ASCII letters, digits, "_" or "-"
+//! keywords := and or not always never is answered includes (lowercase only)
+//! ```
+//!
+//! Whitespace only separates tokens. `and` binds tighter than `or`, and `not` tighter
+//! still, applying to the one comparison or bracket after it (`not a == yes` is
+//! `not (a == yes)`). A chain of one operator
+//! is one node (`a and b and c` is an [`Expr::And`] of three). Values are never quoted.
+//! Text longer than 4,096 bytes, or brackets and `not` nested more than 64 deep, is
+//! refused rather than parsed, so hostile content cannot exhaust the stack. The parser
+//! checks only the shape: whether a name exists, whether a value is one of its options
+//! and whether the operator suits its kind are the loader's checks.
+//!
+//! # Truth
+//!
+//! Evaluation is Kleene's strong three-valued logic over [`Truth`]:
+//!
+//! - `and` is false if any operand is false, otherwise unknown if any is unknown,
+//!   otherwise true; `or` is true if any operand is true, otherwise unknown if any is
+//!   unknown, otherwise false; `not` swaps true and false and leaves unknown unknown;
+//!   `always` is true and `never` false. Every operand is evaluated (no short cut), so
+//!   the reasons can name each one that decided the result.
+//! - The atoms are answered by a [`Facts`] source; for an assessment that is
+//!   `rules::facts::AnswerFacts`: a comparison or `includes` on a question not answered
+//!   yet, answered "don't know yet", or whose own `ask_if` is unknown, is unknown, so an
+//!   obligation never looks settled while the answer that decides it is missing; on a
+//!   question that is not asked (its
+//!   `ask_if` is false) it is false, whatever the operator (`!=` too); on a derived value
+//!   whose answers are partly missing it is unknown only when the value's range
+//!   straddles the value compared with.
+//! - `is answered` is two-valued: true when the question is asked and has an answer
+//!   other than "don't know yet" (for a derived value: when it is settled), false
+//!   otherwise, never unknown; `is not answered` is its negation.
 
 use std::fmt;
 use std::ops::Range;
@@ -17,21 +63,34 @@ const MAX_EXPRESSION_LEN: usize = 4096;
 /// Deepest nesting of brackets and `not`, so hostile input cannot exhaust the stack.
 const MAX_DEPTH: usize = 64;
 
+/// A comparison operator of `NAME OP VALUE`. On a choice question or a derived value it
+/// compares option positions (the ordering operators need an ordered question); on a
+/// yes-no question only [`CompareOp::Eq`] and [`CompareOp::Ne`] are allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareOp {
+    /// `==`: the answer is the value.
     Eq,
+    /// `!=`: the answer is another value.
     Ne,
+    /// `<`: the answer ranks below the value.
     Lt,
+    /// `<=`: the answer ranks at or below the value.
     Le,
+    /// `>`: the answer ranks above the value.
     Gt,
+    /// `>=`: the answer ranks at or above the value, e.g.
+    /// `effective_classification >= official-sensitive`.
     Ge,
 }
 
 impl CompareOp {
+    /// Whether the operator compares ranks (`<`, `<=`, `>`, `>=`), which the loader allows
+    /// only on an ordered single-choice question or a derived value.
     pub fn is_ordering(self) -> bool {
         !matches!(self, CompareOp::Eq | CompareOp::Ne)
     }
 
+    /// The operator as written in expressions, for messages.
     pub fn symbol(self) -> &'static str {
         match self {
             CompareOp::Eq => "==",
@@ -48,27 +107,48 @@ impl CompareOp {
 /// against the questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
+    /// `always`: true for every system (an obligation of every system says
+    /// `applies_if = "always"`).
     Always,
+    /// `never`: false.
     Never,
+    /// `not X`: true and false swapped, unknown kept.
     Not(Box<Expr>),
+    /// `X and Y and ...`: as parsed, two or more operands, in the order written.
     And(Vec<Expr>),
+    /// `X or Y or ...`: as parsed, two or more operands, in the order written.
     Or(Vec<Expr>),
+    /// `NAME OP VALUE`, e.g. `personal_data == yes`.
     Compare {
+        /// The question or derived value id, as written.
         name: String,
+        /// Where `name` is in the expression text (bytes).
         name_span: Span,
+        /// The operator.
         op: CompareOp,
+        /// The option value (or `yes`/`no`) compared with, as written.
         value: String,
+        /// Where `value` is in the expression text (bytes).
         value_span: Span,
     },
+    /// `NAME includes VALUE`: a multiple-choice answer contains the option.
     Includes {
+        /// The multiple-choice question's id, as written.
         name: String,
+        /// Where `name` is in the expression text (bytes).
         name_span: Span,
+        /// The option value looked for, as written.
         value: String,
+        /// Where `value` is in the expression text (bytes).
         value_span: Span,
     },
+    /// `NAME is answered`, or `NAME is not answered` when `negated`.
     Answered {
+        /// The question or derived value id, as written.
         name: String,
+        /// Where `name` is in the expression text (bytes).
         name_span: Span,
+        /// Written `is not answered`.
         negated: bool,
     },
 }
@@ -87,7 +167,10 @@ impl Expr {
         }
     }
 
-    /// Every question or derived name the expression reads, with where it is written.
+    /// Every question or derived name the expression reads, with where it is written, in
+    /// the order written (repeated names repeated). The loader builds its dependency
+    /// graph from them; the TUI and findings use them to find the questions that decide
+    /// an obligation.
     pub fn names(&self) -> Vec<(&str, Span)> {
         let mut out = Vec::new();
         self.collect_names(&mut out);
@@ -116,10 +199,17 @@ impl Expr {
     }
 }
 
+/// Why an expression text does not parse. Shown as its message alone; the loader adds
+/// the file, line and column from `span`, and the content author fixes the expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ParseError {
+    /// What is wrong and what was expected, e.g. "this '(' is never closed" or "unexpected
+    /// 'b'; join conditions with 'and' or 'or'".
     pub message: String,
+    /// The bytes of the expression text it points at: the offending token, or an empty
+    /// span at the end when the text ends too early; the whole text when it is too long
+    /// or empty.
     pub span: Span,
 }
 
@@ -395,7 +485,13 @@ impl Parser {
     }
 }
 
-/// Parses one expression; the whole text must be consumed.
+/// Parses one expression (see the grammar above); the whole text must be consumed.
+///
+/// Fails with a [`ParseError`] when the text is longer than 4,096 bytes, is empty or
+/// only whitespace ("write 'always' ..."), holds a character outside names, values,
+/// brackets and operators, has a lone `=` or `!`, puts a keyword where a name belongs,
+/// misses an operator, a value or `answered`, leaves a `(` unclosed, nests brackets or
+/// `not` more than 64 deep, or has anything left over after a complete expression.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     if text.len() > MAX_EXPRESSION_LEN {
         return Err(ParseError::new(
@@ -426,16 +522,21 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     Ok(expr)
 }
 
-/// Three-valued truth.
+/// Three-valued truth: the value of an expression, whether a question is asked, and
+/// whether an obligation applies. Serialised as `true`, `false`, `unknown`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Truth {
+    /// Settled true by the answers given.
     True,
+    /// Settled false by the answers given.
     False,
+    /// Not settled: an answer it depends on is missing or "don't know yet".
     Unknown,
 }
 
 impl Truth {
+    /// `True` or `False`; never `Unknown`.
     pub fn from_bool(b: bool) -> Truth {
         if b {
             Truth::True
@@ -444,6 +545,7 @@ impl Truth {
         }
     }
 
+    /// Kleene negation: true and false swapped, unknown kept.
     pub fn negate(self) -> Truth {
         match self {
             Truth::True => Truth::False,
@@ -458,26 +560,46 @@ impl Truth {
 pub struct Fact {
     /// The question or derived id it is about.
     pub subject: String,
+    /// The answer behind it as a clause a reason joins with others ("it handles personal
+    /// data", "personal data is not answered yet (your Information Governance representative
+    /// can answer it)"); worded from the content's `when_yes`, `when_no`, `when_chosen`,
+    /// `when_not_chosen` and `short` phrases.
     pub text: String,
 }
 
 /// The result of evaluating an expression, with the facts that decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The expression's value.
     pub truth: Truth,
+    /// The facts that decided it (see [`evaluate`]), without duplicates, in the order
+    /// they are to be said; empty for `always` and `never`.
     pub because: Vec<Fact>,
 }
 
 /// What an expression can ask about the answers. Implemented by the rules engine; each
 /// method returns the truth of the atom and a sentence describing the answer behind it.
 pub trait Facts {
+    /// `name op value`: the truth of the comparison of the question's or derived
+    /// value's current answer with the option `value`, and the fact saying what that
+    /// answer is (or why there is none). What a missing answer gives is the source's
+    /// rule; for `AnswerFacts` see the module's "Truth".
     fn compare(&self, name: &str, op: CompareOp, value: &str) -> (Truth, Fact);
+    /// `name includes value`: whether a multiple-choice answer contains the option, and
+    /// the fact saying so (or why there is no answer).
     fn includes(&self, name: &str, value: &str) -> (Truth, Fact);
+    /// `name is answered`: whether there is a usable answer (never unknown), and the fact
+    /// saying so or why not.
     fn answered(&self, name: &str) -> (bool, Fact);
 }
 
-/// Evaluates with Kleene logic and keeps only the facts that decided the result: for a
-/// true `or` the true branches, for a false `and` the false branches, and so on.
+/// Evaluates with Kleene logic (see the module's "Truth") and keeps only the facts that
+/// decided the result: for a true `or` its true branches, for a false `and` its false
+/// branches; when every branch counts (a false `or`, a true `and`), every branch, except
+/// that a compound branch already explained by a fact given is not added to; for an
+/// unknown result, its unknown branches, a compound one only when none of its facts is
+/// given yet. `not` keeps its operand's facts. Never fails: a name the source does not
+/// know is the source's to answer.
 pub fn evaluate(expr: &Expr, facts: &dyn Facts) -> Outcome {
     match expr {
         Expr::Always => Outcome {

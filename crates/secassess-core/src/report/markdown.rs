@@ -7,7 +7,10 @@ use super::model::when;
 
 /// Escapes Markdown syntax in text from the assessment or the questionnaires, after
 /// replacing control characters and bidirectional overrides (`text::sanitise`): every
-/// string of the Markdown pack passes here.
+/// string of the Markdown pack passes here. A backslash goes before each of
+/// `` \ ` * _ [ ] < > | # ~ & ! `` and before a line's leading `-`, `+`, `=` or the `.`
+/// or `)` of a leading number, so no text becomes a link, image, HTML, emphasis,
+/// heading, list or table break; tabs become spaces; newlines are kept.
 pub fn escape(text: &str) -> String {
     let text = &*crate::text::sanitise(text);
     let mut out = String::with_capacity(text.len() + 8);
@@ -48,6 +51,12 @@ fn lines(text: &str, indent: &str) -> String {
     escape(text).replace('\n', &format!("  \n{indent}"))
 }
 
+/// The whole document as Markdown (UTF-8 text, `\n` line ends): the marking in bold,
+/// the title as the only `#` heading, when it was generated (UTC) and the fingerprint,
+/// then every block (headings one level down, key-value rows and references as bullet
+/// lists, tables as pipe tables, anchors dropped since Markdown has no portable ones),
+/// and the marking again at the end. Every text of the document passes [`escape`].
+/// Deterministic: the same document gives the same text.
 pub fn render(doc: &Document) -> String {
     let mut out = String::new();
     let marking = escape(&doc.marking);

@@ -16,16 +16,26 @@ use crate::questionnaire::model::{Catalogue, Derived, Question, MAX_DEPENDENCY_D
 
 const MAX_DEPTH: usize = MAX_DEPENDENCY_DEPTH;
 
-/// The possible values of a derived value, as option indices of its source question.
+/// The possible values of a derived value, as option indices of its source question
+/// (0 is its lowest option): the declared answer, or the whole range while it is
+/// missing, raised by every raise whose condition holds and widened up to every raise
+/// whose condition is unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DerivedRange {
+    /// The lowest value it can still be (at least the declared value and every raise
+    /// that holds).
     pub low: usize,
+    /// The highest value it can still be (`low` or more). `low == high`: settled.
     pub high: usize,
-    /// The declared value of the source question, when answered.
+    /// The declared value of the source question, when it is asked and answered with
+    /// one of its options.
     pub declared: Option<usize>,
-    /// Why the value was raised above the declared one (the raises whose condition holds).
+    /// Why the value was raised above the declared one: the `because` of each raise
+    /// whose condition holds and that lifted `low` when taken in content order (a raise
+    /// to a level already reached adds nothing).
     pub raised_because: Vec<String>,
-    /// The source question is unanswered or "don't know yet".
+    /// `declared` is `None`: the source question is unanswered, "don't know yet", not
+    /// asked, or answered with something that is not one of its options.
     pub declared_unknown: bool,
     /// The source question is answered "don't know yet" (rather than not at all).
     pub declared_dont_know: bool,
@@ -44,8 +54,15 @@ pub struct PendingRaise {
     pub to: usize,
 }
 
+/// One set of answers as expressions see them: the [`Facts`] source the rules engine
+/// and the walkthrough evaluate against. Build one per evaluation: it remembers, for
+/// these answers, which questions are asked, the range of each derived value and why
+/// each skipped question is skipped, so a question named by many conditions is worked
+/// out once. Not thread-safe (it memoises through `RefCell`), and cheap to build.
 pub struct AnswerFacts<'a> {
+    /// The validated content whose questions and derived values the expressions name.
     pub catalogue: &'a Catalogue,
+    /// The typed answers, by question id.
     pub answers: &'a Answers,
     asked: RefCell<HashMap<String, Truth>>,
     derived: RefCell<HashMap<String, DerivedRange>>,
@@ -57,6 +74,7 @@ pub struct AnswerFacts<'a> {
 }
 
 impl<'a> AnswerFacts<'a> {
+    /// A fact source over these answers; nothing is worked out until asked.
     pub fn new(catalogue: &'a Catalogue, answers: &'a Answers) -> Self {
         AnswerFacts {
             catalogue,
@@ -133,6 +151,10 @@ impl<'a> AnswerFacts<'a> {
         why
     }
 
+    /// The range a derived value can take for these answers, memoised. `None` when its
+    /// `from` question is not in the catalogue (never for a catalogue from the loader).
+    /// A raise whose condition would nest deeper than [`MAX_DEPENDENCY_DEPTH`] counts as
+    /// unknown (the loader refuses such content, so this is a guard, not a rule).
     pub fn derived_range(&self, derived: &Derived) -> Option<DerivedRange> {
         if let Some(r) = self.derived.borrow().get(&derived.id) {
             return Some(r.clone());
@@ -324,8 +346,11 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-/// Compares a range of option indices with one index: known only when every value in
-/// the range gives the same answer.
+/// Compares a range of option indices (`low..=high`) with one index: true or false only
+/// when every value in the range gives the same answer, unknown otherwise. `==` and `!=`
+/// are unknown whenever `target` lies inside a range of more than one value; the
+/// ordering operators compare the range's ends. A settled answer is the range
+/// `actual..=actual`.
 pub fn compare_range(low: usize, high: usize, op: CompareOp, target: usize) -> Truth {
     let holds = |v: usize| match op {
         CompareOp::Eq => v == target,

@@ -17,7 +17,9 @@ use crate::questionnaire::model::{Catalogue, Level, NoticeSeverity, Obligation, 
 use facts::{describe_range, sentence_of, AnswerFacts};
 
 /// The derived value the content uses for the effective classification. The engine needs
-/// its name only to report it prominently; how it is worked out is in the content.
+/// its name only to report it prominently; how it is worked out is in the content
+/// (`questionnaires/00-profile.toml`: the declared classification, raised to
+/// OFFICIAL-SENSITIVE for personal or commercially sensitive data).
 pub const EFFECTIVE_CLASSIFICATION: &str = "effective_classification";
 
 /// How the last reason of an obligation that cites a source begins, so a document that
@@ -28,16 +30,27 @@ pub const REQUIRED_BY: &str = "Required by ";
 pub const GOOD_PRACTICE_BASIS: &str =
     "Good practice, not a requirement of the standards; it supports ";
 
+/// Where an obligation stands for one set of answers. Ordered as documents list them:
+/// not met, unknown, met, not applicable. Serialised in kebab case (`not-met`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// It applies and its `met_if` is false; or, once findings are applied
+    /// (`assessment::findings::evaluate`), it needs a pre-approval that is not recorded.
+    /// Findings can treat it; only answers (or the recorded approval) make it met.
     NotMet,
+    /// Whether it applies, or whether it is met, depends on answers not given yet,
+    /// answered "don't know yet", or that do not fit their question.
     Unknown,
+    /// It applies and its `met_if` is true.
     Met,
+    /// Its `applies_if` is false for this system.
     NotApplicable,
 }
 
 impl Status {
+    /// The status as text and JSON give it: `not-met`, `unknown`, `met`,
+    /// `not-applicable`.
     pub fn name(self) -> &'static str {
         match self {
             Status::NotApplicable => "not-applicable",
@@ -48,15 +61,25 @@ impl Status {
     }
 }
 
-/// A citation resolved against its standard, ready to show.
+/// A citation resolved against its standard, ready to show: the [`Source`] with the
+/// standard's details copied in, so a reader of the JSON or the pack needs nothing else.
+/// The standard's fields are empty strings if it is unknown (never for a loaded
+/// catalogue, whose loader refuses unknown standards).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Citation {
+    /// The standard's id, e.g. `application-security`.
     pub standard: String,
+    /// The standard's title, e.g. "Application Security".
     pub title: String,
+    /// The page's path in the nhsengland/it-standards repository.
     pub path: String,
+    /// The page's address online.
     pub url: String,
+    /// The page's `lastUpdated` as written in the content, e.g. `2024-03-19 10:22:52`.
     pub last_updated: String,
+    /// The heading the sentence sits under.
     pub section: String,
+    /// The requirement, word for word.
     pub quote: String,
 }
 
@@ -73,54 +96,104 @@ impl Citation {
     }
 }
 
+/// One obligation evaluated against the answers: its status and why, with what a front
+/// end or the pack shows beside it. Copied from the [`Obligation`] where not said
+/// otherwise.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObligationResult {
+    /// The obligation's stable id, e.g. `mfa-elevated-accounts`.
     pub id: String,
+    /// How binding it is.
     pub level: Level,
+    /// Whose duty it is.
     pub scope: Scope,
+    /// Where it stands.
     pub status: Status,
     /// Whether it applies, separately from whether it is met: an obligation can apply
     /// while the answer that shows it met is still missing.
     pub applies: Truth,
+    /// What must be done, in one line.
     pub title: String,
     /// Why it applies (or not) and why it is met (or not), then the requirement it comes
     /// from, in sentences a project lead can read.
+    ///
+    /// In order, each a full sentence: "Applies because ...", "Does not apply because
+    /// ...", "May apply; not known yet because ...", or for `applies_if = "always"` a
+    /// sentence saying it applies to every system (or is the organisation's duty); then,
+    /// when it applies, "Met: ...", "Not met: ..." or "Not known yet whether it is met:
+    /// ..."; last, when it has a source, [`REQUIRED_BY`] (or [`GOOD_PRACTICE_BASIS`])
+    /// with the first source's reference, section and quote.
     pub reasons: Vec<String>,
+    /// Roles who take part in meeting it.
     pub involves: Vec<String>,
+    /// What the project must do to meet it, in plain English.
     pub guidance: String,
+    /// The id of the evidence question that supports it, if any.
     pub evidence: Option<String>,
+    /// Who must pre-approve it, when the obligation is itself an exception the standard
+    /// requires pre-approved (see [`Obligation::requires_approval`]).
     pub requires_approval: Option<String>,
     /// Who must approve an exception when it is not met (see
     /// [`Obligation::exception_approver`]): a risk acceptance does not treat it.
     pub exception_approver: Option<String>,
+    /// Every sentence it rests on, resolved against its standard.
     pub sources: Vec<Citation>,
 }
 
+/// The effective classification worked out from the answers (the derived value
+/// [`EFFECTIVE_CLASSIFICATION`]). In the embedded content it is the declared
+/// classification raised by what the system handles, after NHS England's Application
+/// Security standard, which counts "commercially sensitive or personally identifiable
+/// information" among "information classified at OFFICIAL-SENSITIVE or above". While
+/// answers are missing it is a range. Values are
+/// option values of the classification question (`official-sensitive`), labels its
+/// labels ("OFFICIAL-SENSITIVE").
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectiveClassification {
-    /// The value when it is settled.
+    /// The value when it is settled (both ends of the range agree); `None` while not.
     pub value: Option<String>,
+    /// The label of `value`, when settled.
     pub label: Option<String>,
     /// The lowest value it can still be: what a document must at least be marked.
     pub at_least: String,
+    /// The label of `at_least`.
     pub at_least_label: String,
     /// The highest value it can still be.
     pub at_most: String,
+    /// The label of `at_most`.
     pub at_most_label: String,
+    /// The answer to the classification question (an option value), when it is asked
+    /// and answered with an option; `None` when unanswered or "don't know yet".
     pub declared: Option<String>,
+    /// Why it is raised above the declared value: the `because` clauses of the raises
+    /// that hold, in content order ("it handles personal data"); a raise to a level an
+    /// earlier one already reached adds no clause.
     pub because: Vec<String>,
+    /// The whole story as one sentence starting with a capital, e.g. "Effective
+    /// classification is OFFICIAL-SENSITIVE (declared OFFICIAL, treated as
+    /// OFFICIAL-SENSITIVE because it handles personal data)", or, while unsettled, both
+    /// ends and what it depends on.
     pub explanation: String,
 }
 
+/// A notice that shows for these answers (its `show_if` is true), copied from the
+/// content's [`Notice`](crate::questionnaire::model::Notice).
 #[derive(Debug, Clone, Serialize)]
 pub struct NoticeResult {
+    /// The notice's stable id, e.g. `secret-out-of-scope`.
     pub id: String,
+    /// How much it matters; `Stop` takes the system out of self-assessment.
     pub severity: NoticeSeverity,
+    /// One line saying what it is about.
     pub title: String,
+    /// What it means and what to do.
     pub text: String,
+    /// Who to talk to, if the content names someone.
     pub contact: Option<String>,
 }
 
+/// How far the questions are answered, counting only questions that are or may yet be
+/// asked (a question skipped by its `ask_if` does not count).
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     /// Questions asked (or possibly asked) with a real answer.
@@ -131,13 +204,21 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Everything the rules work out for one set of answers ([`evaluate`]): what every front
+/// end, `check`, the pack and sign-off read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evaluation {
+    /// The effective classification; `None` when the catalogue has no derived value
+    /// [`EFFECTIVE_CLASSIFICATION`] (or its source question is missing).
     pub effective_classification: Option<EffectiveClassification>,
+    /// The notices that show (their `show_if` is true, not merely unknown), in content
+    /// order.
     pub notices: Vec<NoticeResult>,
+    /// Every obligation of the catalogue, in content order, whatever its status.
     pub obligations: Vec<ObligationResult>,
     /// For every question: asked (true), skipped (false) or depending on missing answers.
     pub asked: BTreeMap<String, Truth>,
+    /// How far the questions are answered.
     pub progress: Progress,
     /// Questions whose stored answer was given to an earlier wording or option list of
     /// the question: to confirm again. Filled from the assessment's records by
@@ -147,6 +228,8 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The result for the obligation with this id; `None` when the catalogue has no such
+    /// obligation.
     pub fn obligation(&self, id: &str) -> Option<&ObligationResult> {
         self.obligations.iter().find(|o| o.id == id)
     }
@@ -161,7 +244,12 @@ impl Evaluation {
     }
 }
 
-/// Evaluates everything for one set of answers.
+/// Evaluates everything for one set of answers (by question id; an answer to a question
+/// the catalogue lacks is ignored): which questions are asked, the effective
+/// classification, the notices that show and every obligation's status with its
+/// reasons. Pure and total: never fails, same input, same output. `reconfirm` is left
+/// empty and pre-approvals are not applied; `assessment::findings::evaluate` adds both
+/// for an assessment, and is what front ends call.
 pub fn evaluate(catalogue: &Catalogue, answers: &Answers) -> Evaluation {
     let facts = AnswerFacts::new(catalogue, answers);
     let asked: BTreeMap<String, Truth> = catalogue
@@ -263,6 +351,8 @@ fn sentence(facts: &Outcome) -> String {
     sentence_of(facts)
 }
 
+/// Resolves a citation against the catalogue's standards (see [`Citation`] for a
+/// standard it does not know).
 pub fn citation(catalogue: &Catalogue, source: &Source) -> Citation {
     let standard = catalogue.standard_for(source);
     Citation {

@@ -15,6 +15,7 @@ use crate::questionnaire::answer::{AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Catalogue};
 use crate::rules;
 
+/// The project lead who answers in these tests (Ann Lead, ann@example.org).
 pub fn lead() -> Person {
     Person {
         name: "Ann Lead".into(),
@@ -23,6 +24,8 @@ pub fn lead() -> Person {
     }
 }
 
+/// The IG reviewer who reviews and signs off in these tests (Ivy Reviewer,
+/// ivy@example.org).
 pub fn reviewer() -> Person {
     Person {
         name: "Ivy Reviewer".into(),
@@ -31,10 +34,13 @@ pub fn reviewer() -> Person {
     }
 }
 
+/// A fixed instant plus `seconds` (UTC, whole seconds), so tests order events without a
+/// clock.
 pub fn at(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000 + seconds, 0).expect("valid time")
 }
 
+/// The date of `at(0)`: the "today" overdue dates are checked against in these tests.
 pub fn today() -> NaiveDate {
     at(0).date_naive()
 }
@@ -78,6 +84,8 @@ fn comment(
     super::comment(a, q, text, who, now, unchecked())
 }
 
+/// The embedded questionnaires, loaded (panics only if the built-in content is invalid,
+/// which the loader's own tests rule out).
 pub fn catalogue() -> Catalogue {
     crate::questionnaire::load_embedded().expect("content loads")
 }

@@ -20,7 +20,7 @@ mod obligations;
 mod parts;
 mod review;
 
-pub use obligations::{reading_order, STATUS_ORDER};
+pub use obligations::STATUS_ORDER;
 
 use super::model::{
     evidence_words, status_word, when, AnswerView, EvidenceCheck, ObligationView, Pack,
@@ -33,27 +33,41 @@ use crate::assessment::verify::ProblemKind;
 use crate::questionnaire::model::{Level, Scope};
 use crate::rules::{Citation, Status, GOOD_PRACTICE_BASIS, REQUIRED_BY};
 
-/// One block of the document. Status is always a word, never colour alone.
+/// One block of the document. Status is always a word, never colour alone. Text in a
+/// block is plain (no markup) and may come from the assessment file: each renderer
+/// sanitises and escapes it at its own exit (`text::sanitise`, `markdown::escape`, the
+/// HTML and PDF writers). A newline in a text starts a new line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Block {
     /// Level 1 is a part of the pack (each starts on a new page in the PDF), 2 a section,
     /// 3 an item.
     Heading {
+        /// 1 to 3, as above; the document's title sits above level 1 in every format.
         level: u8,
+        /// The heading's words. A level-1 heading is one of [`PARTS`] in a pack.
         text: String,
     },
+    /// A paragraph of running text.
     Paragraph {
+        /// The paragraph; newlines are kept as line breaks.
         text: String,
     },
     /// Label and value pairs, e.g. the cover details.
     KeyValue {
+        /// (label, value) in the order shown; a pair with an empty value is left out
+        /// when the block is built.
         rows: Vec<(String, String)>,
     },
     /// A table; `widths` are relative column widths. Rows may contain newlines.
     Table {
+        /// The column headings, repeated at the top of each page the table runs onto.
         columns: Vec<String>,
+        /// One relative weight per column: the PDF shares the page width in these
+        /// proportions (widening a column too narrow for the longest id or address in
+        /// it, while the page allows); Markdown ignores them.
         widths: Vec<u16>,
+        /// The rows, each a cell per column in column order; a cell may hold newlines.
         rows: Vec<Vec<String>>,
         /// The anchor each row stands for (`""` for none), by row; may be shorter.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -63,20 +77,25 @@ pub enum Block {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         compact: bool,
     },
+    /// A bulleted list; never empty when built here.
     List {
+        /// The items, in order.
         items: Vec<String>,
     },
     /// Items that each point to a place in the pack (what needs action): the PDF adds the
     /// page it is on, HTML a link.
     References {
+        /// The items, in order; never empty when built here.
         items: Vec<Reference>,
     },
     /// The list of the pack's parts, in order: the PDF adds the page each starts on.
     Contents {
+        /// One entry per part after the cover, pointing at its anchor.
         entries: Vec<Reference>,
     },
     /// Names the place where the next block starts, for [`Reference`]s to point at.
     Anchor {
+        /// The anchor's id ([`anchor_id`]); references reach the first anchor with it.
         id: String,
     },
 }
@@ -84,6 +103,7 @@ pub enum Block {
 /// Text pointing at an anchor of the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reference {
+    /// What is pointed at, in words that stand alone (Markdown drops the link).
     pub text: String,
     /// The anchor's id ([`anchor_id`]); empty for none.
     pub target: String,
@@ -105,20 +125,33 @@ pub fn anchor_id(kind: &str, name: &str) -> String {
     format!("{kind}-{name}")
 }
 
+/// A document laid out for reading, independent of format: the evidence pack
+/// ([`document`]) or the shell's portfolio register. The PDF, HTML and Markdown
+/// renderers draw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Document {
+    /// The title, e.g. "Security self-assessment: Ward rota" ("Outside self-assessment:
+    /// ..." when a stop notice shows); the PDF's Title, the top heading elsewhere.
     pub title: String,
+    /// One line saying what the document is, with its marking and the secassess version;
+    /// the PDF's Subject, the HTML description.
     pub subject: String,
+    /// Who it is by: the assessor's name for a pack; the PDF's Author.
     pub author: String,
+    /// The protective marking, e.g. "OFFICIAL-SENSITIVE" (uppercase), printed at the top
+    /// and bottom of every PDF page and of the Markdown and HTML.
     pub marking: String,
     /// Why the pack carries that marking, in words.
     pub marking_reason: String,
+    /// When it was generated, in UTC (given by the caller: `--generated-at` or
+    /// `SOURCE_DATE_EPOCH` make it reproducible); shown as `YYYY-MM-DD HH:MM UTC`.
     pub generated_at: DateTime<Utc>,
     /// SHA-256 of the assessment file (or, for the portfolio register, of the register's
     /// JSON): the PDF's document id is derived from it.
     pub fingerprint: String,
     /// What `fingerprint` is the SHA-256 of, as the page header names it ("File").
     pub fingerprint_of: String,
+    /// The content, in reading order.
     pub blocks: Vec<Block>,
 }
 
@@ -140,18 +173,18 @@ fn part_anchor(part: &str) -> String {
     anchor_id("part", part)
 }
 
-/// Where an obligation's row is, in the obligations tables.
-pub fn obligation_anchor(id: &str) -> String {
+/// Where an obligation's row is, in the obligations tables: `obligation-ID`.
+pub(crate) fn obligation_anchor(id: &str) -> String {
     anchor_id("obligation", id)
 }
 
-/// Where a finding's details are, in the findings register.
-pub fn finding_anchor(id: &str) -> String {
+/// Where a finding's details are, in the findings register: `finding-ID`.
+pub(crate) fn finding_anchor(id: &str) -> String {
     anchor_id("finding", id)
 }
 
-/// Where an answer's review is, in the review section.
-pub fn review_anchor(question: &str) -> String {
+/// Where an answer's review is, in the review section: `review-QUESTION`.
+pub(crate) fn review_anchor(question: &str) -> String {
     anchor_id("review", question)
 }
 
@@ -235,7 +268,8 @@ fn count_status(pack: &Pack, level: Level, status: Status) -> usize {
 
 /// Lays the pack out in the order the evidence pack requires: cover, summary,
 /// obligations, findings, answers, review and sign-off, audit trail (summary), integrity
-/// appendix, full audit trail.
+/// appendix, full audit trail (the level-1 headings are [`PARTS`], in order). Pure and
+/// total: the same pack gives the same document.
 pub fn document(pack: &Pack) -> Document {
     let mut b = Builder { blocks: Vec::new() };
     cover(&mut b, pack);
@@ -270,8 +304,9 @@ pub fn document(pack: &Pack) -> Document {
     }
 }
 
-/// The sign-off in one line: who, when, and whether it still holds.
-pub fn sign_off_words(pack: &Pack) -> String {
+/// The sign-off in one line: who, when, and whether it still holds: "SIGNED OFF by NAME
+/// (ROLE) on YYYY-MM-DD HH:MM UTC: STATE", or "NOT SIGNED OFF".
+pub(crate) fn sign_off_words(pack: &Pack) -> String {
     match &pack.sign_off {
         Some(s) => format!(
             "SIGNED OFF by {} ({}) on {}: {}",
@@ -321,8 +356,10 @@ fn sign_off_rows(pack: &Pack, detailed: bool) -> Vec<(&'static str, String)> {
     rows
 }
 
-/// Whether the file matches its audit trail, in one line.
-pub fn integrity_words(pack: &Pack) -> String {
+/// Whether the file matches its audit trail, in one line: cut short (no end marker),
+/// matching (with the number of audit entries), or not matching (with the number of
+/// problems the integrity appendix lists).
+pub(crate) fn integrity_words(pack: &Pack) -> String {
     let i = &pack.integrity;
     if !i.file_complete {
         format!("THE FILE MAY HAVE BEEN CUT SHORT: {INCOMPLETE}")
@@ -473,8 +510,11 @@ fn cover(b: &mut Builder, pack: &Pack) {
     b.contents();
 }
 
-/// The pipeline gate in one line, as `secassess check` says it.
-pub fn gate_words(pack: &Pack) -> String {
+/// The pipeline gate in one line, from the same `findings::gate` result `secassess
+/// check` reports: "NOT PASSED: OUTSIDE SELF-ASSESSMENT. ..." while a stop notice shows,
+/// else "PASSED: ..." with the MUST obligations met and treated, or "NOT PASSED: N of M
+/// ...".
+pub(crate) fn gate_words(pack: &Pack) -> String {
     if let Some(stop) = pack.gate.outside_self_assessment.first() {
         format!("NOT PASSED: OUTSIDE SELF-ASSESSMENT. {stop}")
     } else if pack.gate.passed {
@@ -493,7 +533,7 @@ pub fn gate_words(pack: &Pack) -> String {
 
 /// Whether it is ready to sign off, in one line: yes, or how many things stand in the way
 /// and the first few.
-pub fn readiness_words(pack: &Pack) -> String {
+pub(crate) fn readiness_words(pack: &Pack) -> String {
     let r = &pack.readiness;
     if r.ready {
         return String::from("yes: nothing stands in the way");
@@ -526,7 +566,7 @@ fn review_status(r: &ReviewSummary) -> String {
 /// What needs action, first, each item pointing at where it is in the pack: stop notices,
 /// integrity problems, MUST obligations not met or unknown, untreated findings, overdue
 /// dates, escalations, open queries and a sign-off that no longer holds.
-pub fn actions(pack: &Pack) -> Vec<Reference> {
+pub(crate) fn actions(pack: &Pack) -> Vec<Reference> {
     let mut items = Vec::new();
     let mut item = |text: String, target: String| items.push(Reference { text, target });
     for stop in &pack.gate.outside_self_assessment {

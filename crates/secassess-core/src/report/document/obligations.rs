@@ -70,7 +70,7 @@ impl Quotes {
 }
 
 /// The obligations of `scope` in reading order: grouped by status, then level.
-pub fn reading_order(pack: &Pack, scope: Scope) -> Vec<&ObligationView> {
+fn reading_order(pack: &Pack, scope: Scope) -> Vec<&ObligationView> {
     let mut rows: Vec<&ObligationView> = pack
         .obligations
         .iter()
