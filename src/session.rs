@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Local, Utc};
 
-use crate::assessment::evidence::{EvidenceFiles, FileState};
+use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
 use crate::assessment::record::{AnswerProblem, Assessment, Person, System};
 use crate::assessment::upgrade::{accept_current_questionnaires, upgrade_report, UpgradeReport};
@@ -29,6 +29,9 @@ use crate::rules::Evaluation;
 use crate::store::{self, locations, lock, Editor, LockInfo, Opened, Staleness, StoreError};
 use crate::text::{is_unsafe_control, sanitise_line};
 use crate::walkthrough::{self, Step};
+
+// Reads files, so it lives in the store; named here too, where the front ends look.
+pub use crate::store::evidence::observe_evidence;
 
 /// Longest system name accepted: it is a title, not a description.
 pub const MAX_SYSTEM_NAME_CHARS: usize = 200;
@@ -161,32 +164,6 @@ fn obligation_name(change: &ObligationChange, with_ids: bool) -> String {
     } else {
         sanitise_line(&change.title)
     }
-}
-
-/// Looks at every local evidence file the assessment records (answers and findings),
-/// relative paths taken from the assessment's folder, as `assessment::evidence` needs
-/// them: present with its SHA-256 and size, missing, or unreadable.
-pub fn observe_evidence(assessment: &Assessment, assessment_path: &Path) -> EvidenceFiles {
-    let base = assessment_path.parent().unwrap_or(Path::new("."));
-    let mut files = EvidenceFiles::not_checked();
-    for path in EvidenceFiles::paths(assessment) {
-        let state = match store::evidence::fingerprint(&base.join(&path)) {
-            Ok(print) => FileState::Present {
-                sha256: print.sha256,
-                size: print.size,
-            },
-            Err(store::evidence::EvidenceError::Read { source, .. })
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                FileState::Missing
-            }
-            Err(e) => FileState::Unreadable {
-                reason: e.to_string(),
-            },
-        };
-        files.insert(&path, state);
-    }
-    files
 }
 
 /// One line per obligation that started or stopped applying, for line-by-line output:

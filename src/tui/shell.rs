@@ -35,10 +35,11 @@ use super::signals::{Stop, StopRequests};
 use super::theme::Theme;
 use super::view;
 use crate::assessment::record::{Assessment, Person};
+use crate::pack;
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 use crate::session::{self, Session, SessionError};
-use crate::store::{self, evidence, identity, locations, pack};
+use crate::store::{self, evidence, identity, locations};
 
 /// Everything the TUI needs to start.
 pub struct Launch {
