@@ -9,16 +9,22 @@
 //! shown in; and `shell` (with `signals`) is the only part that touches the terminal, the
 //! clock, the process and the files.
 
+pub mod answering;
 pub mod app;
 pub mod changes;
 pub mod form;
+pub mod home;
 pub mod input;
 pub mod keymap;
+pub mod navigate;
+pub mod obligations;
+pub mod opening;
 pub mod prompt;
 pub mod register;
 pub mod shell;
 pub mod signals;
 pub mod signing;
+pub mod state;
 pub mod text_box;
 pub mod theme;
 pub mod typing;

@@ -15,8 +15,8 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Document, EditPurpose, Overlay, SaveState, Screen, Tone};
 use super::keymap::{label, Command, Context};
+use super::state::{App, Document, EditPurpose, Overlay, SaveState, Screen, Tone};
 use super::theme::{status_label, step_marker};
 use crate::assessment::findings;
 use crate::assessment::record::{FindingStatus, ReviewDecision};
@@ -772,7 +772,7 @@ fn list_and_detail(area: Rect) -> (Rect, Rect) {
 }
 
 fn draw_obligations(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
-    let order = super::app::obligation_order(&document.evaluation);
+    let order = super::obligations::obligation_order(&document.evaluation);
     let (list_area, detail_area) = list_and_detail(area);
     let count = |s: Status| {
         document
