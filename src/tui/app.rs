@@ -336,7 +336,11 @@ pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         | FormKind::Escalate
         | FormKind::SignOff => register::submit(app, now),
         FormKind::System => changes::submit_system(app, now),
-        FormKind::ConfirmChange => changes::agreed(app, now),
+        // The held key goes ahead through the same dispatch as any key.
+        FormKind::ConfirmChange => match changes::agreed(app) {
+            Some(key) => on_key(app, key, now),
+            None => Vec::new(),
+        },
         FormKind::Passphrase => super::signing::submit_passphrase(app, now),
         FormKind::Identity => {
             let person = Person {

@@ -10,7 +10,6 @@
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app;
 use super::form::{Form, FormKind};
 use super::keymap::Command;
 use super::navigate;
@@ -89,11 +88,11 @@ pub fn guard(app: &mut App, command: Command, key: KeyEvent) -> Option<Vec<Effec
     Some(Vec::new())
 }
 
-/// Enter on the "change a signed-off assessment?" form: agreed; the held key goes ahead.
-pub fn agreed(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(form) = app.form.take() else {
-        return Vec::new();
-    };
+/// Enter on the "change a signed-off assessment?" form: agreed. Returns the held key,
+/// which `app` then carries out as if just pressed (so this module never calls back up
+/// into the key dispatch).
+pub fn agreed(app: &mut App) -> Option<KeyEvent> {
+    let form = app.form.take()?;
     if let Some(document) = app.document.as_mut() {
         document.after_sign_off = true;
     }
@@ -101,10 +100,7 @@ pub fn agreed(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         Tone::Warning,
         "Changing a signed-off assessment: it shows as changed since sign-off until it is reviewed again.",
     );
-    match form.replay {
-        Some(key) => app::on_key(app, key, now),
-        None => Vec::new(),
-    }
+    form.replay
 }
 
 /// On opening, for the project lead's side (anyone but a reviewer): how many review
