@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{block, clean, draw_list, text_lines, truncate};
+use super::widgets::{block, clean, draw_list, text_lines, truncate};
 use crate::text::sanitise_line;
 use crate::tui::form::Form;
 use crate::tui::keymap::{help_order, Context, BINDINGS, TEXT_BOX_KEYS};
