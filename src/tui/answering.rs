@@ -4,6 +4,8 @@
 //! recording an answer: re-evaluated, the obligations it started or stopped named, then
 //! on to the next question.
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, Utc};
 
 use super::changes::{self, editor_of_open_document};
@@ -14,7 +16,7 @@ use super::register;
 use super::state::{App, EditPurpose, Editor, Effect, Overlay, SaveState, Tone};
 use super::text_box::TextBox;
 use crate::assessment::findings;
-use crate::questionnaire::answer::AnswerValue;
+use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
 use crate::questionnaire::model::{AnswerKind, Question};
 use crate::session;
 use crate::walkthrough;
@@ -341,4 +343,70 @@ pub fn answer(
         }
     }
     vec![Effect::Save]
+}
+
+/// Saves the date box of a date question: answered when the text is a date, otherwise
+/// the box stays open with why.
+pub(crate) fn submit_date(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(form) = app.form.as_mut() else {
+        return Vec::new();
+    };
+    let text = form.value(0);
+    let Some(question) = app.current_question().cloned() else {
+        return Vec::new();
+    };
+    match parse_answer(&question, &text) {
+        Ok(value) => {
+            app.form = None;
+            answer(app, &question, value, now)
+        }
+        Err(error) => {
+            if let Some(form) = app.form.as_mut() {
+                form.field_error(0, error.to_string());
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Saves the evidence box: a link or a document title answers at once; a local file is
+/// first fingerprinted by the shell (`Effect::AttachFile`), the box open until it has.
+pub(crate) fn submit_evidence(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(form) = app.form.as_mut() else {
+        return Vec::new();
+    };
+    let title = form.value(0);
+    let location = form.value(1);
+    let Some(question) = app.current_question().cloned() else {
+        return Vec::new();
+    };
+    if title.is_empty() && location.is_empty() {
+        if let Some(form) = app.form.as_mut() {
+            form.field_error(0, "Give a document title, a link or a file path.");
+        }
+        return Vec::new();
+    }
+    let title = if title.is_empty() {
+        location.clone()
+    } else {
+        title
+    };
+    let lower = location.to_ascii_lowercase();
+    let is_link = lower.starts_with("https://") || lower.starts_with("http://");
+    if !location.is_empty() && !is_link {
+        // The form stays open until the file has been read: a path that cannot
+        // be read is said next to it, with everything typed still there.
+        return vec![Effect::AttachFile {
+            question: question.id.clone(),
+            title,
+            path: PathBuf::from(location),
+        }];
+    }
+    let evidence = EvidenceRef {
+        title,
+        link: is_link.then_some(location),
+        ..EvidenceRef::default()
+    };
+    app.form = None;
+    answer(app, &question, AnswerValue::Evidence(evidence), now)
 }

@@ -1,7 +1,14 @@
-//! The TUI's state and its one way to change: `update(app, msg, now)`, which applies a
-//! key press, a paste (or a message from the shell, such as "saved") and returns the
-//! effects the shell must carry out (save, open a file, hash an evidence file, quit). No
-//! I/O happens here, so every behaviour is testable with key events in and state out.
+//! The TUI's one way to change its state (`state::App`): `update(app, msg, now)`, which
+//! applies a key press, a paste (or a message from the shell, such as "saved") and
+//! returns the effects the shell must carry out (save, open a file, hash an evidence
+//! file, quit). No I/O happens here, so every behaviour is testable with key events in
+//! and state out.
+//!
+//! This file is the dispatch: news from the shell, then each key to the innermost thing
+//! open (prompt, help, form, text box, list) or to the screen's part (`home`,
+//! `answering`, `obligations`, `register`; `changes` checks it first), a saved form to the
+//! part that owns its kind, a prompt's answer carried out, quitting. The parts never call
+//! back up into this file, so imports go one way: `app` → parts → `state`.
 //!
 //! Nothing a person types, pastes or presses changes an answer they did not mean to
 //! change: a paste only ever goes into an open text box; an unanswered question has no
@@ -9,31 +16,26 @@
 //! typed in it asks first (keep, throw away, back); `q` and Esc close the innermost thing
 //! open (a prompt, help, a list) before anything else.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::answering::{answer, on_walkthrough};
-use super::changes;
-pub use super::form::{Field, Form, FormKind, FormStep};
-use super::home::on_home;
+use super::answering::{self, answer, on_walkthrough};
+use super::form::{FormKind, FormStep};
+use super::home::{self, on_home};
 use super::keymap::{command_for, Command, Context};
 use super::navigate::on_overlay_key;
-pub use super::obligations::obligation_order;
 use super::obligations::on_obligations;
-pub use super::prompt::{Answer, Ask, Prompt};
-use super::register;
-use super::state::capitalised;
-pub use super::state::{
-    question_title, Access, App, Document, EditPurpose, Editor, Effect, HomeEntry, Msg, Overlay,
-    SaveState, Screen, StatusMessage, Tone,
-};
+use super::prompt::{Answer, Ask, Prompt};
+use super::state::{Overlay, Tone};
 use super::typing::{commit_editor, on_editor_key, on_paste, typed_text_at_risk};
+use super::{changes, register};
+use crate::questionnaire::answer::AnswerValue;
+
+// What a front end (the shell, tests, benchmarks) drives `update` with, here beside it;
+// each is defined where its concept lives.
+pub use super::obligations::obligation_order;
+pub use super::state::{Access, App, Effect, HomeEntry, Msg, SaveState, Screen};
 pub use super::zone::Zone;
-use crate::assessment::record::Person;
-use crate::questionnaire::answer::{parse_answer, AnswerValue, EvidenceRef};
-use crate::session;
 
 /// Applies one message. Returns what the shell must do.
 pub fn update(app: &mut App, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
@@ -342,126 +344,11 @@ pub(super) fn submit_form(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             None => Vec::new(),
         },
         FormKind::Passphrase => super::signing::submit_passphrase(app, now),
-        FormKind::Identity => {
-            let person = Person {
-                name: form.value(0),
-                role: form.value(1),
-                email: form.value(2),
-            };
-            if person.name.is_empty() {
-                form.field_error(0, "Please give your name.");
-                return Vec::new();
-            }
-            app.who = Some(person.clone());
-            app.form = None;
-            vec![Effect::SaveIdentity(person)]
+        FormKind::Identity | FormKind::NewAssessment | FormKind::OpenPath | FormKind::Folder => {
+            home::submit(app)
         }
-        FormKind::NewAssessment => {
-            let name = form.value(0);
-            let description = form.value(1);
-            // The same checks as creating the file, before the shell is asked to.
-            let checks = [
-                (
-                    0,
-                    session::check_text(
-                        "the system name",
-                        &name,
-                        session::MAX_SYSTEM_NAME_CHARS,
-                        false,
-                    ),
-                ),
-                (
-                    1,
-                    session::check_text(
-                        "the description",
-                        &description,
-                        session::MAX_DESCRIPTION_CHARS,
-                        true,
-                    ),
-                ),
-            ];
-            for (field, check) in checks {
-                if let Err(problem) = check {
-                    form.field_error(field, capitalised(&problem.to_string()));
-                    return Vec::new();
-                }
-            }
-            if name.is_empty() {
-                form.field_error(0, "Please give the system a name.");
-                return Vec::new();
-            }
-            vec![Effect::Create { name, description }]
-        }
-        FormKind::OpenPath => {
-            let path = form.value(0);
-            if path.is_empty() {
-                form.field_error(0, "Please give the path of a .secassess.toml file.");
-                return Vec::new();
-            }
-            vec![Effect::Open(PathBuf::from(path))]
-        }
-        FormKind::Folder => {
-            let folder = form.value(0);
-            if folder.is_empty() {
-                form.field_error(0, "Please give the path of a folder.");
-                return Vec::new();
-            }
-            vec![Effect::ShowFolder(PathBuf::from(folder))]
-        }
-        FormKind::Date => {
-            let text = form.value(0);
-            let Some(question) = app.current_question().cloned() else {
-                return Vec::new();
-            };
-            match parse_answer(&question, &text) {
-                Ok(value) => {
-                    app.form = None;
-                    answer(app, &question, value, now)
-                }
-                Err(error) => {
-                    if let Some(form) = app.form.as_mut() {
-                        form.field_error(0, error.to_string());
-                    }
-                    Vec::new()
-                }
-            }
-        }
-        FormKind::Evidence => {
-            let title = form.value(0);
-            let location = form.value(1);
-            let Some(question) = app.current_question().cloned() else {
-                return Vec::new();
-            };
-            if title.is_empty() && location.is_empty() {
-                if let Some(form) = app.form.as_mut() {
-                    form.field_error(0, "Give a document title, a link or a file path.");
-                }
-                return Vec::new();
-            }
-            let title = if title.is_empty() {
-                location.clone()
-            } else {
-                title
-            };
-            let lower = location.to_ascii_lowercase();
-            let is_link = lower.starts_with("https://") || lower.starts_with("http://");
-            if !location.is_empty() && !is_link {
-                // The form stays open until the file has been read: a path that cannot
-                // be read is said next to it, with everything typed still there.
-                return vec![Effect::AttachFile {
-                    question: question.id.clone(),
-                    title,
-                    path: PathBuf::from(location),
-                }];
-            }
-            let evidence = EvidenceRef {
-                title,
-                link: is_link.then_some(location),
-                ..EvidenceRef::default()
-            };
-            app.form = None;
-            answer(app, &question, AnswerValue::Evidence(evidence), now)
-        }
+        FormKind::Date => answering::submit_date(app, now),
+        FormKind::Evidence => answering::submit_evidence(app, now),
     }
 }
 

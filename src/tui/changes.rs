@@ -4,8 +4,10 @@
 //! the assessment is signed off and unchanged since, asks before going on ("signed off by
 //! X on D; changing this will mark the assessment changed since sign-off until it is
 //! reviewed again"; Enter agrees and the key is carried out, Esc leaves it). Also the
-//! open queries shown on opening, the key to the next one, and the system's details form.
-//! Pure, like the rest of `app`.
+//! open queries shown on opening, the key to the next one, and the system's details form;
+//! and the one way a part of `update` changes the open assessment as the current user
+//! (`change`: refused when read-only, re-evaluated, saved). Pure, like the rest of
+//! `app`.
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;

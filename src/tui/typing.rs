@@ -1,8 +1,8 @@
 //! Text being typed: keys and pastes into the open text box (a free-text answer, notes,
 //! a form field, the search query), keeping what was typed, and leaving a box with
 //! something typed in it, which asks first (keep, throw away, back) and never saves or
-//! drops it silently. Also what the choices of the other prompts do. Pure like the rest
-//! of `app`: state in, effects out.
+//! drops it silently (the prompt's answer is carried out by `app`, which can submit any
+//! form). Pure like the rest of `app`: state in, effects out.
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;

@@ -3,8 +3,12 @@
 //! through `text::sanitise` first, so no file can drive the terminal. Text of several
 //! lines (answers, notes, comments, descriptions) keeps its line breaks; the protective
 //! marking in the header is never cut (the system name is shortened instead); times are
-//! shown in the app's time zone with the offset in force at each instant. `popups` draws
-//! what goes over a screen (help, lists, forms, prompts).
+//! shown in the app's time zone with the offset in force at each instant.
+//!
+//! This file draws the frame every screen shares (header, status line, key hints); one
+//! file per screen (`home`, `walkthrough`, `obligations`, `overview`, `findings`) draws
+//! the body, `popups` what goes over a screen (help, lists, forms, prompts), and
+//! `widgets` the pieces they are all drawn with.
 
 mod findings;
 mod home;
