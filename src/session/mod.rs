@@ -11,6 +11,13 @@
 //!
 //! No terminal code here: the front ends decide how to show things. Time is passed in
 //! (`now`), so the session is as testable as the core it wraps.
+//!
+//! This file is the session itself (opening, access, changes, saving) and the lists'
+//! summaries; beside it, `answer_effects` (what an answer started or stopped, and how a
+//! front end says so), `holder` (a lock's holder in words), `typed_text` (what typed
+//! text may go into the record), `evidence` (local evidence files fingerprinted and
+//! looked at again) and `error`. They import each other downwards and never this file;
+//! it re-exports what front ends use, so every name is `session::...`.
 
 mod answer_effects;
 mod error;
