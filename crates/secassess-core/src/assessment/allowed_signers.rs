@@ -29,6 +29,8 @@ use ssh_key::PublicKey;
 pub struct ParseError {
     /// 1-based line number.
     pub line: usize,
+    /// What is wrong with the line, in words: an unknown option, a key that cannot be
+    /// read, an unclosed quote, a time that is not one, ...
     pub problem: String,
 }
 
@@ -41,15 +43,23 @@ pub struct Entry {
     pub principals: String,
     /// `namespaces="..."`: the pattern list of namespaces the key may sign in.
     pub namespaces: Option<String>,
+    /// `valid-after="..."`: the key may sign only at or after this instant (a time
+    /// written without `Z` read in the time zone given to [`AllowedSigners::parse`]).
     pub valid_after: Option<DateTime<Utc>>,
+    /// `valid-before="..."`: the key may sign only at or before this instant; always later
+    /// than `valid_after` when both are given.
     pub valid_before: Option<DateTime<Utc>>,
+    /// `cert-authority`: the key vouches for certificates, so the line never trusts a
+    /// secassess signature, which is made with a plain key.
     pub cert_authority: bool,
+    /// The public key the line lists (its comment dropped).
     pub key: PublicKey,
 }
 
 /// The entries of an allowed-signers file, in file order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AllowedSigners {
+    /// One per line that lists a key; blank and comment lines are left out.
     pub entries: Vec<Entry>,
 }
 
@@ -57,16 +67,27 @@ pub struct AllowedSigners {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trust {
     /// A line lists this key for this principal, in this namespace, valid at that time.
-    Trusted { line: usize },
+    Trusted {
+        /// 1-based number of the first line that allows it.
+        line: usize,
+    },
     /// No line allows it; why, in words ("the key is not in the allowed-signers file",
     /// "line 3 lists the key for bob@example.org, not ivy@example.org", ...).
-    NotAllowed { why: String },
+    NotAllowed {
+        /// Each line listing the key with why it does not allow it, joined by "; ", or
+        /// that no line lists the key.
+        why: String,
+    },
 }
 
 impl AllowedSigners {
     /// Reads the text of an allowed-signers file. Times written without `Z` are read in
     /// `local` (the shell passes `chrono::Local`, as `ssh-keygen` uses the system's time
     /// zone).
+    ///
+    /// Errors: a [`ParseError`] for the first line that cannot be read (bad principals,
+    /// options, key or time, or `valid-before` not after `valid-after`); unlike
+    /// `ssh-keygen`, which skips such a line, nothing is returned then.
     pub fn parse<Tz: TimeZone>(text: &str, local: &Tz) -> Result<AllowedSigners, ParseError> {
         let mut entries = Vec::new();
         for (index, raw) in text.lines().enumerate() {

@@ -25,15 +25,31 @@ pub const HEADER_ACTIONS: [Action; 4] = [
 /// What kind of change an entry records. Stored as its kebab-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// An answer given to a question with no usable answer before. Subject: the question
+    /// id; pin: [`answer_hash`].
     AnswerSet,
+    /// An answer replaced by a different one, or confirmed again for a changed version
+    /// of its question. Subject: the question id; pin: [`answer_hash`].
     AnswerChanged,
+    /// The notes on a question changed. Subject: the question id; pin: [`answer_hash`]
+    /// of the record with its new notes.
     NotesChanged,
+    /// A finding raised. Subject: its id; pin: `findings::finding_hash`.
     FindingCreated,
+    /// Any later change to a finding: its details, treatment, status, a signature added,
+    /// or an outside edit acknowledged (a deletion pins `findings::DELETED_PIN`).
+    /// Subject: its id; pin: `findings::finding_hash`.
     FindingChanged,
+    /// A reviewer accepted or queried an answer, or withdrew a decision. Subject: the
+    /// question id; pin: `review::review_hash`.
     ReviewDecision,
+    /// A reply added to an open query. Subject: the question id; pin:
+    /// `review::review_hash`.
     ReviewComment,
     /// A reviewer closing a query thread.
     ReviewResolved,
+    /// The assessment signed off. Subject: [`super::record::ASSESSMENT_SUBJECT`]; pin:
+    /// `sign_off::sign_off_pin`; `new`: the sign-off statement.
     SignOff,
     /// The assessment was created: pins the system, the assessor, the creation time and
     /// the questionnaire list ([`super::record::header_pin`]).
@@ -47,6 +63,8 @@ pub enum Action {
 }
 
 impl Action {
+    /// The kebab-case name stored in an entry's `action` ("answer-set", "sign-off", ...),
+    /// by which entries are matched.
     pub fn name(self) -> &'static str {
         match self {
             Action::AnswerSet => "answer-set",
@@ -78,6 +96,9 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The hash of what an answer says (value, don't-know, evidence and notes), leaving out
 /// who and when: a review decision is pinned to it, and so is the audit entry that set it.
+/// Lowercase hex SHA-256 of the JSON array `[value, dont_know, evidence, notes]`; the
+/// evidence includes a local file's recorded SHA-256 and size, so re-attaching a changed
+/// file changes the hash.
 pub fn answer_hash(record: &AnswerRecord) -> String {
     let canonical = serde_json::json!([
         record.value,
@@ -89,6 +110,8 @@ pub fn answer_hash(record: &AnswerRecord) -> String {
 }
 
 /// The hash an entry must carry: over its content and the previous entry's hash.
+/// Lowercase hex SHA-256 of the JSON array `[previous_hash, at (RFC 3339), who, action,
+/// subject, old, new, pin]`; the bytes files have always been written with.
 pub fn entry_hash(entry: &AuditEntry) -> String {
     // A JSON array of strings, written straight from a tuple: the same bytes as a
     // `serde_json::json!` array of them, without building a value first (`verify` hashes
@@ -109,16 +132,23 @@ pub fn entry_hash(entry: &AuditEntry) -> String {
 
 /// Details of one change for [`append`].
 pub struct Change<'a> {
+    /// What kind of change it is.
     pub action: Action,
+    /// What it is about: a question id, a finding id, or
+    /// [`super::record::ASSESSMENT_SUBJECT`].
     pub subject: &'a str,
+    /// The value before, in words; empty when there was none.
     pub old: String,
+    /// The value after, in words; empty when there is none.
     pub new: String,
     /// A hash of the subject's content after the change (e.g. [`answer_hash`]), so
     /// `verify` can tell a later edit outside secassess from a recorded one.
     pub pin: String,
 }
 
-/// Appends one entry, chained to the last.
+/// Appends one entry for `change`, made by `who` (recorded as `Name <email>`) at `now`
+/// (kept to the second), chained to the last entry, or to [`GENESIS`] when it is the
+/// first. Only the trail: the caller changes the record and its `updated_at`.
 pub fn append(assessment: &mut Assessment, who: &Person, change: Change<'_>, now: DateTime<Utc>) {
     let previous_hash = assessment
         .audit
@@ -145,10 +175,15 @@ pub fn append(assessment: &mut Assessment, who: &Person, change: Change<'_>, now
 pub struct ChainProblem {
     /// 1-based position of the entry in the file.
     pub entry: usize,
+    /// What is wrong, naming the entry (position, action, subject, time) and what
+    /// happened: edited after it was written, or an entry deleted, inserted or moved
+    /// before it.
     pub problem: String,
 }
 
-/// Checks every link and every hash; reports each entry that does not match.
+/// Checks every link and every hash; reports each entry that does not match, in file
+/// order (empty when the chain is intact). `verify` makes the same checks with what was
+/// expected and found.
 pub fn verify_chain(audit: &[AuditEntry]) -> Vec<ChainProblem> {
     let mut problems = Vec::new();
     let mut expected_previous = GENESIS.to_string();
@@ -177,8 +212,9 @@ pub fn verify_chain(audit: &[AuditEntry]) -> Vec<ChainProblem> {
     problems
 }
 
-/// The last pin recorded for a subject, if any: what the audit trail says its content
-/// should be now.
+/// The last pin recorded for a subject by an entry of one of `actions`, if any: what the
+/// audit trail says its content should be now. A scan from the end; `index::AuditIndex`
+/// answers the same for many subjects.
 pub fn last_pin<'a>(audit: &'a [AuditEntry], subject: &str, actions: &[Action]) -> Option<&'a str> {
     audit
         .iter()

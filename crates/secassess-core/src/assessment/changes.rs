@@ -114,7 +114,16 @@ impl Assessment {
         true
     }
 
-    /// Sets an answer (value, and who and when), keeping any notes already written.
+    /// Sets an answer (value, and who and when), keeping any notes already written and
+    /// the "answer later" mark. Text and evidence titles are recorded in NFC; the
+    /// question's fingerprint is stored with it. Audited as `answer-set` or
+    /// `answer-changed`, pinned to [`audit::answer_hash`]. Saying the same thing again
+    /// records nothing, unless the question changed since it was answered: then it
+    /// confirms the answer for the new version, which is recorded.
+    ///
+    /// Errors: [`AnswerError`](crate::questionnaire::answer::AnswerError) when `value`
+    /// does not fit `question` (the wrong kind, an option it does not have, ...); nothing
+    /// is changed then. The caller checks who may answer (`roles::may_change_answers`).
     pub fn set_answer(
         &mut self,
         question: &Question,
@@ -201,7 +210,9 @@ impl Assessment {
         Ok(())
     }
 
-    /// Sets the free-text notes on a question, answered or not.
+    /// Sets the free-text notes on a question, answered or not (recorded in NFC; a record
+    /// is created for an unanswered question). Audited as `notes-changed`, pinned to the
+    /// record's [`audit::answer_hash`]; the same notes again record nothing.
     pub fn set_notes(&mut self, question_id: &str, notes: &str, who: &Person, now: DateTime<Utc>) {
         let now = timestamp(now);
         let record = self

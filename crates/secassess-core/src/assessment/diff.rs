@@ -19,21 +19,30 @@ use crate::questionnaire::expr::Truth;
 use crate::questionnaire::model::{Catalogue, Level};
 use crate::rules::Status;
 
+/// How one thing differs from the old assessment to the new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {
+    /// Only in the new assessment.
     Added,
+    /// In both, different.
     Changed,
+    /// Only in the old assessment.
     Removed,
 }
 
 /// One answer that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnswerChange {
+    /// The question id.
     pub question: String,
+    /// Whether the answer (or its notes) was added, changed or removed. A record holding
+    /// only an "answer later" mark counts as absent.
     pub change: ChangeKind,
-    /// The value as shown ("Yes", "OFFICIAL-SENSITIVE", "don't know yet", ...).
+    /// The old value as shown ("Yes", "OFFICIAL-SENSITIVE", "don't know yet", ...);
+    /// `None` when there was no answer (nothing, or notes only).
     pub old: Option<String>,
+    /// The new value as shown; `None` when there is no answer (nothing, or notes only).
     pub new: Option<String>,
     /// Set when the notes differ.
     pub notes: Option<(String, String)>,
@@ -42,35 +51,55 @@ pub struct AnswerChange {
 /// One obligation whose status or applicability differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObligationChange {
+    /// The obligation's id from the questionnaires.
     pub id: String,
+    /// Its title from the questionnaires.
     pub title: String,
+    /// MUST, SHOULD, ...
     pub level: Level,
+    /// Its status for the old assessment (recorded approvals applied); `None` when the
+    /// evaluation gave none.
     pub old_status: Option<Status>,
+    /// Its status for the new assessment; `None` when the evaluation gave none.
     pub new_status: Option<Status>,
+    /// Whether it applied to the old assessment (true, false or unknown).
     pub old_applies: Option<Truth>,
+    /// Whether it applies to the new assessment (true, false or unknown).
     pub new_applies: Option<Truth>,
 }
 
 /// One finding that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingChange {
+    /// The finding's id: findings are matched by id.
     pub id: String,
+    /// Its title, as the new assessment has it (the old one's when removed).
     pub title: String,
+    /// Added, changed or removed.
     pub change: ChangeKind,
+    /// Its status in the old assessment; `None` when added.
     pub old_status: Option<FindingStatus>,
+    /// Its status in the new assessment; `None` when removed.
     pub new_status: Option<FindingStatus>,
     /// Anything other than the status differs (plan, acceptance, owner, ...).
     pub details_changed: bool,
 }
 
+/// Everything that differs between two assessments, as `secassess diff` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Diff {
+    /// Answers and notes that differ, in walking order, then those to questions the
+    /// questionnaires do not have (by id).
     pub answers: Vec<AnswerChange>,
+    /// Obligations whose status or applicability differs, in questionnaire order.
     pub obligations: Vec<ObligationChange>,
+    /// Findings changed or removed, in the old register's order, then those added, in
+    /// the new register's order.
     pub findings: Vec<FindingChange>,
 }
 
 impl Diff {
+    /// Nothing differs.
     pub fn is_empty(&self) -> bool {
         self.answers.is_empty() && self.obligations.is_empty() && self.findings.is_empty()
     }
@@ -233,6 +262,7 @@ pub fn diff(old: &Assessment, new: &Assessment, catalogue: &Catalogue) -> Diff {
 pub struct EntryRef {
     /// 1-based position in the audit trail.
     pub position: usize,
+    /// The entry as stored (its fields flattened into the JSON object).
     #[serde(flatten)]
     pub entry: AuditEntry,
 }
@@ -240,14 +270,17 @@ pub struct EntryRef {
 /// What was recorded after the last sign-off of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SinceSignOff {
+    /// Who signed off, as `Name <email>`.
     pub signed_by: String,
+    /// When they signed off (UTC, to the second).
     pub signed_at: DateTime<Utc>,
     /// The content differs from what was signed off.
     pub changed: bool,
     /// Questions whose answer or notes were changed after the sign-off, in the order
     /// first changed.
     pub answers_changed: Vec<String>,
-    /// Review decisions made on an answer that has changed since.
+    /// Question ids, sorted, of review decisions made on an answer that has changed since
+    /// (evidence files are not looked at here).
     pub stale_reviews: Vec<String>,
     /// Every audit entry after the sign-off.
     pub entries: Vec<EntryRef>,

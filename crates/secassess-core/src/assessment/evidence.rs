@@ -18,11 +18,19 @@ use crate::questionnaire::answer::EvidenceRef;
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum FileState {
     /// A file with this content (SHA-256 in hex) and size in bytes.
-    Present { sha256: String, size: u64 },
+    Present {
+        /// SHA-256 of the file's bytes, in hex (compared without regard to case).
+        sha256: String,
+        /// The file's size in bytes.
+        size: u64,
+    },
     /// No file at that path.
     Missing,
     /// There is something, but it could not be read (permissions, a folder, ...).
-    Unreadable { reason: String },
+    Unreadable {
+        /// Why, in the shell's words.
+        reason: String,
+    },
 }
 
 /// The files found, by the path exactly as recorded in the assessment. A path that is
@@ -39,11 +47,16 @@ pub struct EvidenceFiles {
 pub enum Drift {
     /// Different content (or size) from what was attached.
     Changed {
+        /// SHA-256 (hex) of the file now.
         sha256: String,
+        /// Its size now, in bytes.
         size: u64,
     },
+    /// No file at the recorded path any more.
     Missing,
+    /// Something is at the recorded path, but it could not be read.
     Unreadable {
+        /// Why, as the shell found it.
         reason: String,
     },
 }
@@ -72,6 +85,8 @@ impl EvidenceFiles {
         self.files.insert(path.to_string(), state);
     }
 
+    /// What was found at `path` (as written in the assessment); `None` when it was not
+    /// checked.
     pub fn get(&self, path: &str) -> Option<&FileState> {
         self.files.get(path)
     }

@@ -22,22 +22,39 @@ pub enum FormatError {
     #[error(
         "{path} is {size} bytes, larger than any assessment ({MAX_ASSESSMENT_BYTES} bytes at most)"
     )]
-    TooLarge { path: PathBuf, size: u64 },
+    TooLarge {
+        /// The file's name as the caller gave it, for the message.
+        path: PathBuf,
+        /// The text's size in bytes.
+        size: u64,
+    },
     /// Not valid TOML, or not a valid assessment, at `line`:`column` (1-based).
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
+        /// The file's name as the caller gave it, for the message.
         path: PathBuf,
+        /// 1-based line.
         line: usize,
+        /// 1-based column, in characters.
         column: usize,
+        /// What is wrong: the TOML parser's words, or secassess's (no `schema_version`,
+        /// nesting too deep, empty file, ...).
         message: String,
     },
     /// Written by a newer secassess (`found` is above [`SCHEMA_VERSION`]).
     #[error("{path} was written by a newer secassess (schema version {found})")]
-    NewerSchema { path: PathBuf, found: u32 },
+    NewerSchema {
+        /// The file's name as the caller gave it, for the message.
+        path: PathBuf,
+        /// The `schema_version` in the file.
+        found: u32,
+    },
     /// An older format whose migration failed.
     #[error("{path}: {source}")]
     Migration {
+        /// The file's name as the caller gave it, for the message.
         path: PathBuf,
+        /// Why the migration failed.
         source: migrate::MigrationError,
     },
 }
@@ -74,7 +91,11 @@ pub struct Decoded {
     pub complete: bool,
 }
 
-/// The text secassess writes for an assessment.
+/// The text secassess writes for an assessment: a comment saying what the file is, the
+/// record as TOML, and [`END_MARKER`] as the last line (LF line endings).
+///
+/// Errors: the TOML serialiser's, which a record read or built by secassess does not
+/// give.
 pub fn encode(assessment: &Assessment) -> Result<String, toml::ser::Error> {
     let body = toml::to_string(assessment)?;
     let mut text = String::with_capacity(HEADER.len() + body.len() + END_MARKER.len() + 2);
@@ -89,7 +110,14 @@ pub fn encode(assessment: &Assessment) -> Result<String, toml::ser::Error> {
 }
 
 /// Parses the text of an assessment file with the real migration steps. `path` is only
-/// used in error messages.
+/// used in error messages. Returns the assessment at [`SCHEMA_VERSION`], with the
+/// version found, the migrations applied and whether the file was complete.
+///
+/// Errors: [`FormatError::TooLarge`] above [`MAX_ASSESSMENT_BYTES`];
+/// [`FormatError::Invalid`] for nesting deeper than [`MAX_NESTING`], an empty file, text
+/// that is not TOML, a missing or malformed `schema_version`, a field that is unknown,
+/// missing or of the wrong type (also after migrating); [`FormatError::NewerSchema`];
+/// [`FormatError::Migration`].
 pub fn decode(path: &Path, text: &str) -> Result<Decoded, FormatError> {
     decode_with(path, text, migrate::STEPS)
 }

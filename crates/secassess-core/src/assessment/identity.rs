@@ -1,4 +1,4 @@
-//! Who is using the tool: reading "Name <email>" as typed on the command line, checking a
+//! Who is using the tool: reading `Name <email>` as typed on the command line, checking a
 //! self-declared identity, and choosing between the places one can come from (the `--as`
 //! flag, the `SECASSESS_*` environment variables, the saved config file).
 //!
@@ -17,17 +17,45 @@ use crate::text::is_unsafe_control;
 /// pasted paragraph out of every answer record.
 pub const MAX_FIELD_CHARS: usize = 200;
 
+/// Why a self-declared identity was refused before anything was recorded with it. Each
+/// names where the identity came from, so the message says which setting to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentityError {
+    /// No name: empty, white space, or only an e-mail in angle brackets.
     #[error("{source_name}: the name is empty; write it as \"Jane Smith <jane.smith@nhs.net>\"")]
-    EmptyName { source_name: String },
+    EmptyName {
+        /// Where the identity came from, as the message names it ("--as",
+        /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
+        source_name: String,
+    },
+    /// Angle brackets that do not make `Name <email>`: an unclosed `<`, a `>` with no
+    /// `<`, text after the `>`, or more than one pair.
     #[error("{source_name}: '{text}' is not of the form \"Name <email>\", e.g. \"Jane Smith <jane.smith@nhs.net>\"")]
-    Malformed { source_name: String, text: String },
+    Malformed {
+        /// Where the identity came from, as the message names it ("--as",
+        /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
+        source_name: String,
+        /// The text as given, trimmed.
+        text: String,
+    },
+    /// An e-mail address without exactly one `@` with text either side, or with white
+    /// space in it.
     #[error("{source_name}: '{email}' does not look like an email address (it needs one @ with text either side)")]
-    BadEmail { source_name: String, email: String },
+    BadEmail {
+        /// Where the identity came from, as the message names it ("--as",
+        /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
+        source_name: String,
+        /// The e-mail address as given.
+        email: String,
+    },
+    /// A name, role or e-mail address longer than [`MAX_FIELD_CHARS`] characters, or
+    /// holding control characters (tabs and line breaks included).
     #[error("{source_name}: the {field} contains control characters or is longer than {MAX_FIELD_CHARS} characters; type it again")]
     BadText {
+        /// Where the identity came from, as the message names it ("--as",
+        /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
+        /// Which part: "name", "role" or "email".
         field: &'static str,
     },
 }
@@ -35,21 +63,33 @@ pub enum IdentityError {
 /// Where an identity came from, so messages can say which setting to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentitySource {
+    /// The `--as "Name <email>"` flag.
     Flag,
+    /// `SECASSESS_NAME`, with `SECASSESS_EMAIL` and `SECASSESS_ROLE`.
     Environment,
+    /// The identity saved in the user's config file (asked for once), with
+    /// `SECASSESS_EMAIL` or `SECASSESS_ROLE` overriding its field when set.
     ConfigFile,
 }
 
 /// The identity environment variables, as read by the shell (`None` when unset or empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdentityEnv {
+    /// `SECASSESS_NAME`: when set, this identity is used instead of the saved one.
     pub name: Option<String>,
+    /// `SECASSESS_EMAIL`: the e-mail address with `SECASSESS_NAME`, or in place of the
+    /// saved identity's.
     pub email: Option<String>,
+    /// `SECASSESS_ROLE`: the role of whichever identity is used, `--as` included.
     pub role: Option<String>,
 }
 
-/// Reads "Jane Smith <jane.smith@nhs.net>", or just "Jane Smith". `source_name` says
-/// where the text came from ("--as", "SECASSESS_NAME") for the error message.
+/// Reads "Jane Smith <jane.smith@nhs.net>", or just "Jane Smith", into a [`Person`] with
+/// no role (name and e-mail trimmed, in NFC). `source_name` says where the text came
+/// from ("--as", "SECASSESS_NAME") for the error message.
+///
+/// Errors: [`IdentityError::Malformed`] for misplaced angle brackets, then any error of
+/// [`check_person`].
 pub fn parse_signature(text: &str, source_name: &str) -> Result<Person, IdentityError> {
     let text = text.trim();
     let malformed = || IdentityError::Malformed {
@@ -85,6 +125,9 @@ pub fn parse_signature(text: &str, source_name: &str) -> Result<Person, Identity
 
 /// Checks a self-declared identity before it is written into answer records: a name, an
 /// email that at least looks like one (when given), and no terminal control characters.
+///
+/// Errors: [`IdentityError::BadText`] (checked first, name, role, then e-mail),
+/// [`IdentityError::EmptyName`], [`IdentityError::BadEmail`].
 pub fn check_person(person: &Person, source_name: &str) -> Result<(), IdentityError> {
     let bad_text = |field| IdentityError::BadText {
         source_name: source_name.to_string(),
@@ -129,7 +172,7 @@ fn looks_like_email(email: &str) -> bool {
     }
 }
 
-/// Whether two recorded identities ("Name <email>", or a name alone, as written in answer,
+/// Whether two recorded identities (`Name <email>`, or a name alone, as written in answer,
 /// review and audit records) are the same person: by email address (trimmed,
 /// case-insensitive) when both have one, by name only when one of them has none. Names
 /// are compared in one Unicode form (NFKC), case-insensitively, with runs of white space
@@ -151,7 +194,7 @@ pub fn same(a: &Person, b: &Person) -> bool {
     same_person(&a.signature(), &b.signature())
 }
 
-/// "Name <email>" into its name and (non-empty) email, leniently: whatever a file holds.
+/// `Name <email>` into its name and (non-empty) email, leniently: whatever a file holds.
 fn split_signature(text: &str) -> (&str, Option<&str>) {
     let text = text.trim();
     match (text.rfind('<'), text.strip_suffix('>')) {
@@ -177,7 +220,11 @@ fn fold(text: &str) -> String {
 /// `SECASSESS_EMAIL`), then the saved config. `SECASSESS_ROLE` and `SECASSESS_EMAIL`
 /// override the matching field of the saved identity; the saved role is used with `--as`
 /// only when it names the same person, so one person's role is never put on another.
-/// `Ok(None)` means nobody is configured yet.
+/// `Ok(None)` means nobody is configured yet; otherwise the person (in NFC) and where it
+/// came from.
+///
+/// Errors: the [`IdentityError`] of the identity chosen, whose `source_name` names the
+/// flag, the environment variables or the saved identity.
 pub fn resolve(
     flag: Option<&str>,
     env: &IdentityEnv,

@@ -69,6 +69,7 @@ pub struct FindingIds<'a> {
 }
 
 impl<'a> FindingIds<'a> {
+    /// Counts the ids of `findings` in one pass.
     pub fn new(findings: &'a [Finding]) -> Self {
         let mut counts = HashMap::with_capacity(findings.len());
         for f in findings {
@@ -95,6 +96,7 @@ pub struct ProblemsByFinding<'a> {
 }
 
 impl<'a> ProblemsByFinding<'a> {
+    /// Groups `problems` by the finding each names, in one pass, keeping their order.
     pub fn new(problems: &'a [ConsistencyProblem]) -> Self {
         let mut by_id: HashMap<&'a str, Vec<&'a ConsistencyProblem>> = HashMap::new();
         for p in problems {

@@ -13,9 +13,13 @@ use toml::{Table, Value};
 /// One step: turns a table at `from` into a table at `from + 1`.
 #[derive(Debug, Clone, Copy)]
 pub struct Step {
+    /// The `schema_version` it reads; it leaves the table at `from + 1` ([`migrate`] sets
+    /// the number).
     pub from: u32,
     /// What changed, for the message shown when a file is migrated.
     pub describe: &'static str,
+    /// The change, made on the raw TOML table of the whole file. `Err` says, in words,
+    /// why the file cannot be migrated (see [`MigrationError::StepFailed`]).
     pub apply: fn(&mut Table) -> Result<(), String>,
 }
 
@@ -117,17 +121,37 @@ fn pin_header_v2(table: &mut Table) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a file in an older format could not be brought up to the current one. What the
+/// caller holds is left as it was.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MigrationError {
+    /// No step reads one of the versions on the way: the file is older than any format
+    /// this build migrates from.
     #[error("schema_version {found} is older than any format this build can read (it can migrate from version {oldest} on)")]
-    NoPath { found: u32, oldest: u32 },
+    NoPath {
+        /// The `schema_version` in the file.
+        found: u32,
+        /// The oldest version a step reads (the target when there are no steps).
+        oldest: u32,
+    },
+    /// A step refused the file, for example a format 2 file carrying signatures, which
+    /// format 2 never had.
     #[error("migrating from schema version {from} to {}: {message}", from + 1)]
-    StepFailed { from: u32, message: String },
+    StepFailed {
+        /// The version the failing step reads.
+        from: u32,
+        /// What the step found wrong, and what to do.
+        message: String,
+    },
 }
 
 /// Applies the steps from `found` up to `target`, setting `schema_version` after each, and
-/// returns what each applied step changed. The table is left untouched on error, so a
-/// failed migration never half-changes what the caller holds.
+/// returns what each applied step changed ([`Step::describe`], oldest first). The table
+/// is left untouched on error, so a failed migration never half-changes what the caller
+/// holds.
+///
+/// Errors: [`MigrationError::NoPath`] when `steps` has no step from some version between
+/// `found` and `target`; [`MigrationError::StepFailed`] when a step refuses the table.
 pub fn migrate(
     table: &mut Table,
     found: u32,

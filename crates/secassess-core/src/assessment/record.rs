@@ -34,9 +34,19 @@ pub const ASSESSMENT_SUBJECT: &str = "assessment";
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// Their name as declared (`--as`, `SECASSESS_NAME` or the saved identity), in NFC;
+    /// never empty for someone acting ([`super::identity::check_person`]).
     pub name: String,
+    /// Their part in the organisation as they gave it, free text ("Project lead",
+    /// "Information Governance lead", "Business owner"); may be empty. Not part of
+    /// `Name <email>`, so pinned separately where it matters: the assessor's by
+    /// [`header_pin`], a sign-off's by its audit pin, a decider's by any SSH-signed
+    /// statement.
     #[serde(default)]
     pub role: String,
+    /// Their e-mail address, or empty. When both sides have one, it is what
+    /// [`super::identity::same_person`] compares (case-insensitively), and it is the
+    /// principal an allowed-signers file must list for their SSH key.
     #[serde(default)]
     pub email: String,
 }
@@ -52,10 +62,16 @@ impl Person {
     }
 }
 
+/// The IT system or service being assessed, as the assessor described it: the `[system]`
+/// table of the file. Pinned by the audit trail ([`header_pin`]); changed only through
+/// `Assessment::set_system`, which records the change.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct System {
+    /// The system's name ("Ward rota"), in NFC: shown on the pack's cover and in every
+    /// list, and part of every SSH-signed statement.
     pub name: String,
+    /// A one-line description of what the system does, in NFC; may be empty.
     #[serde(default)]
     pub description: String,
 }
@@ -95,8 +111,13 @@ pub(crate) fn says_the_same(a: &AnswerRecord, b: &AnswerRecord) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionnaireRef {
+    /// The questionnaire's `id` from its TOML file, e.g. `profile`.
     pub id: String,
+    /// The questionnaire's `version` from its TOML file, as written there (e.g. "2.0.0").
     pub version: String,
+    /// SHA-256 (lowercase hex) of the questionnaire file's text as loaded, so an edit that
+    /// kept the version number still shows as a change. Empty in files written before it
+    /// was recorded; an empty hash is never reported as a change.
     #[serde(default)]
     pub sha256: String,
     /// The question ids this version had when the assessment was answered against it, so
@@ -110,7 +131,11 @@ pub struct QuestionnaireRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum StoredValue {
+    /// `value = "..."`: "yes" or "no" for a yes/no question, the option's value for a
+    /// single choice, the text of a free-text answer, or a date as `YYYY-MM-DD`.
     One(String),
+    /// `value = ["...", ...]`: the option values of a multiple-choice answer, in the order
+    /// given.
     Many(Vec<String>),
 }
 
@@ -159,10 +184,19 @@ pub struct AnswerRecord {
     /// Absent for "don't know yet" and for evidence-only answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<StoredValue>,
+    /// Answered "don't know yet": `value` and `evidence` are then absent. A reviewer
+    /// cannot accept it, and it blocks sign-off until answered. Left out of the file when
+    /// false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub dont_know: bool,
+    /// The answer to an evidence question: a document title, a link, or a local file's
+    /// path with its SHA-256 (hex) and size in bytes as recorded when it was attached.
+    /// `None` for other questions and until answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceRef>,
+    /// Free-text notes on the question, in NFC; empty when none. They may exist without
+    /// an answer, survive a change of answer, and are audited on their own
+    /// (`notes-changed`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     /// "Answer later": the user wants to come back to it.
@@ -172,7 +206,12 @@ pub struct AnswerRecord {
     /// changed question marks its answer for re-confirmation.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub question_fingerprint: String,
+    /// Who last set the answer, as `Name <email>` ([`Person::signature`]); for a record
+    /// holding only notes or an "answer later" mark, who first wrote them. `verify`
+    /// checks it against the audit entry that set the answer.
     pub answered_by: String,
+    /// When the answer was last set (UTC, to the second); checked by `verify` against
+    /// the time of the audit entry that set it.
     pub answered_at: DateTime<Utc>,
 }
 
@@ -180,45 +219,93 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// How serious a finding is, as judged by whoever raised or last edited it; stored in
+/// lowercase (`severity = "high"`). Ordered from `Low` to `Critical`. What each means is
+/// `findings::SEVERITY_RUBRIC`, shown when choosing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Good practice not followed, with little direct risk.
     Low,
+    /// A SHOULD obligation not met, or a weakness that needs other failures first
+    /// (the default for a finding from a SHOULD obligation).
     Medium,
+    /// A MUST obligation not met, or a weakness likely to be exploited (the default for
+    /// a finding from a MUST obligation).
     High,
+    /// Could expose OFFICIAL-SENSITIVE information or give an attacker control now.
     Critical,
 }
 
+/// Where a finding stands in its treatment; stored in kebab-case
+/// (`status = "mitigation-planned"`). The Base requirements say "any discovered issues
+/// must be formally documented with either a mitigation plan or a sign-off of the risk
+/// by the business owner". A status needs the record behind it (a plan for "mitigation
+/// planned", an acceptance for "risk accepted", ...): `findings` refuses a change that
+/// lacks it and reports a file edited to lack it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingStatus {
+    /// Raised, with no treatment recorded yet: it treats nothing and blocks sign-off.
     Open,
+    /// A mitigation plan (actions, owner, target date) is recorded and not yet done; it
+    /// treats the gap while the plan has an owner and its target date has not passed.
     MitigationPlanned,
+    /// The plan's actions are done: the plan has a completion date and evidence.
     Mitigated,
+    /// The business owner has signed off the risk (`acceptance`); it treats the gap until
+    /// the acceptance's review date passes, except for an obligation whose standard routes
+    /// exceptions through a named approver (then only an `exception` or a mitigation
+    /// does).
     RiskAccepted,
+    /// Escalated to a directorate or organisation risk owner, named in `owner` ("Risks may
+    /// be escalated to organisation level if needed"); it treats the gap only once a
+    /// decision (a risk acceptance) is recorded at that level.
     Escalated,
+    /// No longer a gap. Refused while an obligation it is about still applies and is not
+    /// met.
     Closed,
 }
 
+/// How a finding's gap will be closed: the "mitigation plan" of the Base requirements.
+/// Dates are calendar dates (`YYYY-MM-DD`, no time zone), compared with the `today` the
+/// caller passes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MitigationPlan {
+    /// What will be done, free text.
     pub actions: String,
+    /// Who is responsible for doing it; a plan without one treats nothing.
     pub owner: String,
+    /// When the actions are due. Once it has passed with no `completed_on`, the plan is
+    /// overdue and no longer treats the gap.
     pub target_date: NaiveDate,
+    /// When the actions were completed; `None` until then. Never in the future when
+    /// recorded; required for the status "mitigated".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_on: Option<NaiveDate>,
+    /// What shows the actions were done (a document, link or local file with its SHA-256
+    /// and size); required for the status "mitigated". A local file that changes
+    /// afterwards blocks sign-off and marks a sign-off changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceRef>,
 }
 
-/// The business owner's sign-off of a risk.
+/// The business owner's sign-off of a risk: the Base requirements' "sign-off of the risk
+/// by the business owner". Recorded by whoever runs the command, naming the person who
+/// decided; only their own SSH signature proves it was them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskAcceptance {
+    /// The business owner who accepted the risk: a name and a role are required.
     pub accepted_by: Person,
+    /// The date they accepted it; never in the future when recorded.
     pub accepted_on: NaiveDate,
+    /// Why they accept the risk, in their words; required.
     pub rationale: String,
+    /// When the acceptance must be looked at again: after `accepted_on`, and in the
+    /// future when recorded. Once it has passed the acceptance is overdue and treats
+    /// nothing.
     pub review_date: NaiveDate,
     /// The business owner's own SSH signature over it, when they recorded it themselves
     /// with their key (see `signature`).
@@ -230,8 +317,13 @@ pub struct RiskAcceptance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExceptionApproval {
+    /// Who approved it, for the approver the standard names (for example the NHS England
+    /// Cyber Security team, for "Where exceptions are identified, they MUST be reviewed and
+    /// pre-approved by the NHS England Cyber Security team"); a name is required.
     pub approved_by: Person,
+    /// The approver's reference for the approval (a ticket or letter number); required.
     pub reference: String,
+    /// The date it was approved; never in the future when recorded.
     pub approved_on: NaiveDate,
     /// The approver's own SSH signature over it (see `signature`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,8 +331,8 @@ pub struct ExceptionApproval {
 }
 
 /// An SSH signature over a sign-off, a risk acceptance or an exception approval, as
-/// `ssh-keygen -Y sign -n secassess` makes it: an SSHSIG block over the statement
-/// `signature::statement` writes (the exact bytes are documented there). Stored with
+/// `ssh-keygen -Y sign -n secassess` makes it: an SSHSIG block over a
+/// `signature::Statement` (the exact bytes are documented in `signature`). Stored with
 /// the key and what was signed, so a reader can check it with `ssh-keygen -Y verify`.
 /// Never holds anything secret: the private key and its passphrase are never written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,45 +353,81 @@ pub struct SshSignature {
     pub sshsig: String,
 }
 
+/// One entry of the findings register (`[[findings]]`): a gap the assessment found
+/// (usually an obligation not met) or an issue raised by hand, and how it is treated.
+/// Every change through secassess is audited with the finding's hash
+/// (`findings::finding_hash`) as its pin, so an edit in a text editor is reported and
+/// the finding treats nothing until it is acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// "F-001", ...: given by `findings::next_id`, never reused, and the audit subject
+    /// of the finding's entries. Two findings with one id are a `verify` problem and
+    /// neither can be changed.
     pub id: String,
+    /// One line saying what is wrong, in NFC.
     pub title: String,
+    /// Ids of the obligations it is about (the questionnaires' `[[obligations]]` ids); a
+    /// finding treats only these. Empty for an issue raised by hand.
     #[serde(default)]
     pub obligations: Vec<String>,
+    /// Ids of the questions it is about: for a finding raised from an obligation, the
+    /// questions that decide it.
     #[serde(default)]
     pub questions: Vec<String>,
+    /// More detail, free text in NFC; may be empty.
     #[serde(default)]
     pub description: String,
+    /// How serious it is.
     pub severity: Severity,
+    /// Who owns the finding; once escalated, the risk owner it was escalated to, as
+    /// `Name <email> (Role)`. May be empty otherwise.
     #[serde(default)]
     pub owner: String,
+    /// Where its treatment stands.
     pub status: FindingStatus,
+    /// Who raised it, as `Name <email>`.
     pub raised_by: String,
+    /// When it was raised (UTC, to the second).
     pub raised_at: DateTime<Utc>,
+    /// When it last changed through secassess (UTC, to the second).
     pub updated_at: DateTime<Utc>,
+    /// The mitigation plan; `None` until one is recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigation: Option<MitigationPlan>,
+    /// The business owner's risk acceptance; `None` until one is recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<RiskAcceptance>,
+    /// A pre-approved exception; `None` unless recorded, and only allowed on a finding
+    /// linked to an obligation whose standard names who approves exceptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<ExceptionApproval>,
 }
 
+/// A reviewer's decision on one answer; stored in kebab-case (`decision = "query"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewDecision {
+    /// No decision: never reviewed, or an earlier decision withdrawn.
     NotReviewed,
+    /// The reviewer accepts the answer as it was when decided (`Review::answer_hash`); it
+    /// counts only while the answer and its local evidence file are unchanged.
     Accepted,
+    /// The reviewer asked about the answer (the question is in the thread). Open until
+    /// resolved; even then the answer still needs accepting before sign-off.
     Query,
 }
 
+/// One message in a review's query thread: a reviewer's query or a reply to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Comment {
+    /// Who wrote it, as `Name <email>`.
     pub author: String,
+    /// When it was written (UTC, to the second).
     pub at: DateTime<Utc>,
+    /// The message: trimmed, in NFC, at most `review::MAX_COMMENT_CHARS` characters, no
+    /// control characters.
     pub text: String,
 }
 
@@ -307,12 +435,22 @@ pub struct Comment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// The latest decision.
     pub decision: ReviewDecision,
+    /// `audit::answer_hash` (hex SHA-256) of the answer the decision was made on; the
+    /// decision is stale once the answer no longer hashes to it.
     pub answer_hash: String,
+    /// Who made the latest decision, as `Name <email>`.
     pub reviewer: String,
+    /// When the latest decision was made (UTC, to the second).
     pub decided_at: DateTime<Utc>,
+    /// The query thread, oldest first; empty when the answer was never queried. Kept
+    /// after the answer is accepted. Conversation, not content: the sign-off's content
+    /// hash leaves it out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thread: Vec<Comment>,
+    /// The query thread is closed: resolved by the reviewer, or ended by accepting the
+    /// answer. False while a query is open, and when there has been none.
     #[serde(default, skip_serializing_if = "is_false")]
     pub resolved: bool,
 }
@@ -323,10 +461,20 @@ pub struct Review {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignOff {
+    /// The reviewer who signed off: never the project lead, nor anyone who gave one of
+    /// the answers signed off. Their role is pinned by the sign-off's audit entry.
     pub signed_by: Person,
+    /// When it was signed off (UTC, to the second).
     pub signed_at: DateTime<Utc>,
+    /// What the reviewer says they reviewed and accept (`sign_off::STANDARD_STATEMENT`
+    /// unless they wrote their own): trimmed, in NFC, at most
+    /// `review::MAX_COMMENT_CHARS` characters.
     pub statement: String,
+    /// `sign_off::content_hash` when signed (hex SHA-256): the sign-off holds only while
+    /// the assessment still hashes to it.
     pub content_hash: String,
+    /// The reviewer's SSH signature over the sign-off; `None` when signed off without a
+    /// key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<SshSignature>,
 }
@@ -335,48 +483,84 @@ pub struct SignOff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEntry {
+    /// When the change was made (UTC, to the second).
     pub at: DateTime<Utc>,
+    /// Who made it, as `Name <email>` as they declared themselves
+    /// (`migrate::MIGRATION_ACTOR` for a format migration).
     pub who: String,
+    /// What kind of change: an `audit::Action` name such as `answer-set`.
     pub action: String,
+    /// What changed: a question id, a finding id, or [`ASSESSMENT_SUBJECT`] for the
+    /// assessment as a whole.
     pub subject: String,
+    /// The value before, in words; empty when there was none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub old: String,
+    /// The value after, in words (the answer as shown, a query's text, the sign-off
+    /// statement); empty when there is none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub new: String,
-    /// Hash of the subject's content after the change (see `audit::answer_hash`).
+    /// Hash of the subject's content after the change, which `verify` compares with the
+    /// file: `audit::answer_hash` for an answer or its notes, `review::review_hash` for a
+    /// review, `findings::finding_hash` for a finding, [`header_pin`] for the assessment's
+    /// details, `sign_off::sign_off_pin` for a sign-off.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pin: String,
+    /// The `hash` of the entry before; `audit::GENESIS` (64 zeros) for the first.
     pub previous_hash: String,
+    /// `audit::entry_hash` of this entry (hex SHA-256 over `previous_hash` and every field
+    /// above), so editing, deleting or moving an entry breaks the chain.
     pub hash: String,
 }
 
-/// One assessment, exactly as stored.
+/// One assessment, exactly as stored: the whole of one `*.secassess.toml` file (its text
+/// is [`super::format`]'s business).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
+    /// The file format version: [`SCHEMA_VERSION`] once read (older files are migrated in
+    /// memory, see `format::decode`).
     pub schema_version: u32,
+    /// The system assessed.
     pub system: System,
+    /// The project lead: who created the assessment (`roles::Role::ProjectLead`). Pinned by
+    /// the audit trail ([`header_pin`]).
     pub assessor: Person,
+    /// When it was created (UTC, to the second); pinned by the audit trail.
     pub created_at: DateTime<Utc>,
+    /// When it last changed (UTC, to the second): `verify` requires the time of the last
+    /// audit entry. An "answer later" mark, which is not audited, leaves it alone.
     pub updated_at: DateTime<Utc>,
+    /// The questionnaire versions it follows: those loaded when it was created, or when
+    /// an upgrade was last accepted. Pinned by the audit trail.
     #[serde(default)]
     pub questionnaires: Vec<QuestionnaireRef>,
     /// Where the walkthrough was left, so reopening resumes there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_question: Option<String>,
+    /// Answers by question id, including records holding only notes or an "answer
+    /// later" mark, and answers to questions the questionnaires no longer have (kept and
+    /// reported, never dropped).
     #[serde(default)]
     pub answers: BTreeMap<String, AnswerRecord>,
+    /// The findings register, in the order raised.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// Review decisions and query threads, by question id.
     #[serde(default)]
     pub reviews: BTreeMap<String, Review>,
+    /// The sign-off; `None` until signed off. A new sign-off replaces the previous one
+    /// (both stay in the audit trail).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_off: Option<SignOff>,
+    /// The hash-chained audit trail, oldest first; only ever appended to.
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
 }
 
 /// Timestamps are kept to the second: finer precision is noise in a document people read.
+/// Returns `now` with its fraction of a second dropped (truncated, not rounded); every
+/// recording function stamps what it records with this.
 pub fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now.trunc_subsecs(0)
 }
@@ -419,7 +603,8 @@ pub fn header_pin(a: &Assessment) -> String {
         .join(" ")
 }
 
-/// The fields of a [`header_pin`] (or any "key=value key=value" pin), in order.
+/// The fields of a [`header_pin`] (or any "key=value key=value" pin), in order, as
+/// (key, value); a part without `=` is skipped.
 pub fn pin_fields(pin: &str) -> Vec<(&str, &str)> {
     pin.split_whitespace()
         .filter_map(|part| part.split_once('='))
@@ -491,10 +676,16 @@ impl Assessment {
 /// Why one stored answer could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerProblem {
+    /// The question id the stored answer is filed under.
     pub question: String,
+    /// What is wrong and what to do, in words ("answer to 'x' ... does not fit a yes/no
+    /// question; answer it again"), ids shortened for display.
     pub problem: String,
 }
 
+/// What an assessment records of the loaded questionnaires, in load order: each one's
+/// id, version, SHA-256 (hex) of its file and its question ids in section order. Stored
+/// when an assessment is created and when a questionnaire upgrade is accepted.
 pub fn questionnaire_refs(catalogue: &Catalogue) -> Vec<QuestionnaireRef> {
     catalogue
         .questionnaires

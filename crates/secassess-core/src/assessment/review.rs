@@ -49,37 +49,76 @@ pub const REVIEW_ACTIONS: [Action; 3] = [
 /// Why a review change was refused. Nothing is changed when one is returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewError {
+    /// A decision on a question with no answer (nothing, or only notes or an "answer
+    /// later" mark).
     #[error("'{question}' has no answer to review yet; the project lead answers it first (secassess open FILE)")]
-    NotAnswered { question: String },
+    NotAnswered {
+        /// The question id.
+        question: String,
+    },
+    /// Accepting or querying an answer the decider gave ([`same_person`]): nobody reviews
+    /// their own answer. Withdrawing a decision is not refused.
     #[error("the current answer to '{question}' was given by {who}, who cannot also review it; ask another person to review it, acting as themselves (--as)")]
-    OwnAnswer { question: String, who: String },
+    OwnAnswer {
+        /// The question id.
+        question: String,
+        /// Who gave the answer, as recorded (`Name <email>`).
+        who: String,
+    },
+    /// Accepting an answer of "don't know yet".
     #[error("'{question}' is answered \"don't know yet\", which cannot be accepted; query it, or the project lead answers it first")]
-    DontKnow { question: String },
+    DontKnow {
+        /// The question id.
+        question: String,
+    },
+    /// Accepting an answer whose local evidence file has changed, gone or become
+    /// unreadable since it was attached, as the shell found it.
     #[error("the evidence file of '{question}' {what} since it was attached, so it cannot be accepted as it stands; the project lead attaches it again, then it can be reviewed")]
     EvidenceChanged {
+        /// The question id.
         question: String,
+        /// How the file differs, in [`super::evidence::Drift::verb`]'s words ("changed",
+        /// "is missing", "could not be read").
         what: &'static str,
     },
     /// The person's part in the assessment does not allow this (see [`super::roles`]).
     #[error("{0}")]
     Role(String),
+    /// A reply to, or the resolving of, a query on a question that has none open.
     #[error("there is no open query on '{question}' to {what}; `secassess review FILE --only queried` lists the queries")]
     NoOpenQuery {
+        /// The question id.
         question: String,
+        /// The action refused, as it reads after "to": "reply to" or "resolve".
         what: &'static str,
     },
+    /// A query, reply or sign-off statement that is empty once trimmed.
     #[error("{what} is empty; {fix}")]
     Empty {
+        /// What was empty: "the query", "the reply" or "the sign-off statement".
         what: &'static str,
+        /// What to write instead.
         fix: &'static str,
     },
+    /// A query, reply or sign-off statement longer than [`MAX_COMMENT_CHARS`] characters
+    /// or holding control characters.
     #[error("{what} {problem}")]
-    InvalidText { what: &'static str, problem: String },
+    InvalidText {
+        /// Which text: "the query", "the reply" or "the sign-off statement".
+        what: &'static str,
+        /// What is wrong with it and what to do, in words.
+        problem: String,
+    },
     /// The key given could not sign; nothing was signed off.
     #[error("not signed off: {0}")]
     Signature(super::signature::SignError),
+    /// A sign-off refused because [`super::sign_off::readiness`] found something in the
+    /// way; the message names the first five.
     #[error("the assessment cannot be signed off yet; {} thing(s) stand in the way: {}", .blockers.len(), join_blockers(.blockers))]
-    NotEligible { blockers: Vec<Blocker> },
+    NotEligible {
+        /// Everything in the way, in the order `readiness` found it.
+        blockers: Vec<Blocker>,
+    },
 }
 
 /// The open queries in walking order: where the project lead is taken first.
@@ -116,6 +155,7 @@ fn join_blockers(blockers: &[Blocker]) -> String {
 /// A reviewer's decision, as given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision<'a> {
+    /// Accept the answer as it is now (pinned to its hash); ends an open query thread.
     Accept,
     /// A query, with the comment that says what needs answering.
     Query(&'a str),
@@ -173,7 +213,8 @@ impl ReviewStatus {
     }
 }
 
-/// The stored name of a decision.
+/// The stored name of a decision: "not-reviewed", "accepted" or "query", as in the file
+/// and in what [`review_hash`] and `sign_off::content_hash` hash.
 pub fn decision_name(decision: ReviewDecision) -> &'static str {
     match decision {
         ReviewDecision::NotReviewed => "not-reviewed",
@@ -230,7 +271,9 @@ pub fn status(assessment: &Assessment, question: &str, evidence: &EvidenceFiles)
     }
 }
 
-/// The hash of everything a review says: the pin of its audit entries.
+/// The hash of everything a review says: the pin of its audit entries. Lowercase hex
+/// SHA-256 of the JSON array `[decision name, answer_hash, reviewer, decided_at (RFC
+/// 3339), [[author, at, text], ...], resolved]`.
 pub fn review_hash(review: &Review) -> String {
     let thread: Vec<serde_json::Value> = review
         .thread
@@ -429,7 +472,6 @@ fn open_review<'a>(
         })
 }
 
-/// Adds a reply (usually the project lead's) to the open query on `question`.
 /// What a comment on an answer turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentKind {
@@ -475,6 +517,12 @@ pub fn comment(
     }
 }
 
+/// Adds a reply (usually the project lead's) to the open query on `question`, as `who`
+/// at `now`: trimmed, in NFC, audited as `review-comment`. Who may reply is not checked
+/// here ([`comment`] decides which side a person is on).
+///
+/// Errors: [`ReviewError::Empty`] or [`ReviewError::InvalidText`] for the text,
+/// [`ReviewError::NoOpenQuery`] when the question has no open query; nothing is changed.
 pub fn reply(
     assessment: &mut Assessment,
     question: &str,
@@ -526,6 +574,7 @@ pub fn resolve(
 /// Which answers a review walks through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Filter {
+    /// Every answered question that is asked.
     #[default]
     All,
     /// Waiting on the reviewer ([`ReviewStatus::awaits_reviewer`]): never reviewed,
@@ -540,9 +589,13 @@ pub enum Filter {
 /// One answer to review, in walking order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
+    /// The question id.
     pub question: String,
+    /// The id of the questionnaire that asks it.
     pub questionnaire: String,
+    /// The id of its section in that questionnaire.
     pub section: String,
+    /// Where its review stands now.
     pub status: ReviewStatus,
 }
 
@@ -626,15 +679,23 @@ pub fn items(
 /// How far the review has got, over the answered questions that are asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Progress {
+    /// Answered questions that are asked: the sum of the five counts below.
     pub answers: usize,
     /// Accepted on the answer as it is now.
     pub accepted: usize,
+    /// With a query still open (and not stale).
     pub open_queries: usize,
+    /// With a query resolved and the answer not accepted yet (and not stale).
     pub resolved_queries: usize,
+    /// Whose decision is stale: the answer or its evidence file changed since, whatever
+    /// the decision was.
     pub stale: usize,
+    /// With no decision yet.
     pub not_reviewed: usize,
 }
 
+/// How far the review has got: each answered question that is asked counted once, in
+/// one of the [`Progress`] counts, with evidence files as `evidence` found them.
 pub fn progress(
     assessment: &Assessment,
     catalogue: &Catalogue,
@@ -677,7 +738,9 @@ impl std::fmt::Display for Progress {
 /// A query still waiting, for the project lead's overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OpenQuery {
+    /// The question id.
     pub question: String,
+    /// The query thread, oldest first: the query, then any replies and further queries.
     pub thread: Vec<Comment>,
     /// The answer has changed since the query was raised.
     pub answer_changed: bool,

@@ -2,7 +2,7 @@
 //! person's part in an assessment is read from the assessment itself: the assessor who
 //! created it is its project lead; someone who has recorded a review decision or a
 //! sign-off is a reviewer; someone who has given answers or notes is a contributor.
-//! "Same person" is always [`identity::same_person`].
+//! "Same person" is always [`identity::same_person`](super::identity::same_person).
 //!
 //! The rules, enforced by every front end through these functions:
 //! - the project lead and contributors answer, write notes, attach evidence, raise and
@@ -34,6 +34,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// In words, for messages: "project lead", "reviewer", "contributor", "newcomer".
     pub fn name(self) -> &'static str {
         match self {
             Role::ProjectLead => "project lead",
@@ -82,7 +83,7 @@ pub fn role_in(assessment: &Assessment, who: &Person) -> Role {
 }
 
 /// Why `who` may not change answers, notes or the system's details, if so: a reviewer
-/// queries instead.
+/// queries instead. `Err` holds the whole message, naming `who` and what to do.
 pub fn may_change_answers(assessment: &Assessment, who: &Person) -> Result<(), String> {
     match role_in(assessment, who) {
         Role::Reviewer => Err(format!(
@@ -94,7 +95,8 @@ pub fn may_change_answers(assessment: &Assessment, who: &Person) -> Result<(), S
 }
 
 /// Why `who` may not record review decisions on this assessment, if so: the project lead
-/// does not review their own assessment.
+/// does not review their own assessment. `Err` holds the whole message, naming `who` and
+/// what to do. Also asked before a sign-off.
 pub fn may_review(assessment: &Assessment, who: &Person) -> Result<(), String> {
     match role_in(assessment, who) {
         Role::ProjectLead => Err(format!(

@@ -47,6 +47,8 @@ pub const SIGN_OFF_LAPSED: &str = "NO LONGER VALID";
 /// What readiness and the sign-off's state are judged against.
 #[derive(Debug, Clone, Copy)]
 pub struct Judged<'a> {
+    /// The questionnaires loaded now: which questions are asked, and the obligations the
+    /// gate judges.
     pub catalogue: &'a Catalogue,
     /// The local evidence files as the shell found them.
     pub evidence: &'a EvidenceFiles,
@@ -58,40 +60,56 @@ pub struct Judged<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockerKind {
+    /// An asked question with no answer yet.
     NotAnswered,
     /// Answered "don't know yet": not an answer a reviewer can accept.
     DontKnow,
     /// Flagged by the lead to come back to.
     Flagged,
+    /// An answer with no review decision.
     NotReviewed,
+    /// A query on the question is still open, answered or not.
     OpenQuery,
+    /// The query was resolved, but the answer has not been accepted since.
     QueryNotAccepted,
+    /// The decision was made on an answer that has changed since (a changed evidence file
+    /// is [`BlockerKind::EvidenceChanged`] instead).
     Stale,
     /// A local evidence file changed, went missing or cannot be read since it was attached.
     EvidenceChanged,
+    /// A finding not treated ([`finding_treatment`]): open, overdue, escalated with no
+    /// decision, or with a consistency problem.
     Finding,
     /// The pipeline gate (`findings::gate`) does not pass: a MUST obligation is neither
     /// met nor treated as `check` requires.
     Gate,
+    /// The file does not match its audit trail ([`verify::record_problems`]; a problem
+    /// with the sign-off being replaced is not one).
     Integrity,
 }
 
 /// One thing that stops a sign-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Blocker {
+    /// What kind of thing stands in the way.
     pub kind: BlockerKind,
     /// A question id, a finding id, an obligation id, or what an integrity problem is about.
     pub subject: String,
+    /// Why it stands in the way and what to do, in words.
     pub reason: String,
 }
 
 /// Whether the assessment is ready to sign off, and exactly what stands in the way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Readiness {
+    /// Everything in the way, in this order: asked questions in walking order, open
+    /// queries on questions not answered, findings in register order (with evidence files
+    /// of mitigations), the gate's blockers, integrity problems. Empty when ready.
     pub blockers: Vec<Blocker>,
 }
 
 impl Readiness {
+    /// Nothing stands in the way: the assessment may be signed off.
     pub fn ready(&self) -> bool {
         self.blockers.is_empty()
     }
@@ -284,7 +302,8 @@ pub fn readiness(assessment: &Assessment, judged: &Judged<'_>) -> Readiness {
 /// audit trail, timestamps of the file, where the walkthrough was left, "answer later"
 /// marks, who answered and when (pinned by the audit trail, see `verify`), and review
 /// threads (conversation, not content). Whether the evidence files are still what was
-/// attached is checked beside it ([`state`]).
+/// attached is checked beside it ([`state`]). Lowercase hex SHA-256 of a JSON array
+/// tagged "secassess-content-v1".
 pub fn content_hash(assessment: &Assessment) -> String {
     let answers: Vec<serde_json::Value> = assessment
         .answers
@@ -324,7 +343,8 @@ pub fn content_hash(assessment: &Assessment) -> String {
     hex_sha256(canonical.to_string().as_bytes())
 }
 
-/// A short hash of who signed: name, role and email.
+/// A short hash of who signed: the first 16 hex digits of the SHA-256 of the JSON array
+/// `[name, role, email]`. Part of the sign-off's audit pin, so the role is pinned too.
 pub fn signer_hash(signer: &Person) -> String {
     let canonical = serde_json::json!([signer.name, signer.role, signer.email]);
     hex_sha256(canonical.to_string().as_bytes())[..16].to_string()
@@ -348,7 +368,8 @@ pub fn sign_off_pin(sign_off: &SignOff) -> String {
 
 /// The fields of a sign-off entry's pin.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignOffPin {
+pub(crate) struct SignOffPin {
+    /// The content hash signed off (hex SHA-256); the whole pin in format 1.
     pub content: String,
     /// `None` in a sign-off written in file format 1, which pinned the content hash alone.
     pub signer: Option<String>,
@@ -357,7 +378,7 @@ pub struct SignOffPin {
 }
 
 /// Reads a sign-off entry's pin ([`sign_off_pin`]).
-pub fn parse_sign_off_pin(pin: &str) -> SignOffPin {
+pub(crate) fn parse_sign_off_pin(pin: &str) -> SignOffPin {
     let fields = pin_fields(pin);
     let get = |key: &str| {
         fields
@@ -386,6 +407,11 @@ pub fn parse_sign_off_pin(pin: &str) -> SignOffPin {
 /// (see [`roles`]); refused, with nothing changed, when the key cannot sign (no e-mail
 /// for the principal, a hardware key). Replaces an earlier sign-off (both stay in the
 /// audit trail). The key is only used, never kept.
+///
+/// Errors, each leaving the assessment unchanged: [`ReviewError::Empty`] or
+/// [`ReviewError::InvalidText`] for the statement; [`ReviewError::Role`] for the project
+/// lead or someone who gave an answer signed off; [`ReviewError::NotEligible`] with every
+/// blocker; [`ReviewError::Signature`] when the key cannot sign.
 pub fn sign_off(
     assessment: &mut Assessment,
     judged: &Judged<'_>,
@@ -499,23 +525,32 @@ pub fn change_notice(assessment: &Assessment) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "state")]
 pub enum SignOffState {
+    /// The file holds no sign-off.
     NotSignedOff,
     /// The content and evidence are what was signed off, and the assessment is still
     /// ready to sign off.
     Intact {
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
+        /// Their role as the sign-off records it; may be empty.
         role: String,
+        /// When they signed off (UTC, to the second).
         signed_at: DateTime<Utc>,
     },
     /// The content (through secassess or not) or an evidence file has changed since.
     ChangedSince {
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
+        /// Their role as the sign-off records it; may be empty.
         role: String,
+        /// When they signed off (UTC, to the second).
         signed_at: DateTime<Utc>,
         /// What changed, in words: "evidence for pen_test_report changed", ...
         reasons: Vec<String>,
-        /// The content hash signed and the content hash now.
+        /// The content hash signed off (hex SHA-256).
         expected: String,
+        /// The content hash now; the same as `expected` when only an evidence file
+        /// changed.
         found: String,
         /// Audit entries written after the sign-off.
         entries_after: usize,
@@ -523,9 +558,14 @@ pub enum SignOffState {
     /// The content is what was signed, but the assessment would not be ready to sign off
     /// now: the gate fails today, the file does not match its audit trail, ...
     NoLongerValid {
+        /// Who signed off, as `Name <email>`.
         signed_by: String,
+        /// Their role as the sign-off records it; may be empty.
         role: String,
+        /// When they signed off (UTC, to the second).
         signed_at: DateTime<Utc>,
+        /// Why, in words: problems with the sign-off's own record (`verify`), then each
+        /// readiness blocker as "SUBJECT: reason".
         reasons: Vec<String>,
     },
 }

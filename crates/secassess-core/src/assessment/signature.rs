@@ -20,7 +20,7 @@
 //! | `finding` | | the finding's id | the finding's id |
 //! | `content-sha256` | `sign_off::content_hash` | [`finding_hash`] | [`finding_hash`] |
 //! | `principal` | the signer's e-mail address | the business owner's | the approver's |
-//! | `signer` | "Name <email>" | same | same |
+//! | `signer` | `Name <email>` | same | same |
 //! | `role` | the signer's role | same | same |
 //! | `signed-at` | RFC 3339, UTC, to the second | same | same |
 //! | `statement` / `rationale` / `reference` | the sign-off statement | `accepted-on`, `review-by`, `rationale` | `approved-on`, `reference` |
@@ -65,16 +65,21 @@ pub const NAMESPACE: &str = "secassess";
 /// The first line of every signed statement: what it is and its format version.
 pub const HEADER: &str = "secassess signed statement, format 1";
 
-/// What a signature is over.
+/// What a signature is over: which kind of decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
+    /// The reviewer's sign-off of the whole assessment.
     SignOff,
+    /// A business owner's risk acceptance on a finding.
     RiskAcceptance,
+    /// An approver's pre-approved exception on a finding.
     ExceptionApproval,
 }
 
 impl Kind {
+    /// The statement's `kind` field, and the stem of an exported statement's file name:
+    /// "sign-off", "risk-acceptance", "exception-approval".
     pub fn name(self) -> &'static str {
         match self {
             Kind::SignOff => "sign-off",
@@ -96,6 +101,7 @@ impl Kind {
 /// The exact text a signature is over (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// Which kind of decision it states.
     pub kind: Kind,
     /// The e-mail address the signer signs as: the principal an allowed-signers file
     /// must list for the key.
@@ -201,7 +207,9 @@ pub fn sign_off_statement(
     s
 }
 
-/// The statement of a business owner's risk acceptance of `finding`.
+/// The statement of a business owner's risk acceptance of `finding`, over
+/// `content_sha256` (the finding's [`finding_hash`] now, to check; the one recorded in the
+/// signature, to check what was signed), signed at `signed_at`.
 pub fn acceptance_statement(
     assessment: &Assessment,
     finding: &Finding,
@@ -225,7 +233,8 @@ pub fn acceptance_statement(
     s
 }
 
-/// The statement of an approver's pre-approved exception on `finding`.
+/// The statement of an approver's pre-approved exception on `finding`, over
+/// `content_sha256` (as for [`acceptance_statement`]), signed at `signed_at`.
 pub fn exception_statement(
     assessment: &Assessment,
     finding: &Finding,
@@ -251,18 +260,35 @@ pub fn exception_statement(
 /// Why a statement could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignError {
+    /// The signer has no e-mail address, so there is no principal to sign as.
     #[error("a signature needs the signer's e-mail address: it is the principal an allowed-signers file lists the key under; set your e-mail (--as \"Name <email>\", SECASSESS_EMAIL or your saved identity)")]
     NoPrincipal,
+    /// The key is still encrypted: the shell decrypts it with its passphrase first.
     #[error("the key is still encrypted: its passphrase is needed first")]
     Encrypted,
+    /// A key that cannot sign here: a FIDO hardware key (`sk-ssh-ed25519@openssh.com`,
+    /// `sk-ecdsa-sha2-nistp256@openssh.com`), or another type `ssh-key` does not sign
+    /// with.
     #[error("{algorithm} keys cannot sign here (hardware security keys sign only through ssh-keygen); use an Ed25519, ECDSA or RSA key")]
-    Unsupported { algorithm: String },
+    Unsupported {
+        /// The key's algorithm, as OpenSSH names it.
+        algorithm: String,
+    },
+    /// The signature library failed, or the signature made did not verify with the key's
+    /// public half (it is then not written); the library's words.
     #[error("signing with the key failed: {0}")]
     Failed(String),
 }
 
 /// Signs `statement` with `key` (decrypted), made at `signed_at` over `content_sha256`
-/// (the hash the statement names), giving what the record keeps.
+/// (the hash the statement names), giving what the record keeps: the armoured SSHSIG
+/// (namespace [`NAMESPACE`], SHA-512), the public key in OpenSSH form, its SHA256
+/// fingerprint and `signed_at` to the second. The signature is verified before it is
+/// returned.
+///
+/// Errors: [`SignError::NoPrincipal`] when the statement has no principal,
+/// [`SignError::Encrypted`], [`SignError::Unsupported`] for a hardware key,
+/// [`SignError::Failed`] otherwise.
 pub fn sign(
     statement: &Statement,
     key: &PrivateKey,
@@ -366,7 +392,9 @@ pub enum SignatureState {
     /// The signature is over this content, and the allowed-signers file lists its key for
     /// the principal in the `secassess` namespace at the signing time.
     Trusted {
+        /// The e-mail address it signs as.
         principal: String,
+        /// The signing key's fingerprint ("SHA256:" and unpadded base64).
         fingerprint: String,
         /// The allowed-signers line that lists the key.
         line: usize,
@@ -374,18 +402,30 @@ pub enum SignatureState {
     /// The signature is over this content, made with the key inside it; no
     /// allowed-signers file was given to say whose key that is.
     NotChecked {
+        /// The e-mail address it signs as.
         principal: String,
+        /// The signing key's fingerprint ("SHA256:" and unpadded base64).
         fingerprint: String,
     },
     /// The signature is over this content, but the allowed-signers file does not list its
     /// key for the principal (or not for this namespace or time).
     KeyNotAllowed {
+        /// The e-mail address it signs as.
         principal: String,
+        /// The signing key's fingerprint ("SHA256:" and unpadded base64).
         fingerprint: String,
+        /// Why no line allows it, in words (see [`Trust::NotAllowed`]).
         why: String,
     },
     /// The signature is not over the content as it is now, or cannot be read.
-    DoesNotMatch { fingerprint: String, why: String },
+    DoesNotMatch {
+        /// The fingerprint recorded beside the signature (not checked: it may be what
+        /// was edited).
+        fingerprint: String,
+        /// Why, in words: the content changed since it was signed (with both content
+        /// hashes, shortened), or which check failed and what that suggests.
+        why: String,
+    },
 }
 
 impl SignatureState {
@@ -529,11 +569,13 @@ fn short(hash: &str) -> &str {
 /// One signed (or unsigned) decision in an assessment, and where its signature stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignatureCheck {
+    /// Which kind of decision.
     pub kind: Kind,
     /// The finding a risk acceptance or exception is on.
     pub finding: Option<String>,
-    /// Who the record says decided: "Name <email>".
+    /// Who the record says decided: `Name <email>`.
     pub signer: String,
+    /// Where its signature stands.
     pub state: SignatureState,
 }
 
@@ -695,11 +737,17 @@ pub fn signed_content(assessment: &Assessment) -> Vec<(String, String, Vec<u8>, 
 
 /// Signs the risk acceptance (`kind` [`Kind::RiskAcceptance`]) or exception approval
 /// ([`Kind::ExceptionApproval`]) recorded on finding `id` with `key` (decrypted), as
-/// `actor`, who must be the person it names (by e-mail, [`same_person`]): a business
+/// `actor`, who must be the person it names (by e-mail,
+/// [`super::identity::same_person`]): a business
 /// owner signs their own acceptance, nobody else's. An audited change to the finding
 /// (`finding-changed`, "signed with key SHA256:..."); a signature already there is
 /// replaced. Refused, with nothing changed, when there is no such decision, the actor
 /// is someone else, or the key cannot sign.
+///
+/// Errors: [`FindingError::NoSuchFinding`]; [`FindingError::Invalid`] for no such
+/// decision on it, [`Kind::SignOff`] (a sign-off is signed when made), another person,
+/// or a key that cannot sign (the [`SignError`] in words); and what any audited change to
+/// a finding can give (a duplicate id, an edit outside secassess not yet acknowledged).
 pub fn sign_decision(
     assessment: &mut Assessment,
     catalogue: &crate::questionnaire::model::Catalogue,

@@ -25,18 +25,35 @@ use crate::questionnaire::model::{Catalogue, Question};
 #[serde(tag = "change", rename_all = "kebab-case")]
 pub enum VersionChange {
     /// A different version number.
-    Upgraded { from: String, to: String },
+    Upgraded {
+        /// The version the assessment recorded.
+        from: String,
+        /// The version loaded now.
+        to: String,
+    },
     /// Same version number, different content (someone edited it without a new version).
-    ContentChanged { version: String },
+    ContentChanged {
+        /// The version number both share.
+        version: String,
+    },
     /// Not part of the questionnaires when the assessment was answered.
-    Added { version: String },
+    Added {
+        /// The version loaded now.
+        version: String,
+    },
     /// Answered against, but not loaded now.
-    Removed { version: String },
+    Removed {
+        /// The version the assessment recorded.
+        version: String,
+    },
 }
 
+/// One questionnaire that differs from what the assessment recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuestionnaireChange {
+    /// The questionnaire's id.
     pub id: String,
+    /// How it differs (flattened into the JSON object, tagged `change`).
     #[serde(flatten)]
     pub change: VersionChange,
 }
@@ -45,6 +62,8 @@ pub struct QuestionnaireChange {
 /// order for new and changed questions, sorted for removed ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct UpgradeReport {
+    /// Questionnaires that differ: the loaded ones in load order, then those no longer
+    /// loaded.
     pub questionnaires: Vec<QuestionnaireChange>,
     /// Questions that did not exist when the assessment was answered.
     pub new_questions: Vec<String>,
@@ -56,6 +75,7 @@ pub struct UpgradeReport {
 }
 
 impl UpgradeReport {
+    /// Nothing changed: the assessment follows the loaded questionnaires as they are.
     pub fn is_empty(&self) -> bool {
         self.questionnaires.is_empty()
             && self.new_questions.is_empty()

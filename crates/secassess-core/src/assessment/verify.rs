@@ -59,6 +59,7 @@ pub enum ProblemKind {
 /// One thing that does not match, exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// What it is about.
     pub kind: ProblemKind,
     /// A question id, a finding id, "assessment" (the sign-off) or "audit".
     pub subject: String,
@@ -68,20 +69,31 @@ pub struct Problem {
     pub expected: String,
     /// What the file holds.
     pub found: String,
+    /// The problem in words: what does not match, the audit entry concerned, and what
+    /// happened (changed, added or removed outside secassess).
     pub message: String,
 }
 
 /// Everything `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// How many audit entries the file holds.
     pub entries: usize,
+    /// How many answer records hold an answer or notes (an "answer later" mark alone is
+    /// not audited, so not counted).
     pub answers: usize,
+    /// How many review records the file holds, whatever their decision.
     pub reviews: usize,
+    /// How many findings the register holds.
     pub findings: usize,
+    /// Where the sign-off stands ([`sign_off::state`]).
     pub sign_off: SignOffState,
-    /// Review decisions made on an answer that has changed since (not tampering: shown
-    /// so the reviewer knows).
+    /// Question ids, sorted, of review decisions made on an answer, or a local evidence
+    /// file, that has changed since (not tampering: shown so the reviewer knows).
     pub stale_reviews: Vec<String>,
+    /// Everything that does not match, in this order: the chain, the assessment's own
+    /// details, answers, reviews, findings, the sign-off, signatures. Empty when nothing
+    /// was edited outside secassess.
     pub problems: Vec<Problem>,
 }
 
@@ -93,7 +105,7 @@ impl Report {
 }
 
 /// The last entry about `subject` with one of `actions`, with its 1-based position.
-pub fn last_entry<'a>(
+pub(crate) fn last_entry<'a>(
     entries: &'a [AuditEntry],
     subject: &str,
     actions: &[Action],
