@@ -1,7 +1,7 @@
 //! `secassess export FILE --pdf OUT.pdf --markdown OUT.md --json OUT.json --csv OUT.csv`:
 //! the evidence pack and the exports for the tools around it. Parses the flags, decides
 //! the dates (`--generated-at`, `SOURCE_DATE_EPOCH`, `--date`), and hands over to
-//! `secassess::store::pack`, which reads, checks and writes. After writing it prints one
+//! `secassess::pack`, which reads, checks and writes. After writing it prints one
 //! line saying what the pack says, so the user knows without opening it.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 
-use secassess::store::pack::{self, ExportError, Outputs};
+use secassess::pack::{self, ExportError, Outputs};
 use secassess::text::sanitise_line;
 
 use super::{CliError, Context};

@@ -131,7 +131,7 @@ pub enum CliError {
     Session(#[from] secassess::session::SessionError),
     /// Writing the evidence pack or an export.
     #[error("{0}")]
-    Export(#[from] secassess::store::pack::ExportError),
+    Export(#[from] secassess::pack::ExportError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
     #[error("{0}")]

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use secassess::assessment::record::Person;
-use secassess::plain::{self, HomeChoice, Outcome, PlainError};
+use secassess::plain::home::HomeChoice;
+use secassess::plain::{self, Outcome, PlainError};
 use secassess::session::Session;
 use secassess::store::{identity, locations};
 use secassess::text::sanitise_line;
@@ -102,7 +103,7 @@ pub fn run_plain(context: &Context, assessment: Option<PathBuf>) -> Result<ExitC
     }
     let data_dir = locations::data_dir(context.data_dir.as_deref())?;
     loop {
-        let choice = plain::home(
+        let choice = plain::home::home(
             &mut input,
             &mut output,
             &data_dir,
@@ -141,7 +142,7 @@ pub(super) fn plain_identity(
     }
     let config_dir = locations::config_dir()?;
     let path = identity::identity_path(&config_dir);
-    let Some(person) = plain::ask_identity(input, output, &path).map_err(from_plain)? else {
+    let Some(person) = plain::home::ask_identity(input, output, &path).map_err(from_plain)? else {
         return Err(CliError::Usage(
             "no name and email given, so nothing can be recorded; nothing was saved. \
              Run secassess again, or give --as \"Name <email>\" or SECASSESS_NAME and SECASSESS_EMAIL."

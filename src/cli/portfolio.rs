@@ -176,7 +176,7 @@ fn check_outputs(args: &Args) -> Result<(), CliError> {
         }
     }
     if let (Some(a), Some(b)) = (&args.html, &args.pdf) {
-        if store::pack::same_file(a, b) {
+        if store::same_file(a, b) {
             return Err(CliError::Usage(format!(
                 "--html and --pdf both name {}; give each a different name",
                 sanitise_line(&a.display().to_string())

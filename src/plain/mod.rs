@@ -30,7 +30,6 @@ use crate::session::{Access, AnswerEffects, Session, SessionError};
 use crate::text::{sanitise, sanitise_line};
 use crate::walkthrough::{self, StepState};
 
-pub use home::{ask_identity, home, HomeChoice};
 use input::{parse_reply, read_line, Line, Reply, MULTILINE_END, MULTILINE_START};
 
 #[derive(Debug, thiserror::Error)]

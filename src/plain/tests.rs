@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
+use super::home::{ask_identity, home, HomeChoice};
 use super::*;
 use crate::assessment::record::{Person, StoredValue};
 use crate::session::create_assessment;

@@ -18,6 +18,9 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::assessment::evidence::{EvidenceFiles, FileState};
+use crate::assessment::record::Assessment;
+
 /// Largest evidence file fingerprinted: 1 GiB. Hashing that takes a few seconds; a
 /// document larger than this (a video, a disk image) is better given as a link.
 pub const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
@@ -206,6 +209,32 @@ pub fn within_folder(folder: &Path, recorded: &str) -> Option<PathBuf> {
             Err(_) => existing = existing.parent()?,
         }
     }
+}
+
+/// Looks at every local evidence file the assessment records (answers and findings),
+/// relative paths taken from the assessment's folder, as `assessment::evidence` needs
+/// them: present with its SHA-256 and size, missing, or unreadable.
+pub fn observe_evidence(assessment: &Assessment, assessment_path: &Path) -> EvidenceFiles {
+    let base = assessment_path.parent().unwrap_or(Path::new("."));
+    let mut files = EvidenceFiles::not_checked();
+    for path in EvidenceFiles::paths(assessment) {
+        let state = match fingerprint(&base.join(&path)) {
+            Ok(print) => FileState::Present {
+                sha256: print.sha256,
+                size: print.size,
+            },
+            Err(EvidenceError::Read { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                FileState::Missing
+            }
+            Err(e) => FileState::Unreadable {
+                reason: e.to_string(),
+            },
+        };
+        files.insert(&path, state);
+    }
+    files
 }
 
 #[cfg(test)]

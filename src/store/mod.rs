@@ -14,7 +14,6 @@ pub mod git;
 pub mod identity;
 pub mod locations;
 pub mod lock;
-pub mod pack;
 pub mod portfolio;
 pub mod questionnaires;
 pub mod signing_key;
@@ -407,6 +406,16 @@ pub enum Opened {
     /// The lock's holder is gone, or this computer cannot tell: ask the user (warning
     /// them when [`Staleness::needs_warning`]), then [`lock::take_over`] and open again.
     Stale(Box<Loaded>, LockInfo, Staleness),
+}
+
+/// Whether `a` and `b` name the same file, even when named differently (relative,
+/// through a link): their canonical paths compared, or the paths as given when either
+/// does not exist yet (an output about to be written).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// The file to edit when the user names `path`: `path` itself, or, when it is a

@@ -120,7 +120,7 @@ pub fn summarise_file(
     match super::load(path) {
         Ok(loaded) => {
             // The evidence files it records, as `secassess verify` looks at them.
-            let evidence = crate::session::observe_evidence(&loaded.assessment, path);
+            let evidence = crate::store::evidence::observe_evidence(&loaded.assessment, path);
             Ok(portfolio::summarise(
                 &file, &loaded, &evidence, catalogue, today,
             ))

@@ -4,17 +4,24 @@
 //! the assessment is signed off and unchanged since, asks before going on ("signed off by
 //! X on D; changing this will mark the assessment changed since sign-off until it is
 //! reviewed again"; Enter agrees and the key is carried out, Esc leaves it). Also the
-//! open queries shown on opening, the key to the next one, and the system's details form.
-//! Pure, like the rest of `app`.
+//! open queries shown on opening, the key to the next one, and the system's details form;
+//! and the one way a part of `update` changes the open assessment as the current user
+//! (`change`: refused when read-only, re-evaluated, saved). Pure, like the rest of
+//! `app`.
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{self, App, Effect, Form, FormKind, SaveState, Screen, Tone};
+use super::form::{Form, FormKind};
 use super::keymap::Command;
+use super::navigate;
+use super::state::{App, Effect, SaveState, Screen, Tone};
+use crate::assessment::findings::{self, Actor, FindingError};
+use crate::assessment::record::{Assessment, Person};
 use crate::assessment::review;
 use crate::assessment::roles::{self, Role};
 use crate::assessment::sign_off;
+use crate::questionnaire::model::Catalogue;
 
 /// Keys that change answers, notes or the system's details, on the screen they act on.
 fn changes_answers(app: &App, command: Command) -> bool {
@@ -83,11 +90,11 @@ pub fn guard(app: &mut App, command: Command, key: KeyEvent) -> Option<Vec<Effec
     Some(Vec::new())
 }
 
-/// Enter on the "change a signed-off assessment?" form: agreed; the held key goes ahead.
-pub fn agreed(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(form) = app.form.take() else {
-        return Vec::new();
-    };
+/// Enter on the "change a signed-off assessment?" form: agreed. Returns the held key,
+/// which `app` then carries out as if just pressed (so this module never calls back up
+/// into the key dispatch).
+pub fn agreed(app: &mut App) -> Option<KeyEvent> {
+    let form = app.form.take()?;
     if let Some(document) = app.document.as_mut() {
         document.after_sign_off = true;
     }
@@ -95,10 +102,7 @@ pub fn agreed(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
         Tone::Warning,
         "Changing a signed-off assessment: it shows as changed since sign-off until it is reviewed again.",
     );
-    match form.replay {
-        Some(key) => app::on_key(app, key, now),
-        None => Vec::new(),
-    }
+    form.replay
 }
 
 /// On opening, for the project lead's side (anyone but a reviewer): how many review
@@ -122,7 +126,7 @@ pub fn show_open_queries(app: &mut App) {
         return;
     };
     let question = app.steps[first].question.clone();
-    app::go_to_step(app, first);
+    navigate::go_to_step(app, first);
     let count = queries.len();
     let text = format!(
         "{count} open review quer{} from the reviewer; this is the first, on {question}. Q replies, or change the answer; N goes to the next.",
@@ -158,7 +162,7 @@ pub fn next_query(app: &mut App) {
         return;
     };
     let question = app.steps[next].question.clone();
-    app::go_to_step(app, next);
+    navigate::go_to_step(app, next);
     app.say(
         Tone::Info,
         format!(
@@ -226,4 +230,91 @@ pub fn submit_system(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
     document.save = SaveState::Saving;
     app.say(Tone::Good, "The system's details are saved.");
     vec![Effect::Save]
+}
+
+/// Who may change the open document now: the user, when one is open and not read-only.
+/// Otherwise `None`, having said why on the status line.
+pub(super) fn editor_of_open_document(app: &mut App) -> Option<Person> {
+    let who = app.who.clone()?;
+    let reason = app.document.as_ref()?.read_only().map(str::to_string);
+    if let Some(reason) = reason {
+        app.say(Tone::Warning, format!("Read-only: {reason}"));
+        return None;
+    }
+    Some(who)
+}
+
+/// Why a change was refused, and the record field at fault when it is one field
+/// (`mitigation.target_date`), so a form can show it there.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub(crate) text: String,
+    pub(crate) field: Option<String>,
+}
+
+impl From<String> for Refusal {
+    fn from(text: String) -> Refusal {
+        Refusal { text, field: None }
+    }
+}
+
+impl From<FindingError> for Refusal {
+    fn from(error: FindingError) -> Refusal {
+        let field = match &error {
+            FindingError::Invalid { field, .. } => field.map(str::to_string),
+            FindingError::Inconsistent { problems, .. } => {
+                problems.first().map(|p| p.field.clone())
+            }
+            _ => None,
+        };
+        Refusal {
+            text: error.to_string(),
+            field,
+        }
+    }
+}
+
+/// Applies one change to the open assessment as the current user, re-evaluates and asks
+/// for a save. The change's own error (why it was refused) goes to the status line or the
+/// open form; nothing is changed then.
+pub(crate) fn change<T>(
+    app: &mut App,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, Refusal>,
+) -> Result<T, Refusal> {
+    let who = app
+        .who
+        .clone()
+        .ok_or_else(|| String::from("secassess does not know who you are yet"))?;
+    let today = app.today;
+    let catalogue = &app.catalogue;
+    let document = app
+        .document
+        .as_mut()
+        .ok_or_else(|| String::from("open an assessment first"))?;
+    if let Some(reason) = document.read_only() {
+        return Err(format!("Read-only: {reason}").into());
+    }
+    let actor = Actor {
+        who: &who,
+        now,
+        today,
+    };
+    let value = apply(&mut document.assessment, catalogue, &actor)?;
+    document.evaluation = findings::evaluate(&document.assessment, catalogue).0;
+    document.dirty = true;
+    document.save = SaveState::Saving;
+    Ok(value)
+}
+
+/// [`change`] for a change refused with words only (`signing`'s signatures).
+pub(crate) fn change_or_say<T>(
+    app: &mut App,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    change(app, now, |a, c, actor| {
+        apply(a, c, actor).map_err(Refusal::from)
+    })
+    .map_err(|r| r.text)
 }

@@ -1,6 +1,6 @@
 //! Forms: a titled set of text fields (who you are, a new assessment, a mitigation plan,
 //! a risk acceptance, ...) typed one after another. What a form does with its values is
-//! up to its kind (`app::submit_form`, `register::submit`); this module owns how any form
+//! up to its kind (`app::submit_form` sends it to `register::submit`, `home::submit`, ...); this module owns how any form
 //! behaves while it is filled in, the same for every kind:
 //!
 //! - Tab/Shift-Tab (and ↑/↓) move between fields; Enter moves on, and saves on the last;

@@ -8,82 +8,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::app::{App, Effect, Form, FormKind, SaveState, Screen, Tone};
+use super::changes::{change, Refusal};
+use super::form::{Form, FormKind};
 use super::keymap::Command;
-use super::typing::capitalised;
-use crate::assessment::findings::{self, Actor, FindingError, NewFinding, SEVERITY_RUBRIC};
+use super::state::{capitalised, App, Effect, Screen, Tone};
+use crate::assessment::findings::{self, NewFinding, SEVERITY_RUBRIC};
 use crate::assessment::identity::parse_signature;
 use crate::assessment::record::{
-    Assessment, ExceptionApproval, FindingStatus, MitigationPlan, RiskAcceptance, Severity,
+    ExceptionApproval, FindingStatus, MitigationPlan, RiskAcceptance, Severity,
 };
 use crate::assessment::review::{self, Decision};
 use crate::assessment::sign_off::{self, Judged};
 use crate::assessment::signature;
 use crate::questionnaire::answer::EvidenceRef;
-use crate::questionnaire::model::Catalogue;
-
-/// Why a change was refused, and the record field at fault when it is one field
-/// (`mitigation.target_date`), so a form can show it there.
-#[derive(Debug)]
-struct Refusal {
-    text: String,
-    field: Option<String>,
-}
-
-impl From<String> for Refusal {
-    fn from(text: String) -> Refusal {
-        Refusal { text, field: None }
-    }
-}
-
-impl From<FindingError> for Refusal {
-    fn from(error: FindingError) -> Refusal {
-        let field = match &error {
-            FindingError::Invalid { field, .. } => field.map(str::to_string),
-            FindingError::Inconsistent { problems, .. } => {
-                problems.first().map(|p| p.field.clone())
-            }
-            _ => None,
-        };
-        Refusal {
-            text: error.to_string(),
-            field,
-        }
-    }
-}
-
-/// Applies one change to the open assessment as the current user, re-evaluates and asks
-/// for a save. The change's own error (why it was refused) goes to the status line or the
-/// open form; nothing is changed then.
-fn change<T>(
-    app: &mut App,
-    now: DateTime<Utc>,
-    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, Refusal>,
-) -> Result<T, Refusal> {
-    let who = app
-        .who
-        .clone()
-        .ok_or_else(|| String::from("secassess does not know who you are yet"))?;
-    let today = app.today;
-    let catalogue = &app.catalogue;
-    let document = app
-        .document
-        .as_mut()
-        .ok_or_else(|| String::from("open an assessment first"))?;
-    if let Some(reason) = document.read_only() {
-        return Err(format!("Read-only: {reason}").into());
-    }
-    let actor = Actor {
-        who: &who,
-        now,
-        today,
-    };
-    let value = apply(&mut document.assessment, catalogue, &actor)?;
-    document.evaluation = findings::evaluate(&document.assessment, catalogue).0;
-    document.dirty = true;
-    document.save = SaveState::Saving;
-    Ok(value)
-}
 
 /// The id of the finding under the cursor on the findings screen.
 pub fn selected_finding(app: &App) -> Option<String> {
@@ -181,7 +118,7 @@ pub fn on_findings(app: &mut App, command: Command, now: DateTime<Utc>) -> Vec<E
         .as_ref()
         .map_or(0, |d| d.assessment.findings.len());
     if let Some(document) = app.document.as_mut() {
-        if super::app::scroll_detail(document, command) {
+        if super::navigate::scroll_detail(document, command) {
             return Vec::new();
         }
         match command {
@@ -404,18 +341,6 @@ impl From<Refusal> for FormProblem {
     fn from(refusal: Refusal) -> FormProblem {
         FormProblem::Refused(refusal)
     }
-}
-
-/// [`change`] for a change refused with words only (`signing`'s signatures).
-pub(crate) fn change_or_say<T>(
-    app: &mut App,
-    now: DateTime<Utc>,
-    apply: impl FnOnce(&mut Assessment, &Catalogue, &Actor<'_>) -> Result<T, String>,
-) -> Result<T, String> {
-    change(app, now, |a, c, actor| {
-        apply(a, c, actor).map_err(Refusal::from)
-    })
-    .map_err(|r| r.text)
 }
 
 /// Saves a findings or review form; on a problem the form stays open, everything typed
@@ -646,7 +571,7 @@ pub fn review_accept(app: &mut App, question: &str, now: DateTime<Utc>) -> Vec<E
     let name = app.name_of(question);
     match next_to_review(app) {
         Some(step) => {
-            super::app::go_to_step(app, step);
+            super::navigate::go_to_step(app, step);
             app.say(Tone::Good, format!("Review: accepted the answer on {name}."));
         }
         None => app.say(

@@ -29,16 +29,19 @@ use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPast
 use ratatui::crossterm::{cursor, execute, terminal};
 use ratatui::DefaultTerminal;
 
-use super::app::{self, Access, App, Effect, HomeEntry, Msg, Zone};
+use super::app;
 use super::input::{self, Input};
 use super::signals::{Stop, StopRequests};
+use super::state::{Access, App, Effect, HomeEntry, Msg, Tone};
 use super::theme::Theme;
 use super::view;
+use super::zone::Zone;
 use crate::assessment::record::{Assessment, Person};
+use crate::pack;
 use crate::questionnaire::answer::EvidenceRef;
 use crate::questionnaire::model::Catalogue;
 use crate::session::{self, Session, SessionError};
-use crate::store::{self, evidence, identity, locations, pack};
+use crate::store::{self, evidence, identity, locations};
 
 /// Everything the TUI needs to start.
 pub struct Launch {
@@ -454,7 +457,7 @@ impl Shell {
                     Ok(notice) => {
                         self.show(app, session, now);
                         if let Some(notice) = notice {
-                            app.say(app::Tone::Good, notice);
+                            app.say(Tone::Good, notice);
                         }
                         Vec::new()
                     }

@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use ssh_key::PrivateKey;
 use zeroize::Zeroizing;
 
-use super::app::{App, Effect, Form, FormKind, Tone};
-use super::register;
+use super::changes;
+use super::form::{Form, FormKind};
+use super::state::{App, Effect, Pending, Tone, Waiting};
 use super::text_box::TextBox;
 use crate::assessment::identity::same;
 use crate::assessment::sign_off::{self, Judged};
@@ -23,22 +24,6 @@ use crate::store::signing_key::{shown_path, Signer, SigningKey};
 
 /// How many passphrases are tried before giving up.
 const TRIES: usize = 3;
-
-/// What waits for the key to open.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Waiting {
-    /// The reviewer's sign-off, with its statement.
-    SignOff { statement: String },
-    /// The signature of a risk acceptance or exception approval just recorded.
-    Decision { finding: String, kind: Kind },
-}
-
-/// A signature waiting for the passphrase, and the tries used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pending {
-    pub waiting: Waiting,
-    pub tries: usize,
-}
 
 /// The passphrase box for `key`, saying what it signs.
 fn passphrase_form(key: &SigningKey, what: &str, principal: &str) -> Form {
@@ -166,7 +151,7 @@ fn finish_sign_off(
         .as_ref()
         .map(|d| d.evidence.clone())
         .unwrap_or_default();
-    let result = register::change_or_say(app, now, |a, c, actor| {
+    let result = changes::change_or_say(app, now, |a, c, actor| {
         let judged = Judged {
             catalogue: c,
             evidence: &evidence,
@@ -261,7 +246,7 @@ fn sign_decision(
     key: &PrivateKey,
     now: DateTime<Utc>,
 ) -> String {
-    let result = register::change_or_say(app, now, |a, c, actor| {
+    let result = changes::change_or_say(app, now, |a, c, actor| {
         signature::sign_decision(a, c, finding, kind, key, actor).map_err(|e| e.to_string())
     });
     match result {

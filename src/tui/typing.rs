@@ -1,19 +1,18 @@
 //! Text being typed: keys and pastes into the open text box (a free-text answer, notes,
 //! a form field, the search query), keeping what was typed, and leaving a box with
 //! something typed in it, which asks first (keep, throw away, back) and never saves or
-//! drops it silently. Also what the choices of the other prompts do. Pure like the rest
-//! of `app`: state in, effects out.
+//! drops it silently (the prompt's answer is carried out by `app`, which can submit any
+//! form). Pure like the rest of `app`: state in, effects out.
 
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 
-use super::app::{
-    answer, editor_of_open_document, quit, submit_form, App, EditPurpose, Editor, Effect, FormKind,
-    Overlay, SaveState, Tone,
-};
+use super::answering::answer;
+use super::changes::editor_of_open_document;
 use super::form::Form;
 use super::keymap::{command_for, Command, Context};
-use super::prompt::{Answer, Ask, Prompt};
+use super::prompt::Prompt;
+use super::state::{capitalised, App, EditPurpose, Editor, Effect, Overlay, SaveState, Tone};
 use super::text_box::{Pasted, MAX_PASTE_CHARS};
 use crate::questionnaire::answer::AnswerValue;
 use crate::session;
@@ -27,80 +26,6 @@ pub(super) fn typed_text_at_risk(app: &App) -> Option<&'static str> {
         .as_ref()
         .filter(|e| e.area.changed())
         .map(Editor::what)
-}
-
-pub(super) fn on_prompt_key(app: &mut App, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(prompt) = app.prompt.as_ref() else {
-        return Vec::new();
-    };
-    let Some(answer) = prompt.answer_for(&key) else {
-        let keys = prompt
-            .choices
-            .iter()
-            .map(|c| format!("{} {}", c.key, c.label.to_lowercase()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        app.say(Tone::Info, format!("Choose: {keys} (Esc changes nothing)."));
-        return Vec::new();
-    };
-    let ask = prompt.ask.clone();
-    app.prompt = None;
-    on_prompt_answer(app, ask, answer, now)
-}
-
-/// Carries out the choice made at a prompt.
-fn on_prompt_answer(app: &mut App, ask: Ask, answer: Answer, now: DateTime<Utc>) -> Vec<Effect> {
-    match (ask, answer) {
-        (Ask::LeaveText { quit: leave }, Answer::Keep) => {
-            let mut effects = if app.form.is_some() {
-                submit_form(app, now)
-            } else {
-                commit_editor(app, now)
-            };
-            // A form that was refused stays open with why; one the shell still has to
-            // carry out (create, open, attach a file) closes when it has.
-            if leave && app.form.is_none() {
-                for effect in quit(app) {
-                    if !effects.contains(&effect) {
-                        effects.push(effect);
-                    }
-                }
-            } else if leave {
-                app.say(
-                    Tone::Info,
-                    "Not quitting yet: the form is still open. Press Ctrl-C again to quit.",
-                );
-            }
-            effects
-        }
-        (Ask::LeaveText { quit: leave }, Answer::Discard) => {
-            let identity = app
-                .form
-                .as_ref()
-                .is_some_and(|f| f.kind == FormKind::Identity);
-            if leave {
-                return quit(app);
-            }
-            if identity {
-                if let Some(form) = app.form.as_mut() {
-                    form.error = Some(String::from(
-                        "secassess needs your name to record who answered. Press Ctrl-C to quit.",
-                    ));
-                }
-                return Vec::new();
-            }
-            app.form = None;
-            app.editor = None;
-            app.say(Tone::Info, "Thrown away; nothing was changed.");
-            Vec::new()
-        }
-        (Ask::TakeOver, Answer::Yes) => vec![Effect::TakeOver],
-        (Ask::TakeOver, _) => {
-            app.say(Tone::Info, "Not taken over: it stays read-only.");
-            Vec::new()
-        }
-        (Ask::LeaveText { .. }, _) => Vec::new(),
-    }
 }
 
 /// A paste: into the open text box, whole; with none open, nowhere (never as keys).
@@ -224,14 +149,4 @@ pub(super) fn commit_editor(app: &mut App, now: DateTime<Utc>) -> Vec<Effect> {
             vec![Effect::Save]
         }
     }
-}
-
-/// "the notes are too long" -> "The notes are too long": a core message at the start of
-/// a sentence.
-pub(super) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

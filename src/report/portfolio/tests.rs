@@ -1,11 +1,15 @@
-use chrono::{DateTime, NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone};
 
 use super::*;
+use crate::assessment::evidence::EvidenceFiles;
+use crate::assessment::format::Decoded;
 use crate::assessment::record::{Assessment, Person, System};
+use crate::assessment::sign_off::{self, Judged, SignOffState};
+use crate::assessment::verify;
+use crate::portfolio::tests::{ann, answered, day, row_of, sign};
 use crate::portfolio::{summarise, ClassificationFilter, Unreadable};
 use crate::questionnaire::answer::parse_answer;
 use crate::questionnaire::model::Catalogue;
-use crate::store::format::Decoded;
 
 fn catalogue() -> Catalogue {
     crate::questionnaire::load_embedded().expect("the embedded questionnaires load")
@@ -235,4 +239,54 @@ fn the_html_page_escapes_and_marks() {
     );
     assert_eq!(page.matches("<h1>").count(), 1);
     assert_eq!(page.matches("OFFICIAL-SENSITIVE</p>").count(), 2);
+}
+
+#[test]
+fn sign_off_is_what_verify_says() {
+    let catalogue = catalogue();
+    let mut a = answered(&catalogue, "official", 10);
+    let state = |a: &Assessment| row_of(a, &catalogue, day(7, 1)).sign_off;
+    assert_eq!(state(&a).state, SignOffStatus::None);
+    assert_eq!(state(&a).signature_word(), None);
+    // Signed off, but not ready to sign off now (unanswered, unreviewed): no longer
+    // valid, with verify's reasons.
+    sign(&mut a);
+    let lapsed = state(&a);
+    assert_eq!(lapsed.state, SignOffStatus::NoLongerValid);
+    assert!(!lapsed.reasons.is_empty());
+    // Signed off without an SSH signature (a signed one: tests/signature.rs).
+    assert_eq!(lapsed.signature_word(), Some("no signature"));
+    assert_eq!(
+        crate::report::portfolio::Column::SignOff
+            .cell(&row_of(&a, &catalogue, day(7, 1)), |at: DateTime<Utc>| at
+                .fixed_offset()),
+        "LAPSED, no signature"
+    );
+    assert_eq!(
+        lapsed.signed_by.as_deref(),
+        Some("Ivy Reviewer <ivy@example.nhs.uk>")
+    );
+    let evidence = EvidenceFiles::not_checked();
+    let judged = Judged {
+        catalogue: &catalogue,
+        evidence: &evidence,
+        today: day(7, 1),
+    };
+    assert!(matches!(
+        verify::verify(&a, &judged).sign_off,
+        SignOffState::NoLongerValid { .. }
+    ));
+    assert_eq!(sign_off::changed_since_sign_off(&a), Some(false));
+    let id = a.answers.keys().next().cloned().expect("an answer");
+    let at = a.updated_at + Duration::minutes(5);
+    a.set_notes(&id, "Changed later.", &ann(), at);
+    let changed = state(&a);
+    assert_eq!(changed.state, SignOffStatus::ChangedSince);
+    assert!(
+        changed.reasons.iter().any(|r| r.contains(&id)),
+        "{:?}",
+        changed.reasons
+    );
+    assert_eq!(sign_off::changed_since_sign_off(&a), Some(true));
+    assert_eq!(row_of(&a, &catalogue, day(7, 1)).last_change, a.updated_at);
 }

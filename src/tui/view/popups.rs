@@ -8,10 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{block, clean, draw_list, text_lines, truncate};
+use super::widgets::{block, clean, draw_list, text_lines, truncate};
 use crate::text::sanitise_line;
-use crate::tui::app::{App, Form, Overlay, Prompt, Screen};
+use crate::tui::form::Form;
 use crate::tui::keymap::{help_order, Context, BINDINGS, TEXT_BOX_KEYS};
+use crate::tui::prompt::Prompt;
+use crate::tui::state::{App, Overlay, Screen};
 use crate::tui::text_box::TextBox;
 
 /// A box of at most `width` x `height`, centred in `area`.
@@ -164,7 +166,7 @@ pub(super) fn draw_search(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Inner rows a field's box gets: enough for its wrapped text, up to 3 (6 for a field of
 /// several lines); the box scrolls beyond that.
-fn field_rows(field: &crate::tui::app::Field, width: u16) -> u16 {
+fn field_rows(field: &crate::tui::form::Field, width: u16) -> u16 {
     let most = if field.text.is_multiline() { 6 } else { 3 };
     field.text.rows(width).clamp(1, most)
 }

@@ -12,10 +12,14 @@ use crate::text::sanitise_line;
 /// `--classification VALUE` (exactly) or `VALUE+` (that or higher).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassificationFilter {
+    /// The classification option's value, e.g. `official-sensitive`.
     pub value: String,
+    /// Its label, e.g. "OFFICIAL-SENSITIVE".
     pub label: String,
+    /// Its position among the classification options (0 = lowest).
     #[serde(skip)]
     pub rank: usize,
+    /// True for `VALUE+`: that classification or any higher one.
     pub or_above: bool,
 }
 
@@ -78,14 +82,18 @@ impl ClassificationFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GateFilter {
+    /// Only assessments whose gate passes.
     Passed,
+    /// Only assessments whose gate fails.
     Failed,
 }
 
 /// Which rows to show. Every condition given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Filter {
+    /// `--classification`: only rows of that classification (or above); `None` for all.
     pub classification: Option<ClassificationFilter>,
+    /// `--gate`: only rows whose gate passes, or fails; `None` for all.
     pub gate: Option<GateFilter>,
     /// Only assessments with a finding whose target or review date has passed.
     pub overdue: bool,
@@ -94,10 +102,12 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// True when no condition is given, so every row is shown.
     pub fn is_empty(&self) -> bool {
         self == &Filter::default()
     }
 
+    /// Whether `row` meets every condition given.
     pub fn matches(&self, row: &Row) -> bool {
         self.classification
             .as_ref()
@@ -172,6 +182,7 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// Every sort order; [`Sort::parse`] names them in this order when a value is wrong.
     pub const ALL: [Sort; 8] = [
         Sort::System,
         Sort::File,
@@ -183,6 +194,7 @@ impl Sort {
         Sort::Changed,
     ];
 
+    /// The order's name on the command line (`--sort NAME`), e.g. `sign-off`.
     pub fn name(self) -> &'static str {
         match self {
             Sort::System => "system",
@@ -196,6 +208,8 @@ impl Sort {
         }
     }
 
+    /// Reads a `--sort` value: one of the [`Sort::name`]s, any case, spaces around
+    /// ignored. The error, a sentence for the user, lists the names.
     pub fn parse(text: &str) -> Result<Sort, String> {
         Sort::ALL
             .into_iter()
@@ -210,6 +224,8 @@ impl Sort {
             })
     }
 
+    /// How `a` and `b` compare in this order: what needs attention first, ties by system
+    /// name (any case), then file; [`Sort::File`] by file alone.
     pub fn compare(self, a: &Row, b: &Row) -> Ordering {
         let sign_off_order = |r: &Row| match r.sign_off.state {
             SignOffStatus::ChangedSince => 0,

@@ -27,12 +27,19 @@ pub enum ChangeKind {
     Unreadable,
 }
 
+/// One change to one assessment, worded for a table: what it was, what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// The file, as its row names it ([`Row::file`]).
     pub file: String,
+    /// The system's name, as its row has it (now, or at the revision when removed).
     pub system: String,
+    /// What kind of change.
     pub kind: ChangeKind,
+    /// How it stood at the revision, e.g. "passed" or "not signed off"; empty for a new
+    /// file or an edit.
     pub before: String,
+    /// How it stands now, e.g. "FAILED (3 blocking)"; empty for a removed file.
     pub after: String,
 }
 

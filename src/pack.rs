@@ -1,7 +1,9 @@
-//! Writing evidence packs to files: the imperative shell of `crate::report` shared by
-//! `secassess export` and the TUI. It reads the assessment file once (its bytes are both
-//! parsed and hashed, so the fingerprint is of exactly what was exported), re-checks
-//! local evidence files, and writes each output atomically and owner-only.
+//! Writing evidence packs to files, shared by `secassess export` and the TUI: the shell
+//! above both `store` and `report`. It reads the assessment file once through the store
+//! (its bytes are both parsed and hashed, so the fingerprint is of exactly what was
+//! exported), re-checks local evidence files (`store::evidence`), builds the pack with
+//! `report` and writes each output atomically and owner-only (`store::atomic`). Nothing in
+//! `store` or `report` imports this module.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -56,14 +58,6 @@ pub fn csv_paths(base: &Path) -> (PathBuf, PathBuf) {
         base.with_file_name(format!("{stem}-obligations.csv")),
         base.with_file_name(format!("{stem}-findings.csv")),
     )
-}
-
-/// The same file, even when named differently (relative, through a link).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -247,7 +241,7 @@ pub fn export(
         return Err(ExportError::NothingToDo);
     }
     for (i, out) in targets.iter().enumerate() {
-        if same_file(out, assessment_path) {
+        if store::same_file(out, assessment_path) {
             return Err(ExportError::WouldOverwriteAssessment {
                 path: out.to_path_buf(),
             });
@@ -255,7 +249,7 @@ pub fn export(
         if targets
             .iter()
             .skip(i + 1)
-            .any(|other| same_file(out, other))
+            .any(|other| store::same_file(out, other))
         {
             return Err(ExportError::SameOutput {
                 path: out.to_path_buf(),

@@ -4,8 +4,8 @@
 //! acceptances are past their review date, which MUST gaps were escalated, which files
 //! were answered against old questionnaires, which sign-offs no longer match).
 //!
-//! Pure: [`summarise`] takes an assessment already read and the date to judge dates
-//! against, and makes its row from the same functions the single-file commands use,
+//! Pure: [`summarise`] takes an assessment already read and decoded by the shell (a
+//! [`Decoded`], no file access here) and the date to judge dates against (no clock), and makes its row from the same functions the single-file commands use,
 //! never working anything out again: the gate from [`findings::gate`] (`secassess
 //! check`; [`findings::gate_on`], on the evaluation already made), and from its blockers
 //! the untreated MUST gaps (blocking because not met, rather than not known yet), overdue
@@ -13,11 +13,11 @@
 //! [`findings::needs_escalation`], the sign-off and the audit trail from
 //! [`verify::verify`] (`secassess verify`), questionnaire versions from
 //! [`upgrade_report`] (`secassess show`) and the protective marking from
-//! [`crate::report::model::marking`] (the evidence pack's). Filters ([`Filter`]) and sort
+//! [`crate::report::model::pack_marking`] (the evidence pack's). Filters ([`Filter`]) and sort
 //! orders ([`Sort`]) are in `select`, what changed between two versions of a file
 //! ([`changes`]) in `changes`. Finding the files, reading them in parallel and asking git
-//! is the shell's job (`store::portfolio`, `store::git`); drawing rows is
-//! `report::portfolio`'s.
+//! is the shell crate's job (`store::portfolio`, `store::git`, which fill in
+//! [`Row::git`]); drawing rows is its `report::portfolio`'s.
 //!
 //! Every string taken from a file is passed through [`sanitise_line`] here, so no
 //! renderer can be handed a control character.
@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use crate::assessment::evidence::EvidenceFiles;
 use crate::assessment::findings;
+use crate::assessment::format::Decoded;
 use crate::assessment::record::FindingStatus;
 use crate::assessment::sign_off::{Judged, SignOffState};
 use crate::assessment::signature::{self, SignatureState};
@@ -34,7 +35,6 @@ use crate::assessment::upgrade::{upgrade_report, VersionChange};
 use crate::assessment::verify;
 use crate::questionnaire::model::Catalogue;
 use crate::rules::{Status, EFFECTIVE_CLASSIFICATION};
-use crate::store::format::Decoded;
 use crate::text::sanitise_line;
 
 /// The `schema` field of the JSON listing.
@@ -47,12 +47,15 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Row {
     /// The file as found: the folder given, then the path under it.
     pub file: String,
+    /// The system's name as the assessment records it.
     pub system: String,
     /// "Name \<email\>" as the assessment records it.
     pub assessor: String,
+    /// The effective classification the rules work out from the answers.
     pub classification: Classification,
     /// The protective marking the evidence pack of this assessment carries.
     pub marking: String,
+    /// How many questions are answered, of those asked.
     pub progress: Progress,
     /// What `secassess check` says on the date judged.
     pub gate: Gate,
@@ -62,8 +65,11 @@ pub struct Row {
     pub must_gaps_untreated: Vec<String>,
     /// Dates passed, one entry per date (a finding can have two).
     pub overdue: Vec<OverdueDate>,
+    /// Findings escalated, and risk acceptances still to escalate.
     pub escalation: Escalation,
+    /// Where the sign-off stands, as `secassess verify` says.
     pub sign_off: SignOff,
+    /// Whether the answers were given against the questionnaire versions loaded now.
     pub questionnaires: Questionnaires,
     /// How many things do not match the audit trail (`secassess verify`): an answer,
     /// review, finding or sign-off edited outside secassess, or a broken chain.
@@ -75,15 +81,20 @@ pub struct Row {
     /// The schema version found in the file when it is older than this build writes.
     pub older_format: Option<u32>,
     /// Whether the file has changes git does not have; `None` outside a git work tree.
+    /// Always `None` from [`summarise`]: the shell asks git and fills it in.
     pub git: Option<GitState>,
 }
 
+/// An assessment's effective classification (the derived value
+/// `effective_classification` of the profile questionnaire), settled or the range the
+/// answers so far allow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
     /// "OFFICIAL-SENSITIVE", "at least OFFICIAL" while answers are missing, or "not
     /// known yet".
     pub text: String,
-    /// The option value when it is settled.
+    /// The option value when it is settled, e.g. `official-sensitive`; `None` while
+    /// answers that could raise it are missing.
     pub value: Option<String>,
     /// The lowest value it can still be (what the marking rests on).
     pub at_least: Option<String>,
@@ -94,24 +105,37 @@ pub struct Classification {
 }
 
 impl Classification {
+    /// True when no missing answer could change it ([`Classification::value`] is known).
     pub fn settled(&self) -> bool {
         self.value.is_some()
     }
 }
 
+/// Questions answered so far, as the rules' evaluation counts them (`rules::Progress`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Progress {
+    /// Questions asked (or possibly asked) with a real answer.
     pub answered: usize,
+    /// Questions answered "don't know yet".
     pub dont_know: usize,
+    /// Questions that are, or may yet be, asked.
     pub total: usize,
 }
 
+/// The gate `secassess check` applies ([`findings::gate`]), judged on the date given to
+/// [`summarise`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gate {
+    /// True when no "stop" notice shows and every applicable MUST obligation is met or
+    /// treated by a finding that counts; one not known yet blocks.
     pub passed: bool,
     /// Applicable (or possibly applicable) MUST obligations considered.
     pub must: usize,
+    /// Of those, how many the answers meet.
     pub met: usize,
+    /// Of those, how many are not met but treated by a finding that counts on the date
+    /// judged (a plan on time, an acceptance not past review, a completed mitigation, an
+    /// exception).
     pub treated: usize,
     /// The obligations that block, in the gate's order.
     pub blocking: Vec<String>,
@@ -120,15 +144,20 @@ pub struct Gate {
     pub outside_self_assessment: Vec<String>,
 }
 
+/// A date of a finding that has passed on the date judged ([`findings::overdue`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OverdueDate {
+    /// The finding's id, e.g. `F-001`.
     pub finding: String,
     /// "mitigation target date" or "risk acceptance review date".
     pub what: String,
+    /// The date that passed.
     pub date: NaiveDate,
+    /// Days since that date, on the date judged (at least 1).
     pub days: i64,
 }
 
+/// What is escalated, or should be, in one assessment: finding ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Escalation {
     /// Findings escalated (status "escalated").
@@ -150,14 +179,18 @@ pub enum SignOffStatus {
     /// Signed off and unchanged, but it would not be ready to sign off now (the gate
     /// fails today, the file does not match its audit trail, ...).
     NoLongerValid,
+    /// Not signed off.
     None,
 }
 
 /// The sign-off of one assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignOff {
+    /// Valid, changed since, no longer valid, or none.
     pub state: SignOffStatus,
+    /// "Name \<email\>" of who signed off, as recorded; `None` when not signed off.
     pub signed_by: Option<String>,
+    /// When it was signed off (UTC); `None` when not signed off.
     pub signed_at: Option<DateTime<Utc>>,
     /// Why it changed or no longer holds, as `secassess verify` words it.
     pub reasons: Vec<String>,
@@ -189,6 +222,8 @@ impl SignOff {
     }
 }
 
+/// The questionnaire versions an assessment was answered against, compared with those
+/// loaded now ([`upgrade_report`], as `secassess show` reports it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Questionnaires {
     /// Answered against the questionnaire versions loaded now.
@@ -214,6 +249,8 @@ pub enum GitState {
 }
 
 impl GitState {
+    /// The state in a word or two for tables and messages: "committed", "uncommitted",
+    /// "not in git" or "ignored".
     pub fn word(self) -> &'static str {
         match self {
             GitState::Committed => "committed",
@@ -227,11 +264,15 @@ impl GitState {
 /// A file that could not be summarised, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unreadable {
+    /// The file as found (as [`Row::file`] names it), sanitised.
     pub file: String,
+    /// Why it could not be read, as the store says, sanitised to one line.
     pub error: String,
 }
 
 impl Unreadable {
+    /// `file` and `error` as given, each sanitised to one line (control characters
+    /// replaced, line breaks made spaces).
     pub fn new(file: &str, error: &str) -> Unreadable {
         Unreadable {
             file: sanitise_line(file),
@@ -484,23 +525,37 @@ pub fn highest_marking(rows: &[Row], catalogue: &Catalogue) -> String {
         })
 }
 
-/// Totals over rows, for a summary line.
+/// Totals over rows, for a summary line: each a number of assessments (rows).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Rows counted.
     pub assessments: usize,
+    /// Whose gate fails.
     pub gate_failed: usize,
+    /// With at least one untreated MUST gap ([`Row::must_gaps_untreated`]).
     pub with_must_gaps: usize,
+    /// With at least one date passed.
     pub with_overdue: usize,
+    /// With a finding escalated or a risk acceptance still to escalate.
     pub with_escalations: usize,
+    /// Signed off, and the sign-off still holds.
     pub signed_off_valid: usize,
+    /// Signed off, with the content or an evidence file changed since.
     pub changed_since_sign_off: usize,
+    /// Signed off and unchanged, but no longer ready to sign off.
     pub no_longer_valid: usize,
+    /// Not signed off.
     pub not_signed_off: usize,
+    /// Answered against questionnaire versions other than those loaded now.
     pub old_questionnaires: usize,
+    /// With at least one thing that does not match the audit trail.
     pub integrity_problems: usize,
+    /// Whose file git does not have as it is: uncommitted changes, not in git, or
+    /// ignored.
     pub uncommitted: usize,
 }
 
+/// Counts `rows` into [`Totals`].
 pub fn totals(rows: &[Row]) -> Totals {
     let count = |f: &dyn Fn(&Row) -> bool| rows.iter().filter(|r| f(r)).count();
     Totals {
@@ -532,5 +587,7 @@ mod select;
 pub use changes::{changes, Change, ChangeKind};
 pub use select::{sort, ClassificationFilter, Filter, GateFilter, Sort};
 
-#[cfg(test)]
-mod tests;
+/// Rows built from assessments made in memory, for tests here and (with the
+/// `test-support` feature) in the shell crate's tests of the portfolio's renderers.
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests;
