@@ -340,7 +340,6 @@ fn the_core_has_no_import_cycles_between_files() {
 }
 
 #[test]
-#[ignore = "until the rest of issue 21 lands (the tui ring; store reaching up to the portfolio, session and report)"]
 fn the_shell_library_has_no_import_cycles_between_files() {
     assert_acyclic("src/lib.rs");
 }
@@ -354,7 +353,6 @@ fn the_command_line_has_no_import_cycles_between_files() {
 /// `report` may use the core and nothing of the shell's front ends or files; front ends sit
 /// above both.
 #[test]
-#[ignore = "until the rest of issue 21 lands (the tui ring; store reaching up to the portfolio, session and report)"]
 fn the_file_layer_and_the_renderers_do_not_reach_up() {
     let edges = edges(Path::new("src/lib.rs"));
     let forbidden: &[(&str, &[&str])] = &[
