@@ -389,13 +389,13 @@ fn the_file_layer_and_the_renderers_do_not_reach_up() {
 
 /// The core's modules, bottom up. Each may import those before it, never those after:
 /// text helpers; questionnaire content and its expressions; the rules that decide which
-/// obligations apply; the walkthrough order; the assessment record and everything done to
-/// it; the evidence pack's model and document; the portfolio of many assessments.
+/// obligations apply; the assessment record and everything done to it (the walkthrough
+/// included: it reads an assessment's answers); the evidence pack's model and document;
+/// the portfolio of many assessments.
 const CORE_ORDER: &[&str] = &[
     "text",
     "questionnaire",
     "rules",
-    "walkthrough",
     "assessment",
     "report",
     "portfolio",
