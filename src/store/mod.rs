@@ -1,6 +1,9 @@
-//! Reading and writing assessment files, the saved identity and the lock that keeps one
-//! writer at a time, and reading the signer's SSH key. This is the imperative shell around `assessment`: every file system
-//! call about assessments is here (the text format itself, in `format`, is pure).
+//! Every file system call about assessments, at the bottom of the shell (it imports the
+//! core and nothing else of the shell): reading and saving assessment files (`atomic`;
+//! `format` puts the core's text-format errors in the store's words), the lock that keeps
+//! one writer at a time (`lock`), questionnaire override folders, evidence file
+//! fingerprints, the saved identity, the signer's SSH key, folders of assessments
+//! (`portfolio`) and the `git` command line.
 //!
 //! The promise is that no answer is ever lost: a save replaces the file atomically and
 //! keeps the previous version as `FILE.bak`; a file that cannot be read exactly is never

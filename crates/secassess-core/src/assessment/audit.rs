@@ -1,6 +1,6 @@
 //! The audit trail: every change to an assessment appended as an entry (time, who, what,
 //! old -> new), each entry hashing the one before it, so editing, deleting or reordering
-//! entries in a text editor is detected by `verify`.
+//! entries in a text editor is detected (`integrity`, reported by `verify`).
 //!
 //! This detects edits; it does not prove who made them. Identities are self-declared,
 //! and anyone can recompute a chain. Sign-offs, risk acceptances and exceptions can be

@@ -26,13 +26,13 @@ pub enum BlockerKind {
     Stale,
     /// A local evidence file changed, went missing or cannot be read since it was attached.
     EvidenceChanged,
-    /// A finding not treated ([`finding_treatment`]): open, overdue, escalated with no
+    /// A finding not treated ([`finding_treatment`](super::sign_off::finding_treatment)): open, overdue, escalated with no
     /// decision, or with a consistency problem.
     Finding,
     /// The pipeline gate (`findings::gate`) does not pass: a MUST obligation is neither
     /// met nor treated as `check` requires.
     Gate,
-    /// The file does not match its audit trail ([`verify::record_problems`]; a problem
+    /// The file does not match its audit trail ([`record_problems`](super::integrity::record_problems); a problem
     /// with the sign-off being replaced is not one).
     Integrity,
 }

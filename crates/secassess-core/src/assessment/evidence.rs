@@ -4,7 +4,7 @@
 //! the review of that answer stale and the sign-off "changed since sign-off: evidence
 //! for QUESTION changed".
 //!
-//! Pure: the shell reads the files (`session::observe_evidence`, the export's re-check)
+//! Pure: the shell reads the files (`store::evidence::observe_evidence` in the shell, the export's re-check)
 //! and hands the result in as [`EvidenceFiles`]; everything that decides uses it.
 
 use std::collections::BTreeMap;
