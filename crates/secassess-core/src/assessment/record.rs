@@ -759,7 +759,7 @@ pub(crate) fn typed_value(
 }
 
 /// The stored name of a decision: "not-reviewed", "accepted" or "query", as in the file
-/// and in what [`review_hash`] and `sign_off::content_hash` hash.
+/// and in what [`review_hash`](super::review::review_hash) and `sign_off::content_hash` hash.
 pub fn decision_name(decision: ReviewDecision) -> &'static str {
     match decision {
         ReviewDecision::NotReviewed => "not-reviewed",

@@ -22,7 +22,7 @@ pub const SIGN_OFF_SUBJECT: &str = ASSESSMENT_SUBJECT;
 /// audit trail, timestamps of the file, where the walkthrough was left, "answer later"
 /// marks, who answered and when (pinned by the audit trail, see `verify`), and review
 /// threads (conversation, not content). Whether the evidence files are still what was
-/// attached is checked beside it ([`state`]). Lowercase hex SHA-256 of a JSON array
+/// attached is checked beside it ([`state`](super::state)). Lowercase hex SHA-256 of a JSON array
 /// tagged "secassess-content-v1".
 pub fn content_hash(assessment: &Assessment) -> String {
     let answers: Vec<serde_json::Value> = assessment
