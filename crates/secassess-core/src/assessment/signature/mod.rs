@@ -44,6 +44,19 @@
 //! Pure: the private key comes in already read (and decrypted) by the shell; nothing
 //! here touches a file. Signing is deterministic for Ed25519, ECDSA (RFC 6979) and RSA
 //! (PKCS#1 v1.5), so no random numbers are needed.
+//!
+//! Where each part lives; `sign` and `check` import from `statement` and never from
+//! each other:
+//! - `statement`: what is signed: [`NAMESPACE`], [`HEADER`], [`Kind`], [`Statement`] and
+//!   the functions that build one from the record ([`sign_off_statement`] and friends,
+//!   [`assessment_id`], [`finding_hash`]);
+//! - `sign`: signing a statement with a key ([`sign`], [`SignError`]) and a decider
+//!   signing their own recorded decision ([`sign_decision`]);
+//! - `check`: where each signature stands ([`SignatureState`], [`state`], [`check_all`],
+//!   [`sign_off_signature`]), [`tampering`] and [`signed_content`].
+//!
+//! This file only declares them and re-exports their public items, so callers write
+//! `signature::check_all` whichever file it is in.
 
 mod check;
 mod sign;
