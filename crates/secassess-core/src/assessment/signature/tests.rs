@@ -1,6 +1,12 @@
 use super::*;
-use crate::assessment::record::{FindingStatus, Severity, System};
+use crate::assessment::allowed_signers::AllowedSigners;
+use crate::assessment::findings::Actor;
+use crate::assessment::record::{
+    Assessment, FindingStatus, Person, RiskAcceptance, Severity, SignOff, System,
+};
+use chrono::{DateTime, Utc};
 use ssh_key::private::Ed25519Keypair;
+use ssh_key::{HashAlg, LineEnding, PrivateKey};
 
 fn key(seed: u8) -> PrivateKey {
     PrivateKey::from(Ed25519Keypair::from_seed(&[seed; 32]))
