@@ -168,6 +168,33 @@ fn a_plain_internal_official_system_has_no_extra_obligations() {
     assert_eq!(ec.value.as_deref(), Some("official"));
 }
 
+/// Application Security treats personal and commercially sensitive information as
+/// OFFICIAL-SENSITIVE: a system with both is OFFICIAL-SENSITIVE for both reasons, and
+/// the pack's cover and the reasons must say so, not only the first one found.
+#[test]
+fn both_reasons_for_official_sensitive_are_given() {
+    let evaluation = evaluate(&[("personal_data", "yes"), ("commercially_sensitive", "yes")]);
+    let ec = evaluation.effective_classification.expect("derived");
+    assert_eq!(ec.value.as_deref(), Some("official-sensitive"));
+    assert_eq!(
+        ec.because,
+        [
+            "it handles personal data",
+            "it handles commercially sensitive data"
+        ]
+    );
+    assert!(
+        ec.explanation.contains(
+            "because it handles personal data and it handles commercially sensitive data"
+        ),
+        "{}",
+        ec.explanation
+    );
+    let only_commercial = evaluate(&[("personal_data", "no"), ("commercially_sensitive", "yes")]);
+    let ec = only_commercial.effective_classification.expect("derived");
+    assert_eq!(ec.because, ["it handles commercially sensitive data"]);
+}
+
 #[test]
 fn personal_data_makes_an_official_system_official_sensitive() {
     use Truth::*;

@@ -30,9 +30,10 @@ pub struct DerivedRange {
     /// The declared value of the source question, when it is asked and answered with
     /// one of its options.
     pub declared: Option<usize>,
-    /// Why the value was raised above the declared one: the `because` of each raise
-    /// whose condition holds and that lifted `low` when taken in content order (a raise
-    /// to a level already reached adds nothing).
+    /// Why the value was raised above the declared one: the `because` of every raise
+    /// whose condition holds and whose target is `low`, in content order (two raises to
+    /// the same value both give their reason; a raise to a lower value than another
+    /// that holds is not why the value is what it is). Empty when nothing raised it.
     pub raised_because: Vec<String>,
     /// `declared` is `None`: the source question is unanswered, "don't know yet", not
     /// asked, or answered with something that is not one of its options.
@@ -186,6 +187,7 @@ impl<'a> AnswerFacts<'a> {
             declared_dont_know: matches!(self.answers.get(&from.id), Some(AnswerValue::DontKnow)),
             pending: Vec::new(),
         };
+        let mut raised: Vec<(usize, String)> = Vec::new();
         for raise in &derived.raise {
             let Some((to, _)) = from.option(&raise.to) else {
                 continue;
@@ -200,8 +202,11 @@ impl<'a> AnswerFacts<'a> {
             );
             match outcome.truth {
                 Truth::True => {
-                    if to > range.low {
-                        range.raised_because.push(raise.because.clone());
+                    // Every raise above the declared value is a reason until a higher
+                    // one settles the value (filtered below), so two raises to the same
+                    // value (personal data and commercially sensitive) both show.
+                    if to > declared.unwrap_or(0) {
+                        raised.push((to, raise.because.clone()));
                     }
                     range.low = range.low.max(to);
                     range.high = range.high.max(to);
@@ -219,8 +224,14 @@ impl<'a> AnswerFacts<'a> {
                 Truth::False => {}
             }
         }
-        // A raise settled above the lowest value leaves lower pending ones irrelevant.
+        // A raise settled above the lowest value leaves lower pending ones irrelevant,
+        // and lower raises are not why the value is what it is.
         let low = range.low;
+        range.raised_because = raised
+            .into_iter()
+            .filter(|(to, _)| *to == low)
+            .map(|(_, because)| because)
+            .collect();
         range.pending.retain(|p| p.to > low);
         Some(range)
     }

@@ -166,8 +166,9 @@ pub struct EffectiveClassification {
     /// and answered with an option; `None` when unanswered or "don't know yet".
     pub declared: Option<String>,
     /// Why it is raised above the declared value: the `because` clauses of the raises
-    /// that hold, in content order ("it handles personal data"); a raise to a level an
-    /// earlier one already reached adds no clause.
+    /// that hold and reach the value, in content order ("it handles personal data");
+    /// two raises to the same value both give a clause, and a raise to a lower value
+    /// than another that holds gives none.
     pub because: Vec<String>,
     /// The whole story as one sentence starting with a capital, e.g. "Effective
     /// classification is OFFICIAL-SENSITIVE (declared OFFICIAL, treated as
