@@ -400,9 +400,16 @@ fn integrity_warning(pack: &Pack) -> Option<String> {
 /// The reviewers with their roles: a role is recorded with a sign-off, so a reviewer who
 /// has not signed off is shown without one, saying so.
 fn reviewers_words(pack: &Pack) -> String {
+    let role_words = |role: &str| {
+        if role.is_empty() {
+            String::from("role not recorded (a reviewer's role is recorded at sign-off)")
+        } else {
+            role.to_string()
+        }
+    };
     if pack.reviews.reviewed_by.is_empty() {
         return match &pack.sign_off {
-            Some(s) => format!("{}, {}", s.signed_by, s.role),
+            Some(s) => format!("{}, {}", s.signed_by, role_words(&s.role)),
             None => "none yet".to_string(),
         };
     }
@@ -410,12 +417,12 @@ fn reviewers_words(pack: &Pack) -> String {
         .reviewed_by
         .iter()
         .map(|r| {
-            let role = if r.role.is_empty() {
-                String::from("role not recorded (a reviewer's role is recorded at sign-off)")
-            } else {
-                r.role.clone()
-            };
-            format!("{}, {role}: {} decision(s)", r.who, r.decisions)
+            format!(
+                "{}, {}: {} decision(s)",
+                r.who,
+                role_words(&r.role),
+                r.decisions
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -405,4 +405,25 @@ fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
         "{classification}"
     );
     assert!(row("Marking of this pack").starts_with(&format!("{}: ", pack.marking)));
+
+    // With no review decisions listed and a sign-off whose role was not recorded, the
+    // cover says so rather than ending the reviewer's name with a bare comma.
+    let mut bare = pack.clone();
+    bare.reviews.reviewed_by.clear();
+    bare.sign_off.as_mut().expect("signed off").role.clear();
+    let doc = document(&bare);
+    let Some(Block::KeyValue { rows }) = doc
+        .blocks
+        .iter()
+        .find(|b| matches!(b, Block::KeyValue { .. }))
+    else {
+        panic!("no cover details");
+    };
+    let reviewer_row = rows
+        .iter()
+        .find(|(k, _)| k == "Reviewer")
+        .map(|(_, v)| v.clone())
+        .expect("a Reviewer row");
+    assert!(!reviewer_row.trim_end().ends_with(','), "{reviewer_row}");
+    assert!(reviewer_row.contains("role not recorded"), "{reviewer_row}");
 }
