@@ -124,6 +124,31 @@ fn point_2_evidence_replaced_after_sign_off_shows_everywhere() {
     let o = secassess(dir, LEAD, &["check", FILE, "--require-sign-off"], "");
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 
+    // What changed since the sign-off names the evidence too, as verify does.
+    let out = ok(dir, REVIEWER, &["diff", FILE, "--since-sign-off"], "");
+    assert!(out.contains("; CHANGED SINCE SIGN-OFF."), "{out}");
+    assert!(
+        out.contains(
+            "Evidence files changed since they were attached: evidence for pen_test_report changed"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Review decisions now stale: pen_test_report"),
+        "{out}"
+    );
+    let out = ok(
+        dir,
+        REVIEWER,
+        &["diff", FILE, "--since-sign-off", "--format", "json"],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        json["since_sign_off"]["evidence_changed"][0],
+        "evidence for pen_test_report changed"
+    );
+
     let (headline, md) = export_markdown(dir);
     assert!(
         headline.contains("CHANGED SINCE SIGN-OFF: evidence for pen_test_report changed"),

@@ -38,7 +38,8 @@ pub fn run(context: &Context, args: Args) -> Result<ExitCode, CliError> {
     let mut out = std::io::stdout().lock();
     let old = store::load(&args.old)?.assessment;
     let Some(new_path) = &args.new else {
-        let since = diff::since_sign_off(&old);
+        let evidence = store::evidence::observe_evidence(&old, &args.old);
+        let since = diff::since_sign_off(&old, &evidence);
         match args.format {
             Format::Json => writeln!(
                 out,
@@ -157,7 +158,7 @@ fn write_since(out: &mut impl Write, s: &SinceSignOff) -> std::io::Result<()> {
         "Signed off by {} on {}; {}.",
         sanitise_line(&s.signed_by),
         local_time(s.signed_at),
-        if s.changed {
+        if s.changed || !s.evidence_changed.is_empty() {
             "CHANGED SINCE SIGN-OFF"
         } else {
             "the content is what was signed off"
@@ -168,6 +169,13 @@ fn write_since(out: &mut impl Write, s: &SinceSignOff) -> std::io::Result<()> {
             out,
             "Answers changed since: {}",
             sanitise_line(&s.answers_changed.join(", "))
+        )?;
+    }
+    if !s.evidence_changed.is_empty() {
+        writeln!(
+            out,
+            "Evidence files changed since they were attached: {}",
+            sanitise_line(&s.evidence_changed.join("; "))
         )?;
     }
     if !s.stale_reviews.is_empty() {

@@ -279,8 +279,12 @@ pub struct SinceSignOff {
     /// Questions whose answer or notes were changed after the sign-off, in the order
     /// first changed.
     pub answers_changed: Vec<String>,
-    /// Question ids, sorted, of review decisions made on an answer that has changed since
-    /// (evidence files are not looked at here).
+    /// Local evidence files that are not what was attached, in words ("evidence for
+    /// pen_test_report changed"): what `verify` and the pack also report
+    /// ([`EvidenceFiles::changes_since_attached`]). Empty when the files were not checked.
+    pub evidence_changed: Vec<String>,
+    /// Question ids, sorted, of review decisions made on an answer, or a local evidence
+    /// file, that has changed since (as `verify` counts them).
     pub stale_reviews: Vec<String>,
     /// Every audit entry after the sign-off.
     pub entries: Vec<EntryRef>,
@@ -288,8 +292,9 @@ pub struct SinceSignOff {
 
 /// What changed after the last sign-off, from the audit trail (entries after the one
 /// that recorded the sign-off; if that entry is missing, entries later than the sign-off
-/// time). `None` when the assessment is not signed off.
-pub fn since_sign_off(assessment: &Assessment) -> Option<SinceSignOff> {
+/// time), with the local evidence files as the shell found them (`evidence`). `None`
+/// when the assessment is not signed off.
+pub fn since_sign_off(assessment: &Assessment, evidence: &EvidenceFiles) -> Option<SinceSignOff> {
     let sign_off = assessment.sign_off.as_ref()?;
     let audit = &assessment.audit;
     let start = audit
@@ -326,10 +331,11 @@ pub fn since_sign_off(assessment: &Assessment) -> Option<SinceSignOff> {
         signed_at: sign_off.signed_at,
         changed: sign_off::changed_since_sign_off(assessment).unwrap_or(false),
         answers_changed,
+        evidence_changed: evidence.changes_since_attached(assessment),
         stale_reviews: assessment
             .reviews
             .keys()
-            .filter(|id| review::status(assessment, id, &EvidenceFiles::not_checked()).stale)
+            .filter(|id| review::status(assessment, id, evidence).stale)
             .cloned()
             .collect(),
         entries,
@@ -405,7 +411,7 @@ mod tests {
         let c = crate::questionnaire::load_embedded().expect("content loads");
         let mut a = Assessment::new(System::default(), ann(), &c, at(0));
         answer(&c, &mut a, "classification", "official", 1);
-        assert_eq!(since_sign_off(&a), None);
+        assert_eq!(since_sign_off(&a, &EvidenceFiles::not_checked()), None);
         a.sign_off = Some(crate::assessment::record::SignOff {
             signed_by: ann(),
             signed_at: at(2),
@@ -426,10 +432,10 @@ mod tests {
             },
             at(2),
         );
-        let s = since_sign_off(&a).expect("signed off");
+        let s = since_sign_off(&a, &EvidenceFiles::not_checked()).expect("signed off");
         assert!(!s.changed && s.entries.is_empty());
         answer(&c, &mut a, "classification", "official-sensitive", 3);
-        let s = since_sign_off(&a).expect("signed off");
+        let s = since_sign_off(&a, &EvidenceFiles::not_checked()).expect("signed off");
         assert!(s.changed);
         assert_eq!(s.answers_changed, ["classification"]);
         assert_eq!(s.entries.len(), 1);

@@ -106,6 +106,29 @@ impl EvidenceFiles {
         }
     }
 
+    /// Every local evidence file of the assessment that is not what was attached, as
+    /// "evidence for SUBJECT changed" (or "is missing", "could not be read"), SUBJECT a
+    /// question id (answers, in id order) or a finding id (mitigation evidence, in
+    /// register order). Empty when every file checked is as attached. The one list
+    /// `sign_off::state` and `diff::since_sign_off` both give.
+    pub fn changes_since_attached(
+        &self,
+        assessment: &crate::assessment::Assessment,
+    ) -> Vec<String> {
+        let answers = assessment
+            .answers
+            .iter()
+            .filter_map(|(id, r)| Some((id, self.drift(r.evidence.as_ref()?)?)));
+        let findings = assessment.findings.iter().filter_map(|f| {
+            let evidence = f.mitigation.as_ref()?.evidence.as_ref()?;
+            Some((&f.id, self.drift(evidence)?))
+        });
+        answers
+            .chain(findings)
+            .map(|(subject, drift)| format!("evidence for {subject} {}", drift.verb()))
+            .collect()
+    }
+
     /// Every recorded local path in the assessment's answers and findings, for the shell
     /// to look at.
     pub fn paths(assessment: &crate::assessment::Assessment) -> Vec<String> {

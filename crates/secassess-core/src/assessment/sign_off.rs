@@ -546,25 +546,7 @@ pub fn state(
         }
         reasons.extend(changes);
     }
-    for (id, record) in &assessment.answers {
-        if let Some(drift) = record
-            .evidence
-            .as_ref()
-            .and_then(|e| judged.evidence.drift(e))
-        {
-            reasons.push(format!("evidence for {id} {}", drift.verb()));
-        }
-    }
-    for finding in &assessment.findings {
-        let drift = finding
-            .mitigation
-            .as_ref()
-            .and_then(|m| m.evidence.as_ref())
-            .and_then(|e| judged.evidence.drift(e));
-        if let Some(drift) = drift {
-            reasons.push(format!("evidence for {} {}", finding.id, drift.verb()));
-        }
-    }
+    reasons.extend(judged.evidence.changes_since_attached(assessment));
     if !reasons.is_empty() {
         return SignOffState::ChangedSince {
             signed_by,
