@@ -371,6 +371,22 @@ fn the_pack_is_marked_at_least_official_sensitive_when_it_lists_open_weaknesses(
     ));
 }
 
+/// The value of the cover's `key` row (the first key-value block of the document).
+fn cover_row(pack: &Pack, key: &str) -> String {
+    let doc = document(pack);
+    let Some(Block::KeyValue { rows }) = doc
+        .blocks
+        .iter()
+        .find(|b| matches!(b, Block::KeyValue { .. }))
+    else {
+        panic!("no cover details");
+    };
+    rows.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no {key} on the cover"))
+}
+
 #[test]
 fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
     let c = catalogue();
@@ -379,20 +395,7 @@ fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
     let first = &pack.reviews.reviewed_by[0];
     assert_eq!(first.who, reviewer().signature());
     assert_eq!(first.role, "IG representative");
-    let doc = document(&pack);
-    let Some(Block::KeyValue { rows }) = doc
-        .blocks
-        .iter()
-        .find(|b| matches!(b, Block::KeyValue { .. }))
-    else {
-        panic!("no cover details");
-    };
-    let row = |key: &str| {
-        rows.iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| panic!("no {key} on the cover"))
-    };
+    let row = |key: &str| cover_row(&pack, key);
     assert!(row("Reviewer").contains("IG representative"));
     assert!(row("Sign-off").starts_with("valid"), "{}", row("Sign-off"));
     assert!(row("Gate").starts_with("PASSED"));
@@ -411,19 +414,7 @@ fn the_cover_names_the_reviewer_with_the_role_recorded_at_sign_off() {
     let mut bare = pack.clone();
     bare.reviews.reviewed_by.clear();
     bare.sign_off.as_mut().expect("signed off").role.clear();
-    let doc = document(&bare);
-    let Some(Block::KeyValue { rows }) = doc
-        .blocks
-        .iter()
-        .find(|b| matches!(b, Block::KeyValue { .. }))
-    else {
-        panic!("no cover details");
-    };
-    let reviewer_row = rows
-        .iter()
-        .find(|(k, _)| k == "Reviewer")
-        .map(|(_, v)| v.clone())
-        .expect("a Reviewer row");
+    let reviewer_row = cover_row(&bare, "Reviewer");
     assert!(!reviewer_row.trim_end().ends_with(','), "{reviewer_row}");
     assert!(reviewer_row.contains("role not recorded"), "{reviewer_row}");
 }
