@@ -175,6 +175,36 @@ fn conditional_questions_appear_and_disappear() {
     );
 }
 
+/// The walkthrough numbers questions as plain mode does, among those not skipped: after
+/// "no web application", the last question is no longer "121 of 121".
+#[test]
+fn question_numbers_count_only_questions_not_skipped() {
+    let mut app = app();
+    let last = app.steps.len() - 1;
+    let web = app
+        .steps
+        .iter()
+        .position(|s| s.question == "web_application")
+        .expect("step");
+    app.document.as_mut().expect("open").step = web;
+    press(&mut app, &[KeyCode::Char('2')]);
+    app.document.as_mut().expect("open").step = last;
+    let document = app.document.as_ref().expect("open");
+    let (number, total) = secassess::walkthrough::position(
+        &app.steps,
+        last,
+        &document.evaluation,
+        &document.assessment,
+    );
+    assert!(total < app.steps.len(), "some questions are skipped now");
+    assert_eq!(number, total);
+    let screen = screen_text(&app, 120, 40);
+    assert!(
+        screen.contains(&format!("question {number} of {total} ")),
+        "{screen}"
+    );
+}
+
 #[test]
 fn dont_know_says_who_can_answer() {
     let mut app = app();

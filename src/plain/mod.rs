@@ -28,7 +28,7 @@ use crate::questionnaire::model::{AnswerKind, Catalogue, Level, NoticeSeverity, 
 use crate::rules::{self, Status};
 use crate::session::{Access, AnswerEffects, Session, SessionError};
 use crate::text::{sanitise, sanitise_line};
-use crate::walkthrough::{self, StepState};
+use crate::walkthrough;
 
 use input::{parse_reply, read_line, Line, Reply, MULTILINE_END, MULTILINE_START};
 
@@ -330,18 +330,12 @@ fn next_step(session: &Session, from: usize, passed: &BTreeSet<String>) -> Optio
 
 /// "Question 3 of 41 (Data and classification)": its place among the questions asked.
 fn position(session: &Session, index: usize) -> (usize, usize) {
-    let not_skipped = |i: usize| {
-        walkthrough::step_state(
-            &session.steps()[i].question,
-            session.evaluation(),
-            session.assessment(),
-        ) != StepState::Skipped
-    };
-    let number = (0..index).filter(|&i| not_skipped(i)).count() + 1;
-    let total = (0..session.steps().len())
-        .filter(|&i| not_skipped(i))
-        .count();
-    (number, total.max(number))
+    walkthrough::position(
+        session.steps(),
+        index,
+        session.evaluation(),
+        session.assessment(),
+    )
 }
 
 fn section_title(catalogue: &Catalogue, questionnaire: &str, section: &str) -> String {

@@ -17,7 +17,7 @@ use crate::rules::citation;
 use crate::text::sanitise_line;
 use crate::tui::state::{App, Document, EditPurpose};
 use crate::tui::theme::step_marker;
-use crate::walkthrough::StepState;
+use crate::walkthrough::{self, StepState};
 
 pub(super) fn draw_walkthrough(app: &App, document: &Document, frame: &mut Frame, area: Rect) {
     let (question_area, why_area) = if area.width >= 110 {
@@ -52,11 +52,13 @@ fn draw_question(app: &App, document: &Document, frame: &mut Frame, area: Rect) 
         .rfind(|s| s.first_step <= document.step)
         .map(|s| clean(&s.title))
         .unwrap_or_default();
-    let title = format!(
-        " {section} · question {} of {} ",
-        document.step + 1,
-        app.steps.len()
+    let (number, total) = walkthrough::position(
+        &app.steps,
+        document.step,
+        &document.evaluation,
+        &document.assessment,
     );
+    let title = format!(" {section} · question {number} of {total} ");
     let outer = block(app, title, app.overlay.is_none() && app.form.is_none());
     let inner = outer.inner(area);
     frame.render_widget(outer, area);

@@ -106,6 +106,24 @@ pub fn next_open(
         .find(|&i| wants_answer(&steps[i].question, evaluation, assessment))
 }
 
+/// How both front ends number the question at `index`: `(number, total)` for "question
+/// NUMBER of TOTAL", counting only the questions not skipped (asked, or that may yet be
+/// asked), so the total is what there is to answer, not every question in the
+/// questionnaires. On a skipped question, NUMBER is that of the next one not skipped;
+/// TOTAL is never below NUMBER.
+pub fn position(
+    steps: &[Step],
+    index: usize,
+    evaluation: &Evaluation,
+    assessment: &Assessment,
+) -> (usize, usize) {
+    let not_skipped =
+        |step: &Step| step_state(&step.question, evaluation, assessment) != StepState::Skipped;
+    let number = steps.iter().take(index).filter(|s| not_skipped(s)).count() + 1;
+    let total = steps.iter().filter(|s| not_skipped(s)).count();
+    (number, total.max(number))
+}
+
 /// The next (or previous) step that is not skipped, without wrapping.
 pub fn neighbour(
     steps: &[Step],
@@ -432,6 +450,31 @@ mod tests {
         let next = next_open(&steps, 0, &evaluation, &assessment).expect("more to answer");
         assert_ne!(steps[next].question, "personal_data");
         assert_eq!(steps[next].question, "commercially_sensitive");
+    }
+
+    #[test]
+    fn questions_are_numbered_among_those_not_skipped() {
+        let (catalogue, mut assessment, who) = setup();
+        let steps = steps(&catalogue);
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        let (first, before) = position(&steps, 0, &evaluation, &assessment);
+        assert_eq!(first, 1);
+        assert!(before <= steps.len());
+        // Saying no web application skips its questions: fewer to answer, and a later
+        // question's number drops by as many as were skipped before it.
+        answer(&catalogue, &mut assessment, &who, "web_application", "no");
+        let evaluation = rules::evaluate(&catalogue, &assessment.typed_answers(&catalogue).0);
+        let skipped: Vec<usize> = (0..steps.len())
+            .filter(|&i| {
+                step_state(&steps[i].question, &evaluation, &assessment) == StepState::Skipped
+            })
+            .collect();
+        assert!(!skipped.is_empty(), "some questions are skipped");
+        let last = steps.len() - 1;
+        let (number, total) = position(&steps, last, &evaluation, &assessment);
+        assert_eq!(total, steps.len() - skipped.len());
+        let skipped_before_last = skipped.iter().filter(|&&i| i < last).count();
+        assert_eq!(number, last + 1 - skipped_before_last);
     }
 
     #[test]
