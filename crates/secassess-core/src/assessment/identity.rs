@@ -24,7 +24,8 @@ pub enum IdentityError {
     /// No name: empty, white space, or only an e-mail in angle brackets.
     #[error("{source_name}: the name is empty; write it as \"Jane Smith <jane.smith@nhs.net>\"")]
     EmptyName {
-        /// Where the identity came from, as the message names it ("--as",
+        /// Where the identity came from, as the message names it ("--as", "--as with
+        /// SECASSESS_ROLE", "--as with the role of the saved identity",
         /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
     },
@@ -32,7 +33,8 @@ pub enum IdentityError {
     /// `<`, text after the `>`, or more than one pair.
     #[error("{source_name}: '{text}' is not of the form \"Name <email>\", e.g. \"Jane Smith <jane.smith@nhs.net>\"")]
     Malformed {
-        /// Where the identity came from, as the message names it ("--as",
+        /// Where the identity came from, as the message names it ("--as", "--as with
+        /// SECASSESS_ROLE", "--as with the role of the saved identity",
         /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
         /// The text as given, trimmed.
@@ -42,7 +44,8 @@ pub enum IdentityError {
     /// space in it.
     #[error("{source_name}: '{email}' does not look like an email address (it needs one @ with text either side)")]
     BadEmail {
-        /// Where the identity came from, as the message names it ("--as",
+        /// Where the identity came from, as the message names it ("--as", "--as with
+        /// SECASSESS_ROLE", "--as with the role of the saved identity",
         /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
         /// The e-mail address as given.
@@ -52,7 +55,8 @@ pub enum IdentityError {
     /// holding control characters (tabs and line breaks included).
     #[error("{source_name}: the {field} contains control characters or is longer than {MAX_FIELD_CHARS} characters; type it again")]
     BadText {
-        /// Where the identity came from, as the message names it ("--as",
+        /// Where the identity came from, as the message names it ("--as", "--as with
+        /// SECASSESS_ROLE", "--as with the role of the saved identity",
         /// "SECASSESS_NAME/SECASSESS_EMAIL/SECASSESS_ROLE", "the saved identity").
         source_name: String,
         /// Which part: "name", "role" or "email".
@@ -233,12 +237,17 @@ pub fn resolve(
     let env_role = env.role.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if let Some(flag) = flag {
         let mut person = parse_signature(flag, "--as")?;
-        person.role = match (env_role, config) {
-            (Some(role), _) => nfc(role).into_owned(),
-            (None, Some(saved)) if same(saved, &person) => saved.role.clone(),
-            _ => String::new(),
+        // The error names where the role came from, so the user fixes the right place.
+        let (role, source_name) = match (env_role, config) {
+            (Some(role), _) => (nfc(role).into_owned(), "--as with SECASSESS_ROLE"),
+            (None, Some(saved)) if same(saved, &person) => (
+                saved.role.clone(),
+                "--as with the role of the saved identity",
+            ),
+            _ => (String::new(), "--as"),
         };
-        check_person(&person, "--as with SECASSESS_ROLE")?;
+        person.role = role;
+        check_person(&person, source_name)?;
         return Ok(Some((person, IdentitySource::Flag)));
     }
     if let Some(name) = env.name.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -369,6 +378,33 @@ mod tests {
                 person("Ali Khan", "", "ali@nhs.net"),
                 IdentitySource::Flag
             )))
+        );
+    }
+
+    #[test]
+    fn a_bad_role_is_blamed_on_where_it_came_from() {
+        // A saved role edited by hand to hold an escape sequence, used with --as for the
+        // same person: the error points at the saved identity, not at SECASSESS_ROLE.
+        let saved = person("Jane Smith", "Lead\u{1b}[2J", "jane@nhs.net");
+        let env = IdentityEnv::default();
+        let err = resolve(Some("Jane Smith <jane@nhs.net>"), &env, Some(&saved))
+            .expect_err("a control character in the role");
+        assert_eq!(
+            err,
+            IdentityError::BadText {
+                source_name: "--as with the role of the saved identity".into(),
+                field: "role",
+            }
+        );
+        let env = IdentityEnv {
+            role: Some("SIRO\u{7}".into()),
+            ..IdentityEnv::default()
+        };
+        let err = resolve(Some("Jane Smith <jane@nhs.net>"), &env, Some(&saved))
+            .expect_err("a control character in the role");
+        assert!(
+            matches!(&err, IdentityError::BadText { source_name, .. } if source_name == "--as with SECASSESS_ROLE"),
+            "{err:?}"
         );
     }
 
