@@ -199,6 +199,8 @@ struct Paths<'a> {
     at: &'a ModulePath,
     children: &'a BTreeSet<String>,
     found: Vec<Vec<String>>,
+    /// Every `std::...` path, as written (for `the_core_does_no_io`).
+    std: Vec<Vec<String>>,
 }
 
 impl<'ast> Visit<'ast> for Paths<'_> {
@@ -219,10 +221,15 @@ impl<'ast> Visit<'ast> for Paths<'_> {
             return;
         }
         if let syn::Item::Use(u) = item {
+            let mut flat = Vec::new();
+            flatten_use(&u.tree, &mut Vec::new(), &mut flat);
+            self.std.extend(
+                flat.iter()
+                    .filter(|(p, _)| p.first().map(String::as_str) == Some("std"))
+                    .map(|(p, _)| p.clone()),
+            );
             // A re-export is plumbing; a private `use` is a dependency.
             if matches!(u.vis, syn::Visibility::Inherited) {
-                let mut flat = Vec::new();
-                flatten_use(&u.tree, &mut Vec::new(), &mut flat);
                 self.found.extend(
                     flat.into_iter()
                         .filter_map(|(p, _)| absolute(&p, self.at, self.children)),
@@ -241,6 +248,9 @@ impl<'ast> Visit<'ast> for Paths<'_> {
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segments.first().map(String::as_str) == Some("std") {
+            self.std.push(segments.clone());
+        }
         if let Some(abs) = absolute(&segments, self.at, self.children) {
             self.found.push(abs);
         }
@@ -260,6 +270,7 @@ fn edges(root: &Path) -> BTreeSet<(String, String)> {
             at,
             children: &module.children,
             found: Vec::new(),
+            std: Vec::new(),
         };
         paths.visit_file(&syntax);
         for path in paths.found {
@@ -434,6 +445,72 @@ fn the_core_modules_keep_their_order() {
     assert!(
         unranked.is_empty(),
         "core modules missing from CORE_ORDER in tests/layering.rs: {unranked:?}"
+    );
+}
+
+/// Every `std::...` path each file of a crate uses outside test code, by file.
+fn std_paths(root: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let krate = Crate::load(&repo.join(root));
+    let mut out = BTreeMap::new();
+    for (at, module) in &krate.modules {
+        let mut paths = Paths {
+            at,
+            children: &module.children,
+            found: Vec::new(),
+            std: Vec::new(),
+        };
+        paths.visit_file(&parse(&module.file));
+        let file = module.file.strip_prefix(repo).unwrap_or(&module.file);
+        out.insert(file.display().to_string(), paths.std);
+    }
+    out
+}
+
+/// Whether a `std` path reaches the world outside the process's memory: files, the
+/// environment, other processes, the network, threads, the clock, standard input and
+/// output. Naming `std::io::Error` (to carry an error the shell met) is not.
+fn reaches_out(path: &[String]) -> bool {
+    match path.get(1).map(String::as_str) {
+        Some("fs" | "env" | "process" | "net" | "thread" | "time") => true,
+        Some("io") => !matches!(
+            path.get(2).map(String::as_str),
+            Some("Error" | "ErrorKind" | "Result")
+        ),
+        _ => false,
+    }
+}
+
+/// The core is given the time, today's date and the files' contents; it never reaches
+/// for them. The crate boundary (tests/core_boundary.rs) keeps shell crates out, and the
+/// core-alone build in `.ci/run` keeps chrono's clock out; this keeps the standard
+/// library's files, environment, processes, network, threads and clock out. What it cannot
+/// see: I/O through a method of a type named elsewhere (`Path::exists`), or inside a macro.
+#[test]
+fn the_core_does_no_io() {
+    let wrong: Vec<String> = std_paths(Path::new("crates/secassess-core/src/lib.rs"))
+        .into_iter()
+        .flat_map(|(file, paths)| {
+            paths
+                .into_iter()
+                .filter(|p| reaches_out(p))
+                .map(move |p| format!("    {file}: {}", p.join("::")))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "core code reaches outside the process; do it in the shell (src/store, src/session) \
+         and pass the result in:\n{}",
+        wrong.join("\n")
+    );
+    // The scan sees such paths where they belong: the store reads files.
+    let store = std_paths(Path::new("src/lib.rs"));
+    assert!(
+        store
+            .iter()
+            .any(|(file, paths)| file.starts_with("src/store/")
+                && paths.iter().any(|p| reaches_out(p))),
+        "the scan found no std::fs in src/store; it is broken"
     );
 }
 
